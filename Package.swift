@@ -1,0 +1,99 @@
+// swift-tools-version:6.1
+// Crucible: a WebRTC stack built to be proven. See README.md and ../shared/DESIGN.md.
+//
+// The dependency list is kept short on purpose: CI builds from a clean clone on 2 cores.
+// Hashes and HMAC come from the system OpenSSL (already needed for DTLS) rather than swift-crypto.
+import PackageDescription
+
+/// A system library found through pkg-config and installed by `Scripts/bootstrap` from Debian.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, path: "Sources/SystemLibraries/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Crucible",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "crucible", targets: ["crucible"]),
+        .library(name: "Wire", targets: ["Wire"]),
+        .library(name: "STUN", targets: ["STUN"]),
+        .library(name: "SDP", targets: ["SDP"]),
+        .library(name: "Pcap", targets: ["Pcap"]),
+        .library(name: "Fuzzing", targets: ["Fuzzing"]),
+        .library(name: "Conformance", targets: ["Conformance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages, installed by Scripts/bootstrap).
+        systemLibrary("COpenSSL", pkgConfig: "openssl", apt: "libssl-dev"),
+        systemLibrary("CSRTP", pkgConfig: "libsrtp2", apt: "libsrtp2-dev"),
+        systemLibrary("COpus", pkgConfig: "opus", apt: "libopus-dev"),
+        systemLibrary("CVPX", pkgConfig: "vpx", apt: "libvpx-dev"),
+        systemLibrary("CPcap", pkgConfig: "libpcap", apt: "libpcap-dev"),
+        // CPU-specific kernels that Swift cannot express directly (the SSE4.2 crc32 instruction).
+        .target(name: "CWireKernels", path: "Sources/SystemLibraries/CWireKernels"),
+
+        // Bytes: readers, writers, checksums, the error shape every codec shares.
+        .target(name: "Wire", dependencies: ["CWireKernels"], swiftSettings: strictSwift),
+        // Digests and HMAC over OpenSSL, for STUN integrity now and DTLS/SCTP cookies later.
+        .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strictSwift),
+
+        // Isolated codecs: one folder per protocol (DESIGN §1.2).
+        .target(name: "STUN", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
+        .target(name: "SDP", dependencies: ["Wire"], swiftSettings: strictSwift),
+
+        // Harness layers.
+        .target(name: "Pcap", dependencies: ["Wire", "CPcap"], swiftSettings: strictSwift),
+        .target(name: "Fuzzing", dependencies: ["Wire", "STUN", "SDP"], swiftSettings: strictSwift),
+        .target(
+            name: "Conformance",
+            dependencies: ["Wire", "STUN", "SDP", "Pcap", "Fuzzing"],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "crucible",
+            dependencies: [
+                "Wire", "STUN", "SDP", "Conformance", "Fuzzing",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        // Tests: one folder per module.
+        .testTarget(
+            name: "WireTests",
+            dependencies: ["Wire", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(
+            name: "SystemLibraryTests",
+            dependencies: ["COpenSSL", "CSRTP", "COpus", "CVPX", "CPcap"]
+        ),
+        .testTarget(
+            name: "STUNTests",
+            dependencies: [
+                "STUN", "Wire", "Conformance",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "SDPTests",
+            dependencies: [
+                "SDP", "Wire", "Conformance",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Conformance"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Conformance", "Wire"]),
+        .testTarget(name: "CrucibleTests", dependencies: ["Conformance"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+#pragma once
+// libopus (Debian libopus-dev): the Opus audio codec (RFC 6716).
+#include <opus/opus.h>

@@ -1,0 +1,34 @@
+import CWireKernels
+
+/// CRC-32c (Castagnoli): reflected polynomial 0x82F63B78, initial value and final XOR 0xFFFFFFFF, as
+/// SCTP's checksum uses it (RFC 9260 §6.8 and Appendix A; check values in RFC 3720 Appendix B.4).
+///
+/// Uses the SSE4.2 crc32 instruction when the CPU has it, and slicing-by-8 tables otherwise; both paths
+/// are tested against the same vectors.
+public enum CRC32C {
+    static let tables: [[UInt32]] = makeSlicingTables(reflectedPolynomial: 0x82F6_3B78)
+    /// Whether the hardware path is taken on this machine.
+    public static let usesHardware: Bool = crucible_crc32c_hardware_available() != 0
+
+    /// The CRC-32c of `bytes`.
+    public static func checksum<Bytes: Collection>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
+        ~update(0xFFFF_FFFF, bytes)
+    }
+
+    /// Continues a running register (start from 0xFFFFFFFF, invert at the end).
+    public static func update<Bytes: Collection>(_ state: UInt32, _ bytes: Bytes) -> UInt32
+    where Bytes.Element == UInt8 {
+        guard usesHardware else { return softwareUpdate(state, bytes) }
+        let result = bytes.withContiguousStorageIfAvailable { buffer in
+            crucible_crc32c_hardware_update(state, buffer.baseAddress, buffer.count)
+        }
+        if let result { return result }
+        return Array(bytes).withUnsafeBufferPointer { crucible_crc32c_hardware_update(state, $0.baseAddress, $0.count) }
+    }
+
+    /// The table-driven path, exposed so tests can check it on machines that have the instruction.
+    public static func softwareUpdate<Bytes: Collection>(_ state: UInt32, _ bytes: Bytes) -> UInt32
+    where Bytes.Element == UInt8 {
+        slicingUpdate(state, bytes, tables: tables)
+    }
+}

@@ -1,0 +1,30 @@
+/// The contract every isolated codec meets (DESIGN §1.3), so harnesses can be written once.
+///
+/// The fuzz targets, the tour, `crucible decode` and the replay checker are generic over this protocol;
+/// a new protocol gets all of them by conforming one small enum.
+public protocol WireCodec {
+    /// The decoded model: a value type that compares by content.
+    associatedtype Value: Hashable & Sendable
+    /// The rules this protocol's parser enforces.
+    associatedtype Rule: ProtocolRule
+
+    /// The protocol's short name, as the command line and `Corpus/<name>/` use it.
+    static var name: String { get }
+
+    /// Decodes one message, or says which rule the input broke and where.
+    static func parse(_ bytes: [UInt8]) throws(CodecError<Rule>) -> Value
+
+    /// Encodes a value. For bytes `parse` accepted, gives back `canonicalize(bytes)` exactly.
+    static func serialize(_ value: Value) -> [UInt8]
+
+    /// The canonical form of accepted input that `serialize` reproduces. The identity for binary
+    /// protocols; text protocols document their rule (SDP: CRLF line ends).
+    static func canonicalize(_ bytes: [UInt8]) -> [UInt8]
+
+    /// The value as a tree of named fields, for text and JSON output.
+    static func describe(_ value: Value) -> Structure
+}
+
+extension WireCodec {
+    public static func canonicalize(_ bytes: [UInt8]) -> [UInt8] { bytes }
+}

@@ -1,0 +1,59 @@
+import Hashing
+import Testing
+
+// Known answers: FIPS 180-4 / RFC 1321 test suites for "abc" and "", RFC 4231 and RFC 2202 for HMAC.
+@Suite("Digests and HMAC over OpenSSL")
+struct DigestTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let algorithm: DigestAlgorithm
+        let input: String
+        let expected: String
+        var testDescription: String { "\(algorithm.rawValue)(\"\(input)\")" }
+    }
+
+    @Test("Digest known answers (RFC 1321 A.5, FIPS 180-4 examples)", arguments: [
+        Case(algorithm: .md5, input: "", expected: "d41d8cd98f00b204e9800998ecf8427e"),
+        Case(algorithm: .md5, input: "abc", expected: "900150983cd24fb0d6963f7d28e17f72"),
+        Case(algorithm: .sha1, input: "abc", expected: "a9993e364706816aba3e25717850c26c9cd0d89d"),
+        Case(algorithm: .sha256, input: "abc",
+             expected: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    ])
+    func digest(_ known: Case) {
+        #expect(hex(known.algorithm.hash(Array(known.input.utf8))) == known.expected)
+    }
+
+    @Test("HMAC-SHA256 RFC 4231 test case 2 (short key)")
+    func hmacSHA256() {
+        let key = HMACKey(.sha256, key: Array("Jefe".utf8))
+        let mac = key.authenticationCode(for: Array("what do ya want for nothing?".utf8))
+        #expect(hex(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test("HMAC-SHA1 RFC 2202 test case 2, fed in pieces")
+    func hmacSHA1Pieces() {
+        let key = HMACKey(.sha1, key: Array("Jefe".utf8))
+        var mac = key.start()
+        mac.update(Array("what do ya want ".utf8))
+        mac.update(Array("for nothing?".utf8)[...])
+        #expect(hex(mac.finalize()) == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
+    }
+
+    @Test("One key serves many messages independently")
+    func keyReuse() {
+        let key = HMACKey(.sha1, key: Array("Jefe".utf8))
+        let first = key.authenticationCode(for: Array("what do ya want for nothing?".utf8))
+        _ = key.authenticationCode(for: [1, 2, 3])
+        #expect(key.authenticationCode(for: Array("what do ya want for nothing?".utf8)) == first)
+    }
+
+    @Test("Constant-time comparison tells equal from different and different lengths")
+    func comparison() {
+        #expect(constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!constantTimeEqual([1, 2, 3], [1, 2]))
+    }
+
+    private func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+}
