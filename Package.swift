@@ -23,6 +23,9 @@ let package = Package(
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "STUN", targets: ["STUN"]),
         .library(name: "SDP", targets: ["SDP"]),
+        .library(name: "RTP", targets: ["RTP"]),
+        .library(name: "SCTP", targets: ["SCTP"]),
+        .library(name: "DTLSRecord", targets: ["DTLSRecord"]),
         .library(name: "Pcap", targets: ["Pcap"]),
         .library(name: "Fuzzing", targets: ["Fuzzing"]),
         .library(name: "Conformance", targets: ["Conformance"]),
@@ -49,13 +52,16 @@ let package = Package(
         // Isolated codecs: one folder per protocol (DESIGN §1.2).
         .target(name: "STUN", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
         .target(name: "SDP", dependencies: ["Wire"], swiftSettings: strictSwift),
+        .target(name: "RTP", dependencies: ["Wire"], swiftSettings: strictSwift),
+        .target(name: "SCTP", dependencies: ["Wire"], swiftSettings: strictSwift),
+        .target(name: "DTLSRecord", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
 
         // Harness layers.
         .target(name: "Pcap", dependencies: ["Wire", "CPcap"], swiftSettings: strictSwift),
         .target(name: "Fuzzing", dependencies: ["Wire", "STUN", "SDP"], swiftSettings: strictSwift),
         .target(
             name: "Conformance",
-            dependencies: ["Wire", "STUN", "SDP", "Pcap", "Fuzzing"],
+            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing"],
             swiftSettings: strictSwift
         ),
         .executableTarget(
@@ -88,6 +94,27 @@ let package = Package(
             name: "SDPTests",
             dependencies: [
                 "SDP", "Wire", "Conformance",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "RTPTests",
+            dependencies: [
+                "RTP", "Wire", "Conformance",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "SCTPTests",
+            dependencies: [
+                "SCTP", "Wire", "Conformance",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "DTLSRecordTests",
+            dependencies: [
+                "DTLSRecord", "Wire", "Hashing", "Conformance",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

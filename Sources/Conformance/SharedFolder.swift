@@ -53,6 +53,12 @@ public struct SharedFolder: Sendable {
             .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".txt") }.sorted()
     }
 
+    /// Names of the capture files (pcap and pcapng), sorted.
+    public func captureFiles() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: captures.path)
+            .filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") }.sorted()
+    }
+
     /// Path of a capture file, such as `ndpi_stun.pcap`.
     public func capture(_ name: String) -> URL { captures.appendingPathComponent(name) }
 }

@@ -2,7 +2,7 @@
 ///
 /// The fuzz targets, the tour, `crucible decode` and the replay checker are generic over this protocol;
 /// a new protocol gets all of them by conforming one small enum.
-public protocol WireCodec {
+public protocol WireCodec: SendableMetatype {
     /// The decoded model: a value type that compares by content.
     associatedtype Value: Hashable & Sendable
     /// The rules this protocol's parser enforces.

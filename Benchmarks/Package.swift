@@ -1,0 +1,26 @@
+// swift-tools-version:6.1
+// Benchmarks live in their own package so the main build and CI's test run stay lean.
+// Run from this folder: `swift package benchmark` (see README.md, "Benchmarks").
+import PackageDescription
+
+let package = Package(
+    name: "CrucibleBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Crucible", path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "Codecs",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Wire", package: "Crucible"),
+                .product(name: "STUN", package: "Crucible"),
+                .product(name: "SDP", package: "Crucible"),
+            ],
+            path: "Benchmarks/Codecs",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        )
+    ]
+)

@@ -1,0 +1,99 @@
+public import Wire
+
+/// What one input did to a target.
+public enum FuzzOutcome: Hashable, Sendable {
+    /// The codec accepted the input and every oracle held.
+    case accepted
+    /// The codec refused the input with a typed error naming this rule id. Refusal is a fine outcome:
+    /// hostile input is normal input.
+    case rejected(rule: String)
+    /// An oracle failed: a bug.
+    case finding(FuzzFinding)
+}
+
+/// An oracle that failed on an input (DESIGN §4). Traps are found by the process dying, not here.
+public struct FuzzFinding: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Which property broke.
+    public enum Oracle: String, Hashable, Sendable {
+        /// `serialize(parse(b)) != canonicalize(b)`.
+        case roundTrip = "round-trip"
+        /// The re-serialised bytes did not parse back to the same value.
+        case reparse
+        /// A protocol invariant the target declares (an integrity value computed on serialisation verifies…).
+        case invariant
+    }
+
+    public let target: String
+    public let oracle: Oracle
+    public let input: [UInt8]
+    public let detail: String
+
+    public init(target: String, oracle: Oracle, input: [UInt8], detail: String) {
+        self.target = target
+        self.oracle = oracle
+        self.input = input
+        self.detail = detail
+    }
+
+    public var description: String {
+        "\(target): \(oracle.rawValue) oracle failed: \(detail) (input \(Hex.encode(input.prefix(64)))\(input.count > 64 ? "…" : ""))"
+    }
+}
+
+/// A named function from bytes to an outcome, with the oracles of DESIGN §4 built in.
+///
+/// The built-in engine, the libFuzzer entry points and the corpus tests all drive targets through
+/// `run(_:)`, so a bug found one way replays every other way.
+public struct FuzzTarget: Sendable {
+    public let name: String
+    private let body: @Sendable ([UInt8]) -> FuzzOutcome
+
+    public init(name: String, body: @escaping @Sendable ([UInt8]) -> FuzzOutcome) {
+        self.name = name
+        self.body = body
+    }
+
+    public func run(_ input: [UInt8]) -> FuzzOutcome { body(input) }
+
+    /// A target for a codec: parse; if accepted, the round trip is byte-exact after canonicalisation, the
+    /// output re-parses to the same value, and each invariant holds (an invariant returns a complaint or nil).
+    public static func codec<Codec: WireCodec>(
+        _ codec: Codec.Type,
+        invariants: [@Sendable (Codec.Value) -> String?] = []
+    ) -> FuzzTarget {
+        FuzzTarget(name: Codec.name) { input in
+            let value: Codec.Value
+            do throws(CodecError<Codec.Rule>) {
+                value = try Codec.parse(input)
+            } catch {
+                return .rejected(rule: error.rule.id)
+            }
+            let output = Codec.serialize(value)
+            let expected = Codec.canonicalize(input)
+            guard output == expected else {
+                let at = zip(output, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(output.count, expected.count)
+                return .finding(FuzzFinding(
+                    target: Codec.name, oracle: .roundTrip, input: input,
+                    detail: "re-serialised \(output.count) bytes differ from \(expected.count) canonical bytes at offset \(at)"))
+            }
+            do {
+                let reparsed = try Codec.parse(output)
+                guard reparsed == value else {
+                    return .finding(FuzzFinding(
+                        target: Codec.name, oracle: .reparse, input: input,
+                        detail: "the re-serialised bytes parse to a different value"))
+                }
+            } catch {
+                return .finding(FuzzFinding(
+                    target: Codec.name, oracle: .reparse, input: input,
+                    detail: "the re-serialised bytes are refused: \(error)"))
+            }
+            for invariant in invariants {
+                if let complaint = invariant(value) {
+                    return .finding(FuzzFinding(target: Codec.name, oracle: .invariant, input: input, detail: complaint))
+                }
+            }
+            return .accepted
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import CPcap
+
+/// One frame of a capture file, as libpcap hands it over.
+public struct CapturedFrame: Hashable, Sendable {
+    /// 1-based frame number, as Wireshark and tshark count.
+    public let number: Int
+    /// Capture time, nanoseconds since the Unix epoch.
+    public let timestampNanoseconds: Int64
+    /// The frame's link-layer type (a `LinkType`), per frame because pcapng allows several interfaces.
+    public let linkType: LinkType
+    /// The captured bytes (possibly fewer than were on the wire when the capture used a snap length).
+    public let bytes: [UInt8]
+    /// Length of the frame on the wire.
+    public let originalLength: Int
+
+    public init(number: Int, timestampNanoseconds: Int64, linkType: LinkType, bytes: [UInt8], originalLength: Int) {
+        self.number = number
+        self.timestampNanoseconds = timestampNanoseconds
+        self.linkType = linkType
+        self.bytes = bytes
+        self.originalLength = originalLength
+    }
+}
+
+/// Why a capture could not be read.
+public struct CaptureError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Reads pcap and pcapng files through libpcap, which detects the format itself.
+///
+/// This is one of the few places in Crucible that does IO; it hands out frames, and everything that
+/// interprets them (`LinkLayer`, the codecs, the replay rules) is pure.
+public struct CaptureReader: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// Every frame of the file, in order.
+    public func frames() throws(CaptureError) -> [CapturedFrame] {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
+        guard let handle = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
+        else {
+            throw CaptureError(path: path, reason: String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        defer { pcap_close(handle) }
+
+        var frames: [CapturedFrame] = []
+        var header: UnsafeMutablePointer<pcap_pkthdr>? = nil
+        var data: UnsafePointer<UInt8>? = nil
+        while true {
+            let status = pcap_next_ex(handle, &header, &data)
+            if status == PCAP_ERROR_BREAK { break }  // end of file
+            if status < 0 {
+                throw CaptureError(path: path, reason: "frame \(frames.count + 1): " + String(cString: pcap_geterr(handle)))
+            }
+            guard status == 1, let header, let data else { continue }
+            let captured = Int(header.pointee.caplen)
+            let time = header.pointee.ts
+            frames.append(
+                CapturedFrame(
+                number: frames.count + 1,
+                timestampNanoseconds: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_usec),
+                linkType: LinkType(rawValue: pcap_datalink(handle)),
+                bytes: Array(UnsafeBufferPointer(start: data, count: captured)),
+                originalLength: Int(header.pointee.len)))
+        }
+        return frames
+    }
+}
+
+extension CaptureReader {
+    /// The UDP datagrams of a capture, with the frame each came from; frames that carry no complete UDP
+    /// datagram (TCP, ARP, IP fragments, truncated frames) are counted in `skipped`.
+    public func udpDatagrams() throws(CaptureError) -> (datagrams: [UDPDatagram], skipped: Int) {
+        var datagrams: [UDPDatagram] = []
+        var skipped = 0
+        for frame in try frames() {
+            if let datagram = LinkLayer.udpDatagram(in: frame) { datagrams.append(datagram) } else { skipped += 1 }
+        }
+        return (datagrams, skipped)
+    }
+}

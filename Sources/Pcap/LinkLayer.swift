@@ -1,0 +1,176 @@
+import Wire
+
+/// A link-layer header type as libpcap reports it (`pcap_datalink`, the DLT_ values).
+public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// BSD loopback: a 4-byte address family in host byte order.
+    public static let null = LinkType(rawValue: 0)
+    public static let ethernet = LinkType(rawValue: 1)
+    /// Raw IP, as libpcap maps LINKTYPE_RAW (101) on Linux.
+    public static let raw = LinkType(rawValue: 12)
+    /// OpenBSD loopback: a 4-byte address family in network byte order.
+    public static let loop = LinkType(rawValue: 108)
+    /// Linux cooked capture v1 (16-byte header).
+    public static let linuxSLL = LinkType(rawValue: 113)
+    public static let ipv4 = LinkType(rawValue: 228)
+    public static let ipv6 = LinkType(rawValue: 229)
+    /// Linux cooked capture v2 (20-byte header).
+    public static let linuxSLL2 = LinkType(rawValue: 276)
+
+    public var description: String {
+        switch self {
+        case .null: "null"
+        case .ethernet: "ethernet"
+        case .raw: "raw"
+        case .loop: "loop"
+        case .linuxSLL: "linux-sll"
+        case .ipv4: "ipv4"
+        case .ipv6: "ipv6"
+        case .linuxSLL2: "linux-sll2"
+        default: "dlt-\(rawValue)"
+        }
+    }
+}
+
+/// An IP address and port seen in a capture.
+public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
+    /// 4 bytes for IPv4, 16 for IPv6.
+    public let address: [UInt8]
+    public let port: UInt16
+
+    public init(address: [UInt8], port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+
+    public var isIPv6: Bool { address.count == 16 }
+
+    public var description: String {
+        if isIPv6 {
+            let groups = stride(from: 0, to: 16, by: 2).map { String(UInt16(address[$0]) << 8 | UInt16(address[$0 + 1]), radix: 16) }
+            return "[\(groups.joined(separator: ":"))]:\(port)"
+        }
+        return address.map(String.init).joined(separator: ".") + ":\(port)"
+    }
+}
+
+/// A UDP datagram lifted out of a captured frame.
+public struct UDPDatagram: Hashable, Sendable {
+    /// The frame number it came from (1-based).
+    public let frame: Int
+    public let timestampNanoseconds: Int64
+    public let source: Endpoint
+    public let destination: Endpoint
+    public let payload: [UInt8]
+}
+
+/// Peels link, IP and UDP headers off captured frames. Pure: no IO, never traps on odd frames.
+public enum LinkLayer {
+    /// The UDP datagram inside `frame`, or nil when the frame holds none that is complete.
+    public static func udpDatagram(in frame: CapturedFrame) -> UDPDatagram? {
+        var reader = ByteReader(frame.bytes)
+        do {
+            guard let version = try skipLinkHeader(frame.linkType, &reader) else { return nil }
+            return try ipPacket(version: version, &reader, frame: frame)
+        } catch {
+            return nil
+        }
+    }
+
+    /// Skips the link header; returns the IP version it announces (4 or 6), or nil for other payloads.
+    static func skipLinkHeader(_ linkType: LinkType, _ reader: inout ByteReader) throws(TruncatedInput) -> Int? {
+        let etherType: UInt16
+        switch linkType {
+        case .ethernet:
+            try reader.skip(12)
+            var type = try reader.readUInt16()
+            // IEEE 802.1Q and 802.1ad VLAN tags, possibly stacked.
+            while type == 0x8100 || type == 0x88A8 {
+                try reader.skip(2)
+                type = try reader.readUInt16()
+            }
+            etherType = type
+        case .linuxSLL:
+            try reader.skip(14)
+            etherType = try reader.readUInt16()
+        case .linuxSLL2:
+            etherType = try reader.readUInt16()
+            try reader.skip(18)
+        case .null, .loop:
+            let family = try reader.readBytes(4)
+            // AF_INET is 2 everywhere; AF_INET6 is 10, 24, 28 or 30 depending on the OS. Byte order is the
+            // capturing host's for .null, so look at whichever end holds the value.
+            let first = family[family.startIndex], last = family[family.endIndex - 1]
+            let value = first == 0 ? last : first
+            return value == 2 ? 4 : ([10, 24, 28, 30].contains(value) ? 6 : nil)
+        case .raw, .ipv4, .ipv6:
+            return Int(try reader.peekUInt8() >> 4)
+        default:
+            return nil
+        }
+        switch etherType {
+        case 0x0800: return 4
+        case 0x86DD: return 6
+        default: return nil
+        }
+    }
+
+    static func ipPacket(version: Int, _ reader: inout ByteReader, frame: CapturedFrame) throws(TruncatedInput) -> UDPDatagram? {
+        let sourceAddress: [UInt8]
+        let destinationAddress: [UInt8]
+        var body: ByteReader
+        switch version {
+        case 4:
+            let versionAndLength = try reader.readUInt8()
+            guard versionAndLength >> 4 == 4 else { return nil }
+            let headerLength = Int(versionAndLength & 0x0F) * 4
+            guard headerLength >= 20 else { return nil }
+            try reader.skip(1)
+            let totalLength = Int(try reader.readUInt16())
+            try reader.skip(2)
+            let fragment = try reader.readUInt16()
+            // More-fragments set or a non-zero offset: not a whole datagram.
+            guard fragment & 0x3FFF == 0 else { return nil }
+            try reader.skip(1)
+            let protocolNumber = try reader.readUInt8()
+            try reader.skip(2)
+            sourceAddress = Array(try reader.readBytes(4))
+            destinationAddress = Array(try reader.readBytes(4))
+            try reader.skip(headerLength - 20)
+            guard protocolNumber == 17, totalLength >= headerLength else { return nil }
+            body = try reader.subReader(totalLength - headerLength)
+        case 6:
+            guard try reader.readUInt8() >> 4 == 6 else { return nil }
+            try reader.skip(3)
+            let payloadLength = Int(try reader.readUInt16())
+            var next = try reader.readUInt8()
+            try reader.skip(1)
+            sourceAddress = Array(try reader.readBytes(16))
+            destinationAddress = Array(try reader.readBytes(16))
+            body = try reader.subReader(payloadLength)
+            // Extension headers (RFC 8200 §4): hop-by-hop, routing, destination options; a fragment
+            // header means this is not a whole datagram.
+            while [0, 43, 60].contains(next) {
+                next = try body.readUInt8()
+                let length = Int(try body.readUInt8()) * 8 + 6
+                try body.skip(length)
+            }
+            guard next == 17 else { return nil }
+        default:
+            return nil
+        }
+        let sourcePort = try body.readUInt16()
+        let destinationPort = try body.readUInt16()
+        let udpLength = Int(try body.readUInt16())
+        try body.skip(2)
+        guard udpLength >= 8 else { return nil }
+        let payload = try body.readBytes(udpLength - 8)
+        return UDPDatagram(
+            frame: frame.number, timestampNanoseconds: frame.timestampNanoseconds,
+            source: Endpoint(address: sourceAddress, port: sourcePort),
+            destination: Endpoint(address: destinationAddress, port: destinationPort),
+            payload: Array(payload))
+    }
+}
