@@ -100,7 +100,8 @@ public struct ChannelData: Hashable, Sendable {
 
 extension STUNMessage {
     /// RFC 7983 §7 demultiplexing plus the cheap header checks of RFC 8489 §5: first byte 0–3, the magic
-    /// cookie, and a length that is a multiple of 4 and equals the rest of the datagram.
+    /// cookie, and a length that is a multiple of 4 and equals the rest of the datagram. Like RFC 7983,
+    /// this does not recognise messages of methods 0x100 and above, whose first byte is above 3.
     public static func looksLikeSTUN(_ bytes: some Collection<UInt8>) -> Bool {
         guard bytes.count >= headerLength else { return false }
         var header: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0)
