@@ -13,41 +13,41 @@ public struct STUNAttributeType: RawRepresentable, Hashable, Sendable, Comparabl
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     // RFC 8489 §18.3
-    public static let mappedAddress = Self(0x0001)
-    public static let username = Self(0x0006)
-    public static let messageIntegrity = Self(0x0008)
-    public static let errorCode = Self(0x0009)
-    public static let unknownAttributes = Self(0x000A)
-    public static let realm = Self(0x0014)
-    public static let nonce = Self(0x0015)
-    public static let messageIntegritySHA256 = Self(0x001C)
-    public static let passwordAlgorithm = Self(0x001D)
-    public static let userhash = Self(0x001E)
-    public static let xorMappedAddress = Self(0x0020)
-    public static let passwordAlgorithms = Self(0x8002)
-    public static let alternateDomain = Self(0x8003)
-    public static let software = Self(0x8022)
-    public static let alternateServer = Self(0x8023)
-    public static let fingerprint = Self(0x8028)
+    public static var mappedAddress: Self { Self(0x0001) }
+    public static var username: Self { Self(0x0006) }
+    public static var messageIntegrity: Self { Self(0x0008) }
+    public static var errorCode: Self { Self(0x0009) }
+    public static var unknownAttributes: Self { Self(0x000A) }
+    public static var realm: Self { Self(0x0014) }
+    public static var nonce: Self { Self(0x0015) }
+    public static var messageIntegritySHA256: Self { Self(0x001C) }
+    public static var passwordAlgorithm: Self { Self(0x001D) }
+    public static var userhash: Self { Self(0x001E) }
+    public static var xorMappedAddress: Self { Self(0x0020) }
+    public static var passwordAlgorithms: Self { Self(0x8002) }
+    public static var alternateDomain: Self { Self(0x8003) }
+    public static var software: Self { Self(0x8022) }
+    public static var alternateServer: Self { Self(0x8023) }
+    public static var fingerprint: Self { Self(0x8028) }
     // RFC 8445 §16.1 (ICE)
-    public static let priority = Self(0x0024)
-    public static let useCandidate = Self(0x0025)
-    public static let iceControlled = Self(0x8029)
-    public static let iceControlling = Self(0x802A)
+    public static var priority: Self { Self(0x0024) }
+    public static var useCandidate: Self { Self(0x0025) }
+    public static var iceControlled: Self { Self(0x8029) }
+    public static var iceControlling: Self { Self(0x802A) }
     // RFC 8656 §18 (TURN)
-    public static let channelNumber = Self(0x000C)
-    public static let lifetime = Self(0x000D)
-    public static let xorPeerAddress = Self(0x0012)
-    public static let data = Self(0x0013)
-    public static let xorRelayedAddress = Self(0x0016)
-    public static let requestedAddressFamily = Self(0x0017)
-    public static let evenPort = Self(0x0018)
-    public static let requestedTransport = Self(0x0019)
-    public static let dontFragment = Self(0x001A)
-    public static let reservationToken = Self(0x0022)
-    public static let additionalAddressFamily = Self(0x8000)
-    public static let addressErrorCode = Self(0x8001)
-    public static let icmp = Self(0x8004)
+    public static var channelNumber: Self { Self(0x000C) }
+    public static var lifetime: Self { Self(0x000D) }
+    public static var xorPeerAddress: Self { Self(0x0012) }
+    public static var data: Self { Self(0x0013) }
+    public static var xorRelayedAddress: Self { Self(0x0016) }
+    public static var requestedAddressFamily: Self { Self(0x0017) }
+    public static var evenPort: Self { Self(0x0018) }
+    public static var requestedTransport: Self { Self(0x0019) }
+    public static var dontFragment: Self { Self(0x001A) }
+    public static var reservationToken: Self { Self(0x0022) }
+    public static var additionalAddressFamily: Self { Self(0x8000) }
+    public static var addressErrorCode: Self { Self(0x8001) }
+    public static var icmp: Self { Self(0x8004) }
 
     /// Every attribute type this codec decodes into a typed value.
     public static let known: [STUNAttributeType] = [

@@ -83,16 +83,14 @@ public struct ChannelData: Hashable, Sendable {
 
     /// RFC 7983 §7 demultiplexing plus the framing check: first byte 64–79, and the length agrees with
     /// the datagram (exactly, or up to the padding to a multiple of 4).
+    @inlinable  // called on every datagram by a demultiplexer in another module: let it specialise
     public static func looksLikeChannelData(_ bytes: some Collection<UInt8>) -> Bool {
         guard bytes.count >= 4 else { return false }
-        var index = bytes.startIndex
-        let first = bytes[index]
-        guard (64...79).contains(first) else { return false }
-        index = bytes.index(after: index)
-        index = bytes.index(after: index)
-        let high = Int(bytes[index])
-        index = bytes.index(after: index)
-        let length = high << 8 | Int(bytes[index])
+        var iterator = bytes.makeIterator()
+        var header = 0  // channel number and length
+        for _ in 0..<4 { header = header << 8 | Int(iterator.next() ?? 0) }
+        guard (64...79).contains(header >> 24) else { return false }
+        let length = header & 0xFFFF
         let trailing = bytes.count - 4 - length
         return trailing == 0 || (trailing > 0 && trailing == STUNAttribute.paddingCount(forValueLength: length))
     }
@@ -102,21 +100,14 @@ extension STUNMessage {
     /// RFC 7983 §7 demultiplexing plus the cheap header checks of RFC 8489 §5: first byte 0–3, the magic
     /// cookie, and a length that is a multiple of 4 and equals the rest of the datagram. Like RFC 7983,
     /// this does not recognise messages of methods 0x100 and above, whose first byte is above 3.
+    @inlinable  // called on every datagram by a demultiplexer in another module: let it specialise
     public static func looksLikeSTUN(_ bytes: some Collection<UInt8>) -> Bool {
         guard bytes.count >= headerLength else { return false }
-        var header: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0)
         var iterator = bytes.makeIterator()
-        header.0 = iterator.next() ?? 0
-        header.1 = iterator.next() ?? 0
-        header.2 = iterator.next() ?? 0
-        header.3 = iterator.next() ?? 0
-        header.4 = iterator.next() ?? 0
-        header.5 = iterator.next() ?? 0
-        header.6 = iterator.next() ?? 0
-        header.7 = iterator.next() ?? 0
-        guard header.0 <= 3 else { return false }
-        let length = Int(header.2) << 8 | Int(header.3)
-        let cookie = UInt32(header.4) << 24 | UInt32(header.5) << 16 | UInt32(header.6) << 8 | UInt32(header.7)
-        return cookie == magicCookie && length & 3 == 0 && length == bytes.count - headerLength
+        var header: UInt64 = 0  // bytes 0–7: type, length, cookie
+        for _ in 0..<8 { header = header << 8 | UInt64(iterator.next() ?? 0) }
+        let length = Int(truncatingIfNeeded: header >> 32) & 0xFFFF
+        return header >> 56 <= 3 && UInt32(truncatingIfNeeded: header) == magicCookie
+            && length & 3 == 0 && length == bytes.count - headerLength
     }
 }

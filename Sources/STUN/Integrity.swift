@@ -34,8 +34,8 @@ extension STUNMessage {
         guard let index = attributes.firstIndex(where: { $0.type == .messageIntegrity }) else { return .absent }
         let stored = attributes[index].value
         guard stored.count == 20 else { return .invalid }
-        let mac = key.sha1.authenticationCode(for: integrityInput(before: index))
-        return constantTimeEqual(mac, stored) ? .valid : .invalid
+        let mac = integrityInput(before: index).withUnsafeBytes { key.sha1.authenticationCode(for: $0) }
+        return macMatches(mac, stored) ? .valid : .invalid
     }
 
     /// Checks the first MESSAGE-INTEGRITY-SHA256: HMAC-SHA256 over the message up to it, the header
@@ -45,8 +45,8 @@ extension STUNMessage {
         guard let index = attributes.firstIndex(where: { $0.type == .messageIntegritySHA256 }) else { return .absent }
         let stored = attributes[index].value
         guard stored.count >= 16, stored.count <= 32, stored.count % 4 == 0 else { return .invalid }
-        let mac = key.sha256.authenticationCode(for: integrityInput(before: index))
-        return constantTimeEqual(mac[..<stored.count], stored) ? .valid : .invalid
+        let mac = integrityInput(before: index).withUnsafeBytes { key.sha256.authenticationCode(for: $0) }
+        return macMatches(mac[..<stored.count], stored) ? .valid : .invalid
     }
 
     /// Checks a FINGERPRINT in last position: CRC-32 of everything before it XOR 0x5354554e (RFC 8489
@@ -105,14 +105,18 @@ extension STUNMessage {
     /// of the attribute at `index`: the input of all three checks (RFC 8489 §14.5–14.7).
     func integrityInput(before index: Int) -> [UInt8] {
         var length = 0
-        for attribute in attributes[...index] { length += attribute.encodedLength }
-        var writer = ByteWriter(capacity: STUNMessage.headerLength + length)
-        writeHeader(to: &writer, length: length)
-        for attribute in attributes[..<index] { attribute.write(to: &writer) }
-        return writer.bytes
+        for position in 0...index { length += attributes[position].encodedLength }
+        return encode(attributeCount: index, headerLength: length)
     }
 
     func fingerprint(before index: Int) -> UInt32 {
-        CRC32.checksum(integrityInput(before: index)) ^ STUNMessage.fingerprintXOR
+        STUNMessage.crc32(integrityInput(before: index)[...]) ^ STUNMessage.fingerprintXOR
     }
+
+    /// Constant-time comparison through raw buffers (see `crc32(_:)` for why raw buffers).
+    func macMatches(_ computed: ArraySlice<UInt8>, _ stored: ArraySlice<UInt8>) -> Bool {
+        computed.withUnsafeBytes { left in stored.withUnsafeBytes { right in constantTimeEqual(left, right) } }
+    }
+
+    func macMatches(_ computed: [UInt8], _ stored: ArraySlice<UInt8>) -> Bool { macMatches(computed[...], stored) }
 }

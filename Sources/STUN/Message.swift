@@ -82,7 +82,11 @@ public struct STUNMessage: Hashable, Sendable {
     }
 
     /// The value of the header's length field: bytes of attributes, padding included.
-    public var attributesLength: Int { attributes.reduce(0) { $0 + $1.encodedLength } }
+    public var attributesLength: Int {
+        var length = 0
+        for index in attributes.indices { length += attributes[index].encodedLength }
+        return length
+    }
 
     /// The first attribute of `type`, if any.
     public func first(_ type: STUNAttributeType) -> STUNAttribute? {

@@ -73,7 +73,7 @@ extension STUNMessage {
 
         if checkFingerprint, let fingerprintOffset {
             // FINGERPRINT is last, so the header length already covers it as §14.7 requires.
-            let expected = CRC32.checksum(bytes[base..<(base + fingerprintOffset)]) ^ fingerprintXOR
+            let expected = crc32(bytes[base..<(base + fingerprintOffset)]) ^ fingerprintXOR
             let found = u32(fingerprintOffset + 4)
             guard found == expected else {
                 throw STUNError(.fingerprintValue, at: fingerprintOffset + 4,
@@ -82,6 +82,12 @@ extension STUNMessage {
         }
         return STUNMessage(type: STUNMessageType(wireValue: UInt16(truncatingIfNeeded: typeField)),
                            transactionID: transactionID, attributes: attributes)
+    }
+
+    /// CRC-32 through a raw buffer: `CRC32.checksum` is generic and not inlinable, and a raw buffer's
+    /// type metadata is static, whereas `ArraySlice<UInt8>`'s is looked up at run time on every call.
+    static func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+        bytes.withUnsafeBytes { CRC32.checksum($0) }
     }
 
     /// The constant FINGERPRINT XORs into the CRC-32 ("STUN" in ASCII), RFC 8489 §14.7.

@@ -1,5 +1,5 @@
 import Testing
-@testable import STUN
+import STUN
 
 @Suite("Typed attribute values (RFC 8489 §14, RFC 8445 §16.1, RFC 8656 §18)")
 struct AttributeTests {

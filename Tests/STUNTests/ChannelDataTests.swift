@@ -1,5 +1,5 @@
 import Testing
-@testable import STUN
+import STUN
 
 @Suite("TURN ChannelData framing (RFC 8656 §12.4) and RFC 7983 demultiplexing")
 struct ChannelDataTests {

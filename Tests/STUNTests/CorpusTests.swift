@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import STUN
+import STUN
 
 @Suite("Corpus/stun seeds")
 struct CorpusTests {

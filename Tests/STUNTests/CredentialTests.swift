@@ -1,5 +1,5 @@
 import Testing
-@testable import STUN
+import STUN
 
 @Suite("Credentials and password preparation (RFC 8489 §9, RFC 8265, RFC 4013)")
 struct CredentialTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import STUN
+import STUN
 
 /// Hostile and broken input: every case names the rule and the offset the parser must report.
 @Suite("Malformed STUN and ChannelData input")

@@ -1,5 +1,5 @@
 import Testing
-@testable import STUN
+import STUN
 
 @Suite("Message type encoding (RFC 8489 §5)")
 struct MessageTypeTests {

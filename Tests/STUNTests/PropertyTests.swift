@@ -1,7 +1,7 @@
 import PropertyBased
 import Testing
 import Wire
-@testable import STUN
+import STUN
 
 @Suite("STUN properties: round trips, integrity, hostile bytes")
 struct PropertyTests {

@@ -1,5 +1,5 @@
 import Testing
-@testable import STUN
+import STUN
 
 @Suite("RFC 5769 and RFC 8489 B.1 test vectors")
 struct RFC5769VectorTests {
