@@ -48,7 +48,10 @@ extension STUNMessage {
         var fingerprintOffset: Int? = nil
         while offset < count {
             // The length is a multiple of 4 and so is every attribute with its padding, so at least 4
-            // bytes are left here.
+            // bytes are left here; checked anyway so that no later change can make the reads below trap.
+            guard count - offset >= 4 else {
+                throw STUNError(.attributeOverflow, at: offset, "\(count - offset) byte(s) left, an attribute header needs 4")
+            }
             if let fingerprintOffset {
                 throw STUNError(.fingerprintLast, at: fingerprintOffset, "FINGERPRINT is followed by an attribute at offset \(offset)")
             }

@@ -62,6 +62,35 @@ struct AttributeTests {
         let parsed = try STUNMessage.parse(message.serialize(), checkFingerprint: false)
         #expect(parsed == message)
         #expect(parsed.value(of: value.type) == value)
+        // describe names it and shows a decoded value, not an error.
+        let json = STUNCodec.describe(parsed).renderJSON()
+        #expect(json.contains("\"name\":\"\(value.type.name ?? "unknown")\""))
+        #expect(json.contains("\"value\":"))
+        #expect(!json.contains("\"error\":"))
+    }
+
+    @Test("describe shows addresses, error codes and families in their usual text forms")
+    func describeForms() {
+        #expect(STUNCodec.describe(.xorMappedAddress(Self.v6)) == .text("[2001:db8:1234:5678:11:2233:4455:6677]:32853"))
+        #expect(STUNCodec.describe(.errorCode(STUNErrorCode(code: 438, reason: "Stale Nonce")))
+            == .fields(["code": .unsigned(438), "reason": .text("Stale Nonce")]))
+        #expect(STUNCodec.describe(.requestedTransport(17)) == .text("UDP (17)"))
+        #expect(STUNCodec.describe(.channelNumber(0x4001)) == .text("0x4001"))
+        #expect(STUNCodec.describe(.unknownAttributes([0x0024, 0x7F00])) == .list([.text("PRIORITY"), .text("0x7f00")]))
+    }
+
+    @Test("withMessageIntegrity replaces an old integrity and fingerprint instead of stacking them")
+    func integrityBuilderReplaces() throws {
+        let key = STUNKey(bytes: Array("pass".utf8))
+        let base = STUNMessage(type: .bindingRequest, transactionID: Self.transactionID, values: [.username("u")])
+        let once = base.withMessageIntegrity(key: key).withFingerprint()
+        let twice = once.withMessageIntegrity(key: key).withFingerprint()
+        #expect(twice == once)
+        #expect(twice.attributes.map(\.type) == [.username, .messageIntegrity, .fingerprint])
+        let truncated = base.withMessageIntegritySHA256(key: key, length: 20)
+        #expect(truncated.first(.messageIntegritySHA256)?.value.count == 20)
+        #expect(try STUNMessage.parse(truncated.serialize()).verifyMessageIntegritySHA256(key: key) == .valid)
+        #expect(truncated.verifyMessageIntegritySHA256(key: STUNKey(bytes: Array("other".utf8))) == .invalid)
     }
 
     @Test("The table covers every attribute type the codec knows")
