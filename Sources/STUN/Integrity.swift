@@ -1,5 +1,4 @@
 import Hashing
-import Wire
 
 /// A key for MESSAGE-INTEGRITY and MESSAGE-INTEGRITY-SHA256, prepared once for many messages.
 ///
