@@ -1,72 +1,76 @@
-import COpenSSL
-
 /// A key for HMAC (RFC 2104) with one digest, prepared once and used for many messages.
 ///
-/// The OpenSSL context is keyed at creation and duplicated for each message, so the per-message cost is a
-/// copy of the two padded hash states rather than a fresh key schedule: STUN checks many messages under
-/// one ICE password.
-public final class HMACKey: @unchecked Sendable {
-    // @unchecked: `keyed` is written only in init and deinit; every other use duplicates it, which
-    // OpenSSL documents as a read of the source context.
-    private let keyed: OpaquePointer
+/// The key's inner and outer padded blocks are hashed at creation; each message then costs a copy of
+/// those two digest states plus the message's own blocks. STUN checks many messages under one ICE
+/// password, so this is the cost that matters.
+public struct HMACKey: Sendable {
     public let algorithm: DigestAlgorithm
+    private let inner: DigestState
+    private let outer: DigestState
 
+    /// All three digests HMAC is used with here have 64-byte blocks (RFC 2104 §2: B = 64).
+    private static let blockLength = 64
+
+    @inlinable
     public init<Key: Collection>(_ algorithm: DigestAlgorithm, key: Key) where Key.Element == UInt8 {
-        self.algorithm = algorithm
-        guard let mac = EVP_MAC_fetch(nil, "HMAC", nil) else { fatalError("OpenSSL has no HMAC") }
-        defer { EVP_MAC_free(mac) }
-        guard let context = EVP_MAC_CTX_new(mac) else { fatalError("OpenSSL could not allocate an HMAC context") }
-        let status = algorithm.rawValue.withCString { digestName in
-            withContiguousBytes(key) { keyBytes in
-                var params = [
-                    OSSL_PARAM_construct_utf8_string("digest", UnsafeMutablePointer(mutating: digestName), 0),
-                    OSSL_PARAM_construct_end(),
-                ]
-                // An empty key is legal HMAC; OpenSSL wants a non-null pointer for it.
-                var empty: UInt8 = 0
-                let base = keyBytes.count == 0 ? UnsafeRawPointer(&empty) : keyBytes.baseAddress!
-                return EVP_MAC_init(context, base.assumingMemoryBound(to: UInt8.self), keyBytes.count, &params)
-            }
-        }
-        precondition(status == 1, "OpenSSL HMAC-\(algorithm.rawValue) init failed")
-        keyed = context
+        self = withContiguousBytes(key) { HMACKey(algorithm, keyBuffer: $0) }
     }
 
-    deinit { EVP_MAC_CTX_free(keyed) }
+    /// The non-generic core of `init(_:key:)`.
+    public init(_ algorithm: DigestAlgorithm, keyBuffer: UnsafeRawBufferPointer) {
+        self.algorithm = algorithm
+        // RFC 2104 §2: a key longer than the block is hashed first; then it is zero-padded to the block.
+        var block = keyBuffer.count > Self.blockLength ? algorithm.hash(buffer: keyBuffer) : Array(keyBuffer)
+        block += [UInt8](repeating: 0, count: Self.blockLength - block.count)
+        var inner = DigestState(algorithm)
+        var outer = DigestState(algorithm)
+        block.map { $0 ^ 0x36 }.withUnsafeBytes { inner.update($0) }
+        block.map { $0 ^ 0x5C }.withUnsafeBytes { outer.update($0) }
+        self.inner = inner
+        self.outer = outer
+    }
 
     /// Starts a MAC over a message given in pieces.
-    public func start() -> HMAC { HMAC(context: EVP_MAC_CTX_dup(keyed)!, outputLength: algorithm.outputLength) }
+    public func start() -> HMAC { HMAC(inner: inner, outer: outer) }
 
     /// The MAC of `message`.
+    @inlinable
     public func authenticationCode<Bytes: Collection>(for message: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+        withContiguousBytes(message) { authenticationCode(buffer: $0) }
+    }
+
+    /// The non-generic core of `authenticationCode(for:)`.
+    public func authenticationCode(buffer: UnsafeRawBufferPointer) -> [UInt8] {
         var mac = start()
-        mac.update(message)
+        mac.update(buffer: buffer)
         return mac.finalize()
     }
 }
 
-/// A MAC in progress: feed it pieces with `update`, then `finalize` once.
-public struct HMAC: ~Copyable {
-    private let context: OpaquePointer
-    private let outputLength: Int
+/// A MAC in progress: feed it pieces with `update`, then `finalize`.
+public struct HMAC: Sendable {
+    private var inner: DigestState
+    private let outer: DigestState
 
-    init(context: OpaquePointer, outputLength: Int) {
-        self.context = context
-        self.outputLength = outputLength
+    init(inner: DigestState, outer: DigestState) {
+        self.inner = inner
+        self.outer = outer
     }
 
-    deinit { EVP_MAC_CTX_free(context) }
-
+    @inlinable
     public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        let status = withContiguousBytes(bytes) { EVP_MAC_update(context, $0.baseAddress?.assumingMemoryBound(to: UInt8.self), $0.count) }
-        precondition(status == 1, "OpenSSL HMAC update failed")
+        withContiguousBytes(bytes) { update(buffer: $0) }
     }
 
-    public consuming func finalize() -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: outputLength)
-        var written = 0
-        let status = output.withUnsafeMutableBufferPointer { EVP_MAC_final(context, $0.baseAddress, &written, outputLength) }
-        precondition(status == 1 && written == outputLength, "OpenSSL HMAC final failed")
-        return output
+    /// The non-generic core of `update(_:)`.
+    public mutating func update(buffer: UnsafeRawBufferPointer) {
+        inner.update(buffer)
+    }
+
+    /// The MAC: the outer hash over the inner digest (RFC 2104 §2).
+    public func finalize() -> [UInt8] {
+        var outer = self.outer
+        inner.finalize().withUnsafeBytes { outer.update($0) }
+        return outer.finalize()
     }
 }

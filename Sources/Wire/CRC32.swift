@@ -6,14 +6,21 @@ public enum CRC32 {
     static let tables: [[UInt32]] = makeSlicingTables(reflectedPolynomial: 0xEDB8_8320)
 
     /// The CRC-32 of `bytes`.
+    @inlinable
     public static func checksum<Bytes: Collection>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
         ~update(0xFFFF_FFFF, bytes)
     }
 
     /// Continues a running register (start from 0xFFFFFFFF, invert at the end).
+    @inlinable
     public static func update<Bytes: Collection>(_ state: UInt32, _ bytes: Bytes) -> UInt32
     where Bytes.Element == UInt8 {
-        slicingUpdate(state, bytes, tables: tables)
+        withContiguousBuffer(bytes) { update(state, buffer: $0) }
+    }
+
+    /// The non-generic core of `update(_:_:)`.
+    public static func update(_ state: UInt32, buffer: UnsafeRawBufferPointer) -> UInt32 {
+        slicingUpdate(state, buffer, tables: tables)
     }
 }
 
@@ -35,14 +42,12 @@ func makeSlicingTables(reflectedPolynomial: UInt32) -> [[UInt32]] {
     return tables
 }
 
-/// One pass of slicing-by-8 over contiguous bytes, falling back to bytewise for other collections.
-func slicingUpdate<Bytes: Collection>(_ state: UInt32, _ bytes: Bytes, tables: [[UInt32]]) -> UInt32
+/// Calls `body` with the bytes as one contiguous buffer, copying only collections that are not.
+@inlinable
+func withContiguousBuffer<Bytes: Collection, Result>(_ bytes: Bytes, _ body: (UnsafeRawBufferPointer) -> Result) -> Result
 where Bytes.Element == UInt8 {
-    let contiguous = bytes.withContiguousStorageIfAvailable { buffer in
-        slicingUpdate(state, UnsafeRawBufferPointer(buffer), tables: tables)
-    }
-    if let contiguous { return contiguous }
-    return Array(bytes).withUnsafeBytes { slicingUpdate(state, $0, tables: tables) }
+    if let result = bytes.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return result }
+    return Array(bytes).withUnsafeBytes(body)
 }
 
 func slicingUpdate(_ state: UInt32, _ buffer: UnsafeRawBufferPointer, tables: [[UInt32]]) -> UInt32 {

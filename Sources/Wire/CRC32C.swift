@@ -11,24 +11,33 @@ public enum CRC32C {
     public static let usesHardware: Bool = crucible_crc32c_hardware_available() != 0
 
     /// The CRC-32c of `bytes`.
+    @inlinable
     public static func checksum<Bytes: Collection>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
         ~update(0xFFFF_FFFF, bytes)
     }
 
     /// Continues a running register (start from 0xFFFFFFFF, invert at the end).
+    @inlinable
     public static func update<Bytes: Collection>(_ state: UInt32, _ bytes: Bytes) -> UInt32
     where Bytes.Element == UInt8 {
-        guard usesHardware else { return softwareUpdate(state, bytes) }
-        let result = bytes.withContiguousStorageIfAvailable { buffer in
-            crucible_crc32c_hardware_update(state, buffer.baseAddress, buffer.count)
-        }
-        if let result { return result }
-        return Array(bytes).withUnsafeBufferPointer { crucible_crc32c_hardware_update(state, $0.baseAddress, $0.count) }
+        withContiguousBuffer(bytes) { update(state, buffer: $0) }
+    }
+
+    /// The non-generic core of `update(_:_:)`.
+    public static func update(_ state: UInt32, buffer: UnsafeRawBufferPointer) -> UInt32 {
+        guard usesHardware else { return slicingUpdate(state, buffer, tables: tables) }
+        return crucible_crc32c_hardware_update(state, buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), buffer.count)
     }
 
     /// The table-driven path, exposed so tests can check it on machines that have the instruction.
+    @inlinable
     public static func softwareUpdate<Bytes: Collection>(_ state: UInt32, _ bytes: Bytes) -> UInt32
     where Bytes.Element == UInt8 {
-        slicingUpdate(state, bytes, tables: tables)
+        withContiguousBuffer(bytes) { softwareUpdate(state, buffer: $0) }
+    }
+
+    /// The non-generic core of `softwareUpdate(_:_:)`.
+    public static func softwareUpdate(_ state: UInt32, buffer: UnsafeRawBufferPointer) -> UInt32 {
+        slicingUpdate(state, buffer, tables: tables)
     }
 }

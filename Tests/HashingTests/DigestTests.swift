@@ -57,3 +57,34 @@ struct DigestTests {
         bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 }
+
+@Suite("HMAC edge cases")
+struct HMACEdgeTests {
+    @Test("Keys longer than the 64-byte block are hashed first (RFC 4231 §4.7, RFC 2202 §3 case 6)")
+    func longKeys() {
+        let message = Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
+        #expect(hex(HMACKey(.sha256, key: [UInt8](repeating: 0xAA, count: 131)).authenticationCode(for: message))
+            == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+        #expect(hex(HMACKey(.sha1, key: [UInt8](repeating: 0xAA, count: 80)).authenticationCode(for: message))
+            == "aa4ae5e15272d00e95705637ce8a3b55ed402112")
+    }
+
+    @Test("HMAC-MD5 RFC 2202 §2 test case 2")
+    func md5() {
+        #expect(hex(HMACKey(.md5, key: Array("Jefe".utf8)).authenticationCode(for: Array("what do ya want for nothing?".utf8)))
+            == "750c783e6ab0b503eaa86e310a5db738")
+    }
+
+    @Test("An empty key and an empty message are legal HMAC inputs (RFC 2104 §2)")
+    func empty() {
+        // Known answer: HMAC-SHA256 with an empty key over an empty message.
+        #expect(hex(HMACKey(.sha256, key: [UInt8]()).authenticationCode(for: [UInt8]()))
+            == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
+    }
+
+    private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: $0) }.joined() }
+    private func String(format byte: UInt8) -> Swift.String {
+        let digits = Array("0123456789abcdef")
+        return Swift.String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+    }
+}
