@@ -25,6 +25,12 @@ public struct UnrecognizedChunk: Hashable, Sendable {
     public let chunkIndex: Int
     public let type: UInt8
     public let action: UnrecognizedTypeAction
+
+    public init(chunkIndex: Int, type: UInt8, action: UnrecognizedTypeAction) {
+        self.chunkIndex = chunkIndex
+        self.type = type
+        self.action = action
+    }
 }
 
 /// A parameter the codec does not know, with the action its type's high bits ask for (RFC 9260 §3.2.1).
@@ -33,6 +39,13 @@ public struct UnrecognizedParameter: Hashable, Sendable {
     public let parameterIndex: Int
     public let type: UInt16
     public let action: UnrecognizedTypeAction
+
+    public init(chunkIndex: Int, parameterIndex: Int, type: UInt16, action: UnrecognizedTypeAction) {
+        self.chunkIndex = chunkIndex
+        self.parameterIndex = parameterIndex
+        self.type = type
+        self.action = action
+    }
 }
 
 extension SCTPPacket {
