@@ -50,19 +50,7 @@ extension SCTPPacket {
             sourcePort: sourcePort, destinationPort: destinationPort, verificationTag: verificationTag,
             checksum: checksumField, chunks: chunks, lastChunkPadded: lastChunkPadded)
     }
-
-    /// The CRC-32c of a packet with its checksum field taken as zero (RFC 9260 §6.8).
-    static func computeChecksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        guard bytes.count >= 12 else { return 0 }
-        let start = bytes.startIndex
-        var state = CRC32C.update(0xFFFF_FFFF, bytes[start..<(start + 8)])
-        state = CRC32C.update(state, zeroWord)
-        state = CRC32C.update(state, bytes[(start + 12)...])
-        return ~state
-    }
 }
-
-private let zeroWord: [UInt8] = [0, 0, 0, 0]
 
 func hex32(_ value: UInt32) -> String {
     let digits = String(value, radix: 16)

@@ -170,3 +170,20 @@ struct DCEPMalformedTests {
         }
     }
 }
+
+/// The checksum helpers the fuzz mutators and tools use.
+@Suite("SCTP checksum helpers")
+struct SCTPChecksumHelperTests {
+    @Test("withComputedChecksum repairs an edited packet, and checksumIsValid agrees with the parser")
+    func repair() {
+        var edited = packet(chunks: "07 00 00 08 00000001")
+        edited[19] = 2
+        #expect(!SCTPPacket.checksumIsValid(edited))
+        #expect(sctpRule(edited) == .checksum)
+        let repaired = SCTPPacket.withComputedChecksum(edited)
+        #expect(SCTPPacket.checksumIsValid(repaired))
+        #expect(sctpRule(repaired) == nil)
+        #expect(repaired == packet(chunks: "07 00 00 08 00000002"))
+        #expect(!SCTPPacket.checksumIsValid([1, 2, 3]))
+    }
+}
