@@ -75,7 +75,7 @@ extension SCTPPacket {
 
     /// Every rule this packet breaks without being malformed: bundling (§6.10), the Verification Tag of a
     /// packet carrying INIT (§8.5.1), INIT fields that must not be zero (§3.3.2, §3.3.3), DATA without
-    /// user data (§3.3.1), and unknown chunk and parameter types with their actions (§3.2, §3.2.1).
+    /// user data (§3.3.1), missing mandatory parameters (§3.3.3, §3.3.5, RFC 6525 §3.1), and unknown chunk and parameter types with their actions (§3.2, §3.2.1).
     public var findings: [SCTPFinding] {
         var findings: [SCTPFinding] = []
         for (index, chunk) in chunks.enumerated() {
@@ -87,10 +87,24 @@ extension SCTPPacket {
                 if initiation.initiateTag == 0 {
                     findings.append(SCTPFinding(rule: .initFields, chunkIndex: index, detail: "\(chunk.name) Initiate Tag is 0"))
                 }
+                if case .initiationAck = chunk, !initiation.parameters.elements.contains(where: { $0.type == 7 }) {
+                    findings.append(SCTPFinding(rule: .mandatoryParameter, chunkIndex: index, detail: "INIT ACK without State Cookie"))
+                }
                 if initiation.outboundStreams == 0 || initiation.inboundStreams == 0 {
                     findings.append(SCTPFinding(
                         rule: .initFields, chunkIndex: index,
                         detail: "\(chunk.name) stream counts OS \(initiation.outboundStreams), MIS \(initiation.inboundStreams) must not be 0"))
+                }
+            case .heartbeat(let heartbeat), .heartbeatAck(let heartbeat):
+                if !heartbeat.parameters.elements.contains(where: { $0.type == 1 }) {
+                    findings.append(SCTPFinding(rule: .mandatoryParameter, chunkIndex: index, detail: "\(chunk.name) without Heartbeat Info"))
+                }
+            case .reconfig(let reconfig):
+                let count = reconfig.parameters.elements.count
+                if !(1...2).contains(count) || reconfig.parameters.elements.contains(where: { !(13...18).contains($0.type) }) {
+                    findings.append(SCTPFinding(
+                        rule: .mandatoryParameter, chunkIndex: index,
+                        detail: "RE-CONFIG carries \(count) parameter(s) of types \(reconfig.parameters.elements.map(\.type)); one or two of types 13-18 expected"))
                 }
             case .data(let data) where data.userData.isEmpty:
                 findings.append(SCTPFinding(rule: .noUserData, chunkIndex: index, detail: "DATA TSN \(data.tsn) carries no user data"))

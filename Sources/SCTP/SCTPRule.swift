@@ -36,6 +36,10 @@ public enum SCTPRule: String, ProtocolRule, CaseIterable {
     case initVerificationTag = "init-verification-tag"
     /// INIT and INIT ACK carry a non-zero Initiate Tag and non-zero stream counts (RFC 9260 §3.3.2, §3.3.3).
     case initFields = "init-fields"
+    /// A chunk lacks a parameter it must carry: INIT ACK its State Cookie (RFC 9260 §3.3.3), HEARTBEAT
+    /// and HEARTBEAT ACK their Heartbeat Info (§3.3.5, §3.3.6), RE-CONFIG one or two re-configuration
+    /// parameters (RFC 6525 §3.1).
+    case mandatoryParameter = "mandatory-parameter"
     /// A DATA or I-DATA chunk carries at least one byte of user data (RFC 9260 §3.3.1, RFC 8260 §2.1).
     case noUserData = "no-user-data"
     /// A chunk type this codec does not know; its two high bits say what the receiver does (RFC 9260 §3.2).
@@ -57,6 +61,7 @@ public enum SCTPRule: String, ProtocolRule, CaseIterable {
         case .bundling: "RFC 9260 §6.10"
         case .initVerificationTag: "RFC 9260 §8.5.1"
         case .initFields: "RFC 9260 §3.3.2"
+        case .mandatoryParameter: "RFC 9260 §3.3.3, §3.3.5, RFC 6525 §3.1"
         case .noUserData: "RFC 9260 §3.3.1"
         case .unrecognizedChunk: "RFC 9260 §3.2"
         case .unrecognizedParameter: "RFC 9260 §3.2.1"

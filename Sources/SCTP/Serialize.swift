@@ -3,6 +3,10 @@ import Wire
 extension SCTPPacket {
     /// The packet's bytes, with the checksum field computed (CRC-32c, little-endian on the wire as RFC 9260
     /// Appendix A's reflected algorithm leaves it) or zero when `checksum == .zero` (RFC 9653).
+    ///
+    /// Length fields are 16 bits: a model whose chunk, parameter or cause exceeds 65535 bytes cannot be
+    /// represented and its length wraps (the generators and the parser never produce one). Counts that the
+    /// wire derives (SACK blocks, Missing Mandatory Parameter types) are written from the arrays.
     public func serialize() -> [UInt8] {
         var writer = ByteWriter(capacity: 12 + chunks.count * 32)
         writer.writeUInt16(sourcePort)

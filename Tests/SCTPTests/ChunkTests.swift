@@ -201,6 +201,21 @@ struct SCTPChunkTests {
         #expect(parsed.findings.map(\.rule) == [.initFields, .initFields])
     }
 
+    @Test(
+        "Chunks missing a mandatory parameter are reported (RFC 9260 §3.3.3, §3.3.5, RFC 6525 §3.1)",
+        arguments: [
+            Named("INIT ACK without State Cookie", "02 00 00 14 00000001 00010000 0001 0001 00000001"),
+            Named("HEARTBEAT without Heartbeat Info", "04 00 00 04"),
+            Named("HEARTBEAT ACK with only an unknown parameter", "05 00 00 08 8123 0004"),
+            Named("RE-CONFIG without parameters", "82 00 00 04"),
+            Named("RE-CONFIG with three parameters", "82 00 00 1c 000f 0008 00000001 000f 0008 00000002 000f 0008 00000003"),
+            Named("RE-CONFIG with a parameter that is not a re-configuration", "82 00 00 0c 0005 0008 c0a80001"),
+        ])
+    func mandatoryParameterReported(_ row: Named<String>) throws {
+        let findings = try SCTPPacket.parse(packet(chunks: row.value)).findings.map(\.rule)
+        #expect(findings.first == .mandatoryParameter)
+    }
+
     @Test("DATA without user data is well-formed but reported (RFC 9260 §3.3.1: the receiver aborts)")
     func emptyDataReported() throws {
         let parsed = try SCTPPacket.parse(packet(chunks: "00 03 00 10 00000001 0000 0000 00000033"))

@@ -74,7 +74,7 @@ struct SCTPMalformedTests {
         ]
         #expect(Set(Self.cases.map(\.rule)).union([.checksum]) == thrown)
         #expect(Set(SCTPRule.allCases).subtracting(thrown) == [
-            .bundling, .initVerificationTag, .initFields, .noUserData, .unrecognizedChunk, .unrecognizedParameter,
+            .bundling, .initVerificationTag, .initFields, .mandatoryParameter, .noUserData, .unrecognizedChunk, .unrecognizedParameter,
         ])
     }
 
