@@ -167,6 +167,7 @@ extension SCTPParameter {
         case .random(let bytes): (name, value) = ("Random", .bytes(bytes))
         case .chunkList(let bytes): (name, value) = ("Chunk List", .bytes(bytes))
         case .requestedHMACAlgorithms(let bytes): (name, value) = ("Requested HMAC Algorithm", .bytes(bytes))
+        case .padding(let bytes): (name, value) = ("Padding", .unsigned(UInt64(bytes.count)))
         case .supportedExtensions(let types): (name, value) = ("Supported Extensions", .list(types.map(number)))
         case .forwardTSNSupported: (name, value) = ("Forward-TSN-Supported", .flag(true))
         case .unknown(let type, let bytes):

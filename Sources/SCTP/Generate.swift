@@ -127,7 +127,7 @@ extension TLVList where Element: TLVEntry {
 extension SCTPParameter {
     /// A parameter of the kinds INIT and INIT ACK carry, or an unknown one.
     public static func randomInit<R: RandomNumberGenerator>(using rng: inout R) -> SCTPParameter {
-        switch Int.random(in: 0..<17, using: &rng) {
+        switch Int.random(in: 0..<18, using: &rng) {
         case 0: .ipv4Address(.random(in: 0...UInt32.max, using: &rng))
         case 1: .ipv6Address(IPv6Address(high: .random(in: 0...UInt64.max, using: &rng), low: .random(in: 0...UInt64.max, using: &rng)))
         case 2: .stateCookie(randomBytes(1...64, using: &rng))
@@ -143,6 +143,7 @@ extension SCTPParameter {
         case 12: .supportedExtensions(randomBytes(0...6, using: &rng))
         case 13: .forwardTSNSupported
         case 14: .heartbeatInfo(randomBytes(0...8, using: &rng))
+        case 15: .padding(randomBytes(0...9, using: &rng))
         default: .unknown(type: randomUnknownType(using: &rng), value: randomBytes(0...12, using: &rng))
         }
     }
@@ -166,7 +167,7 @@ extension SCTPParameter {
         }
     }
 
-    private static let knownTypes: Set<UInt16> = [1, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 0x8000, 0x8001, 0x8002, 0x8003, 0x8004, 0x8008, 0xC000]
+    private static let knownTypes: Set<UInt16> = [1, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 0x8000, 0x8001, 0x8002, 0x8003, 0x8004, 0x8005, 0x8008, 0xC000]
 
     static func randomUnknownType<R: RandomNumberGenerator>(using rng: inout R) -> UInt16 {
         while true {

@@ -40,7 +40,7 @@ public struct SCTPPacket: Hashable, Sendable {
     public enum ChecksumPolicy: Hashable, Sendable {
         /// Only a correct CRC-32c (the default: RFC 9260 §6.8).
         case required
-        /// A correct CRC-32c or zero, once the Zero Checksum Acceptable parameter was exchanged (RFC 9653 §5.3).
+        /// A correct CRC-32c or zero, once the Zero Checksum Acceptable parameter was exchanged (RFC 9653 §5).
         case zeroAllowed
     }
 }

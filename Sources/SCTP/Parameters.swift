@@ -31,7 +31,7 @@ public enum SCTPParameter: Hashable, Sendable {
     case addIncomingStreams(AddStreamsRequest)
     /// 0x8000: ECN Capable (RFC 9260 Appendix A of RFC 4960 reserves it), no value.
     case ecnCapable
-    /// 0x8001: Zero Checksum Acceptable with its Error Detection Method Identifier (RFC 9653 §5.1).
+    /// 0x8001: Zero Checksum Acceptable with its Error Detection Method Identifier (RFC 9653 §4).
     case zeroChecksumAcceptable(edmid: UInt32)
     /// 0x8002: Random (RFC 4895 §3.1), kept as bytes.
     case random([UInt8])
@@ -39,6 +39,8 @@ public enum SCTPParameter: Hashable, Sendable {
     case chunkList([UInt8])
     /// 0x8004: Requested HMAC Algorithm (RFC 4895 §3.3), kept as bytes.
     case requestedHMACAlgorithms([UInt8])
+    /// 0x8005: Padding (RFC 4820 §4): bytes that only make the INIT bigger, ignored by the receiver.
+    case padding([UInt8])
     /// 0x8008: Supported Extensions (RFC 5061 §4.2.7): chunk types the sender implements.
     case supportedExtensions([UInt8])
     /// 0xC000: Forward-TSN-Supported (RFC 3758 §3.1), no value.
@@ -46,7 +48,7 @@ public enum SCTPParameter: Hashable, Sendable {
     /// Any other type, kept byte-exact; its two high bits say what a receiver does (RFC 9260 §3.2.1).
     case unknown(type: UInt16, value: [UInt8])
 
-    /// The EDMID of DTLS as the alternate error detection method (RFC 9653 §10.3, used by WebRTC).
+    /// EDMID 1: SCTP over DTLS as the alternate error detection method (RFC 9653), what WebRTC uses.
     public static let edmidDTLS: UInt32 = 1
 
     /// The Parameter Type.
@@ -71,6 +73,7 @@ public enum SCTPParameter: Hashable, Sendable {
         case .random: 0x8002
         case .chunkList: 0x8003
         case .requestedHMACAlgorithms: 0x8004
+        case .padding: 0x8005
         case .supportedExtensions: 0x8008
         case .forwardTSNSupported: 0xC000
         case .unknown(let type, _): type

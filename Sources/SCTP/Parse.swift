@@ -320,6 +320,7 @@ extension SCTPParameter {
         case 0x8002: return .random(Array(value.readRemaining()))
         case 0x8003: return .chunkList(Array(value.readRemaining()))
         case 0x8004: return .requestedHMACAlgorithms(Array(value.readRemaining()))
+        case 0x8005: return .padding(Array(value.readRemaining()))
         case 0x8008: return .supportedExtensions(Array(value.readRemaining()))
         case 0xC000:
             try expect(0)

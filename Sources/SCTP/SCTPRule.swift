@@ -56,7 +56,7 @@ public enum SCTPRule: String, ProtocolRule, CaseIterable {
         case .chunkLength, .padding: "RFC 9260 §3.2"
         case .chunkValueLength: "RFC 9260 §3.3, RFC 3758 §3.2, RFC 6525 §3.1, RFC 8260 §2, RFC 4820 §3"
         case .parameterLength: "RFC 9260 §3.2.1"
-        case .parameterValueLength: "RFC 9260 §3.3.2.1, RFC 6525 §4, RFC 5061 §4.2.7, RFC 9653 §5.1"
+        case .parameterValueLength: "RFC 9260 §3.3.2.1, RFC 6525 §4, RFC 5061 §4.2.7, RFC 9653 §4, RFC 4820 §4"
         case .causeLength, .causeValueLength: "RFC 9260 §3.3.10"
         case .bundling: "RFC 9260 §6.10"
         case .initVerificationTag: "RFC 9260 §8.5.1"

@@ -174,7 +174,7 @@ extension SCTPParameter: TLVEntry {
         switch self {
         case .heartbeatInfo(let bytes), .stateCookie(let bytes), .unrecognizedParameter(let bytes),
             .hostName(let bytes), .random(let bytes), .chunkList(let bytes), .requestedHMACAlgorithms(let bytes),
-            .supportedExtensions(let bytes), .unknown(_, let bytes):
+            .padding(let bytes), .supportedExtensions(let bytes), .unknown(_, let bytes):
             writer.writeBytes(bytes)
         case .ipv4Address(let address):
             writer.writeUInt32(address)

@@ -121,6 +121,12 @@ struct SCTPChunkTests {
                     .unknown(type: 0xC123, value: [0xAB, 0xCD]),
                 ], finalPaddingCounted: true)))
         )),
+        Named("INIT with a Padding parameter (RFC 4820 §4) and Supported Extensions (RFC 5061 §4.2.7)", (
+            "01 00 00 24  00000001 00010000 0001 0001 00000001  8005 0008 00000000  8008 0007 c0c282 00",
+            .initiation(InitChunk(
+                initiateTag: 1, advertisedReceiverWindowCredit: 0x10000, outboundStreams: 1, inboundStreams: 1, initialTSN: 1,
+                parameters: TLVList([.padding([0, 0, 0, 0]), .supportedExtensions([0xC0, 0xC2, 0x82])], finalPaddingCounted: true)))
+        )),
         Named("HEARTBEAT ACK echoes Heartbeat Info (RFC 9260 §3.3.6)", (
             "05 00 00 0c  0001 0008 01020304", .heartbeatAck(HeartbeatChunk(parameters: [.heartbeatInfo([1, 2, 3, 4])]))
         )),
