@@ -22,7 +22,6 @@ extension SCTPPacket {
 
 extension SCTPChunk {
     /// A random chunk of any type the codec models, or an unknown one.
-    // swiftlint:disable:next cyclomatic_complexity function_body_length
     public static func random<R: RandomNumberGenerator>(using rng: inout R) -> SCTPChunk {
         func u8() -> UInt8 { .random(in: 0...UInt8.max, using: &rng) }
         func u16() -> UInt16 { .random(in: 0...UInt16.max, using: &rng) }
