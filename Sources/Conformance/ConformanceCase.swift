@@ -24,6 +24,9 @@ public enum Expectation: Hashable, Sendable {
     case accept
     /// Refuse it, by this rule id, for the stated reason (a real-world negative).
     case reject(rule: String, because: String)
+    /// Refuse it by whatever rule fits: corpus seeds named `negative-…`, kept so mutation starts from
+    /// near-valid input on both sides of a gate.
+    case refuse(because: String)
 }
 
 /// One input of a protocol's conformance run.
@@ -68,6 +71,7 @@ public struct Verdict: Hashable, Sendable {
         switch (self.case.expectation, outcome) {
         case (.accept, .accepted): true
         case (.reject(let expected, _), .rejected(let rule)): expected == rule
+        case (.refuse, .rejected): true
         default: false
         }
     }
@@ -83,6 +87,7 @@ public struct Verdict: Hashable, Sendable {
         switch self.case.expectation {
         case .accept: return happened
         case .reject(let rule, let reason): return "\(happened) (expected \(rule): \(reason))"
+        case .refuse(let reason): return "\(happened) (expected a refusal: \(reason))"
         }
     }
 }

@@ -14,17 +14,23 @@ public struct HexVector: Hashable, Sendable {
 
 /// Reads the layout the binary vector files of `../shared/vectors` share: a section per vector under a
 /// `## heading`, `#` comment lines, and the bytes as hex lines (`00 01 0a …`, possibly several per vector).
-/// Banner lines (`###…`) and anything that is not hex (`data = 00 x 32`) are not vectors and are skipped.
+/// Consecutive hex lines form one vector; when a comment separates two runs of hex lines in one section
+/// (dcep_rfc8832.txt gives pion's ACK and then the RFC's), each run is a vector of its own, the second
+/// named `heading [2]`. Banner lines (`###…`) and anything that is not hex (`data = 00 x 32`) are skipped.
 public enum HexVectorFile {
     public static func vectors(file: String, text: String) -> [HexVector] {
         var vectors: [HexVector] = []
         var heading = file
         var notes: [String] = []
         var bytes: [UInt8] = []
+        var runsInSection = 0
+        var previousWasHex = false
 
         func flush() {
             if !bytes.isEmpty {
-                vectors.append(HexVector(name: "\(file)#\(heading)", file: file, heading: heading, notes: notes, bytes: bytes))
+                runsInSection += 1
+                let name = runsInSection == 1 ? heading : "\(heading) [\(runsInSection)]"
+                vectors.append(HexVector(name: "\(file)#\(name)", file: file, heading: heading, notes: notes, bytes: bytes))
             }
             notes = []
             bytes = []
@@ -32,15 +38,20 @@ public enum HexVectorFile {
 
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let line = rawLine.trimmingCharacters(in: " \t\r")
+            let isHex = isHexLine(line)
+            if !isHex, previousWasHex { flush() }
+            previousWasHex = isHex
             if line.hasPrefix("###") {
-                flush()
                 heading = file
+                runsInSection = 0
+                notes = []
             } else if line.hasPrefix("## ") {
-                flush()
                 heading = String(line.dropFirst(3))
+                runsInSection = 0
+                notes = []
             } else if line.hasPrefix("#") {
                 notes.append(String(line.dropFirst().trimmingCharacters(in: " ")))
-            } else if isHexLine(line), let decoded = try? Hex.decode(line) {
+            } else if isHex, let decoded = try? Hex.decode(line) {
                 bytes += decoded
             }
         }

@@ -1,6 +1,7 @@
 public import Foundation
 public import Wire
 import Fuzzing
+import SCTP
 import STUN
 
 /// Every protocol Crucible decodes, and every input the project knows for each: the one list that
@@ -12,20 +13,45 @@ public enum ProtocolCatalog {
             invariants: [STUNInvariants.integrityComputedOnSerialisationVerifies],
             checks: { message, _, options in STUNInvariants.checks(message, password: options.password) }),
         .codec(ChannelDataCodec.self),
+        .codec(
+            SCTPCodec.self,
+            invariants: [SCTPInvariants.computedChecksumVerifies],
+            checks: { packet, _, _ in SCTPInvariants.checks(packet) }),
+        .codec(DCEPCodec.self),
     ]
 
     public static func entry(named name: String) -> ProtocolEntry? { entries.first { $0.name == name } }
 
-    /// Inputs that must be refused, by the rule that must refuse them: real-world negatives.
-    public static let knownNegatives: [String: Expectation] = [
-        "ndpi_stun.pcap#frame-195": .reject(
+    /// Inputs that must be refused, by the rule that must refuse them: real-world negatives and
+    /// third-party vectors that are themselves wrong. A key is a case's whole name, or the part of a
+    /// vector's name before the ` — ` that starts the description in its heading.
+    public static let knownNegatives: [(name: String, expectation: Expectation)] = [
+        ("ndpi_stun.pcap#frame-195", .reject(
             rule: "STUN.fingerprint-value",
-            because: "Zoom's STUN on UDP 8801 carries a FINGERPRINT that does not verify (captures README)"),
+            because: "Zoom's STUN on UDP 8801 carries a FINGERPRINT that does not verify (captures README)")),
+        ("sctp_packets.txt#aiortc sctp_data_truncated.bin", .reject(
+            rule: "SCTP.chunk-length", because: "its DATA chunk claims 8 bytes where 4 are present (RFC 9260 §3.2)")),
+        ("sctp_packets.txt#aiortc sctp_data_zero_length.bin", .reject(
+            rule: "SCTP.chunk-length", because: "a chunk length of 0 is below the 4-byte chunk header (RFC 9260 §3.2)")),
+        ("sctp_packets.txt#dcsctp DeserializePacketWithWrongChecksum", .reject(
+            rule: "SCTP.checksum", because: "the CRC-32c is wrong (RFC 9260 §6.8)")),
+        ("sctp_packets.txt#dcsctp AcceptsZeroSetZeroChecksum", .reject(
+            rule: "SCTP.checksum",
+            because: "a zero checksum is valid only once RFC 9653 zero-checksum was agreed; the codec's default is strict")),
+        ("dcep_rfc8832.txt#DATA_CHANNEL_ACK", .reject(
+            rule: "DCEP.ack-length", because: "pion's 4-byte ACK; RFC 8832 §5.2 defines DATA_CHANNEL_ACK as the single byte 0x02")),
     ]
+
+    /// What a correct codec must do with the case of this name.
+    public static func expectation(for name: String) -> Expectation {
+        knownNegatives.first { name == $0.name || name.hasPrefix($0.name + " —") }?.expectation ?? .accept
+    }
 
     /// Where each protocol's vectors and capture messages come from.
     static let vectorFiles: [String: [String]] = [
         "stun": ["stun_rfc5769.txt", "stun_rfc8489_appB1.txt"],
+        "sctp": ["sctp_packets.txt"],
+        "dcep": ["dcep_rfc8832.txt"],
     ]
     static let captureFamilies: [String: PacketFamily] = [
         "stun": .stun,
@@ -41,17 +67,21 @@ public enum ProtocolCatalog {
             var cases: [ConformanceCase] = []
             for file in vectorFiles[entry.name] ?? [] {
                 for vector in HexVectorFile.vectors(file: file, text: try shared.vectorText(file)) {
-                    cases.append(ConformanceCase(name: vector.name, source: .vectors(file), bytes: vector.bytes))
+                    cases.append(ConformanceCase(
+                        name: vector.name, source: .vectors(file), bytes: vector.bytes, expectation: expectation(for: vector.name)))
                 }
             }
             for seed in try CorpusDirectory(repositoryRoot: repositoryRoot, target: entry.name).entries() {
-                cases.append(ConformanceCase(name: "Corpus/\(entry.name)/\(seed.name)", source: .corpus, bytes: seed.bytes))
+                let negative = seed.name.hasPrefix("negative-")
+                cases.append(ConformanceCase(
+                    name: "Corpus/\(entry.name)/\(seed.name)", source: .corpus, bytes: seed.bytes,
+                    expectation: negative ? .refuse(because: "a negative seed, named so") : .accept))
             }
             if let family = captureFamilies[entry.name] {
                 for found in try CaptureDatagrams.all(family, in: shared) {
                     cases.append(ConformanceCase(
                         name: found.name, source: .capture(found.capture), bytes: found.datagram.payload,
-                        expectation: knownNegatives[found.name] ?? .accept))
+                        expectation: expectation(for: found.name)))
                 }
             }
             return ProtocolSuite(name: entry.name, target: entry.target, cases: cases)

@@ -26,6 +26,14 @@ struct HexVectorFileTests {
         #expect(vectors[1].name == "f.txt#second")
     }
 
+    @Test("A comment between two runs of hex lines splits them into two vectors (dcep_rfc8832.txt's ACK)")
+    func runs() {
+        let vectors = HexVectorFile.vectors(file: "d.txt", text: "## ACK\n02 00 00 00\n# the RFC's form:\n02\n## next\n03\n")
+        #expect(vectors.map(\.name) == ["d.txt#ACK", "d.txt#ACK [2]", "d.txt#next"])
+        #expect(vectors.map(\.bytes) == [[2, 0, 0, 0], [2], [3]])
+        #expect(vectors[1].notes == ["the RFC's form:"])
+    }
+
     @Test("A file with one unnamed vector is named after the file (RFC 8489 B.1's layout)")
     func unnamed() {
         let vectors = HexVectorFile.vectors(file: "b1.txt", text: "# comment\n00 01\n02 03\n")
