@@ -11,11 +11,13 @@ public enum ProtocolCatalog {
         .codec(
             STUNCodec.self,
             invariants: [STUNInvariants.integrityComputedOnSerialisationVerifies],
+            repair: STUNInvariants.repairFingerprint,
             checks: { message, _, options in STUNInvariants.checks(message, password: options.password) }),
         .codec(ChannelDataCodec.self),
         .codec(
             SCTPCodec.self,
             invariants: [SCTPInvariants.computedChecksumVerifies],
+            repair: { SCTPPacket.withComputedChecksum($0) },
             checks: { packet, _, _ in SCTPInvariants.checks(packet) }),
         .codec(DCEPCodec.self),
     ]

@@ -52,9 +52,10 @@ public struct ProtocolEntry: Sendable {
     public static func codec<Codec: WireCodec>(
         _ codec: Codec.Type,
         invariants: [@Sendable (Codec.Value) -> String?] = [],
+        repair: (@Sendable ([UInt8]) -> [UInt8])? = nil,
         checks: @escaping @Sendable (Codec.Value, [UInt8], InspectionOptions) -> [Inspection.Check] = { _, _, _ in [] }
     ) -> ProtocolEntry {
-        ProtocolEntry(name: Codec.name, target: .codec(codec, invariants: invariants)) { bytes, options in
+        ProtocolEntry(name: Codec.name, target: .codec(codec, invariants: invariants, repair: repair)) { bytes, options in
             do throws(CodecError<Codec.Rule>) {
                 let value = try Codec.parse(bytes)
                 return .success(Inspection(

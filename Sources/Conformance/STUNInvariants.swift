@@ -24,6 +24,18 @@ enum STUNInvariants {
         return nil
     }
 
+    /// Recomputes a FINGERPRINT that ends the input, so mutants of fingerprinted messages get past the
+    /// fingerprint gate to the attribute parsers. Input without one comes back unchanged.
+    @Sendable
+    static func repairFingerprint(_ bytes: [UInt8]) -> [UInt8] {
+        guard let message = try? STUNMessage.parse(bytes, checkFingerprint: false),
+              message.attributes.last?.type == .fingerprint
+        else { return bytes }
+        var base = message
+        base.attributes.removeLast()
+        return STUNCodec.serialize(base.withFingerprint())
+    }
+
     static func checks(_ message: STUNMessage, password: String?) -> [Inspection.Check] {
         var checks: [Inspection.Check] = []
         switch message.verifyFingerprint() {

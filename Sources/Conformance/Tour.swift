@@ -35,7 +35,7 @@ public struct TourReport: Sendable {
         let negatives = suites.flatMap { $0.verdicts.filter { $0.passed && $0.outcome != .accepted } }
         if !negatives.isEmpty {
             lines.append("")
-            lines.append("Real-world negatives, refused as they must be:")
+            lines.append("Negatives, refused as they must be:")
             for verdict in negatives { lines.append("  \(verdict.case.name): \(verdict.explanation)") }
         }
         if !failures.isEmpty {

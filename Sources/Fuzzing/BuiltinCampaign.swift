@@ -46,15 +46,18 @@ public struct BuiltinCampaign: Sendable {
         for input in seeds.prefix(executions) { execute(input) }
         while report.executions < executions {
             let choice = Int.random(in: 0..<100, using: &mutator.generator)
+            var mutant: [UInt8]
             if seeds.isEmpty || choice < 3 {
-                execute(mutator.randomBytes(upTo: max(64, maxSeedLength)))
+                mutant = mutator.randomBytes(upTo: max(64, maxSeedLength))
             } else if choice < 13, seeds.count > 1 {
                 let first = seeds.randomElement(using: &mutator.generator)!
                 let second = seeds.randomElement(using: &mutator.generator)!
-                execute(mutator.havoc(mutator.splice(first, second)))
+                mutant = mutator.havoc(mutator.splice(first, second))
             } else {
-                execute(mutator.havoc(seeds.randomElement(using: &mutator.generator)!))
+                mutant = mutator.havoc(seeds.randomElement(using: &mutator.generator)!)
             }
+            if let repair = target.repair, Bool.random(using: &mutator.generator) { mutant = repair(mutant) }
+            execute(mutant)
         }
         return report
     }

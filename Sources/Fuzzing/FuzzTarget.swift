@@ -47,9 +47,17 @@ public struct FuzzFinding: Error, Hashable, Sendable, CustomStringConvertible {
 public struct FuzzTarget: Sendable {
     public let name: String
     private let body: @Sendable ([UInt8]) -> FuzzOutcome
+    /// Recomputes what a mutation breaks by accident (checksums, fingerprints) so a mutant reaches the
+    /// code behind that gate: the byte-level half of the structure-aware fix-ups of DESIGN §4. The
+    /// campaign repairs only some mutants, so the gate itself stays fuzzed too.
+    public let repair: (@Sendable ([UInt8]) -> [UInt8])?
 
-    public init(name: String, body: @escaping @Sendable ([UInt8]) -> FuzzOutcome) {
+    public init(
+        name: String, repair: (@Sendable ([UInt8]) -> [UInt8])? = nil,
+        body: @escaping @Sendable ([UInt8]) -> FuzzOutcome
+    ) {
         self.name = name
+        self.repair = repair
         self.body = body
     }
 
@@ -59,9 +67,10 @@ public struct FuzzTarget: Sendable {
     /// output re-parses to the same value, and each invariant holds (an invariant returns a complaint or nil).
     public static func codec<Codec: WireCodec>(
         _ codec: Codec.Type,
-        invariants: [@Sendable (Codec.Value) -> String?] = []
+        invariants: [@Sendable (Codec.Value) -> String?] = [],
+        repair: (@Sendable ([UInt8]) -> [UInt8])? = nil
     ) -> FuzzTarget {
-        FuzzTarget(name: Codec.name) { input in
+        FuzzTarget(name: Codec.name, repair: repair) { input in
             let value: Codec.Value
             do throws(CodecError<Codec.Rule>) {
                 value = try Codec.parse(input)
