@@ -159,6 +159,18 @@ extension MediaDescription {
     public func first<T>(_ select: (Attribute) -> T?) -> T? { attributes.lazy.compactMap(select).first }
     /// `a=mid`, if present.
     public var mid: String? { first { if case .mid(let value) = $0 { value } else { nil } } }
+    /// `a=fingerprint`, if present here.
+    public var fingerprint: Fingerprint? { first { if case .fingerprint(let value) = $0 { value } else { nil } } }
+    /// `a=setup`, if present here.
+    public var setupRole: SetupRole? { first { if case .setup(let value) = $0 { value } else { nil } } }
+    /// `a=ice-ufrag`, if present here.
+    public var iceUfrag: String? { first { if case .iceUfrag(let value) = $0 { value } else { nil } } }
+    /// `a=ice-pwd`, if present here.
+    public var icePwd: String? { first { if case .icePwd(let value) = $0 { value } else { nil } } }
+    /// `a=rtcp`, if present here.
+    public var rtcp: RTCPAddress? { first { if case .rtcp(let value) = $0 { value } else { nil } } }
+    /// The direction attribute, if present here.
+    public var direction: Direction? { first { if case .direction(let value) = $0 { value } else { nil } } }
     /// The `a=candidate` lines, in order.
     public var candidates: [Candidate] { attributes.compactMap { if case .candidate(let value) = $0 { value } else { nil } } }
 }
