@@ -7,12 +7,18 @@ extension Attribute {
         guard let typed = try typed(name: name, value: value) else {
             return .other(name: String(name), value: value.map(String.init))
         }
-        if typed.valueText == value.map(String.init) { return typed }
+        var writer = TextWriter(capacity: value?.utf8.count ?? 0)
+        let wroteValue = typed.writeValue(to: &writer)
+        if let value, wroteValue, writer.bytes.elementsEqual(value.utf8) { return typed }
+        if value == nil, !wroteValue { return typed }
         return .other(name: String(name), value: value.map(String.init))
     }
 
     /// The typed value for a known name; `nil` for unknown names and for flags given a value.
-    private static func typed(name: Substring, value: Substring?) throws(FieldError) -> Attribute? {
+    private static func typed(name nameText: Substring, value: Substring?) throws(FieldError) -> Attribute? {
+        // A String (small and inline for names of up to 15 bytes) compares against literals far faster
+        // than a Substring does.
+        let name = String(nameText)
         // Property attributes (no value). With a value they are not this attribute's grammar: keep verbatim.
         let flag: Attribute? =
             switch name {
@@ -126,7 +132,7 @@ extension Attribute {
         }
     }
 
-    private static let knownValueNames: Set<Substring> = [
+    private static let knownValueNames: Set<String> = [
         "group", "mid", "ice-ufrag", "ice-pwd", "ice-options", "fingerprint", "setup", "connection", "rtcp",
         "rtpmap", "fmtp", "rtcp-fb", "extmap", "msid", "ssrc", "ssrc-group", "rid", "simulcast", "sctp-port",
         "max-message-size", "candidate",
@@ -134,38 +140,78 @@ extension Attribute {
 
     /// The text after `name:`; `nil` for property attributes.
     public var valueText: String? {
-        switch self {
-        case .group(let group): ([group.semantics] + group.mids).joined(separator: " ")
-        case .mid(let text), .iceUfrag(let text), .icePwd(let text): text
-        case .iceOptions(let tags): tags.joined(separator: " ")
-        case .fingerprint(let fingerprint): fingerprint.valueText
-        case .setup(let role): role.rawValue
-        case .connection(let reuse): reuse.rawValue
-        case .rtcp(let rtcp):
-            if let c = rtcp.connection { "\(rtcp.port) \(c.networkType) \(c.addressType) \(c.address)" } else { String(rtcp.port) }
-        case .rtpmap(let map):
-            "\(map.payloadType) \(map.encoding)/\(map.clockRate)" + (map.channels.map { "/\($0)" } ?? "")
-        case .fmtp(let fmtp): "\(fmtp.format) \(fmtp.parameters)"
-        case .rtcpFeedback(let fb): "\(fb.format) \(fb.type)" + (fb.parameter.map { " \($0)" } ?? "")
-        case .extmap(let map):
-            "\(map.id)" + (map.direction.map { "/\($0.rawValue)" } ?? "") + " \(map.uri)"
-                + (map.attributes.map { " \($0)" } ?? "")
-        case .msid(let msid): msid.stream + (msid.track.map { " \($0)" } ?? "")
-        case .ssrc(let source): "\(source.ssrc) \(source.name)" + (source.value.map { ":\($0)" } ?? "")
-        case .ssrcGroup(let group): ([group.semantics] + group.ssrcs.map(String.init)).joined(separator: " ")
-        case .rid(let rid): "\(rid.id) \(rid.direction.rawValue)" + (rid.restrictions.map { " \($0)" } ?? "")
-        case .simulcast(let simulcast): simulcast.valueText
-        case .sctpPort(let port): String(port)
-        case .maxMessageSize(let size): String(size)
-        case .candidate(let candidate): candidate.valueText
-        case .iceLite, .rtcpMux, .rtcpMuxOnly, .rtcpRsize, .extmapAllowMixed, .endOfCandidates, .direction: nil
-        case .other(_, let value): value
-        }
+        var writer = TextWriter()
+        return writeValue(to: &writer) ? writer.text : nil
     }
 
     /// The whole line without its line end: `a=name[:value]`.
     public var lineText: String {
-        if let value = valueText { "a=\(name):\(value)" } else { "a=\(name)" }
+        var writer = TextWriter()
+        writeLine(to: &writer)
+        return writer.text
+    }
+
+    /// Writes `a=name[:value]` (no line end).
+    func writeLine(to writer: inout TextWriter) {
+        writer.append(byte: 0x61)
+        writer.append(byte: 0x3D)
+        writer.append(name)
+        let mark = writer.bytes.count
+        writer.append(byte: 0x3A)
+        if !writeValue(to: &writer) { writer.bytes.removeSubrange(mark...) }
+    }
+
+    /// Writes the value after `name:`; returns `false` (writing nothing) for a property attribute.
+    func writeValue(to w: inout TextWriter) -> Bool {
+        switch self {
+        case .group(let group):
+            w.append(group.semantics)
+            for mid in group.mids { w.space(); w.append(mid) }
+        case .mid(let text), .iceUfrag(let text), .icePwd(let text): w.append(text)
+        case .iceOptions(let tags): w.join(tags, separator: 0x20) { $0.append($1) }
+        case .fingerprint(let fingerprint): fingerprint.writeValue(to: &w)
+        case .setup(let role): w.append(role.rawValue)
+        case .connection(let reuse): w.append(reuse.rawValue)
+        case .rtcp(let rtcp):
+            w.append(number: rtcp.port)
+            if let c = rtcp.connection {
+                w.space(); w.append(c.networkType); w.space(); w.append(c.addressType); w.space(); w.append(c.address)
+            }
+        case .rtpmap(let map):
+            w.append(number: map.payloadType); w.space(); w.append(map.encoding)
+            w.append(byte: 0x2F); w.append(number: map.clockRate)
+            if let channels = map.channels { w.append(byte: 0x2F); w.append(number: channels) }
+        case .fmtp(let fmtp): w.append(fmtp.format); w.space(); w.append(fmtp.parameters)
+        case .rtcpFeedback(let fb):
+            w.append(fb.format); w.space(); w.append(fb.type)
+            if let parameter = fb.parameter { w.space(); w.append(parameter) }
+        case .extmap(let map):
+            w.append(number: map.id)
+            if let direction = map.direction { w.append(byte: 0x2F); w.append(direction.rawValue) }
+            w.space(); w.append(map.uri)
+            if let attributes = map.attributes { w.space(); w.append(attributes) }
+        case .msid(let msid):
+            w.append(msid.stream)
+            if let track = msid.track { w.space(); w.append(track) }
+        case .ssrc(let source):
+            w.append(number: source.ssrc); w.space(); w.append(source.name)
+            if let value = source.value { w.append(byte: 0x3A); w.append(value) }
+        case .ssrcGroup(let group):
+            w.append(group.semantics)
+            for ssrc in group.ssrcs { w.space(); w.append(number: ssrc) }
+        case .rid(let rid):
+            w.append(rid.id); w.space(); w.append(rid.direction.rawValue)
+            if let restrictions = rid.restrictions { w.space(); w.append(restrictions) }
+        case .simulcast(let simulcast): simulcast.writeValue(to: &w)
+        case .sctpPort(let port): w.append(number: port)
+        case .maxMessageSize(let size): w.append(number: size)
+        case .candidate(let candidate): candidate.writeValue(to: &w)
+        case .iceLite, .rtcpMux, .rtcpMuxOnly, .rtcpRsize, .extmapAllowMixed, .endOfCandidates, .direction: return false
+        case .other(_, let value):
+            guard let value else { return false }
+            w.append(value)
+        }
+        return true
     }
 }
 
@@ -175,7 +221,7 @@ extension Fingerprint {
             throw FieldError(.fingerprint, "expected <hash-func> SP <fingerprint>")
         }
         var digest: [UInt8] = []
-        for pair in fields[1].split(separator: ":", omittingEmptySubsequences: false) {
+        for pair in Lexical.split(fields[1], ":") {
             let bytes = Array(pair.utf8)
             guard bytes.count == 2, let high = hexValue(bytes[0]), let low = hexValue(bytes[1]) else {
                 throw FieldError(.fingerprint, "'\(pair)' is not two hex digits")
@@ -194,15 +240,15 @@ extension Fingerprint {
         }
     }
 
-    var valueText: String {
-        let digits: [Character] = Array("0123456789ABCDEF")
-        var text = hashFunction + " "
+    func writeValue(to w: inout TextWriter) {
+        let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
+        w.append(hashFunction)
+        w.space()
         for (index, byte) in digest.enumerated() {
-            if index > 0 { text.append(":") }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+            if index > 0 { w.append(byte: 0x3A) }
+            w.append(byte: digits[Int(byte >> 4)])
+            w.append(byte: digits[Int(byte & 0x0F)])
         }
-        return text
     }
 }
 
@@ -211,7 +257,7 @@ extension RTPMap {
         guard let fields = Lexical.fields(value), fields.count == 2,
             let payloadType = Lexical.decimal(fields[0], as: UInt8.self), payloadType <= 127
         else { throw FieldError(.rtpmap, "expected <payload type 0-127> SP <encoding>/<clock rate>[/<parameters>]") }
-        let parts = fields[1].split(separator: "/", omittingEmptySubsequences: false)
+        let parts = Lexical.split(fields[1], "/")
         guard parts.count == 2 || parts.count == 3, Lexical.isToken(parts[0]),
             let clockRate = Lexical.decimal(parts[1], as: UInt32.self)
         else { throw FieldError(.rtpmap, "'\(fields[1])' is not <encoding>/<clock rate>[/<parameters>]") }
@@ -260,9 +306,9 @@ extension Simulcast {
                 !directions.contains(where: { $0.direction == direction })
             else { throw FieldError(.simulcast, "'\(fields[pairStart])' is not a new send/recv direction") }
             var streams: [[StreamID]] = []
-            for stream in fields[pairStart + 1].split(separator: ";", omittingEmptySubsequences: false) {
+            for stream in Lexical.split(fields[pairStart + 1], ";") {
                 var alternatives: [StreamID] = []
-                for alternative in stream.split(separator: ",", omittingEmptySubsequences: false) {
+                for alternative in Lexical.split(stream, ",") {
                     let paused = alternative.hasPrefix("~")
                     let rid = paused ? alternative.dropFirst() : alternative
                     guard Lexical.isToken(rid), !rid.contains(";"), !rid.contains(",") else {
@@ -277,10 +323,16 @@ extension Simulcast {
         return Simulcast(directions: directions)
     }
 
-    var valueText: String {
-        directions.map { entry in
-            entry.direction.rawValue + " "
-                + entry.streams.map { $0.map { ($0.paused ? "~" : "") + $0.rid }.joined(separator: ",") }.joined(separator: ";")
-        }.joined(separator: " ")
+    func writeValue(to w: inout TextWriter) {
+        w.join(directions, separator: 0x20) { w, entry in
+            w.append(entry.direction.rawValue)
+            w.space()
+            w.join(entry.streams, separator: 0x3B) { w, alternatives in
+                w.join(alternatives, separator: 0x2C) { w, id in
+                    if id.paused { w.append(byte: 0x7E) }
+                    w.append(id.rid)
+                }
+            }
+        }
     }
 }

@@ -105,7 +105,7 @@ public enum CandidateExtension: Hashable, Sendable {
     /// The typed form of a pair when its value is in canonical spelling, otherwise `.other`.
     init(name: Substring, value: Substring) {
         let typed: CandidateExtension? =
-            switch name {
+            switch String(name) {
             case "tcptype": .tcpType(String(value))
             case "generation": Lexical.canonicalDecimal(value, as: UInt32.self).map(CandidateExtension.generation)
             case "ufrag": .ufrag(String(value))
@@ -147,18 +147,18 @@ extension Candidate {
         guard let port = Lexical.decimal(fields[5], as: UInt16.self) else {
             throw FieldError(.candidate, "port '\(fields[5])' is not 0-65535")
         }
-        guard fields[6] == "typ" else { throw FieldError(.candidate, "expected 'typ' after the port, found '\(fields[6])'") }
+        guard fields[6].utf8.elementsEqual("typ".utf8) else { throw FieldError(.candidate, "expected 'typ' after the port, found '\(fields[6])'") }
         guard Lexical.isToken(fields[7]) else { throw FieldError(.candidate, "candidate type '\(fields[7])' is not a token") }
         var candidate = Candidate(
             foundation: String(foundation), component: component, transport: String(fields[2]),
             priority: UInt32(priority), address: String(fields[4]), port: port, type: CandidateType(String(fields[7])))
         var index = 8
-        if index + 1 < fields.count, fields[index] == "raddr" {
+        if index + 1 < fields.count, fields[index].utf8.elementsEqual("raddr".utf8) {
             guard Lexical.isField(fields[index + 1]) else { throw FieldError(.candidate, "bad raddr") }
             candidate.relatedAddress = String(fields[index + 1])
             index += 2
         }
-        if index + 1 < fields.count, fields[index] == "rport" {
+        if index + 1 < fields.count, fields[index].utf8.elementsEqual("rport".utf8) {
             guard let relatedPort = Lexical.decimal(fields[index + 1], as: UInt16.self) else {
                 throw FieldError(.candidate, "rport '\(fields[index + 1])' is not 0-65535")
             }
@@ -180,11 +180,29 @@ extension Candidate {
 
     /// The value after `candidate:`, fields joined by single spaces.
     var valueText: String {
-        var text = "\(foundation) \(component) \(transport) \(priority) \(address) \(port) typ \(type.text)"
-        if let relatedAddress { text += " raddr \(relatedAddress)" }
-        if let relatedPort { text += " rport \(relatedPort)" }
-        for item in extensions { text += " \(item.name) \(item.value)" }
-        return text
+        var writer = TextWriter()
+        writeValue(to: &writer)
+        return writer.text
+    }
+
+    func writeValue(to w: inout TextWriter) {
+        w.append(foundation); w.space()
+        w.append(number: component); w.space()
+        w.append(transport); w.space()
+        w.append(number: priority); w.space()
+        w.append(address); w.space()
+        w.append(number: port)
+        w.append(" typ ")
+        w.append(type.text)
+        if let relatedAddress { w.append(" raddr "); w.append(relatedAddress) }
+        if let relatedPort { w.append(" rport "); w.append(number: relatedPort) }
+        for item in extensions {
+            w.space(); w.append(item.name); w.space()
+            switch item {
+            case .generation(let n), .networkID(let n), .networkCost(let n): w.append(number: n)
+            case .tcpType(let v), .ufrag(let v), .other(_, let v): w.append(v)
+            }
+        }
     }
 }
 

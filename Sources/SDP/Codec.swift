@@ -22,11 +22,11 @@ public enum SDPCodec: WireCodec {
     }
 
     public static func serialize(_ value: SessionDescription) -> [UInt8] {
-        Array(SessionSerializer.text(value).utf8)
+        SessionSerializer.bytes(value)
     }
 
     /// The description as text with CRLF line ends.
-    public static func text(_ value: SessionDescription) -> String { SessionSerializer.text(value) }
+    public static func text(_ value: SessionDescription) -> String { String(decoding: SessionSerializer.bytes(value), as: UTF8.self) }
 
     /// Bare LF becomes CRLF; a missing final line end is added. Other bytes are left alone (input the
     /// parser rejects, such as a lone CR, is not repaired).

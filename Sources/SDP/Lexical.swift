@@ -60,6 +60,24 @@ enum Lexical {
         return (text[..<index], text[text.utf8.index(after: index)...])
     }
 
+    /// Pieces between every `separator` byte (ASCII), empty pieces included.
+    static func split(_ text: Substring, _ separator: Character) -> [Substring] {
+        let byte = separator.asciiValue ?? 0
+        var result: [Substring] = []
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == byte {
+                result.append(text[start..<index])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        result.append(text[start..<utf8.endIndex])
+        return result
+    }
+
     /// A decimal number as written, with leading zeros allowed (`1*DIGIT`); `nil` on overflow or non-digits.
     /// Attribute parsers use it and rely on the canonical-spelling check to keep `007` verbatim.
     static func decimal<T: FixedWidthInteger & UnsignedInteger>(_ text: Substring, as _: T.Type = T.self) -> T? {

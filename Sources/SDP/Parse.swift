@@ -110,7 +110,7 @@ enum SessionParser {
         }
 
         let versionLine = try expect("v", .missingVersion)
-        guard versionLine.value == "0" else { throw fail(.version, versionLine.number, "v= must be 0") }
+        guard versionLine.value.utf8.elementsEqual("0".utf8) else { throw fail(.version, versionLine.number, "v= must be 0") }
         let origin = try field(try expect("o", .missingOrigin), parseOrigin)
         let sessionName = try field(try expect("s", .missingSessionName), { v throws(FieldError) in try text(v, allowEmpty: true) })
         var session = SessionDescription(origin: Origin(sessionID: "0", sessionVersion: "0"), sessionName: sessionName, timings: [])
@@ -260,7 +260,7 @@ enum SessionParser {
             }
             portCount = count
         }
-        let protoParts = fields[2].split(separator: "/", omittingEmptySubsequences: false)
+        let protoParts = Lexical.split(fields[2], "/")
         guard protoParts.allSatisfy(Lexical.isToken) else { throw FieldError(.media, "proto '\(fields[2])' is not token *(/ token)") }
         guard fields[3...].allSatisfy(Lexical.isToken) else { throw FieldError(.media, "a format is not a token") }
         return MediaDescription(

@@ -1,53 +1,48 @@
 /// Writes a session description in RFC 8866 §5 order with CRLF line ends.
 enum SessionSerializer {
-    static func text(_ session: SessionDescription) -> String {
-        var out = ""
-        out.reserveCapacity(2048)
-        func line(_ type: String, _ value: String) {
-            out += type
-            out += "="
-            out += value
-            out += "\r\n"
+    static func bytes(_ session: SessionDescription) -> [UInt8] {
+        var w = TextWriter(capacity: 2048)
+        func end(_ w: inout TextWriter) { w.append(byte: 0x0D); w.append(byte: 0x0A) }
+        func line(_ w: inout TextWriter, _ type: UInt8, _ value: String) {
+            w.append(byte: type); w.append(byte: 0x3D); w.append(value); end(&w)
         }
-        line("v", "0")
+        func connection(_ w: inout TextWriter, _ c: ConnectionData) {
+            w.append("c="); w.append(c.networkType); w.space(); w.append(c.addressType); w.space(); w.append(c.address); end(&w)
+        }
+        func bandwidth(_ w: inout TextWriter, _ b: Bandwidth) {
+            w.append("b="); w.append(b.type); w.append(byte: 0x3A); w.append(number: b.value); end(&w)
+        }
+        w.append("v=0\r\n")
         let o = session.origin
-        line("o", "\(o.username) \(o.sessionID) \(o.sessionVersion) \(o.networkType) \(o.addressType) \(o.address)")
-        line("s", session.sessionName)
-        if let information = session.information { line("i", information) }
-        if let uri = session.uri { line("u", uri) }
-        for email in session.emails { line("e", email) }
-        for phone in session.phones { line("p", phone) }
-        if let connection = session.connection { line("c", connectionText(connection)) }
-        for bandwidth in session.bandwidths { line("b", "\(bandwidth.type):\(bandwidth.value)") }
+        w.append("o=")
+        w.join([o.username, o.sessionID, o.sessionVersion, o.networkType, o.addressType, o.address], separator: 0x20) { $0.append($1) }
+        end(&w)
+        line(&w, UInt8(ascii: "s"), session.sessionName)
+        if let information = session.information { line(&w, UInt8(ascii: "i"), information) }
+        if let uri = session.uri { line(&w, UInt8(ascii: "u"), uri) }
+        for email in session.emails { line(&w, UInt8(ascii: "e"), email) }
+        for phone in session.phones { line(&w, UInt8(ascii: "p"), phone) }
+        if let c = session.connection { connection(&w, c) }
+        for b in session.bandwidths { bandwidth(&w, b) }
         for timing in session.timings {
-            line("t", "\(timing.start) \(timing.stop)")
-            for repeatText in timing.repeats { line("r", repeatText) }
+            w.append("t="); w.append(number: timing.start); w.space(); w.append(number: timing.stop); end(&w)
+            for repeatText in timing.repeats { line(&w, UInt8(ascii: "r"), repeatText) }
         }
-        if let zones = session.timeZones { line("z", zones) }
-        if let key = session.encryptionKey { line("k", key) }
-        for attribute in session.attributes {
-            out += attribute.lineText
-            out += "\r\n"
-        }
+        if let zones = session.timeZones { line(&w, UInt8(ascii: "z"), zones) }
+        if let key = session.encryptionKey { line(&w, UInt8(ascii: "k"), key) }
+        for attribute in session.attributes { attribute.writeLine(to: &w); end(&w) }
         for media in session.media {
-            var mediaLine = "\(media.kind) \(media.port)"
-            if let count = media.portCount { mediaLine += "/\(count)" }
-            mediaLine += " \(media.proto)"
-            for format in media.formats { mediaLine += " \(format)" }
-            line("m", mediaLine)
-            if let information = media.information { line("i", information) }
-            for connection in media.connections { line("c", connectionText(connection)) }
-            for bandwidth in media.bandwidths { line("b", "\(bandwidth.type):\(bandwidth.value)") }
-            if let key = media.encryptionKey { line("k", key) }
-            for attribute in media.attributes {
-                out += attribute.lineText
-                out += "\r\n"
-            }
+            w.append("m="); w.append(media.kind); w.space(); w.append(number: media.port)
+            if let count = media.portCount { w.append(byte: 0x2F); w.append(number: count) }
+            w.space(); w.append(media.proto)
+            for format in media.formats { w.space(); w.append(format) }
+            end(&w)
+            if let information = media.information { line(&w, UInt8(ascii: "i"), information) }
+            for c in media.connections { connection(&w, c) }
+            for b in media.bandwidths { bandwidth(&w, b) }
+            if let key = media.encryptionKey { line(&w, UInt8(ascii: "k"), key) }
+            for attribute in media.attributes { attribute.writeLine(to: &w); end(&w) }
         }
-        return out
-    }
-
-    static func connectionText(_ connection: ConnectionData) -> String {
-        "\(connection.networkType) \(connection.addressType) \(connection.address)"
+        return w.bytes
     }
 }
