@@ -9,7 +9,7 @@ extension Attribute {
         }
         var writer = TextWriter(capacity: value?.utf8.count ?? 0)
         let wroteValue = typed.writeValue(to: &writer)
-        if let value, wroteValue, writer.bytes.elementsEqual(value.utf8) { return typed }
+        if let value, wroteValue, Lexical.equals(value, writer.bytes) { return typed }
         if value == nil, !wroteValue { return typed }
         return .other(name: String(name), value: value.map(String.init))
     }

@@ -54,15 +54,15 @@ enum Lexical {
     }
 
     /// Splits at the first `separator` byte (ASCII): the head and, if present, the tail after it.
-    static func splitFirst(_ text: Substring, _ separator: Character) -> (Substring, Substring?) {
-        let byte = separator.asciiValue ?? 0
+    static func splitFirst(_ text: Substring, _ separator: Unicode.Scalar) -> (Substring, Substring?) {
+        let byte = UInt8(ascii: separator)
         guard let index = text.utf8.firstIndex(of: byte) else { return (text, nil) }
         return (text[..<index], text[text.utf8.index(after: index)...])
     }
 
     /// Pieces between every `separator` byte (ASCII), empty pieces included.
-    static func split(_ text: Substring, _ separator: Character) -> [Substring] {
-        let byte = separator.asciiValue ?? 0
+    static func split(_ text: Substring, _ separator: Unicode.Scalar) -> [Substring] {
+        let byte = UInt8(ascii: separator)
         var result: [Substring] = []
         let utf8 = text.utf8
         var start = utf8.startIndex
@@ -98,6 +98,14 @@ enum Lexical {
     static func canonicalDecimal<T: FixedWidthInteger & UnsignedInteger>(_ text: Substring, as _: T.Type = T.self) -> T? {
         if text.utf8.count > 1, text.utf8.first == 0x30 { return nil }
         return decimal(text, as: T.self)
+    }
+
+    /// Whether `text` is exactly `bytes`, compared as UTF-8 without Unicode-aware string comparison.
+    static func equals(_ text: Substring, _ bytes: [UInt8]) -> Bool {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ storage in
+            bytes.withUnsafeBufferPointer { $0.elementsEqual(storage) }
+        }) { return result }
+        return text.utf8.elementsEqual(bytes)
     }
 
     static func isDigits(_ text: Substring) -> Bool {

@@ -36,7 +36,10 @@ enum SessionParser {
         }
     }
 
-    private static let definedLetters: Set<UInt8> = Set("vosiuepcbtrzkam".utf8)
+    /// Whether RFC 8866 defines the type letter (`vosiuepcbtrzkam`).
+    private static func isDefinedLetter(_ letter: UInt8) -> Bool {
+        sessionRank(letter) != nil || letter == UInt8(ascii: "m")
+    }
 
     /// One line: its 1-based number, type letter and value.
     struct Line {
@@ -46,39 +49,55 @@ enum SessionParser {
     }
 
     /// Splits input into lines, checking UTF-8 and the `<type>=<value>` shape.
+    ///
+    /// The input is validated and copied into one `String` once; lines are substrings of it, so a
+    /// description costs one allocation here rather than one per line.
     static func lines(_ bytes: [UInt8]) throws(SDPError) -> [Line] {
         guard !bytes.isEmpty else { throw SDPError(.truncated, at: 1, "empty input", location: .line) }
+        let whole = String(validating: bytes, as: UTF8.self)
         var lines: [Line] = []
+        lines.reserveCapacity(bytes.count / 24)
         var start = 0
         var number = 0
         while start < bytes.count {
             number += 1
             var end = start
             while end < bytes.count, bytes[end] != 0x0A { end += 1 }
-            let next = end + 1
             var contentEnd = end
             if contentEnd > start, bytes[contentEnd - 1] == 0x0D, end < bytes.count { contentEnd -= 1 }
             let content = bytes[start..<contentEnd]
-            start = next
-            if content.contains(0x0D) { throw SDPError(.lineSyntax, at: number, "CR not followed by LF", location: .line) }
-            guard let text = String(validating: content, as: UTF8.self) else {
-                throw SDPError(.invalidUTF8, at: number, "the line is not valid UTF-8", location: .line)
+            let lineStart = start
+            start = end + 1
+            // One pass for the bytes RFC 8866 §5 forbids inside a line: CR (only before LF) and controls.
+            for byte in content where byte < 0x20 && byte != 0x09 {
+                let detail = byte == 0x0D ? "CR not followed by LF" : "control character in the line"
+                throw SDPError(.lineSyntax, at: number, detail, location: .line)
             }
-            let utf8 = content
-            guard utf8.count >= 2, utf8[utf8.startIndex + 1] == UInt8(ascii: "=") else {
+            guard let whole else {
+                // Slow path, only for input that is not UTF-8: find the first line that is not.
+                if String(validating: content, as: UTF8.self) == nil {
+                    throw SDPError(.invalidUTF8, at: number, "the line is not valid UTF-8", location: .line)
+                }
+                continue
+            }
+            guard content.count >= 2, content[lineStart + 1] == UInt8(ascii: "=") else {
                 throw SDPError(.lineSyntax, at: number, content.isEmpty ? "blank line" : "expected <type>=<value>", location: .line)
             }
-            let type = utf8[utf8.startIndex]
+            let type = content[lineStart]
             guard (0x61...0x7A).contains(type) else {
                 throw SDPError(.lineSyntax, at: number, "the type must be one lowercase letter", location: .line)
             }
-            guard definedLetters.contains(type) else {
+            guard isDefinedLetter(type) else {
                 throw SDPError(.unknownLineType, at: number, "type letter '\(Character(Unicode.Scalar(type)))' is not defined by RFC 8866", location: .line)
             }
-            if text.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 }) {
-                throw SDPError(.lineSyntax, at: number, "control character in the line", location: .line)
-            }
-            lines.append(Line(number: number, type: type, value: text[text.utf8.index(text.startIndex, offsetBy: 2)...]))
+            let utf8 = whole.utf8
+            let from = utf8.index(utf8.startIndex, offsetBy: lineStart + 2)
+            let to = utf8.index(utf8.startIndex, offsetBy: contentEnd)
+            lines.append(Line(number: number, type: type, value: whole[from..<to]))
+        }
+        if whole == nil {
+            // A split multi-byte sequence across a line end: blame the line where it starts.
+            throw SDPError(.invalidUTF8, at: 1, "the input is not valid UTF-8", location: .line)
         }
         return lines
     }
