@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// One SDP (or trickled candidate) from the shared vector files, with the presentation undone.
 public struct SDPVectorDocument: Hashable, Sendable {

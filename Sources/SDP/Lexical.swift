@@ -28,11 +28,6 @@ enum Lexical {
         !text.isEmpty && text.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F }
     }
 
-    /// Visible text that may contain spaces but no control characters (for free-form values).
-    static func isText(_ text: Substring) -> Bool {
-        text.utf8.allSatisfy { $0 >= 0x20 && $0 != 0x7F }
-    }
-
     /// Fields separated by single spaces; `nil` if any field is empty. Splits on bytes, not Characters,
     /// so a combining mark after a space cannot hide the separator.
     static func fields(_ text: Substring) -> [Substring]? {
