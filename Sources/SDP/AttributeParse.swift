@@ -220,14 +220,27 @@ extension Fingerprint {
         guard let fields = Lexical.fields(value), fields.count == 2, Lexical.isToken(fields[0]) else {
             throw FieldError(.fingerprint, "expected <hash-func> SP <fingerprint>")
         }
+        // Hex pairs separated by single colons, read straight from the bytes (no per-pair allocation).
         var digest: [UInt8] = []
-        for pair in Lexical.split(fields[1], ":") {
-            let bytes = Array(pair.utf8)
-            guard bytes.count == 2, let high = hexValue(bytes[0]), let low = hexValue(bytes[1]) else {
-                throw FieldError(.fingerprint, "'\(pair)' is not two hex digits")
+        digest.reserveCapacity(64)
+        var high: UInt8?
+        var expectColon = false
+        for byte in fields[1].utf8 {
+            if expectColon {
+                guard byte == 0x3A else { throw FieldError(.fingerprint, "hex pairs must be separated by ':'") }
+                expectColon = false
+                continue
             }
-            digest.append(high << 4 | low)
+            guard let nibble = hexValue(byte) else { throw FieldError(.fingerprint, "'\(fields[1])' is not hex pairs") }
+            if let first = high {
+                digest.append(first << 4 | nibble)
+                high = nil
+                expectColon = true
+            } else {
+                high = nibble
+            }
         }
+        guard high == nil, expectColon else { throw FieldError(.fingerprint, "'\(fields[1])' ends inside a hex pair") }
         return Fingerprint(hashFunction: String(fields[0]), digest: digest)
     }
 
