@@ -1,0 +1,94 @@
+public import Wire
+
+/// The SDP codec (RFC 8866 with the JSEP attributes of RFC 8829/9429): bytes are UTF-8 text.
+///
+/// **Canonical form** (what `serialize(parse(text))` gives back): every line end is CRLF, and the last
+/// line has one. The parser accepts bare LF line ends as well (RFC 8866 §5 lets receivers be lenient);
+/// everything else — spacing, token case, empty or space-only `s=`, attribute spellings — is reproduced
+/// byte for byte.
+public enum SDPCodec: WireCodec {
+    public typealias Value = SessionDescription
+    public typealias Rule = SDPRule
+
+    public static let name = "sdp"
+
+    public static func parse(_ bytes: [UInt8]) throws(SDPError) -> SessionDescription {
+        try SessionParser.parse(bytes)
+    }
+
+    /// Parses a description given as a Swift string.
+    public static func parse(_ text: String) throws(SDPError) -> SessionDescription {
+        try SessionParser.parse(Array(text.utf8))
+    }
+
+    public static func serialize(_ value: SessionDescription) -> [UInt8] {
+        SessionSerializer.bytes(value)
+    }
+
+    /// The description as text with CRLF line ends.
+    public static func text(_ value: SessionDescription) -> String { String(decoding: SessionSerializer.bytes(value), as: UTF8.self) }
+
+    /// Bare LF becomes CRLF; a missing final line end is added. Other bytes are left alone (input the
+    /// parser rejects, such as a lone CR, is not repaired).
+    public static func canonicalize(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 64)
+        for (index, byte) in bytes.enumerated() {
+            if byte == 0x0A, index == 0 || bytes[index - 1] != 0x0D { out.append(0x0D) }
+            out.append(byte)
+        }
+        if let last = out.last, last != 0x0A { out.append(contentsOf: [0x0D, 0x0A]) }
+        return out
+    }
+
+    public static func describe(_ value: SessionDescription) -> Structure {
+        SDPDescription.session(value)
+    }
+}
+
+/// A single ICE candidate outside SDP (trickle ICE), in either accepted form: `candidate:…` or
+/// `a=candidate:…` (see `CandidateLine`). Serialising keeps the form, so the round trip is exact; numbers
+/// must be in canonical spelling (no leading zeros), because the standalone codec has no verbatim fallback.
+/// Errors report line 1.
+public enum CandidateCodec: WireCodec {
+    public typealias Value = CandidateLine
+    public typealias Rule = SDPRule
+
+    public static let name = "candidate"
+
+    public static func parse(_ bytes: [UInt8]) throws(SDPError) -> CandidateLine {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw SDPError(.invalidUTF8, at: 1, "the candidate is not valid UTF-8", location: .line)
+        }
+        return try parse(text)
+    }
+
+    public static func parse(_ text: String) throws(SDPError) -> CandidateLine {
+        let form: CandidateLine.Form
+        let value: Substring
+        if text.hasPrefix("a=candidate:") {
+            form = .attribute
+            value = text.dropFirst("a=candidate:".count)
+        } else if text.hasPrefix("candidate:") {
+            form = .bare
+            value = text.dropFirst("candidate:".count)
+        } else {
+            throw SDPError(.candidate, at: 1, "expected 'candidate:' or 'a=candidate:'", location: .line)
+        }
+        let candidate: Candidate
+        do { candidate = try Candidate.parseValue(value) } catch {
+            throw SDPError(error.rule, at: 1, error.detail, location: .line)
+        }
+        let line = CandidateLine(form: form, candidate: candidate)
+        guard line.text == text else {
+            throw SDPError(.number, at: 1, "a number is not in canonical spelling (leading zero)", location: .line)
+        }
+        return line
+    }
+
+    public static func serialize(_ value: CandidateLine) -> [UInt8] { Array(value.text.utf8) }
+
+    public static func describe(_ value: CandidateLine) -> Structure {
+        .fields(["form": .text(value.form.rawValue), "candidate": SDPDescription.candidate(value.candidate)])
+    }
+}

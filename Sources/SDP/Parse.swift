@@ -1,0 +1,296 @@
+/// The session description parser: splits UTF-8 bytes into lines and enforces RFC 8866 §5's line order.
+///
+/// Accepted line ends are CRLF and bare LF (RFC 8866 §5 allows lenient receivers to accept LF); the
+/// last line may lack its line end. A blank line or a CR that is not followed by LF is an error.
+enum SessionParser {
+    /// The position of each session-level type letter in RFC 8866 §5's order.
+    private static func sessionRank(_ letter: UInt8) -> Int? {
+        switch letter {
+        case UInt8(ascii: "v"): 0
+        case UInt8(ascii: "o"): 1
+        case UInt8(ascii: "s"): 2
+        case UInt8(ascii: "i"): 3
+        case UInt8(ascii: "u"): 4
+        case UInt8(ascii: "e"): 5
+        case UInt8(ascii: "p"): 6
+        case UInt8(ascii: "c"): 7
+        case UInt8(ascii: "b"): 8
+        case UInt8(ascii: "t"): 9
+        case UInt8(ascii: "r"): 10
+        case UInt8(ascii: "z"): 11
+        case UInt8(ascii: "k"): 12
+        case UInt8(ascii: "a"): 13
+        default: nil
+        }
+    }
+
+    /// The position of each media-level type letter (§5.14: m= i= c=* b=* k= a=*).
+    private static func mediaRank(_ letter: UInt8) -> Int? {
+        switch letter {
+        case UInt8(ascii: "i"): 1
+        case UInt8(ascii: "c"): 2
+        case UInt8(ascii: "b"): 3
+        case UInt8(ascii: "k"): 4
+        case UInt8(ascii: "a"): 5
+        default: nil
+        }
+    }
+
+    /// Whether RFC 8866 defines the type letter (`vosiuepcbtrzkam`).
+    private static func isDefinedLetter(_ letter: UInt8) -> Bool {
+        sessionRank(letter) != nil || letter == UInt8(ascii: "m")
+    }
+
+    /// One line: its 1-based number, type letter and value.
+    struct Line {
+        let number: Int
+        let type: UInt8
+        let value: Substring
+    }
+
+    /// Splits input into lines, checking UTF-8 and the `<type>=<value>` shape.
+    ///
+    /// The input is validated and copied into one `String` once; lines are substrings of it, so a
+    /// description costs one allocation here rather than one per line.
+    static func lines(_ bytes: [UInt8]) throws(SDPError) -> [Line] {
+        guard !bytes.isEmpty else { throw SDPError(.truncated, at: 1, "empty input", location: .line) }
+        let whole = String(validating: bytes, as: UTF8.self)
+        var lines: [Line] = []
+        lines.reserveCapacity(bytes.count / 24)
+        var start = 0
+        var number = 0
+        while start < bytes.count {
+            number += 1
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            var contentEnd = end
+            if contentEnd > start, bytes[contentEnd - 1] == 0x0D, end < bytes.count { contentEnd -= 1 }
+            let content = bytes[start..<contentEnd]
+            let lineStart = start
+            start = end + 1
+            // One pass for the bytes RFC 8866 §5 forbids inside a line: CR (only before LF) and controls.
+            for byte in content where byte < 0x20 && byte != 0x09 {
+                let detail = byte == 0x0D ? "CR not followed by LF" : "control character in the line"
+                throw SDPError(.lineSyntax, at: number, detail, location: .line)
+            }
+            guard let whole else {
+                // Slow path, only for input that is not UTF-8: find the first line that is not.
+                if String(validating: content, as: UTF8.self) == nil {
+                    throw SDPError(.invalidUTF8, at: number, "the line is not valid UTF-8", location: .line)
+                }
+                continue
+            }
+            guard content.count >= 2, content[lineStart + 1] == UInt8(ascii: "=") else {
+                throw SDPError(.lineSyntax, at: number, content.isEmpty ? "blank line" : "expected <type>=<value>", location: .line)
+            }
+            let type = content[lineStart]
+            guard (0x61...0x7A).contains(type) else {
+                throw SDPError(.lineSyntax, at: number, "the type must be one lowercase letter", location: .line)
+            }
+            guard isDefinedLetter(type) else {
+                throw SDPError(.unknownLineType, at: number, "type letter '\(Character(Unicode.Scalar(type)))' is not defined by RFC 8866", location: .line)
+            }
+            let utf8 = whole.utf8
+            let from = utf8.index(utf8.startIndex, offsetBy: lineStart + 2)
+            let to = utf8.index(utf8.startIndex, offsetBy: contentEnd)
+            lines.append(Line(number: number, type: type, value: whole[from..<to]))
+        }
+        if whole == nil {
+            // A split multi-byte sequence across a line end: blame the line where it starts.
+            throw SDPError(.invalidUTF8, at: 1, "the input is not valid UTF-8", location: .line)
+        }
+        return lines
+    }
+
+    static func parse(_ bytes: [UInt8]) throws(SDPError) -> SessionDescription {
+        let lines = try lines(bytes)
+        var index = 0
+
+        func fail(_ rule: SDPRule, _ line: Int, _ detail: String) -> SDPError {
+            SDPError(rule, at: line, detail, location: .line)
+        }
+        let endLine = (lines.last?.number ?? 0) + 1
+        var seen: Set<UInt8> = []
+        func expect(_ letter: Character, _ rule: SDPRule) throws(SDPError) -> Line {
+            guard index < lines.count else { throw fail(rule, endLine, "the description ends before its \(letter)= line") }
+            let line = lines[index]
+            if seen.contains(line.type) {
+                throw fail(.duplicateLine, line.number, "a second \(Character(Unicode.Scalar(line.type)))= line")
+            }
+            seen.insert(line.type)
+            guard line.type == letter.asciiValue else {
+                throw fail(rule, line.number, "expected \(letter)= here, found \(Character(Unicode.Scalar(line.type)))=")
+            }
+            index += 1
+            return line
+        }
+        func field<T>(_ line: Line, _ body: (Substring) throws(FieldError) -> T) throws(SDPError) -> T {
+            do { return try body(line.value) } catch { throw fail(error.rule, line.number, error.detail) }
+        }
+
+        let versionLine = try expect("v", .missingVersion)
+        guard versionLine.value.utf8.elementsEqual("0".utf8) else { throw fail(.version, versionLine.number, "v= must be 0") }
+        let origin = try field(try expect("o", .missingOrigin), parseOrigin)
+        let sessionName = try field(try expect("s", .missingSessionName), { v throws(FieldError) in try text(v, allowEmpty: true) })
+        var session = SessionDescription(origin: Origin(sessionID: "0", sessionVersion: "0"), sessionName: sessionName, timings: [])
+        session.origin = origin
+
+        // Session-level lines after s= (rank 3…13), in order.
+        var rank = 2
+        var previousType: UInt8 = UInt8(ascii: "s")
+        while index < lines.count, lines[index].type != UInt8(ascii: "m") {
+            let line = lines[index]
+            guard let lineRank = sessionRank(line.type) else {
+                throw fail(.lineOrder, line.number, "not a session-level line")
+            }
+            let isRepeatAfterTiming = line.type == UInt8(ascii: "r") && (previousType == UInt8(ascii: "t") || previousType == UInt8(ascii: "r"))
+            let isTimingAfterRepeat = line.type == UInt8(ascii: "t") && previousType == UInt8(ascii: "r")
+            if lineRank < rank && !isTimingAfterRepeat {
+                if lineRank <= 2 { throw fail(.duplicateLine, line.number, "a second \(Character(Unicode.Scalar(line.type)))= line") }
+                throw fail(.lineOrder, line.number, "\(Character(Unicode.Scalar(line.type)))= cannot follow \(Character(Unicode.Scalar(previousType)))=")
+            }
+            if lineRank == rank, !"epbta".utf8.contains(line.type), !isRepeatAfterTiming {
+                throw fail(.duplicateLine, line.number, "a second \(Character(Unicode.Scalar(line.type)))= line")
+            }
+            if line.type == UInt8(ascii: "r"), !isRepeatAfterTiming {
+                throw fail(.lineOrder, line.number, "r= must follow t= or r=")
+            }
+            if lineRank > 9, session.timings.isEmpty {
+                throw fail(.missingTiming, line.number, "t= must come before \(Character(Unicode.Scalar(line.type)))=")
+            }
+            switch line.type {
+            case UInt8(ascii: "i"): session.information = try field(line, { v throws(FieldError) in try text(v) })
+            case UInt8(ascii: "u"): session.uri = try field(line, { v throws(FieldError) in try text(v) })
+            case UInt8(ascii: "e"): session.emails.append(try field(line, { v throws(FieldError) in try text(v) }))
+            case UInt8(ascii: "p"): session.phones.append(try field(line, { v throws(FieldError) in try text(v) }))
+            case UInt8(ascii: "c"): session.connection = try field(line, parseConnection)
+            case UInt8(ascii: "b"): session.bandwidths.append(try field(line, parseBandwidth))
+            case UInt8(ascii: "t"): session.timings.append(try field(line, parseTiming))
+            case UInt8(ascii: "r"):
+                let repeatText = try field(line, { v throws(FieldError) in try text(v) })
+                session.timings[session.timings.count - 1].repeats.append(repeatText)
+            case UInt8(ascii: "z"): session.timeZones = try field(line, { v throws(FieldError) in try text(v) })
+            case UInt8(ascii: "k"): session.encryptionKey = try field(line, { v throws(FieldError) in try text(v, allowEmpty: true) })
+            default: session.attributes.append(try field(line, parseAttribute))
+            }
+            rank = lineRank
+            previousType = line.type
+            index += 1
+        }
+        guard !session.timings.isEmpty else {
+            throw fail(.missingTiming, index < lines.count ? lines[index].number : endLine, "no t= line")
+        }
+
+        // Media sections.
+        while index < lines.count {
+            let mediaLine = lines[index]
+            var media = try field(mediaLine, parseMediaLine)
+            index += 1
+            var mediaRankSoFar = 0
+            while index < lines.count, lines[index].type != UInt8(ascii: "m") {
+                let line = lines[index]
+                guard let lineRank = mediaRank(line.type) else {
+                    throw fail(.lineOrder, line.number, "\(Character(Unicode.Scalar(line.type)))= is not allowed in a media section")
+                }
+                if lineRank < mediaRankSoFar {
+                    throw fail(.lineOrder, line.number, "\(Character(Unicode.Scalar(line.type)))= is out of order in its media section")
+                }
+                if lineRank == mediaRankSoFar, line.type == UInt8(ascii: "i") || line.type == UInt8(ascii: "k") {
+                    throw fail(.duplicateLine, line.number, "a second \(Character(Unicode.Scalar(line.type)))= line in the media section")
+                }
+                switch line.type {
+                case UInt8(ascii: "i"): media.information = try field(line, { v throws(FieldError) in try text(v) })
+                case UInt8(ascii: "c"): media.connections.append(try field(line, parseConnection))
+                case UInt8(ascii: "b"): media.bandwidths.append(try field(line, parseBandwidth))
+                case UInt8(ascii: "k"): media.encryptionKey = try field(line, { v throws(FieldError) in try text(v, allowEmpty: true) })
+                default: media.attributes.append(try field(line, parseAttribute))
+                }
+                mediaRankSoFar = lineRank
+                index += 1
+            }
+            if session.connection == nil, media.connections.isEmpty {
+                throw fail(.missingConnection, mediaLine.number, "no c= at session level nor in this media section")
+            }
+            session.media.append(media)
+        }
+        return session
+    }
+
+    // MARK: - Line values
+
+    /// Free text (`i=`, `u=`, `e=`, `p=`, `z=`, `k=`, `r=`): anything but control characters; non-empty
+    /// unless `allowEmpty` (`s=` and `k=` appear empty in the wild and are accepted).
+    static func text(_ value: Substring, allowEmpty: Bool = false) throws(FieldError) -> String {
+        guard allowEmpty || !value.isEmpty else { throw FieldError(.textField, "empty value") }
+        return String(value)
+    }
+
+    static func parseOrigin(_ value: Substring) throws(FieldError) -> Origin {
+        guard let fields = Lexical.fields(value), fields.count == 6 else {
+            throw FieldError(.origin, "expected <username> <sess-id> <sess-version> <nettype> <addrtype> <address>")
+        }
+        guard Lexical.isDigits(fields[1]), Lexical.isDigits(fields[2]) else {
+            throw FieldError(.origin, "session id and version must be digits")
+        }
+        guard Lexical.isToken(fields[3]), Lexical.isToken(fields[4]) else {
+            throw FieldError(.origin, "nettype and addrtype must be tokens")
+        }
+        return Origin(
+            username: String(fields[0]), sessionID: String(fields[1]), sessionVersion: String(fields[2]),
+            networkType: String(fields[3]), addressType: String(fields[4]), address: String(fields[5]))
+    }
+
+    static func parseConnection(_ value: Substring) throws(FieldError) -> ConnectionData {
+        guard let fields = Lexical.fields(value), fields.count == 3, Lexical.isToken(fields[0]), Lexical.isToken(fields[1]) else {
+            throw FieldError(.connection, "expected <nettype> <addrtype> <connection-address>")
+        }
+        return ConnectionData(networkType: String(fields[0]), addressType: String(fields[1]), address: String(fields[2]))
+    }
+
+    static func parseBandwidth(_ value: Substring) throws(FieldError) -> Bandwidth {
+        let (type, amount) = Lexical.splitFirst(value, ":")
+        guard Lexical.isToken(type), let amount, let number = Lexical.canonicalDecimal(amount, as: UInt64.self) else {
+            throw FieldError(.bandwidth, "expected <bwtype>:<bandwidth in decimal>")
+        }
+        return Bandwidth(type: String(type), value: number)
+    }
+
+    static func parseTiming(_ value: Substring) throws(FieldError) -> Timing {
+        guard let fields = Lexical.fields(value), fields.count == 2,
+            let start = Lexical.canonicalDecimal(fields[0], as: UInt64.self),
+            let stop = Lexical.canonicalDecimal(fields[1], as: UInt64.self)
+        else { throw FieldError(.timing, "expected <start-time> <stop-time> in decimal") }
+        return Timing(start: start, stop: stop)
+    }
+
+    static func parseMediaLine(_ value: Substring) throws(FieldError) -> MediaDescription {
+        guard let fields = Lexical.fields(value), fields.count >= 4 else {
+            throw FieldError(.media, "expected <media> <port>[/<count>] <proto> 1*(SP <fmt>)")
+        }
+        guard Lexical.isToken(fields[0]) else { throw FieldError(.media, "media '\(fields[0])' is not a token") }
+        let (portText, countText) = Lexical.splitFirst(fields[1], "/")
+        guard let port = Lexical.canonicalDecimal(portText, as: UInt16.self) else {
+            throw FieldError(.media, "port '\(portText)' is not 0-65535")
+        }
+        var portCount: UInt32?
+        if let countText {
+            guard let count = Lexical.canonicalDecimal(countText, as: UInt32.self) else {
+                throw FieldError(.media, "port count '\(countText)' is not a number")
+            }
+            portCount = count
+        }
+        let protoParts = Lexical.split(fields[2], "/")
+        guard protoParts.allSatisfy(Lexical.isToken) else { throw FieldError(.media, "proto '\(fields[2])' is not token *(/ token)") }
+        guard fields[3...].allSatisfy(Lexical.isToken) else { throw FieldError(.media, "a format is not a token") }
+        return MediaDescription(
+            kind: String(fields[0]), port: port, portCount: portCount, proto: String(fields[2]),
+            formats: fields[3...].map(String.init))
+    }
+
+    static func parseAttribute(_ value: Substring) throws(FieldError) -> Attribute {
+        let (name, attributeValue) = Lexical.splitFirst(value, ":")
+        guard !name.isEmpty else { throw FieldError(.attribute, "attribute without a name") }
+        guard Lexical.isToken(name) else { throw FieldError(.attribute, "attribute name '\(name)' is not a token") }
+        return try Attribute.parse(name: name, value: attributeValue)
+    }
+}
