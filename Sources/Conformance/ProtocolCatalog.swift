@@ -2,6 +2,7 @@ public import Foundation
 public import Wire
 import Fuzzing
 import SCTP
+import SDP
 import STUN
 
 /// Every protocol Crucible decodes, and every input the project knows for each: the one list that
@@ -20,6 +21,8 @@ public enum ProtocolCatalog {
             repair: { SCTPPacket.withComputedChecksum($0) },
             checks: { packet, _, _ in SCTPInvariants.checks(packet) }),
         .codec(DCEPCodec.self),
+        .codec(SDPCodec.self),
+        .codec(CandidateCodec.self),
     ]
 
     public static func entry(named name: String) -> ProtocolEntry? { entries.first { $0.name == name } }
@@ -49,12 +52,36 @@ public enum ProtocolCatalog {
         knownNegatives.first { name == $0.name || name.hasPrefix($0.name + " —") }?.expectation ?? .accept
     }
 
-    /// Where each protocol's vectors and capture messages come from.
-    static let vectorFiles: [String: [String]] = [
+    /// Binary vector files, in the `## heading` + hex layout `HexVectorFile` reads.
+    static let hexVectorFiles: [String: [String]] = [
         "stun": ["stun_rfc5769.txt", "stun_rfc8489_appB1.txt"],
         "sctp": ["sctp_packets.txt"],
         "dcep": ["dcep_rfc8832.txt"],
     ]
+    /// Text vectors: the SDP documents and trickled candidate lines of the `sdp_*.txt` files.
+    static let sdpVectorKinds: [String: SDPVectorDocument.Kind] = [
+        "sdp": .sessionDescription,
+        "candidate": .candidate,
+    ]
+
+    /// A protocol's cases from `../shared/vectors`.
+    static func vectorCases(for name: String, shared: SharedFolder) throws -> [ConformanceCase] {
+        var cases: [ConformanceCase] = []
+        for file in hexVectorFiles[name] ?? [] {
+            for vector in HexVectorFile.vectors(file: file, text: try shared.vectorText(file)) {
+                cases.append(ConformanceCase(
+                    name: vector.name, source: .vectors(file), bytes: vector.bytes, expectation: expectation(for: vector.name)))
+            }
+        }
+        if let kind = sdpVectorKinds[name] {
+            for document in try SDPVectorDocument.load(from: shared) where document.kind == kind {
+                cases.append(ConformanceCase(
+                    name: document.name, source: .vectors(document.file), bytes: Array(document.text.utf8),
+                    expectation: expectation(for: document.name)))
+            }
+        }
+        return cases
+    }
     static let captureFamilies: [String: PacketFamily] = [
         "stun": .stun,
         "channeldata": .turnChannel,
@@ -66,13 +93,7 @@ public enum ProtocolCatalog {
     /// Every protocol's conformance inputs: shared vectors, then the corpus, then the shared captures.
     public static func suites(shared: SharedFolder, repositoryRoot: URL) throws -> [ProtocolSuite] {
         try entries.map { entry in
-            var cases: [ConformanceCase] = []
-            for file in vectorFiles[entry.name] ?? [] {
-                for vector in HexVectorFile.vectors(file: file, text: try shared.vectorText(file)) {
-                    cases.append(ConformanceCase(
-                        name: vector.name, source: .vectors(file), bytes: vector.bytes, expectation: expectation(for: vector.name)))
-                }
-            }
+            var cases = try vectorCases(for: entry.name, shared: shared)
             for seed in try CorpusDirectory(repositoryRoot: repositoryRoot, target: entry.name).entries() {
                 let negative = seed.name.hasPrefix("negative-")
                 cases.append(ConformanceCase(
