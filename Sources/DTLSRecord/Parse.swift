@@ -1,0 +1,287 @@
+public import Wire
+
+/// What a record parser must know that the wire does not say.
+public struct DTLSParseOptions: Hashable, Sendable {
+    /// Length of the connection id negotiated for unified-header records (RFC 9147 §9), or nil when
+    /// none was negotiated; a unified header with the C bit set is then refused.
+    public var connectionIDLength: Int?
+
+    public init(connectionIDLength: Int? = nil) { self.connectionIDLength = connectionIDLength }
+}
+
+extension DTLSDatagram {
+    /// Splits a datagram into records (RFC 6347 §4.1.1). Record bodies are slices of `bytes`.
+    ///
+    /// Only the framing is checked here; `DTLSCodec.parse` also checks the plaintext contents.
+    public static func parse(_ bytes: ArraySlice<UInt8>, options: DTLSParseOptions = .init()) throws(DTLSError) -> DTLSDatagram {
+        var reader = ByteReader(bytes)
+        var records: [DTLSRecord] = []
+        repeat {
+            records.append(try DTLSRecord.parse(from: &reader, options: options))
+        } while !reader.isAtEnd
+        return DTLSDatagram(records: records)
+    }
+
+    public static func parse(_ bytes: [UInt8], options: DTLSParseOptions = .init()) throws(DTLSError) -> DTLSDatagram {
+        try parse(bytes[...], options: options)
+    }
+}
+
+extension DTLSRecord {
+    /// Reads one record of either header form from `reader`.
+    public static func parse(from reader: inout ByteReader, options: DTLSParseOptions = .init()) throws(DTLSError) -> DTLSRecord {
+        let first = try reading { () throws(TruncatedInput) in try reader.peekUInt8() }
+        if UnifiedRecord.isUnifiedHeader(firstByte: first) {
+            return .unified(try UnifiedRecord.parse(from: &reader, options: options))
+        }
+        // RFC 9147 §4.1: 0–31 are content types in the classic header (20–26 assigned; others kept).
+        guard first < 0x20 else {
+            throw DTLSError(.recordContentType, at: reader.offset, "first byte 0x\(String(first, radix: 16)) is neither a content type nor 001xxxxx")
+        }
+        return .classic(try ClassicRecord.parse(from: &reader))
+    }
+}
+
+extension ClassicRecord {
+    /// Reads one record with the 13-byte header (RFC 6347 §4.1).
+    public static func parse(from reader: inout ByteReader) throws(DTLSError) -> ClassicRecord {
+        let start = reader.offset
+        let (type, version, epoch, sequence, length) = try reading { () throws(TruncatedInput) in
+            (try reader.readUInt8(), try reader.readUInt16(), try reader.readUInt16(), try reader.readUInt48(), try reader.readUInt16())
+        }
+        guard version >> 8 == 0xFE else {
+            throw DTLSError(.recordVersion, at: start + 1, "version 0x\(String(version, radix: 16)) is not a DTLS version (major byte 0xFE)")
+        }
+        let cap = epoch == 0 ? maxPlaintextLength : maxCiphertextLength
+        guard Int(length) <= cap else {
+            throw DTLSError(.recordLength, at: start + 11, "length \(length) exceeds \(cap) for epoch \(epoch)")
+        }
+        guard Int(length) <= reader.remaining else {
+            throw DTLSError(.recordLength, at: start + 11, "length \(length) runs past the datagram (\(reader.remaining) byte(s) left)")
+        }
+        let fragment = try reading { () throws(TruncatedInput) in try reader.readBytes(Int(length)) }
+        return ClassicRecord(
+            contentType: ContentType(rawValue: type), version: ProtocolVersion(rawValue: version), epoch: epoch,
+            sequenceNumber: sequence, fragment: fragment)
+    }
+}
+
+extension UnifiedRecord {
+    /// Reads one DTLS 1.3 unified-header record (RFC 9147 §4).
+    public static func parse(from reader: inout ByteReader, options: DTLSParseOptions = .init()) throws(DTLSError) -> UnifiedRecord {
+        let start = reader.offset
+        let flags = try reading { () throws(TruncatedInput) in try reader.readUInt8() }
+        var connectionID: [UInt8]?
+        if flags & 0x10 != 0 {
+            guard let length = options.connectionIDLength else {
+                throw DTLSError(.connectionIDLength, at: start, "C bit set but no connection id length was negotiated")
+            }
+            connectionID = Array(try reading { () throws(TruncatedInput) in try reader.readBytes(length) })
+        }
+        let long = flags & 0x08 != 0
+        let sequence = try reading { () throws(TruncatedInput) in
+            long ? try reader.readUInt16() : UInt16(try reader.readUInt8())
+        }
+        let hasLength = flags & 0x04 != 0
+        let body: ArraySlice<UInt8>
+        if hasLength {
+            let lengthOffset = reader.offset
+            let length = Int(try reading { () throws(TruncatedInput) in try reader.readUInt16() })
+            guard length <= ClassicRecord.maxCiphertextLength else {
+                throw DTLSError(.recordLength, at: lengthOffset, "length \(length) exceeds \(ClassicRecord.maxCiphertextLength)")
+            }
+            guard length <= reader.remaining else {
+                throw DTLSError(.recordLength, at: lengthOffset, "length \(length) runs past the datagram (\(reader.remaining) byte(s) left)")
+            }
+            body = try reading { () throws(TruncatedInput) in try reader.readBytes(length) }
+        } else {
+            // RFC 9147 §4: without a length the record takes the rest of the datagram.
+            body = reader.readRemaining()
+            guard body.count <= ClassicRecord.maxCiphertextLength else {
+                throw DTLSError(.recordLength, at: start, "implicit length \(body.count) exceeds \(ClassicRecord.maxCiphertextLength)")
+            }
+        }
+        return UnifiedRecord(
+            connectionID: connectionID, hasLongSequenceNumber: long, sequenceNumber: sequence, hasLength: hasLength,
+            epochLowBits: flags & 0x03, encryptedRecord: body)
+    }
+}
+
+extension Alert {
+    /// An alert record's body: exactly one level byte and one description byte (RFC 5246 §7.2).
+    public static func parse(_ bytes: ArraySlice<UInt8>) throws(DTLSError) -> Alert {
+        guard bytes.count == 2, let level = bytes.first, let description = bytes.last else {
+            throw DTLSError(.alertLength, at: 0, "alert body has \(bytes.count) byte(s), expected 2")
+        }
+        return Alert(level: AlertLevel(rawValue: level), description: AlertDescription(rawValue: description))
+    }
+}
+
+extension HandshakeFragment {
+    /// Reads one handshake fragment (RFC 6347 §4.2.2): the 12-byte header and `fragment_length` bytes.
+    public static func parse(from reader: inout ByteReader) throws(DTLSError) -> HandshakeFragment {
+        let start = reader.offset
+        let (type, length, sequence, offset, fragmentLength) = try reading { () throws(TruncatedInput) in
+            (try reader.readUInt8(), try reader.readUInt24(), try reader.readUInt16(), try reader.readUInt24(), try reader.readUInt24())
+        }
+        // RFC 6347 §4.2.3: a fragment covers bytes [offset, offset + fragment_length) of the message.
+        guard UInt64(offset) + UInt64(fragmentLength) <= UInt64(length) else {
+            throw DTLSError(
+                .handshakeFragmentRange, at: start + 6,
+                "fragment \(offset)+\(fragmentLength) exceeds message length \(length)")
+        }
+        guard Int(fragmentLength) <= reader.remaining else {
+            throw DTLSError(
+                .handshakeFragmentLength, at: start + 9,
+                "fragment_length \(fragmentLength) runs past the record (\(reader.remaining) byte(s) left)")
+        }
+        let body = try reading { () throws(TruncatedInput) in try reader.readBytes(Int(fragmentLength)) }
+        let header = HandshakeHeader(
+            type: HandshakeType(rawValue: type), length: length, messageSequence: sequence, fragmentOffset: offset,
+            fragmentLength: fragmentLength)
+        return HandshakeFragment(header: header, body: body)
+    }
+
+    /// Every fragment of a plaintext handshake record's body (a record may carry several).
+    public static func parseAll(_ bytes: ArraySlice<UInt8>) throws(DTLSError) -> [HandshakeFragment] {
+        var reader = ByteReader(bytes)
+        var fragments: [HandshakeFragment] = []
+        while !reader.isAtEnd {
+            fragments.append(try parse(from: &reader))
+        }
+        return fragments
+    }
+}
+
+extension HandshakeMessage {
+    /// A handshake message with its body parsed when it is complete and of a type modelled here.
+    public init(_ fragment: HandshakeFragment) throws(DTLSError) {
+        let body: HandshakeBody
+        if fragment.header.isComplete {
+            body = try HandshakeBody.parse(type: fragment.header.type, fragment.body)
+        } else {
+            body = .opaque(Array(fragment.body))
+        }
+        self.init(header: fragment.header, body: body)
+    }
+}
+
+extension HandshakeBody {
+    /// Parses a complete message body of `type`; types not modelled stay `.opaque`.
+    ///
+    /// Errors count offsets from the start of `bytes`.
+    public static func parse(type: HandshakeType, _ bytes: ArraySlice<UInt8>) throws(DTLSError) -> HandshakeBody {
+        var reader = ByteReader(bytes)
+        let body: HandshakeBody
+        switch type {
+        case .clientHello: body = .clientHello(try ClientHello.parse(from: &reader))
+        case .serverHello: body = .serverHello(try ServerHello.parse(from: &reader))
+        case .helloVerifyRequest: body = .helloVerifyRequest(try HelloVerifyRequest.parse(from: &reader))
+        case .certificate: body = .certificate(try CertificateMessage.parse(from: &reader))
+        default: return .opaque(Array(bytes))
+        }
+        guard reader.isAtEnd else {
+            throw DTLSError(.handshakeBodyLength, at: reader.offset, "\(reader.remaining) byte(s) after the \(type) body")
+        }
+        return body
+    }
+}
+
+/// Helpers for the `opaque x<a..b>` vectors of RFC 5246 §4.3.
+extension ByteReader {
+    mutating func readVector8(max: Int, rule: DTLSRule, _ name: String) throws(DTLSError) -> ArraySlice<UInt8> {
+        let at = offset
+        let length = Int(try reading { () throws(TruncatedInput) in try readUInt8() })
+        guard length <= max else { throw DTLSError(rule, at: at, "\(name) length \(length) exceeds \(max)") }
+        guard length <= remaining else { throw DTLSError(rule, at: at, "\(name) length \(length) runs past the end (\(remaining) left)") }
+        return try reading { () throws(TruncatedInput) in try readBytes(length) }
+    }
+
+    mutating func readVector16(rule: DTLSRule, _ name: String) throws(DTLSError) -> ByteReader {
+        let at = offset
+        let length = Int(try reading { () throws(TruncatedInput) in try readUInt16() })
+        guard length <= remaining else { throw DTLSError(rule, at: at, "\(name) length \(length) runs past the end (\(remaining) left)") }
+        return try reading { () throws(TruncatedInput) in try subReader(length) }
+    }
+
+    mutating func readRandom() throws(DTLSError) -> [UInt8] {
+        Array(try reading { () throws(TruncatedInput) in try readBytes(32) })
+    }
+
+    mutating func readVersion() throws(DTLSError) -> ProtocolVersion {
+        ProtocolVersion(rawValue: try reading { () throws(TruncatedInput) in try readUInt16() })
+    }
+}
+
+extension ClientHello {
+    /// RFC 6347 §4.2.1 ClientHello body.
+    public static func parse(from reader: inout ByteReader) throws(DTLSError) -> ClientHello {
+        let version = try reader.readVersion()
+        let random = try reader.readRandom()
+        let sessionID = try reader.readVector8(max: 32, rule: .helloVectorLength, "session_id")
+        let cookie = try reader.readVector8(max: 255, rule: .helloVectorLength, "cookie")
+        let suitesAt = reader.offset
+        var suites = try reader.readVector16(rule: .cipherSuitesLength, "cipher_suites")
+        // RFC 5246 §7.4.1.2: CipherSuite cipher_suites<2..2^16-2>, two bytes each.
+        guard suites.remaining >= 2, suites.remaining % 2 == 0 else {
+            throw DTLSError(.cipherSuitesLength, at: suitesAt, "cipher_suites length \(suites.remaining) is odd or zero")
+        }
+        var cipherSuites: [UInt16] = []
+        cipherSuites.reserveCapacity(suites.remaining / 2)
+        while !suites.isAtEnd { cipherSuites.append(try reading { () throws(TruncatedInput) in try suites.readUInt16() }) }
+        let methodsAt = reader.offset
+        let methods = try reader.readVector8(max: 255, rule: .helloVectorLength, "compression_methods")
+        guard !methods.isEmpty else {
+            throw DTLSError(.helloVectorLength, at: methodsAt, "compression_methods is empty (needs 1..255)")
+        }
+        let extensions = try HelloExtension.parseBlock(from: &reader, context: .clientHello)
+        return ClientHello(
+            clientVersion: version, random: random, sessionID: Array(sessionID), cookie: Array(cookie),
+            cipherSuites: cipherSuites, compressionMethods: Array(methods), extensions: extensions)
+    }
+}
+
+extension ServerHello {
+    /// RFC 5246 §7.4.1.3 ServerHello body.
+    public static func parse(from reader: inout ByteReader) throws(DTLSError) -> ServerHello {
+        let version = try reader.readVersion()
+        let random = try reader.readRandom()
+        let sessionID = try reader.readVector8(max: 32, rule: .helloVectorLength, "session_id")
+        let (suite, method) = try reading { () throws(TruncatedInput) in (try reader.readUInt16(), try reader.readUInt8()) }
+        let extensions = try HelloExtension.parseBlock(from: &reader, context: .serverHello)
+        return ServerHello(
+            serverVersion: version, random: random, sessionID: Array(sessionID), cipherSuite: suite,
+            compressionMethod: method, extensions: extensions)
+    }
+}
+
+extension HelloVerifyRequest {
+    /// RFC 6347 §4.2.1 HelloVerifyRequest body.
+    public static func parse(from reader: inout ByteReader) throws(DTLSError) -> HelloVerifyRequest {
+        let version = try reader.readVersion()
+        let cookie = try reader.readVector8(max: 255, rule: .helloVectorLength, "cookie")
+        return HelloVerifyRequest(serverVersion: version, cookie: Array(cookie))
+    }
+}
+
+extension CertificateMessage {
+    /// RFC 5246 §7.4.2: `ASN.1Cert certificate_list<0..2^24-1>`, each `opaque ASN.1Cert<1..2^24-1>`.
+    public static func parse(from reader: inout ByteReader) throws(DTLSError) -> CertificateMessage {
+        let listAt = reader.offset
+        let listLength = Int(try reading { () throws(TruncatedInput) in try reader.readUInt24() })
+        guard listLength <= reader.remaining else {
+            throw DTLSError(.certificateLength, at: listAt, "certificate_list length \(listLength) runs past the end (\(reader.remaining) left)")
+        }
+        var list = try reading { () throws(TruncatedInput) in try reader.subReader(listLength) }
+        var certificates: [[UInt8]] = []
+        while !list.isAtEnd {
+            let entryAt = list.offset
+            let length = Int(try reading { () throws(TruncatedInput) in try list.readUInt24() })
+            guard length >= 1, length <= list.remaining else {
+                throw DTLSError(.certificateLength, at: entryAt, "certificate length \(length) is zero or runs past the list (\(list.remaining) left)")
+            }
+            certificates.append(Array(try reading { () throws(TruncatedInput) in try list.readBytes(length) }))
+        }
+        return CertificateMessage(certificates: certificates)
+    }
+}
