@@ -5,7 +5,9 @@ public import Wire
 /// Parsing checks the record framing and, for plaintext records (epoch 0), the contents: handshake
 /// fragment framing, the bodies of complete ClientHello / ServerHello / HelloVerifyRequest / Certificate
 /// messages, and alert length. Encrypted records and handshake fragments stay opaque. Record bodies in
-/// the value are slices of the input.
+/// the value are slices of the input. No connection id is negotiated at this stateless layer, so a
+/// unified header with the C bit or a `tls12_cid` record is refused (`DTLS.connection-id-length`); callers
+/// that know the id length use `DTLSDatagram.parse(_:options:)`.
 public enum DTLSCodec: WireCodec {
     public typealias Value = DTLSDatagram
     public typealias Rule = DTLSRule

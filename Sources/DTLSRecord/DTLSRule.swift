@@ -12,7 +12,8 @@ public enum DTLSRule: String, ProtocolRule, CaseIterable {
     case recordLength
     /// A first byte that is neither a record content type (0–31) nor a unified header (001xxxxx).
     case recordContentType
-    /// A DTLS 1.3 unified header with the C bit set, but no connection id length was configured.
+    /// A DTLS 1.3 unified header with the C bit set, or a DTLS 1.2 `tls12_cid` record, but no connection
+    /// id length was configured (the length is negotiated, never sent).
     case connectionIDLength
     /// A plaintext alert record whose body is not exactly one (level, description) pair.
     case alertLength
@@ -61,7 +62,7 @@ public enum DTLSRule: String, ProtocolRule, CaseIterable {
         case .recordVersion: "RFC 6347 §4.1"
         case .recordLength: "RFC 6347 §4.1, RFC 5246 §6.2.1–6.2.3"
         case .recordContentType: "RFC 9147 §4.1, RFC 7983 §7"
-        case .connectionIDLength: "RFC 9147 §4, §9"
+        case .connectionIDLength: "RFC 9147 §4, RFC 9146 §4"
         case .alertLength: "RFC 5246 §7.2"
         case .handshakeFragmentRange: "RFC 6347 §4.2.3"
         case .handshakeFragmentLength: "RFC 6347 §4.2.2"

@@ -25,6 +25,9 @@ extension ClassicRecord {
             .init("version", .text(version.description)),
             .init("epoch", .unsigned(UInt64(epoch))),
             .init("sequence_number", .unsigned(sequenceNumber)),
+        ]
+        if let connectionID { fields.append(.init("connection_id", .bytes(connectionID))) }
+        fields += [
             .init("length", .unsigned(UInt64(fragment.count))),
             .init("encrypted", .flag(isEncrypted)),
         ]

@@ -38,31 +38,42 @@ extension DTLSRecord {
         guard first < 0x20 else {
             throw DTLSError(.recordContentType, at: reader.offset, "first byte 0x\(String(first, radix: 16)) is neither a content type nor 001xxxxx")
         }
-        return .classic(try ClassicRecord.parse(from: &reader))
+        return .classic(try ClassicRecord.parse(from: &reader, options: options))
     }
 }
 
 extension ClassicRecord {
-    /// Reads one record with the 13-byte header (RFC 6347 §4.1).
-    public static func parse(from reader: inout ByteReader) throws(DTLSError) -> ClassicRecord {
+    /// Reads one record with the 13-byte header (RFC 6347 §4.1), or a `tls12_cid` record whose
+    /// connection id sits before the length (RFC 9146 §4).
+    public static func parse(from reader: inout ByteReader, options: DTLSParseOptions = .init()) throws(DTLSError) -> ClassicRecord {
         let start = reader.offset
-        let (type, version, epoch, sequence, length) = try reading { () throws(TruncatedInput) in
-            (try reader.readUInt8(), try reader.readUInt16(), try reader.readUInt16(), try reader.readUInt48(), try reader.readUInt16())
+        let (type, version, epoch, sequence) = try reading { () throws(TruncatedInput) in
+            (try reader.readUInt8(), try reader.readUInt16(), try reader.readUInt16(), try reader.readUInt48())
         }
+        var connectionID: [UInt8]?
+        if type == ContentType.tls12CID.rawValue {
+            // The id's length was negotiated, not sent: without it the length field cannot be found.
+            guard let cidLength = options.connectionIDLength else {
+                throw DTLSError(.connectionIDLength, at: start, "tls12_cid record but no connection id length was negotiated")
+            }
+            connectionID = Array(try reading { () throws(TruncatedInput) in try reader.readBytes(cidLength) })
+        }
+        let lengthOffset = reader.offset
+        let length = try reading { () throws(TruncatedInput) in try reader.readUInt16() }
         guard version >> 8 == 0xFE else {
             throw DTLSError(.recordVersion, at: start + 1, "version 0x\(String(version, radix: 16)) is not a DTLS version (major byte 0xFE)")
         }
         let cap = epoch == 0 ? maxPlaintextLength : maxCiphertextLength
         guard Int(length) <= cap else {
-            throw DTLSError(.recordLength, at: start + 11, "length \(length) exceeds \(cap) for epoch \(epoch)")
+            throw DTLSError(.recordLength, at: lengthOffset, "length \(length) exceeds \(cap) for epoch \(epoch)")
         }
         guard Int(length) <= reader.remaining else {
-            throw DTLSError(.recordLength, at: start + 11, "length \(length) runs past the datagram (\(reader.remaining) byte(s) left)")
+            throw DTLSError(.recordLength, at: lengthOffset, "length \(length) runs past the datagram (\(reader.remaining) byte(s) left)")
         }
         let fragment = try reading { () throws(TruncatedInput) in try reader.readBytes(Int(length)) }
         return ClassicRecord(
             contentType: ContentType(rawValue: type), version: ProtocolVersion(rawValue: version), epoch: epoch,
-            sequenceNumber: sequence, fragment: fragment)
+            sequenceNumber: sequence, connectionID: connectionID, fragment: fragment)
     }
 }
 

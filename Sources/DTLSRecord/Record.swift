@@ -61,23 +61,27 @@ public struct ClassicRecord: Hashable, Sendable {
     public var epoch: UInt16
     /// 48 bits on the wire; serialisation keeps the low 48 bits.
     public var sequenceNumber: UInt64
+    /// The connection id of a `tls12_cid` record (RFC 9146 §4), between sequence number and length;
+    /// nil for every other content type.
+    public var connectionID: [UInt8]?
     public var fragment: ArraySlice<UInt8>
 
     public init(
         contentType: ContentType, version: ProtocolVersion, epoch: UInt16, sequenceNumber: UInt64,
-        fragment: ArraySlice<UInt8>
+        connectionID: [UInt8]? = nil, fragment: ArraySlice<UInt8>
     ) {
         self.contentType = contentType
         self.version = version
         self.epoch = epoch
         self.sequenceNumber = sequenceNumber
+        self.connectionID = connectionID
         self.fragment = fragment
     }
 
     /// Epoch 0 carries cleartext; every later epoch is protected (RFC 6347 §4.1).
     public var isEncrypted: Bool { epoch != 0 }
 
-    /// Header bytes before the fragment.
+    /// Header bytes before the fragment (plus the connection id of a `tls12_cid` record).
     public static let headerLength = 13
     /// RFC 5246 §6.2.1: a plaintext fragment is at most 2^14 bytes.
     public static let maxPlaintextLength = 1 << 14

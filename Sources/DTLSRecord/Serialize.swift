@@ -16,7 +16,7 @@ extension DTLSDatagram {
 extension DTLSRecord {
     var serializedCountEstimate: Int {
         switch self {
-        case .classic(let record): ClassicRecord.headerLength + record.fragment.count
+        case .classic(let record): ClassicRecord.headerLength + (record.connectionID?.count ?? 0) + record.fragment.count
         case .unified(let record): 5 + (record.connectionID?.count ?? 0) + record.encryptedRecord.count
         }
     }
@@ -35,6 +35,7 @@ extension ClassicRecord {
         writer.writeUInt16(version.rawValue)
         writer.writeUInt16(epoch)
         writer.writeUInt48(sequenceNumber & 0xFFFF_FFFF_FFFF)
+        if let connectionID { writer.writeBytes(connectionID) }
         writer.writeUInt16(UInt16(truncatingIfNeeded: fragment.count))
         writer.writeBytes(fragment)
     }

@@ -91,6 +91,19 @@ struct RecordTests {
         #expect(datagram.serialize() == bytes)
     }
 
+    @Test("A tls12_cid record (RFC 9146) carries its connection id before the length, given the negotiated length")
+    func tls12ConnectionID() throws {
+        let bytes = hex("19 fe fd 0001 000000000009 abcd 0002 0102")
+        #expect(throws: DTLSError(.connectionIDLength, at: 0, "tls12_cid record but no connection id length was negotiated")) {
+            try DTLSDatagram.parse(bytes)
+        }
+        let datagram = try DTLSDatagram.parse(bytes, options: DTLSParseOptions(connectionIDLength: 2))
+        #expect(datagram.records == [
+            .classic(ClassicRecord(contentType: .tls12CID, version: .dtls12, epoch: 1, sequenceNumber: 9, connectionID: [0xAB, 0xCD], fragment: [1, 2][...]))
+        ])
+        #expect(datagram.serialize() == bytes)
+    }
+
     @Test("A plaintext alert names its level and description; unknown codes are kept")
     func alerts() throws {
         #expect(try Alert.parse([2, 40][...]) == Alert(level: .fatal, description: .handshakeFailure))
