@@ -143,6 +143,25 @@ struct RecordTests {
         #expect(try HandshakeBody.parse(type: .certificate, body[...]) == .certificate(message))
     }
 
+    @Test("describe of a plaintext Certificate record shows each certificate's fingerprint; a fragment stays bytes")
+    func describeCertificate() throws {
+        let whole = HandshakeMessage(type: .certificate, messageSequence: 2, body: .certificate(CertificateMessage(certificates: [Array("abc".utf8)])))
+        let fragment = HandshakeMessage(
+            header: HandshakeHeader(type: .certificate, length: 9, messageSequence: 3, fragmentOffset: 0, fragmentLength: 3),
+            body: .opaque([0, 0, 6]))
+        let datagram = DTLSDatagram(records: [
+            .classic(ClassicRecord(
+                contentType: .handshake, version: .dtls12, epoch: 0, sequenceNumber: 1,
+                fragment: DTLSHandshakeCodec.serialize([whole, fragment])[...]))
+        ])
+        let parsed = try DTLSCodec.parse(DTLSCodec.serialize(datagram))
+        let text = DTLSCodec.describe(parsed).renderText()
+        #expect(text.contains("sha-256: BA:78:16:BF"))
+        #expect(text.contains("fragment_length: 3"))
+        #expect(text.contains("body: 00 00 06"))
+        #expect(DTLSCodec.describe(parsed).renderJSON().hasPrefix("{\"records\":[{\"header\":\"classic\""))
+    }
+
     @Test("HelloVerifyRequest carries its version and cookie")
     func helloVerifyRequest() throws {
         let body = hex("fe ff 04 01020304")
