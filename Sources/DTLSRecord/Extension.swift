@@ -1,7 +1,8 @@
 /// A ClientHello or ServerHello extension (RFC 5246 §7.4.1.4, RFC 8446 §4.2).
 ///
-/// The extensions a WebRTC handshake uses are typed; any other type, and any extension this module does
-/// not model, is kept byte-exact in `.unknown`.
+/// The extensions a WebRTC handshake uses are typed; any other type is kept byte-exact in `.unknown`.
+/// `.unknown` is meant for types without a case here: one built by hand with a typed code point
+/// re-parses as its typed case.
 public enum HelloExtension: Hashable, Sendable {
     /// RFC 5764 §4.1.1 (type 14).
     case useSRTP(UseSRTP)
