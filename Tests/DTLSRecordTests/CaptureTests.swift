@@ -126,7 +126,7 @@ struct CaptureTests {
         ])
     }
 
-    /// The zeek values were recomputed outside Swift (Python hashlib over the DER the record walk finds).
+    /// All six values were recomputed outside Swift (Python hashlib over the DER found by an independent record walk).
     @Test("Each Certificate message yields the SHA-256 fingerprint of its certificate, formatted as a=fingerprint")
     func certificateFingerprints() throws {
         let census = try Self.census()
