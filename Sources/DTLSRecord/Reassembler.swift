@@ -63,7 +63,12 @@ public struct HandshakeReassembler: Sendable {
     public var pendingSequences: [UInt16] { partials.keys.sorted() }
 
     /// Adds one fragment. Throws `DTLS.reassembly-conflict` when it contradicts what is already held
-    /// (a different type or length for the same message_seq, or different bytes where ranges overlap).
+    /// (a different type or length for the same message_seq, or different bytes where ranges overlap);
+    /// the error's offset is 0, since a reassembler sees fragments, not datagrams (the detail names the
+    /// message_seq and body byte). A conflicting fragment changes nothing that was held.
+    ///
+    /// A retransmitted message that was already emitted is dropped as `.alreadyCompleted`; the set of
+    /// emitted message_seq values is bounded by the 16-bit sequence space.
     public mutating func receive(_ fragment: HandshakeFragment) throws(DTLSError) -> Outcome {
         let header = fragment.header
         let sequence = header.messageSequence
