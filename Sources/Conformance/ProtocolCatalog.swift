@@ -1,5 +1,6 @@
 public import Foundation
 public import Wire
+import DTLSRecord
 import Fuzzing
 import SCTP
 import SDP
@@ -21,6 +22,8 @@ public enum ProtocolCatalog {
             repair: { SCTPPacket.withComputedChecksum($0) },
             checks: { packet, _, _ in SCTPInvariants.checks(packet) }),
         .codec(DCEPCodec.self),
+        .codec(DTLSCodec.self),
+        .codec(DTLSHandshakeCodec.self),
         .codec(SDPCodec.self),
         .codec(CandidateCodec.self),
     ]
@@ -34,6 +37,9 @@ public enum ProtocolCatalog {
         ("ndpi_stun.pcap#frame-195", .reject(
             rule: "STUN.fingerprint-value",
             because: "Zoom's STUN on UDP 8801 carries a FINGERPRINT that does not verify (captures README)")),
+        ("ndpi_stun.pcap#frame-196", .reject(
+            rule: "DTLS.record-version",
+            because: "UDP to Zoom's port 8801 that starts like DTLS but is not: its first record's fields do not hold (RFC 6347 §4.1)")),
         ("sctp_packets.txt#aiortc sctp_data_truncated.bin", .reject(
             rule: "SCTP.chunk-length", because: "its DATA chunk claims 8 bytes where 4 are present (RFC 9260 §3.2)")),
         ("sctp_packets.txt#aiortc sctp_data_zero_length.bin", .reject(
@@ -52,11 +58,25 @@ public enum ProtocolCatalog {
         knownNegatives.first { name == $0.name || name.hasPrefix($0.name + " —") }?.expectation ?? .accept
     }
 
-    /// Binary vector files, in the `## heading` + hex layout `HexVectorFile` reads.
-    static let hexVectorFiles: [String: [String]] = [
-        "stun": ["stun_rfc5769.txt", "stun_rfc8489_appB1.txt"],
-        "sctp": ["sctp_packets.txt"],
-        "dcep": ["dcep_rfc8832.txt"],
+    /// Some vectors of a binary vector file: all of them, or those whose headings start with one of
+    /// `headings` (a file may mix layers: whole datagrams, bare handshake messages, bare bodies).
+    struct VectorSelection {
+        let file: String
+        var headings: [String]? = nil
+
+        func includes(_ vector: HexVector) -> Bool {
+            headings.map { $0.contains { vector.heading.hasPrefix($0) } } ?? true
+        }
+    }
+
+    /// Binary vector files, in the `## heading` + hex layout `HexVectorFile` reads. Vector E of the
+    /// DTLS file is a bare ClientHello body, which no codec takes alone; `Tests/DTLSRecordTests` checks it.
+    static let hexVectorFiles: [String: [VectorSelection]] = [
+        "stun": [VectorSelection(file: "stun_rfc5769.txt"), VectorSelection(file: "stun_rfc8489_appB1.txt")],
+        "sctp": [VectorSelection(file: "sctp_packets.txt")],
+        "dcep": [VectorSelection(file: "dcep_rfc8832.txt")],
+        "dtls": [VectorSelection(file: "dtls_clienthello_use_srtp.txt", headings: ["A —", "B —", "C —"])],
+        "dtls-handshake": [VectorSelection(file: "dtls_clienthello_use_srtp.txt", headings: ["D —"])],
     ]
     /// Text vectors: the SDP documents and trickled candidate lines of the `sdp_*.txt` files.
     static let sdpVectorKinds: [String: SDPVectorDocument.Kind] = [
@@ -67,8 +87,9 @@ public enum ProtocolCatalog {
     /// A protocol's cases from `../shared/vectors`.
     static func vectorCases(for name: String, shared: SharedFolder) throws -> [ConformanceCase] {
         var cases: [ConformanceCase] = []
-        for file in hexVectorFiles[name] ?? [] {
-            for vector in HexVectorFile.vectors(file: file, text: try shared.vectorText(file)) {
+        for selection in hexVectorFiles[name] ?? [] {
+            let file = selection.file
+            for vector in HexVectorFile.vectors(file: file, text: try shared.vectorText(file)) where selection.includes(vector) {
                 cases.append(ConformanceCase(
                     name: vector.name, source: .vectors(file), bytes: vector.bytes, expectation: expectation(for: vector.name)))
             }
@@ -85,6 +106,7 @@ public enum ProtocolCatalog {
     static let captureFamilies: [String: PacketFamily] = [
         "stun": .stun,
         "channeldata": .turnChannel,
+        "dtls": .dtls,
     ]
 
     /// The RFC 7983 family whose capture datagrams a protocol decodes, if any.
