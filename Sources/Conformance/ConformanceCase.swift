@@ -67,6 +67,11 @@ public struct Verdict: Hashable, Sendable {
     public let `case`: ConformanceCase
     public let outcome: FuzzOutcome
 
+    public init(case: ConformanceCase, outcome: FuzzOutcome) {
+        self.case = `case`
+        self.outcome = outcome
+    }
+
     public var passed: Bool {
         switch (self.case.expectation, outcome) {
         case (.accept, .accepted): true
