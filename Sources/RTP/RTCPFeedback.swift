@@ -234,7 +234,8 @@ public struct SLIEntry: Hashable, Sendable {
 public struct RPSI: Hashable, Sendable {
     /// PB: how many bits of the last bytes of `bitString` are padding.
     public var paddingBits: UInt8
-    /// 7 bits.
+    /// The octet holding the 7-bit payload type. Its high bit must be sent as 0 and ignored on
+    /// reception (RFC 4585 §6.3.3.2), so it is kept as received rather than checked.
     public var payloadType: UInt8
     /// The native RPSI bit string with its padding, so that 2 + count is a multiple of 4.
     public var bitString: [UInt8]

@@ -141,10 +141,7 @@ extension PayloadFeedback {
             guard Int(padBits) <= 8 * bits.count else {
                 throw RTCPError(.rpsiPadding, at: reader.offset - bits.count - 2, "PB = \(padBits) exceeds the \(8 * bits.count)-bit string")
             }
-            message = .referencePictureSelection(RPSI(paddingBits: padBits, payloadType: payloadType & 0x7F, bitString: bits))
-            if payloadType & 0x80 != 0 {
-                throw RTCPError(.rpsiPadding, at: reader.offset - bits.count - 1, "the bit before the RPSI payload type must be 0")
-            }
+            message = .referencePictureSelection(RPSI(paddingBits: padBits, payloadType: payloadType, bitString: bits))
         case 4:
             try entries(&reader, size: 8, minimum: 1, "FIR")
             var items: [FIREntry] = []

@@ -139,7 +139,8 @@ public struct SDESItem: Hashable, Sendable {
     /// A PRIV item's prefix and value (RFC 3550 §6.5.8); nil for other types or a bad prefix length.
     public var privateExtension: (prefix: [UInt8], value: [UInt8])? {
         guard type == Self.priv, let length = value.first, Int(length) < value.count else { return nil }
-        return (Array(value[1...Int(length)]), Array(value[(Int(length) + 1)...]))
+        let end = 1 + Int(length)
+        return (Array(value[1..<end]), Array(value[end...]))
     }
 }
 

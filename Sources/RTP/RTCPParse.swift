@@ -54,8 +54,12 @@ extension RTCPPacket {
         case 203: parsed = .goodbye(try Goodbye.parse(&body, count: count))
         case 204:
             try body.require(8, .length, "APP needs SSRC and name")
-            parsed = .applicationDefined(
-                ApplicationDefined(subtype: count, ssrc: try body.u32(), name: try body.u32(), data: body.rest()))
+            let ssrc = try body.u32()
+            let name = try body.u32()
+            guard body.remaining % 4 == 0 else {
+                throw RTCPError(.appData, at: body.offset, "\(body.remaining) byte(s) of application data")
+            }
+            parsed = .applicationDefined(ApplicationDefined(subtype: count, ssrc: ssrc, name: name, data: body.rest()))
         case 205: parsed = .transportFeedback(try TransportFeedback.parse(&body, format: count))
         case 206: parsed = .payloadFeedback(try PayloadFeedback.parse(&body, format: count))
         case 207: parsed = .extendedReport(try ExtendedReport.parse(&body, reserved: count))

@@ -190,7 +190,7 @@ extension PayloadFeedback {
             for item in items { writer.writeUInt32(item.rawValue) }
         case .referencePictureSelection(let rpsi):
             writer.writeUInt8(rpsi.paddingBits)
-            writer.writeUInt8(rpsi.payloadType & 0x7F)
+            writer.writeUInt8(rpsi.payloadType)
             writer.writeBytes(rpsi.bitString)
         case .fullIntraRequest(let items):
             for item in items {

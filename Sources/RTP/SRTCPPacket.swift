@@ -14,10 +14,13 @@ public struct SRTCPPacket: Hashable, Sendable {
     public var encrypted: Bool
     /// 31 bits.
     public var index: UInt32
-    /// MKI (if any) and authentication tag.
+    /// MKI (if any) and authentication tag; empty for AEAD, whose tag ends `protected`.
     public var trailer: [UInt8]
+    /// RFC 7714 §9.1 (AEAD): E and the index come last, after the tag, instead of before it.
+    public var indexLast: Bool
 
-    public init(firstHeader: [UInt8], protected: [UInt8], encrypted: Bool, index: UInt32, trailer: [UInt8]) {
+    public init(firstHeader: [UInt8], protected: [UInt8], encrypted: Bool, index: UInt32, trailer: [UInt8], indexLast: Bool = false) {
+        self.indexLast = indexLast
         self.firstHeader = firstHeader
         self.protected = protected
         self.encrypted = encrypted
@@ -25,10 +28,12 @@ public struct SRTCPPacket: Hashable, Sendable {
         self.trailer = trailer
     }
 
-    /// Splits an SRTCP packet whose MKI-plus-tag length is `trailerLength` (10 for the
-    /// AES_CM_128_HMAC_SHA1_80 profile, 16 for AEAD_AES_*_GCM).
-    public static func parse(_ bytes: [UInt8], trailerLength: Int = 10) throws(RTCPError) -> SRTCPPacket {
-        guard bytes.count >= 8 + 4 + trailerLength else {
+    /// Splits an SRTCP packet. For the RFC 3711 profiles, E‖index is followed by `trailerLength` bytes of
+    /// MKI and tag (10 for AES_CM_128_HMAC_SHA1_80); with `aead` (RFC 7714 §9.1, AEAD_AES_*_GCM) the
+    /// 16-byte tag is inside the protected part and E‖index are the last 4 bytes.
+    public static func parse(_ bytes: [UInt8], trailerLength: Int = 10, aead: Bool = false) throws(RTCPError) -> SRTCPPacket {
+        let trailerLength = aead ? 0 : trailerLength
+        guard bytes.count >= 8 + 4 + trailerLength + (aead ? 16 : 0) else {
             throw RTCPError(.srtcpTrailer, at: bytes.count, "needs 8 clear bytes, the index word and a \(trailerLength)-byte tag")
         }
         guard bytes[0] >> 6 == 2 else { throw RTCPError(.version, at: 0, "version \(bytes[0] >> 6), expected 2") }
@@ -39,7 +44,7 @@ public struct SRTCPPacket: Hashable, Sendable {
         let word = bytes[indexStart..<(indexStart + 4)].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         return SRTCPPacket(
             firstHeader: Array(bytes[0..<8]), protected: Array(bytes[8..<indexStart]), encrypted: word & 0x8000_0000 != 0,
-            index: word & 0x7FFF_FFFF, trailer: Array(bytes[(indexStart + 4)...]))
+            index: word & 0x7FFF_FFFF, trailer: Array(bytes[(indexStart + 4)...]), indexLast: aead)
     }
 
     public func serialize() -> [UInt8] {
