@@ -6,6 +6,14 @@ extension RTPHeader {
     /// Only what is in clear in SRTP is read (RFC 3711 §3.1), so this works on SRTP packets too; the
     /// P bit is reported but the padding itself is not looked at. Returns the header and its length.
     public static func parse(prefixOf bytes: ArraySlice<UInt8>) throws(RTPError) -> (header: RTPHeader, length: Int) {
+        var length = 0
+        let header = try parse(bytes, length: &length)
+        return (consume header, length)
+    }
+
+    /// The header at the front of `bytes`; `length` receives its size. Returning the length through
+    /// an `inout` rather than a tuple keeps the hot path free of generic tuple copies.
+    static func parse(_ bytes: ArraySlice<UInt8>, length: inout Int) throws(RTPError) -> RTPHeader {
         // Direct indexing after explicit length checks: this is the hot path (no reader, no boxing).
         let base = bytes.startIndex
         let available = bytes.count
@@ -50,13 +58,14 @@ extension RTPHeader {
             headerExtension = RTPHeaderExtension(profile: profile, data: data)
             cursor += 4 * words
         }
-        let header = RTPHeader(
+        length = cursor
+        return RTPHeader(
             hasPadding: first & 0x20 != 0, marker: second & 0x80 != 0, payloadType: second & 0x7F,
             sequenceNumber: sequenceNumber, timestamp: timestamp, ssrc: ssrc, csrcs: csrcs,
             headerExtension: headerExtension)
-        return (header, cursor)
     }
 
+    /// The big-endian 32-bit word at `index` (checked by the caller).
     @inline(__always)
     private static func word(_ bytes: ArraySlice<UInt8>, _ index: Int) -> UInt32 {
         UInt32(bytes[index]) << 24 | UInt32(bytes[index + 1]) << 16 | UInt32(bytes[index + 2]) << 8
@@ -67,9 +76,10 @@ extension RTPHeader {
 extension RTPPacket {
     /// Parses a plaintext RTP packet (RFC 3550 §5.1), padding included.
     public static func parse(_ bytes: ArraySlice<UInt8>) throws(RTPError) -> RTPPacket {
-        let (header, length) = try RTPHeader.parse(prefixOf: bytes)
-        let body = bytes.dropFirst(length)
-        guard header.hasPadding else { return RTPPacket(header: header, payload: body) }
+        var length = 0
+        let header = try RTPHeader.parse(bytes, length: &length)
+        let body = bytes[(bytes.startIndex + length)...]
+        guard header.hasPadding else { return RTPPacket(header: consume header, payload: body) }
         // RFC 3550 §5.1: the last octet counts the padding octets, itself included, so it is at least 1
         // and cannot reach back into the header.
         guard let count = body.last else {
@@ -81,14 +91,15 @@ extension RTPPacket {
                 "padding count \(count), but \(body.count) byte(s) follow the header")
         }
         let split = body.endIndex - Int(count)
-        return RTPPacket(header: header, payload: body[body.startIndex..<split], padding: body[split...])
+        return RTPPacket(header: consume header, payload: body[body.startIndex..<split], padding: body[split...])
     }
 }
 
 extension SRTPPacket {
     /// Parses the clear header of an SRTP packet; everything after it is kept opaque.
     public static func parse(_ bytes: ArraySlice<UInt8>) throws(RTPError) -> SRTPPacket {
-        let (header, length) = try RTPHeader.parse(prefixOf: bytes)
-        return SRTPPacket(header: header, protected: bytes.dropFirst(length))
+        var length = 0
+        let header = try RTPHeader.parse(bytes, length: &length)
+        return SRTPPacket(header: consume header, protected: bytes[(bytes.startIndex + length)...])
     }
 }
