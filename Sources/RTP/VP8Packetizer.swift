@@ -63,16 +63,23 @@ public enum VP8DropReason: Hashable, Sendable {
     case missingStart
     /// The payload descriptor did not parse.
     case malformed(VP8Rule)
+    /// The frame grew past `VP8Depacketizer.maximumFrameSize` without a marker.
+    case tooLarge
 }
 
 /// Reassembles VP8 frames from RTP packets in sequence order (RFC 7741 §4.5): a frame starts at
 /// S = 1, PID = 0, continues over consecutive sequence numbers with the same timestamp, and ends at
 /// the marker bit. Reordering is a jitter buffer's job; here a gap drops the frame and is reported.
 public struct VP8Depacketizer: Hashable, Sendable {
+    /// A peer controls how long a frame gets before its marker, so reassembly is bounded (DESIGN §1.4).
+    public let maximumFrameSize: Int
     private var current: VP8Frame?
     private var skippingTimestamp: UInt32?
 
-    public init() {}
+    /// `maximumFrameSize` defaults to 4 MiB, well above a 4K VP8 key frame.
+    public init(maximumFrameSize: Int = 4 << 20) {
+        self.maximumFrameSize = maximumFrameSize
+    }
 
     /// Feeds one packet; returns what it completed or dropped.
     public mutating func push(sequenceNumber: UInt16, timestamp: UInt32, marker: Bool, payload: [UInt8]) -> [VP8DepacketizerEvent] {
@@ -96,6 +103,12 @@ public struct VP8Depacketizer: Hashable, Sendable {
             let expected = frame.lastSequence &+ 1
             guard sequenceNumber == expected, timestamp == frame.timestamp else {
                 events.append(.dropped(timestamp: frame.timestamp, reason: .gap(expected: expected, received: sequenceNumber)))
+                current = nil
+                skippingTimestamp = timestamp
+                return events
+            }
+            guard frame.data.count + parsed.data.count <= maximumFrameSize else {
+                events.append(.dropped(timestamp: frame.timestamp, reason: .tooLarge))
                 current = nil
                 skippingTimestamp = timestamp
                 return events

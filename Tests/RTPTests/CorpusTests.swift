@@ -19,6 +19,7 @@ struct CorpusTests {
             do {
                 let value = try C.parse(bytes)
                 #expect(C.serialize(value) == bytes, "\(C.name)/\(name)")
+                #expect(!C.describe(value).renderJSON().isEmpty)
             } catch {
                 Issue.record("\(C.name)/\(name): \(error)")
             }

@@ -27,6 +27,7 @@ private func hostile(_ valid: [UInt8], using rng: inout any SeededRandomNumberGe
 private func acceptedBytesRoundTrip<C: WireCodec>(_ codec: C.Type, _ bytes: [UInt8]) {
     if let value = try? C.parse(bytes) {
         #expect(C.serialize(value) == bytes, "\(C.name): \(Hex.encode(bytes))")
+        #expect(!C.describe(value).renderText().isEmpty)
     }
 }
 
@@ -158,6 +159,17 @@ struct PropertyTests {
             }
             #expect(frame.data == input.frame)
         }
+    }
+
+    @Test("Reassembly is bounded: a frame that outgrows maximumFrameSize is dropped as tooLarge")
+    func depacketizerBound() {
+        var depacketizer = VP8Depacketizer(maximumFrameSize: 20)
+        let payloads = VP8Packetizer(maximumPayloadSize: 11).packetize(Array(repeating: 7, count: 40))
+        var events: [VP8DepacketizerEvent] = []
+        for (index, payload) in payloads.enumerated() {
+            events += depacketizer.push(sequenceNumber: UInt16(index), timestamp: 5, marker: index == payloads.count - 1, payload: payload.serialize())
+        }
+        #expect(events == [.dropped(timestamp: 5, reason: .tooLarge)])
     }
 
     @Test("A missing middle packet is reported as a gap, and the next frame still comes out whole")
