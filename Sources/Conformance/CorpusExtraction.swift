@@ -1,5 +1,5 @@
 
-public import Wire
+import Wire
 
 /// Pulls one protocol's messages out of captures into corpus seeds (like usrsctp's pcap2corpus), keeping
 /// one seed per distinct message shape so the corpus stays small and varied.
@@ -10,13 +10,13 @@ public enum CorpusExtraction {
         public let bytes: [UInt8]
     }
 
-    /// Seeds for `entry` from every capture in `shared` whose datagrams belong to `family` and that the
-    /// codec accepts. Two messages have the same shape when their described structures have the same
-    /// field names and list lengths; only the first of each shape is kept.
-    public static func seeds(for entry: ProtocolEntry, family: PacketFamily, shared: SharedFolder) throws -> [Seed] {
+    /// Seeds for `entry` from the capture datagrams the catalogue gives it that the codec accepts. Two
+    /// messages have the same shape when their described structures have the same field names, list
+    /// lengths and kind values; only the first of each shape is kept.
+    public static func seeds(for entry: ProtocolEntry, shared: SharedFolder) throws -> [Seed] {
         var shapes: Set<String> = []
         var seeds: [Seed] = []
-        for found in try CaptureDatagrams.all(family, in: shared) {
+        for found in try ProtocolCatalog.captureDatagrams(for: entry.name, shared: shared) {
             guard case .success(let inspection) = entry.inspect(found.datagram.payload), inspection.roundTrip else { continue }
             guard shapes.insert(shape(of: inspection.structure)).inserted else { continue }
             let stem = found.capture.split(separator: ".").first.map(String.init) ?? found.capture

@@ -2,6 +2,7 @@ public import Foundation
 public import Wire
 import DTLSRecord
 import Fuzzing
+import RTP
 import SCTP
 import SDP
 import STUN
@@ -22,6 +23,12 @@ public enum ProtocolCatalog {
             repair: { SCTPPacket.withComputedChecksum($0) },
             checks: { packet, _, _ in SCTPInvariants.checks(packet) }),
         .codec(DCEPCodec.self),
+        .codec(RTPCodec.self),
+        .codec(SRTPCodec.self),
+        .codec(RTCPCodec.self),
+        .codec(SRTCPCodec.self),
+        .codec(VP8PayloadCodec.self),
+        .codec(OpusPayloadCodec.self),
         .codec(DTLSCodec.self),
         .codec(DTLSHandshakeCodec.self),
         .codec(SDPCodec.self),
@@ -31,8 +38,10 @@ public enum ProtocolCatalog {
     public static func entry(named name: String) -> ProtocolEntry? { entries.first { $0.name == name } }
 
     /// Inputs that must be refused, by the rule that must refuse them: real-world negatives and
-    /// third-party vectors that are themselves wrong. A key is a case's whole name, or the part of a
-    /// vector's name before the ` — ` that starts the description in its heading.
+    /// third-party vectors that are themselves wrong (../shared/vectors/README.md names pion's RTCP
+    /// lengths). A key is a case's whole name, the part of a vector's name before the ` — ` that starts
+    /// the description in its heading, or, where headings share that part, a longer prefix that
+    /// includes the ` — `.
     public static let knownNegatives: [(name: String, expectation: Expectation)] = [
         ("ndpi_stun.pcap#frame-195", .reject(
             rule: "STUN.fingerprint-value",
@@ -49,13 +58,33 @@ public enum ProtocolCatalog {
         ("sctp_packets.txt#dcsctp AcceptsZeroSetZeroChecksum", .reject(
             rule: "SCTP.checksum",
             because: "a zero checksum is valid only once RFC 9653 zero-checksum was agreed; the codec's default is strict")),
+        ("rtp_rtcp_packets.txt#SR (PT 200) — pion sender_report_test.go TestSenderReportUnmarshal/'valid'", .reject(rule: "RTCP.report-count", because: "pion's length field (7) is too short for the report block it carries (RFC 3550 §6.4.1); Wireshark agrees")),
+        ("rtp_rtcp_packets.txt#SDES (PT 202) — pion source_description_test.go TestSourceDescriptionUnmarshal/'zero item chunk'", .reject(rule: "RTCP.length", because: "the length field does not match the bytes (RFC 3550 §6.4.1); Wireshark agrees")),
+        ("rtp_rtcp_packets.txt#SDES (PT 202) — pion source_description_test.go TestSourceDescriptionUnmarshal/'empty string'", .reject(rule: "RTCP.length", because: "the length field does not match the bytes (RFC 3550 §6.4.1)")),
+        ("rtp_rtcp_packets.txt#SDES (PT 202) — pion source_description_test.go TestSourceDescriptionUnmarshal/'two items'", .reject(rule: "RTCP.length", because: "the length field does not match the bytes (RFC 3550 §6.4.1)")),
+        ("rtp_rtcp_packets.txt#SDES (PT 202) — pion source_description_test.go TestSourceDescriptionUnmarshal/'two chunks'", .reject(rule: "RTCP.length", because: "the length field does not match the bytes (RFC 3550 §6.4.1)")),
+        ("rtp_rtcp_packets.txt#BYE (PT 203) — pion goodbye_test.go TestGoodbyeUnmarshal/'valid'", .reject(rule: "RTCP.length", because: "the length field does not match the bytes (RFC 3550 §6.4.1)")),
+        ("rtp_rtcp_packets.txt#BYE (PT 203) — pion goodbye_test.go TestGoodbyeUnmarshal/'short reason'", .reject(rule: "RTCP.length", because: "the length field does not match the bytes (RFC 3550 §6.4.1)")),
+        ("rtp_rtcp_packets.txt#APP (PT 204) — pion application_defined_test.go TestTApplicationPacketUnmarshal/'validWithPadding'", .reject(rule: "RTCP.app-data", because: "application data must be whole 32-bit words (RFC 3550 §6.7)")),
+        ("rtp_rtcp_packets.txt#TWCC (PT 205 FMT 15) — pion transport_layer_cc_test.go TestTransportLayerCC_Unmarshal/'example2'", .reject(rule: "RTCP.twcc-status", because: "uses the reserved packet status symbol 3 (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1.1)")),
+        ("rtp_rtcp_packets.txt#TWCC (PT 205 FMT 15) — pion transport_layer_cc_test.go TestTransportLayerCC_Unmarshal/'example3'", .reject(rule: "RTCP.padding", because: "P bit set with a padding count of 0 (RFC 3550 §6.4.1)")),
+        ("rtp_rtcp_packets.txt#TWCC (PT 205 FMT 15) — pion transport_layer_cc_test.go TestTransportLayerCC_Unmarshal/'example5'", .reject(rule: "RTCP.twcc-deltas", because: "the padding overlaps the last receive delta")),
+        ("rtp_rtcp_packets.txt#aiortc rtcp_bye_invalid.bin", .reject(rule: "RTCP.report-count", because: "promises 17 sources in a one-word packet (aiortc's own negative)")),
+        ("rtp_rtcp_packets.txt#aiortc rtcp_psfb_invalid.bin", .reject(rule: "RTCP.feedback-length", because: "feedback without its media SSRC (RFC 4585 §6.1; aiortc's own negative)")),
+        ("rtp_rtcp_packets.txt#aiortc rtcp_rr_invalid.bin", .reject(rule: "RTCP.report-count", because: "the length is too short for its report blocks (aiortc's own negative)")),
+        ("rtp_rtcp_packets.txt#aiortc rtcp_rtpfb_invalid.bin", .reject(rule: "RTCP.feedback-length", because: "feedback without its media SSRC (RFC 4585 §6.1; aiortc's own negative)")),
+        ("rtp_rtcp_packets.txt#aiortc rtcp_sdes_item_truncated.bin", .reject(rule: "RTCP.sdes-item", because: "an SDES item cut off (aiortc's own negative)")),
+        ("rtp_rtcp_packets.txt#aiortc rtcp_sdes_source_truncated.bin", .reject(rule: "RTCP.sdes-item", because: "an SDES chunk cut off (aiortc's own negative)")),
+        ("rtp_rtcp_packets.txt#aiortc rtcp_sr_invalid.bin", .reject(rule: "RTCP.length", because: "the length field does not match the bytes (aiortc's own negative)")),
         ("dcep_rfc8832.txt#DATA_CHANNEL_ACK", .reject(
             rule: "DCEP.ack-length", because: "pion's 4-byte ACK; RFC 8832 §5.2 defines DATA_CHANNEL_ACK as the single byte 0x02")),
     ]
 
     /// What a correct codec must do with the case of this name.
     public static func expectation(for name: String) -> Expectation {
-        knownNegatives.first { name == $0.name || name.hasPrefix($0.name + " —") }?.expectation ?? .accept
+        knownNegatives.first {
+            name == $0.name || name.hasPrefix($0.name + " —") || ($0.name.contains(" — ") && name.hasPrefix($0.name))
+        }?.expectation ?? .accept
     }
 
     /// Some vectors of a binary vector file: all of them, or those whose headings start with one of
@@ -94,6 +123,12 @@ public enum ProtocolCatalog {
                     name: vector.name, source: .vectors(file), bytes: vector.bytes, expectation: expectation(for: vector.name)))
             }
         }
+        if let routed = routedVectors[name] {
+            for vector in HexVectorFile.vectors(file: routed.file, text: try shared.vectorText(routed.file)) where routed.belongs(vector.bytes) {
+                cases.append(ConformanceCase(
+                    name: vector.name, source: .vectors(routed.file), bytes: vector.bytes, expectation: expectation(for: vector.name)))
+            }
+        }
         if let kind = sdpVectorKinds[name] {
             for document in try SDPVectorDocument.load(from: shared) where document.kind == kind {
                 cases.append(ConformanceCase(
@@ -103,14 +138,44 @@ public enum ProtocolCatalog {
         }
         return cases
     }
-    static let captureFamilies: [String: PacketFamily] = [
-        "stun": .stun,
-        "channeldata": .turnChannel,
-        "dtls": .dtls,
+    /// Which capture datagrams a protocol judges: a RFC 7983 family, narrowed for RTP and RTCP (RFC 5761
+    /// §4 splits them by payload type) and by whether the capture's media is encrypted.
+    struct CaptureSelection: Sendable {
+        let family: PacketFamily
+        var accepts: @Sendable (CaptureDatagram) -> Bool = { _ in true }
+    }
+
+    /// The one capture whose RTP is in clear (str0m's decrypted VP8); every other capture carries SRTP.
+    static let plaintextRTPCaptures: Set<String> = ["str0m_vp8.pcap"]
+
+    static let captureSelections: [String: CaptureSelection] = [
+        "stun": CaptureSelection(family: .stun),
+        "channeldata": CaptureSelection(family: .turnChannel),
+        "dtls": CaptureSelection(family: .dtls),
+        "rtp": CaptureSelection(family: .rtp) {
+            RTPMultiplexKind(datagram: $0.datagram.payload) == .rtp && plaintextRTPCaptures.contains($0.capture)
+        },
+        "srtp": CaptureSelection(family: .rtp) {
+            RTPMultiplexKind(datagram: $0.datagram.payload) == .rtp && !plaintextRTPCaptures.contains($0.capture)
+        },
+        "srtcp": CaptureSelection(family: .rtp) { RTPMultiplexKind(datagram: $0.datagram.payload) == .rtcp },
+    ]
+
+    /// Binary vector files whose vectors go to one of two codecs by a rule of their own.
+    static let routedVectors: [String: (file: String, belongs: @Sendable ([UInt8]) -> Bool)] = [
+        "rtp": ("rtp_rtcp_packets.txt", { RTPMultiplexKind(datagram: $0) == .rtp }),
+        "rtcp": ("rtp_rtcp_packets.txt", { RTPMultiplexKind(datagram: $0) == .rtcp }),
     ]
 
     /// The RFC 7983 family whose capture datagrams a protocol decodes, if any.
-    public static func captureFamily(of name: String) -> PacketFamily? { captureFamilies[name] }
+    /// Whether a protocol has datagrams to judge in captures.
+    public static func readsCaptures(_ name: String) -> Bool { captureSelections[name] != nil }
+
+    /// The capture datagrams a protocol judges, in capture then frame order.
+    public static func captureDatagrams(for name: String, shared: SharedFolder) throws -> [CaptureDatagram] {
+        guard let selection = captureSelections[name] else { return [] }
+        return try CaptureDatagrams.all(selection.family, in: shared).filter(selection.accepts)
+    }
 
     /// Every protocol's conformance inputs: shared vectors, then the corpus, then the shared captures.
     public static func suites(shared: SharedFolder, repositoryRoot: URL) throws -> [ProtocolSuite] {
@@ -122,12 +187,10 @@ public enum ProtocolCatalog {
                     name: "Corpus/\(entry.name)/\(seed.name)", source: .corpus, bytes: seed.bytes,
                     expectation: negative ? .refuse(because: "a negative seed, named so") : .accept))
             }
-            if let family = captureFamilies[entry.name] {
-                for found in try CaptureDatagrams.all(family, in: shared) {
+            for found in try captureDatagrams(for: entry.name, shared: shared) {
                     cases.append(ConformanceCase(
                         name: found.name, source: .capture(found.capture), bytes: found.datagram.payload,
                         expectation: expectation(for: found.name)))
-                }
             }
             return ProtocolSuite(name: entry.name, target: entry.target, cases: cases)
         }

@@ -22,7 +22,7 @@ struct Corpus: ParsableCommand {
         var repository: String = FileManager.default.currentDirectoryPath
 
         func validate() throws {
-            guard ProtocolCatalog.entry(named: protocolName) != nil, ProtocolCatalog.captureFamily(of: protocolName) != nil else {
+            guard ProtocolCatalog.entry(named: protocolName) != nil, ProtocolCatalog.readsCaptures(protocolName) else {
                 throw ValidationError("no capture extraction for '\(protocolName)'")
             }
         }
@@ -30,7 +30,7 @@ struct Corpus: ParsableCommand {
         func run() throws {
             let entry = ProtocolCatalog.entry(named: protocolName)!
             let folder = try shared.map { SharedFolder(root: URL(fileURLWithPath: $0)) } ?? SharedFolder.locate(from: repository)
-            let seeds = try CorpusExtraction.seeds(for: entry, family: ProtocolCatalog.captureFamily(of: protocolName)!, shared: folder)
+            let seeds = try CorpusExtraction.seeds(for: entry, shared: folder)
             let target = URL(fileURLWithPath: repository).appendingPathComponent("Corpus").appendingPathComponent(protocolName)
             try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
             for seed in seeds {
