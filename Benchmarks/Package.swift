@@ -18,6 +18,9 @@ let package = Package(
                 .product(name: "Wire", package: "Crucible"),
                 .product(name: "STUN", package: "Crucible"),
                 .product(name: "SDP", package: "Crucible"),
+                .product(name: "RTP", package: "Crucible"),
+                .product(name: "SCTP", package: "Crucible"),
+                .product(name: "DTLSRecord", package: "Crucible"),
             ],
             path: "Benchmarks/Codecs",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]

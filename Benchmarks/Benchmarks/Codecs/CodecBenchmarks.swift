@@ -34,4 +34,5 @@ func codecBenchmarks() {
     }
 
     sdpBenchmarks()
+    mediaBenchmarks()
 }
