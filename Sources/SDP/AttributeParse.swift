@@ -61,14 +61,22 @@ extension Attribute {
         }
 
         init?(_ name: Bytes) {
-            for known in Self.allCases {
-                if Lexical.equals(name, known.spelling) {
-                    self = known
-                    return
-                }
+            // Only the spellings of the name's length are compared (at most six of them).
+            let byLength = Self.byLength
+            guard name.count < byLength.count else { return nil }
+            for known in byLength[name.count] where Lexical.equals(name, known.spelling) {
+                self = known
+                return
             }
             return nil
         }
+
+        /// The names grouped by the length of their spelling, built once.
+        private static let byLength: [[KnownName]] = {
+            var table: [[KnownName]] = Array(repeating: [], count: 19)
+            for known in allCases { table[known.spelling.utf8CodeUnitCount].append(known) }
+            return table
+        }()
 
         /// The value of a property attribute (one written without a value).
         var flag: Attribute? {

@@ -61,15 +61,23 @@ enum SessionParser {
         var number = 0
         while start < bytes.count {
             number += 1
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            // One pass finds the line end and the first byte RFC 8866 §5 forbids inside a line: a control
+            // character, or CR anywhere but just before LF (judged below, once the end is known).
+            var end = start
+            var firstControl: Int?
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == 0x0A { break }
+                if byte < 0x20, byte != 0x09, firstControl == nil { firstControl = end }
+                end += 1
+            }
             var contentEnd = end
             if contentEnd > start, bytes[contentEnd - 1] == 0x0D, end < bytes.count { contentEnd -= 1 }
             let content = bytes[start..<contentEnd]
             let lineStart = start
             start = end + 1
-            // One pass for the bytes RFC 8866 §5 forbids inside a line: CR (only before LF) and controls.
-            for byte in content where byte < 0x20 && byte != 0x09 {
-                let detail = byte == 0x0D ? "CR not followed by LF" : "control character in the line"
+            if let firstControl, firstControl < contentEnd {
+                let detail = bytes[firstControl] == 0x0D ? "CR not followed by LF" : "control character in the line"
                 throw SDPError(.lineSyntax, at: number, detail, location: .line)
             }
             guard isUTF8 else {
