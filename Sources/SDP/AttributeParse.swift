@@ -300,7 +300,10 @@ extension Attribute {
 
 extension Fingerprint {
     static func parseValue(_ value: Bytes) throws(FieldError) -> Fingerprint {
-        guard let fields = Lexical.fields(value), fields.count == 2, Lexical.isToken(fields[0]) else {
+        var cursor = FieldCursor(value)
+        guard let hashFunction = cursor.next(), let hexPairs = cursor.next(), cursor.next() == nil,
+            !cursor.isMalformed, Lexical.isToken(hashFunction)
+        else {
             throw FieldError(.fingerprint, "expected <hash-func> SP <fingerprint>")
         }
         // Hex pairs separated by single colons, read straight from the bytes (no per-pair allocation).
@@ -308,13 +311,13 @@ extension Fingerprint {
         digest.reserveCapacity(64)
         var high: UInt8?
         var expectColon = false
-        for byte in fields[1] {
+        for byte in hexPairs {
             if expectColon {
                 guard byte == 0x3A else { throw FieldError(.fingerprint, "hex pairs must be separated by ':'") }
                 expectColon = false
                 continue
             }
-            guard let nibble = hexValue(byte) else { throw FieldError(.fingerprint, "'\(Lexical.string(fields[1]))' is not hex pairs") }
+            guard let nibble = hexValue(byte) else { throw FieldError(.fingerprint, "'\(Lexical.string(hexPairs))' is not hex pairs") }
             if let first = high {
                 digest.append(first << 4 | nibble)
                 high = nil
@@ -323,8 +326,8 @@ extension Fingerprint {
                 high = nibble
             }
         }
-        guard high == nil, expectColon else { throw FieldError(.fingerprint, "'\(Lexical.string(fields[1]))' ends inside a hex pair") }
-        return Fingerprint(hashFunction: Lexical.string(fields[0]), digest: digest)
+        guard high == nil, expectColon else { throw FieldError(.fingerprint, "'\(Lexical.string(hexPairs))' ends inside a hex pair") }
+        return Fingerprint(hashFunction: Lexical.string(hashFunction), digest: digest)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -349,22 +352,26 @@ extension Fingerprint {
 }
 
 extension RTPMap {
+    /// Read with splits rather than field arrays: a browser offer has one `a=rtpmap` per codec.
     static func parseValue(_ value: Bytes) throws(FieldError) -> RTPMap {
-        guard let fields = Lexical.fields(value), fields.count == 2,
-            let payloadType = Lexical.decimal(fields[0], as: UInt8.self), payloadType <= 127
+        var fields = FieldCursor(value)
+        guard let payloadTypeText = fields.next(), let mapping = fields.next(), fields.next() == nil,
+            !fields.isMalformed, let payloadType = Lexical.decimal(payloadTypeText, as: UInt8.self), payloadType <= 127
         else { throw FieldError(.rtpmap, "expected <payload type 0-127> SP <encoding>/<clock rate>[/<parameters>]") }
-        let parts = Lexical.split(fields[1], UInt8(ascii: "/"))
-        guard parts.count == 2 || parts.count == 3, Lexical.isToken(parts[0]),
-            let clockRate = Lexical.decimal(parts[1], as: UInt32.self)
-        else { throw FieldError(.rtpmap, "'\(Lexical.string(fields[1]))' is not <encoding>/<clock rate>[/<parameters>]") }
+        let (encoding, afterEncoding) = Lexical.splitFirst(mapping, UInt8(ascii: "/"))
+        let (clockRateText, channelsText) = Lexical.splitFirst(afterEncoding ?? [], UInt8(ascii: "/"))
+        guard afterEncoding != nil, Lexical.isToken(encoding),
+            let clockRate = Lexical.decimal(clockRateText, as: UInt32.self),
+            !(channelsText?.contains(UInt8(ascii: "/")) ?? false)
+        else { throw FieldError(.rtpmap, "'\(Lexical.string(mapping))' is not <encoding>/<clock rate>[/<parameters>]") }
         var channels: UInt32?
-        if parts.count == 3 {
-            guard let count = Lexical.decimal(parts[2], as: UInt32.self) else {
-                throw FieldError(.rtpmap, "encoding parameters '\(Lexical.string(parts[2]))' are not a channel count")
+        if let channelsText {
+            guard let count = Lexical.decimal(channelsText, as: UInt32.self) else {
+                throw FieldError(.rtpmap, "encoding parameters '\(Lexical.string(channelsText))' are not a channel count")
             }
             channels = count
         }
-        return RTPMap(payloadType: payloadType, encoding: Lexical.string(parts[0]), clockRate: clockRate, channels: channels)
+        return RTPMap(payloadType: payloadType, encoding: Lexical.string(encoding), clockRate: clockRate, channels: channels)
     }
 }
 

@@ -195,6 +195,11 @@ enum SessionParser {
             let mediaLine = lines[index]
             var media = try field(mediaLine, parseMediaLine)
             index += 1
+            // Most lines of a section are attributes, and an `Attribute` is large: sizing the array once
+            // avoids copying it at every doubling.
+            var sectionEnd = index
+            while sectionEnd < lines.count, lines[sectionEnd].type != UInt8(ascii: "m") { sectionEnd += 1 }
+            media.attributes.reserveCapacity(sectionEnd - index)
             var mediaRankSoFar = 0
             while index < lines.count, lines[index].type != UInt8(ascii: "m") {
                 let line = lines[index]
