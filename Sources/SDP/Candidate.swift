@@ -58,6 +58,16 @@ public enum CandidateType: Hashable, Sendable {
         }
     }
 
+    /// The type read from input bytes, matched as bytes (a `String` is made only for `.other`).
+    init(_ text: Bytes) {
+        self =
+            if Lexical.equals(text, "host") { .host }
+            else if Lexical.equals(text, "srflx") { .srflx }
+            else if Lexical.equals(text, "prflx") { .prflx }
+            else if Lexical.equals(text, "relay") { .relay }
+            else { .other(Lexical.string(text)) }
+    }
+
     public var text: String {
         switch self {
         case .host: "host"
@@ -169,7 +179,7 @@ extension Candidate {
         var candidate = Candidate(
             foundation: Lexical.string(foundation), component: component, transport: Lexical.string(transport),
             priority: UInt32(priority), address: Lexical.string(address), port: port,
-            type: CandidateType(Lexical.string(typeText)))
+            type: CandidateType(typeText))
         var remaining = fieldCount - 8
         var pending = fields.next()  // the field after the type, if any
         if remaining >= 2, let name = pending, Lexical.equals(name, "raddr") {

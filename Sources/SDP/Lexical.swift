@@ -169,7 +169,9 @@ struct FieldCursor {
 
     mutating func next() -> Bytes? {
         guard !finished else { return nil }
-        let end = text[position...].firstIndex(of: 0x20) ?? text.endIndex
+        // An index loop rather than `text[position...].firstIndex(of:)`: no intermediate slice.
+        var end = position
+        while end < text.endIndex, text[end] != 0x20 { end += 1 }
         let field = text[position..<end]
         if end == text.endIndex { finished = true } else { position = end + 1 }
         if field.isEmpty {
