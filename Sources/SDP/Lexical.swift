@@ -156,8 +156,6 @@ struct FieldCursor {
         position = text.startIndex
     }
 
-    var isAtEnd: Bool { finished }
-
     /// Everything not yet returned (the remaining fields with their separators), or `nil` at the end.
     mutating func rest() -> Bytes? {
         guard !finished else { return nil }
