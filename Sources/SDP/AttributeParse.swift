@@ -3,140 +3,223 @@ extension Attribute {
     ///
     /// Throws when a known attribute's value breaks its grammar. The canonical-spelling check is what
     /// makes the round trip exact: the typed value must re-serialise to the very text that was read.
-    static func parse(name: Substring, value: Substring?) throws(FieldError) -> Attribute {
+    /// `scratch` is the buffer that check renders into; the session parser lends the same one to every
+    /// line so the check costs no allocation per attribute.
+    static func parse(name: Bytes, value: Bytes?, scratch: inout TextWriter) throws(FieldError) -> Attribute {
         guard let typed = try typed(name: name, value: value) else {
-            return .other(name: String(name), value: value.map(String.init))
+            return .other(name: Lexical.string(name), value: value.map(Lexical.string))
         }
-        var writer = TextWriter(capacity: value?.utf8.count ?? 0)
-        let wroteValue = typed.writeValue(to: &writer)
-        if let value, wroteValue, Lexical.equals(value, writer.bytes) { return typed }
+        scratch.bytes.removeAll(keepingCapacity: true)
+        let wroteValue = typed.writeValue(to: &scratch)
+        if let value, wroteValue, scratch.bytes[...] == value { return typed }
         if value == nil, !wroteValue { return typed }
-        return .other(name: String(name), value: value.map(String.init))
+        return .other(name: Lexical.string(name), value: value.map(Lexical.string))
+    }
+
+    /// The attribute names this codec types, found by comparing bytes: no `String` is made for the
+    /// name, and an unknown name costs a length comparison per entry.
+    private enum KnownName: CaseIterable {
+        case iceLite, rtcpMux, rtcpMuxOnly, rtcpRsize, extmapAllowMixed, endOfCandidates
+        case sendrecv, sendonly, recvonly, inactive
+        case group, mid, iceUfrag, icePwd, iceOptions, fingerprint, setup, connection, rtcp, rtpmap, fmtp
+        case rtcpFeedback, extmap, msid, ssrc, ssrcGroup, rid, simulcast, sctpPort, maxMessageSize, candidate
+
+        var spelling: StaticString {
+            switch self {
+            case .iceLite: "ice-lite"
+            case .rtcpMux: "rtcp-mux"
+            case .rtcpMuxOnly: "rtcp-mux-only"
+            case .rtcpRsize: "rtcp-rsize"
+            case .extmapAllowMixed: "extmap-allow-mixed"
+            case .endOfCandidates: "end-of-candidates"
+            case .sendrecv: "sendrecv"
+            case .sendonly: "sendonly"
+            case .recvonly: "recvonly"
+            case .inactive: "inactive"
+            case .group: "group"
+            case .mid: "mid"
+            case .iceUfrag: "ice-ufrag"
+            case .icePwd: "ice-pwd"
+            case .iceOptions: "ice-options"
+            case .fingerprint: "fingerprint"
+            case .setup: "setup"
+            case .connection: "connection"
+            case .rtcp: "rtcp"
+            case .rtpmap: "rtpmap"
+            case .fmtp: "fmtp"
+            case .rtcpFeedback: "rtcp-fb"
+            case .extmap: "extmap"
+            case .msid: "msid"
+            case .ssrc: "ssrc"
+            case .ssrcGroup: "ssrc-group"
+            case .rid: "rid"
+            case .simulcast: "simulcast"
+            case .sctpPort: "sctp-port"
+            case .maxMessageSize: "max-message-size"
+            case .candidate: "candidate"
+            }
+        }
+
+        init?(_ name: Bytes) {
+            // Only the spellings of the name's length are compared (at most six of them).
+            let byLength = Self.byLength
+            guard name.count < byLength.count else { return nil }
+            for known in byLength[name.count] where Lexical.equals(name, known.spelling) {
+                self = known
+                return
+            }
+            return nil
+        }
+
+        /// The names grouped by the length of their spelling, built once.
+        private static let byLength: [[KnownName]] = {
+            var table: [[KnownName]] = Array(repeating: [], count: 19)
+            for known in allCases { table[known.spelling.utf8CodeUnitCount].append(known) }
+            return table
+        }()
+
+        /// The value of a property attribute (one written without a value).
+        var flag: Attribute? {
+            switch self {
+            case .iceLite: .iceLite
+            case .rtcpMux: .rtcpMux
+            case .rtcpMuxOnly: .rtcpMuxOnly
+            case .rtcpRsize: .rtcpRsize
+            case .extmapAllowMixed: .extmapAllowMixed
+            case .endOfCandidates: .endOfCandidates
+            case .sendrecv: .direction(.sendrecv)
+            case .sendonly: .direction(.sendonly)
+            case .recvonly: .direction(.recvonly)
+            case .inactive: .direction(.inactive)
+            default: nil
+            }
+        }
     }
 
     /// The typed value for a known name; `nil` for unknown names and for flags given a value.
-    private static func typed(name nameText: Substring, value: Substring?) throws(FieldError) -> Attribute? {
-        // A String (small and inline for names of up to 15 bytes) compares against literals far faster
-        // than a Substring does.
-        let name = String(nameText)
+    private static func typed(name nameText: Bytes, value: Bytes?) throws(FieldError) -> Attribute? {
+        guard let name = KnownName(nameText) else { return nil }
         // Property attributes (no value). With a value they are not this attribute's grammar: keep verbatim.
-        let flag: Attribute? =
-            switch name {
-            case "ice-lite": .iceLite
-            case "rtcp-mux": .rtcpMux
-            case "rtcp-mux-only": .rtcpMuxOnly
-            case "rtcp-rsize": .rtcpRsize
-            case "extmap-allow-mixed": .extmapAllowMixed
-            case "end-of-candidates": .endOfCandidates
-            case "sendrecv": .direction(.sendrecv)
-            case "sendonly": .direction(.sendonly)
-            case "recvonly": .direction(.recvonly)
-            case "inactive": .direction(.inactive)
-            default: nil
-            }
-        if let flag { return value == nil ? flag : nil }
-        guard knownValueNames.contains(name) else { return nil }
-        guard let value else { throw FieldError(.attributeValue, "a=\(name) needs a value") }
+        if let flag = name.flag { return value == nil ? flag : nil }
+        guard let value else { throw FieldError(.attributeValue, "a=\(Lexical.string(nameText)) needs a value") }
+        // Only for error details.
+        func quoted(_ text: Bytes) -> String { Lexical.string(text) }
         switch name {
-        case "group":
+        case .group:
             guard let fields = Lexical.fields(value), Lexical.isToken(fields[0]),
                 fields.dropFirst().allSatisfy(Lexical.isToken)
             else { throw FieldError(.group, "expected <semantics> *(SP <identification-tag>)") }
-            return .group(Group(semantics: String(fields[0]), mids: fields.dropFirst().map(String.init)))
-        case "mid":
-            guard Lexical.isToken(value) else { throw FieldError(.mid, "'\(value)' is not a token") }
-            return .mid(String(value))
-        case "ice-ufrag", "ice-pwd":
-            guard Lexical.isIceChars(value) else { throw FieldError(.iceParameter, "'\(value)' is not 1*ice-char") }
-            return name == "ice-ufrag" ? .iceUfrag(String(value)) : .icePwd(String(value))
-        case "ice-options":
+            return .group(Group(semantics: Lexical.string(fields[0]), mids: fields.dropFirst().map(Lexical.string)))
+        case .mid:
+            guard Lexical.isToken(value) else { throw FieldError(.mid, "'\(quoted(value))' is not a token") }
+            return .mid(Lexical.string(value))
+        case .iceUfrag, .icePwd:
+            guard Lexical.isIceChars(value) else { throw FieldError(.iceParameter, "'\(quoted(value))' is not 1*ice-char") }
+            return name == .iceUfrag ? .iceUfrag(Lexical.string(value)) : .icePwd(Lexical.string(value))
+        case .iceOptions:
             guard let tags = Lexical.fields(value), tags.allSatisfy(Lexical.isIceChars) else {
                 throw FieldError(.iceParameter, "ice-options must be ice-char tags separated by single spaces")
             }
-            return .iceOptions(tags.map(String.init))
-        case "fingerprint": return .fingerprint(try Fingerprint.parseValue(value))
-        case "setup":
-            guard let role = SetupRole(rawValue: String(value)) else { throw FieldError(.setup, "unknown role '\(value)'") }
+            return .iceOptions(tags.map(Lexical.string))
+        case .fingerprint: return .fingerprint(try Fingerprint.parseValue(value))
+        case .setup:
+            guard let role = SetupRole(rawValue: Lexical.string(value)) else {
+                throw FieldError(.setup, "unknown role '\(quoted(value))'")
+            }
             return .setup(role)
-        case "connection":
-            guard let reuse = ConnectionReuse(rawValue: String(value)) else {
-                throw FieldError(.setup, "a=connection must be new or existing, not '\(value)'")
+        case .connection:
+            guard let reuse = ConnectionReuse(rawValue: Lexical.string(value)) else {
+                throw FieldError(.setup, "a=connection must be new or existing, not '\(quoted(value))'")
             }
             return .connection(reuse)
-        case "rtcp":
+        case .rtcp:
             guard let fields = Lexical.fields(value), fields.count == 1 || fields.count == 4,
                 let port = Lexical.decimal(fields[0], as: UInt16.self)
             else { throw FieldError(.rtcp, "expected <port> [<nettype> <addrtype> <address>]") }
             guard fields.count == 4 else { return .rtcp(RTCPAddress(port: port)) }
             guard fields[1...].allSatisfy(Lexical.isField) else { throw FieldError(.rtcp, "bad connection address") }
             return .rtcp(RTCPAddress(port: port, connection: ConnectionData(
-                networkType: String(fields[1]), addressType: String(fields[2]), address: String(fields[3]))))
-        case "rtpmap": return .rtpmap(try RTPMap.parseValue(value))
-        case "fmtp":
-            let (format, parameters) = Lexical.splitFirst(value, " ")
+                networkType: Lexical.string(fields[1]), addressType: Lexical.string(fields[2]),
+                address: Lexical.string(fields[3]))))
+        case .rtpmap: return .rtpmap(try RTPMap.parseValue(value))
+        case .fmtp:
+            let (format, parameters) = Lexical.splitFirst(value, 0x20)
             guard Lexical.isToken(format), let parameters, !parameters.isEmpty else {
                 throw FieldError(.fmtp, "expected <format> SP <parameters>")
             }
-            return .fmtp(FormatParameters(format: String(format), parameters: String(parameters)))
-        case "rtcp-fb":
-            let (format, rest) = Lexical.splitFirst(value, " ")
-            guard format == "*" || Lexical.isDigits(format), let rest else {
+            return .fmtp(FormatParameters(format: Lexical.string(format), parameters: Lexical.string(parameters)))
+        case .rtcpFeedback:
+            let (format, rest) = Lexical.splitFirst(value, 0x20)
+            guard Lexical.equals(format, "*") || Lexical.isDigits(format), let rest else {
                 throw FieldError(.rtcpFeedback, "expected <payload type or *> SP <type>")
             }
-            let (type, parameter) = Lexical.splitFirst(rest, " ")
+            let (type, parameter) = Lexical.splitFirst(rest, 0x20)
             guard Lexical.isToken(type), parameter.map({ !$0.isEmpty }) ?? true else {
-                throw FieldError(.rtcpFeedback, "feedback type '\(type)' is not a token")
+                throw FieldError(.rtcpFeedback, "feedback type '\(quoted(type))' is not a token")
             }
-            return .rtcpFeedback(RTCPFeedback(format: String(format), type: String(type), parameter: parameter.map(String.init)))
-        case "extmap": return .extmap(try ExtensionMap.parseValue(value))
-        case "msid":
-            guard let fields = Lexical.fields(value), fields.count <= 2 else {
+            return .rtcpFeedback(RTCPFeedback(
+                format: Lexical.string(format), type: Lexical.string(type), parameter: parameter.map(Lexical.string)))
+        case .extmap: return .extmap(try ExtensionMap.parseValue(value))
+        case .msid:
+            var cursor = FieldCursor(value)
+            guard let stream = cursor.next() else { throw FieldError(.msid, "expected <stream id> [SP <track id>]") }
+            let track = cursor.next()
+            guard cursor.next() == nil, !cursor.isMalformed else {
                 throw FieldError(.msid, "expected <stream id> [SP <track id>]")
             }
-            return .msid(MediaStreamID(stream: String(fields[0]), track: fields.count == 2 ? String(fields[1]) : nil))
-        case "ssrc":
-            let (id, rest) = Lexical.splitFirst(value, " ")
+            return .msid(MediaStreamID(stream: Lexical.string(stream), track: track.map(Lexical.string)))
+        case .ssrc:
+            let (id, rest) = Lexical.splitFirst(value, 0x20)
             guard let ssrc = Lexical.decimal(id, as: UInt32.self), let rest else {
                 throw FieldError(.ssrc, "expected <ssrc-id> SP <attribute>[:<value>]")
             }
-            let (attribute, attributeValue) = Lexical.splitFirst(rest, ":")
-            guard Lexical.isToken(attribute) else { throw FieldError(.ssrc, "source attribute '\(attribute)' is not a token") }
-            return .ssrc(SourceAttribute(ssrc: ssrc, name: String(attribute), value: attributeValue.map(String.init)))
-        case "ssrc-group":
+            let (attribute, attributeValue) = Lexical.splitFirst(rest, UInt8(ascii: ":"))
+            guard Lexical.isToken(attribute) else {
+                throw FieldError(.ssrc, "source attribute '\(quoted(attribute))' is not a token")
+            }
+            return .ssrc(SourceAttribute(
+                ssrc: ssrc, name: Lexical.string(attribute), value: attributeValue.map(Lexical.string)))
+        case .ssrcGroup:
             guard let fields = Lexical.fields(value), Lexical.isToken(fields[0]) else {
                 throw FieldError(.ssrc, "expected <semantics> *(SP <ssrc-id>)")
             }
             var ssrcs: [UInt32] = []
+            ssrcs.reserveCapacity(fields.count - 1)
             for field in fields.dropFirst() {
-                guard let ssrc = Lexical.decimal(field, as: UInt32.self) else { throw FieldError(.ssrc, "'\(field)' is not an SSRC") }
+                guard let ssrc = Lexical.decimal(field, as: UInt32.self) else {
+                    throw FieldError(.ssrc, "'\(quoted(field))' is not an SSRC")
+                }
                 ssrcs.append(ssrc)
             }
-            return .ssrcGroup(SourceGroup(semantics: String(fields[0]), ssrcs: ssrcs))
-        case "rid":
-            let (id, rest) = Lexical.splitFirst(value, " ")
+            return .ssrcGroup(SourceGroup(semantics: Lexical.string(fields[0]), ssrcs: ssrcs))
+        case .rid:
+            let (id, rest) = Lexical.splitFirst(value, 0x20)
             guard Lexical.isToken(id), let rest else { throw FieldError(.rid, "expected <rid-id> SP send|recv") }
-            let (directionText, restrictions) = Lexical.splitFirst(rest, " ")
-            guard let direction = StreamDirection(rawValue: String(directionText)), restrictions.map({ !$0.isEmpty }) ?? true else {
-                throw FieldError(.rid, "direction must be send or recv, not '\(directionText)'")
+            let (directionText, restrictions) = Lexical.splitFirst(rest, 0x20)
+            guard let direction = StreamDirection(rawValue: Lexical.string(directionText)),
+                restrictions.map({ !$0.isEmpty }) ?? true
+            else {
+                throw FieldError(.rid, "direction must be send or recv, not '\(quoted(directionText))'")
             }
-            return .rid(RestrictionID(id: String(id), direction: direction, restrictions: restrictions.map(String.init)))
-        case "simulcast": return .simulcast(try Simulcast.parseValue(value))
-        case "sctp-port":
-            guard let port = Lexical.decimal(value, as: UInt16.self) else { throw FieldError(.sctp, "'\(value)' is not a port") }
+            return .rid(RestrictionID(
+                id: Lexical.string(id), direction: direction, restrictions: restrictions.map(Lexical.string)))
+        case .simulcast: return .simulcast(try Simulcast.parseValue(value))
+        case .sctpPort:
+            guard let port = Lexical.decimal(value, as: UInt16.self) else {
+                throw FieldError(.sctp, "'\(quoted(value))' is not a port")
+            }
             return .sctpPort(port)
-        case "max-message-size":
-            guard let size = Lexical.decimal(value, as: UInt64.self) else { throw FieldError(.sctp, "'\(value)' is not a size") }
+        case .maxMessageSize:
+            guard let size = Lexical.decimal(value, as: UInt64.self) else {
+                throw FieldError(.sctp, "'\(quoted(value))' is not a size")
+            }
             return .maxMessageSize(size)
-        case "candidate": return .candidate(try Candidate.parseValue(value))
-        default: return nil
+        case .candidate: return .candidate(try Candidate.parseValue(value))
+        case .iceLite, .rtcpMux, .rtcpMuxOnly, .rtcpRsize, .extmapAllowMixed, .endOfCandidates,
+            .sendrecv, .sendonly, .recvonly, .inactive:
+            return nil  // handled above as flags
         }
     }
-
-    private static let knownValueNames: Set<String> = [
-        "group", "mid", "ice-ufrag", "ice-pwd", "ice-options", "fingerprint", "setup", "connection", "rtcp",
-        "rtpmap", "fmtp", "rtcp-fb", "extmap", "msid", "ssrc", "ssrc-group", "rid", "simulcast", "sctp-port",
-        "max-message-size", "candidate",
-    ]
 
     /// The text after `name:`; `nil` for property attributes.
     public var valueText: String? {
@@ -216,8 +299,11 @@ extension Attribute {
 }
 
 extension Fingerprint {
-    static func parseValue(_ value: Substring) throws(FieldError) -> Fingerprint {
-        guard let fields = Lexical.fields(value), fields.count == 2, Lexical.isToken(fields[0]) else {
+    static func parseValue(_ value: Bytes) throws(FieldError) -> Fingerprint {
+        var cursor = FieldCursor(value)
+        guard let hashFunction = cursor.next(), let hexPairs = cursor.next(), cursor.next() == nil,
+            !cursor.isMalformed, Lexical.isToken(hashFunction)
+        else {
             throw FieldError(.fingerprint, "expected <hash-func> SP <fingerprint>")
         }
         // Hex pairs separated by single colons, read straight from the bytes (no per-pair allocation).
@@ -225,13 +311,13 @@ extension Fingerprint {
         digest.reserveCapacity(64)
         var high: UInt8?
         var expectColon = false
-        for byte in fields[1].utf8 {
+        for byte in hexPairs {
             if expectColon {
                 guard byte == 0x3A else { throw FieldError(.fingerprint, "hex pairs must be separated by ':'") }
                 expectColon = false
                 continue
             }
-            guard let nibble = hexValue(byte) else { throw FieldError(.fingerprint, "'\(fields[1])' is not hex pairs") }
+            guard let nibble = hexValue(byte) else { throw FieldError(.fingerprint, "'\(Lexical.string(hexPairs))' is not hex pairs") }
             if let first = high {
                 digest.append(first << 4 | nibble)
                 high = nil
@@ -240,8 +326,8 @@ extension Fingerprint {
                 high = nibble
             }
         }
-        guard high == nil, expectColon else { throw FieldError(.fingerprint, "'\(fields[1])' ends inside a hex pair") }
-        return Fingerprint(hashFunction: String(fields[0]), digest: digest)
+        guard high == nil, expectColon else { throw FieldError(.fingerprint, "'\(Lexical.string(hexPairs))' ends inside a hex pair") }
+        return Fingerprint(hashFunction: Lexical.string(hashFunction), digest: digest)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -266,68 +352,72 @@ extension Fingerprint {
 }
 
 extension RTPMap {
-    static func parseValue(_ value: Substring) throws(FieldError) -> RTPMap {
-        guard let fields = Lexical.fields(value), fields.count == 2,
-            let payloadType = Lexical.decimal(fields[0], as: UInt8.self), payloadType <= 127
+    /// Read with splits rather than field arrays: a browser offer has one `a=rtpmap` per codec.
+    static func parseValue(_ value: Bytes) throws(FieldError) -> RTPMap {
+        var fields = FieldCursor(value)
+        guard let payloadTypeText = fields.next(), let mapping = fields.next(), fields.next() == nil,
+            !fields.isMalformed, let payloadType = Lexical.decimal(payloadTypeText, as: UInt8.self), payloadType <= 127
         else { throw FieldError(.rtpmap, "expected <payload type 0-127> SP <encoding>/<clock rate>[/<parameters>]") }
-        let parts = Lexical.split(fields[1], "/")
-        guard parts.count == 2 || parts.count == 3, Lexical.isToken(parts[0]),
-            let clockRate = Lexical.decimal(parts[1], as: UInt32.self)
-        else { throw FieldError(.rtpmap, "'\(fields[1])' is not <encoding>/<clock rate>[/<parameters>]") }
+        let (encoding, afterEncoding) = Lexical.splitFirst(mapping, UInt8(ascii: "/"))
+        let (clockRateText, channelsText) = Lexical.splitFirst(afterEncoding ?? [], UInt8(ascii: "/"))
+        guard afterEncoding != nil, Lexical.isToken(encoding),
+            let clockRate = Lexical.decimal(clockRateText, as: UInt32.self),
+            !(channelsText?.contains(UInt8(ascii: "/")) ?? false)
+        else { throw FieldError(.rtpmap, "'\(Lexical.string(mapping))' is not <encoding>/<clock rate>[/<parameters>]") }
         var channels: UInt32?
-        if parts.count == 3 {
-            guard let count = Lexical.decimal(parts[2], as: UInt32.self) else {
-                throw FieldError(.rtpmap, "encoding parameters '\(parts[2])' are not a channel count")
+        if let channelsText {
+            guard let count = Lexical.decimal(channelsText, as: UInt32.self) else {
+                throw FieldError(.rtpmap, "encoding parameters '\(Lexical.string(channelsText))' are not a channel count")
             }
             channels = count
         }
-        return RTPMap(payloadType: payloadType, encoding: String(parts[0]), clockRate: clockRate, channels: channels)
+        return RTPMap(payloadType: payloadType, encoding: Lexical.string(encoding), clockRate: clockRate, channels: channels)
     }
 }
 
 extension ExtensionMap {
-    static func parseValue(_ value: Substring) throws(FieldError) -> ExtensionMap {
-        let (head, rest) = Lexical.splitFirst(value, " ")
+    static func parseValue(_ value: Bytes) throws(FieldError) -> ExtensionMap {
+        let (head, rest) = Lexical.splitFirst(value, 0x20)
         guard let rest, !rest.isEmpty else { throw FieldError(.extmap, "expected <id>[/<direction>] SP <uri>") }
-        let (idText, directionText) = Lexical.splitFirst(head, "/")
+        let (idText, directionText) = Lexical.splitFirst(head, UInt8(ascii: "/"))
         guard let id = Lexical.decimal(idText, as: UInt16.self), (1...4096).contains(id) else {
-            throw FieldError(.extmap, "id '\(idText)' is not 1-4096")
+            throw FieldError(.extmap, "id '\(Lexical.string(idText))' is not 1-4096")
         }
         var direction: Direction?
         if let directionText {
-            guard let parsed = Direction(rawValue: String(directionText)) else {
-                throw FieldError(.extmap, "direction '\(directionText)' is not sendrecv/sendonly/recvonly/inactive")
+            guard let parsed = Direction(rawValue: Lexical.string(directionText)) else {
+                throw FieldError(.extmap, "direction '\(Lexical.string(directionText))' is not sendrecv/sendonly/recvonly/inactive")
             }
             direction = parsed
         }
-        let (uri, attributes) = Lexical.splitFirst(rest, " ")
+        let (uri, attributes) = Lexical.splitFirst(rest, 0x20)
         guard Lexical.isField(uri), attributes.map({ !$0.isEmpty }) ?? true else {
             throw FieldError(.extmap, "bad extension URI")
         }
-        return ExtensionMap(id: id, direction: direction, uri: String(uri), attributes: attributes.map(String.init))
+        return ExtensionMap(id: id, direction: direction, uri: Lexical.string(uri), attributes: attributes.map(Lexical.string))
     }
 }
 
 extension Simulcast {
-    static func parseValue(_ value: Substring) throws(FieldError) -> Simulcast {
+    static func parseValue(_ value: Bytes) throws(FieldError) -> Simulcast {
         guard let fields = Lexical.fields(value), fields.count == 2 || fields.count == 4 else {
             throw FieldError(.simulcast, "expected send|recv SP <streams> [SP send|recv SP <streams>]")
         }
         var directions: [Streams] = []
         for pairStart in stride(from: 0, to: fields.count, by: 2) {
-            guard let direction = StreamDirection(rawValue: String(fields[pairStart])),
+            guard let direction = StreamDirection(rawValue: Lexical.string(fields[pairStart])),
                 !directions.contains(where: { $0.direction == direction })
-            else { throw FieldError(.simulcast, "'\(fields[pairStart])' is not a new send/recv direction") }
+            else { throw FieldError(.simulcast, "'\(Lexical.string(fields[pairStart]))' is not a new send/recv direction") }
             var streams: [[StreamID]] = []
-            for stream in Lexical.split(fields[pairStart + 1], ";") {
+            for stream in Lexical.split(fields[pairStart + 1], UInt8(ascii: ";")) {
                 var alternatives: [StreamID] = []
-                for alternative in Lexical.split(stream, ",") {
-                    let paused = alternative.hasPrefix("~")
+                for alternative in Lexical.split(stream, UInt8(ascii: ",")) {
+                    let paused = alternative.first == UInt8(ascii: "~")
                     let rid = paused ? alternative.dropFirst() : alternative
-                    guard Lexical.isToken(rid), !rid.contains(";"), !rid.contains(",") else {
-                        throw FieldError(.simulcast, "'\(alternative)' is not a rid")
+                    guard Lexical.isToken(rid), !rid.contains(UInt8(ascii: ";")), !rid.contains(UInt8(ascii: ",")) else {
+                        throw FieldError(.simulcast, "'\(Lexical.string(alternative))' is not a rid")
                     }
-                    alternatives.append(StreamID(rid: String(rid), paused: paused))
+                    alternatives.append(StreamID(rid: Lexical.string(rid), paused: paused))
                 }
                 streams.append(alternatives)
             }

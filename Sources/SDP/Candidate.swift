@@ -58,6 +58,16 @@ public enum CandidateType: Hashable, Sendable {
         }
     }
 
+    /// The type read from input bytes, matched as bytes (a `String` is made only for `.other`).
+    init(_ text: Bytes) {
+        self =
+            if Lexical.equals(text, "host") { .host }
+            else if Lexical.equals(text, "srflx") { .srflx }
+            else if Lexical.equals(text, "prflx") { .prflx }
+            else if Lexical.equals(text, "relay") { .relay }
+            else { .other(Lexical.string(text)) }
+    }
+
     public var text: String {
         switch self {
         case .host: "host"
@@ -103,17 +113,15 @@ public enum CandidateExtension: Hashable, Sendable {
     }
 
     /// The typed form of a pair when its value is in canonical spelling, otherwise `.other`.
-    init(name: Substring, value: Substring) {
+    init(name: Bytes, value: Bytes) {
         let typed: CandidateExtension? =
-            switch String(name) {
-            case "tcptype": .tcpType(String(value))
-            case "generation": Lexical.canonicalDecimal(value, as: UInt32.self).map(CandidateExtension.generation)
-            case "ufrag": .ufrag(String(value))
-            case "network-id": Lexical.canonicalDecimal(value, as: UInt32.self).map(CandidateExtension.networkID)
-            case "network-cost": Lexical.canonicalDecimal(value, as: UInt32.self).map(CandidateExtension.networkCost)
-            default: nil
-            }
-        self = typed ?? .other(name: String(name), value: String(value))
+            if Lexical.equals(name, "tcptype") { .tcpType(Lexical.string(value)) }
+            else if Lexical.equals(name, "generation") { Lexical.canonicalDecimal(value, as: UInt32.self).map(CandidateExtension.generation) }
+            else if Lexical.equals(name, "ufrag") { .ufrag(Lexical.string(value)) }
+            else if Lexical.equals(name, "network-id") { Lexical.canonicalDecimal(value, as: UInt32.self).map(CandidateExtension.networkID) }
+            else if Lexical.equals(name, "network-cost") { Lexical.canonicalDecimal(value, as: UInt32.self).map(CandidateExtension.networkCost) }
+            else { nil }
+        self = typed ?? .other(name: Lexical.string(name), value: Lexical.string(value))
     }
 }
 
@@ -125,64 +133,83 @@ extension Candidate {
 
     /// Parses the value after `candidate:` (RFC 8839 §5.1). Numbers must be in canonical spelling here;
     /// the SDP parser keeps other spellings verbatim instead.
-    static func parseValue(_ value: Substring) throws(FieldError) -> Candidate {
-        guard let fields = Lexical.fields(value) else {
+    ///
+    /// The fields are counted first (so a short or badly spaced candidate is reported as such before any
+    /// field is judged), then walked with a `FieldCursor`: no array of fields is built.
+    static func parseValue(_ value: Bytes) throws(FieldError) -> Candidate {
+        guard let fieldCount = Lexical.fieldCount(value) else {
             throw FieldError(.candidate, "fields must be separated by single spaces")
         }
-        guard fields.count >= 8 else {
-            throw FieldError(.candidate, "needs foundation, component, transport, priority, address, port, typ <type>; found \(fields.count) field(s)")
+        guard fieldCount >= 8 else {
+            throw FieldError(.candidate, "needs foundation, component, transport, priority, address, port, typ <type>; found \(fieldCount) field(s)")
         }
-        let foundation = fields[0]
-        guard Lexical.isIceChars(foundation), foundation.utf8.count <= 32 else {
-            throw FieldError(.candidate, "foundation '\(foundation)' is not 1-32 ice-chars")
+        var fields = FieldCursor(value)
+        // Eight fields exist, none empty (checked above), so these reads always succeed.
+        func nextField() -> Bytes { fields.next() ?? [] }
+        let foundation = nextField()
+        guard Lexical.isIceChars(foundation), foundation.count <= 32 else {
+            throw FieldError(.candidate, "foundation '\(Lexical.string(foundation))' is not 1-32 ice-chars")
         }
-        guard let component = Lexical.decimal(fields[1], as: UInt16.self), (1...256).contains(component) else {
-            throw FieldError(.candidate, "component '\(fields[1])' is not 1-256")
+        let componentText = nextField()
+        guard let component = Lexical.decimal(componentText, as: UInt16.self), (1...256).contains(component) else {
+            throw FieldError(.candidate, "component '\(Lexical.string(componentText))' is not 1-256")
         }
-        guard Lexical.isToken(fields[2]) else { throw FieldError(.candidate, "transport '\(fields[2])' is not a token") }
-        guard let priority = Lexical.decimal(fields[3], as: UInt64.self), (1...UInt64(maximumPriority)).contains(priority) else {
-            throw FieldError(.candidate, "priority '\(fields[3])' is not 1...2^31-1")
+        let transport = nextField()
+        guard Lexical.isToken(transport) else {
+            throw FieldError(.candidate, "transport '\(Lexical.string(transport))' is not a token")
         }
-        guard Lexical.isField(fields[4]) else { throw FieldError(.candidate, "bad connection address") }
-        guard let port = Lexical.decimal(fields[5], as: UInt16.self) else {
-            throw FieldError(.candidate, "port '\(fields[5])' is not 0-65535")
+        let priorityText = nextField()
+        guard let priority = Lexical.decimal(priorityText, as: UInt64.self), (1...UInt64(maximumPriority)).contains(priority) else {
+            throw FieldError(.candidate, "priority '\(Lexical.string(priorityText))' is not 1...2^31-1")
         }
-        guard fields[6].utf8.elementsEqual("typ".utf8) else { throw FieldError(.candidate, "expected 'typ' after the port, found '\(fields[6])'") }
-        guard Lexical.isToken(fields[7]) else { throw FieldError(.candidate, "candidate type '\(fields[7])' is not a token") }
+        let address = nextField()
+        guard Lexical.isField(address) else { throw FieldError(.candidate, "bad connection address") }
+        let portText = nextField()
+        guard let port = Lexical.decimal(portText, as: UInt16.self) else {
+            throw FieldError(.candidate, "port '\(Lexical.string(portText))' is not 0-65535")
+        }
+        let typ = nextField()
+        guard Lexical.equals(typ, "typ") else {
+            throw FieldError(.candidate, "expected 'typ' after the port, found '\(Lexical.string(typ))'")
+        }
+        let typeText = nextField()
+        guard Lexical.isToken(typeText) else {
+            throw FieldError(.candidate, "candidate type '\(Lexical.string(typeText))' is not a token")
+        }
         var candidate = Candidate(
-            foundation: String(foundation), component: component, transport: String(fields[2]),
-            priority: UInt32(priority), address: String(fields[4]), port: port, type: CandidateType(String(fields[7])))
-        var index = 8
-        if index + 1 < fields.count, fields[index].utf8.elementsEqual("raddr".utf8) {
-            guard Lexical.isField(fields[index + 1]) else { throw FieldError(.candidate, "bad raddr") }
-            candidate.relatedAddress = String(fields[index + 1])
-            index += 2
+            foundation: Lexical.string(foundation), component: component, transport: Lexical.string(transport),
+            priority: UInt32(priority), address: Lexical.string(address), port: port,
+            type: CandidateType(typeText))
+        var remaining = fieldCount - 8
+        var pending = fields.next()  // the field after the type, if any
+        if remaining >= 2, let name = pending, Lexical.equals(name, "raddr") {
+            let relatedAddress = nextField()
+            guard Lexical.isField(relatedAddress) else { throw FieldError(.candidate, "bad raddr") }
+            candidate.relatedAddress = Lexical.string(relatedAddress)
+            remaining -= 2
+            pending = fields.next()
         }
-        if index + 1 < fields.count, fields[index].utf8.elementsEqual("rport".utf8) {
-            guard let relatedPort = Lexical.decimal(fields[index + 1], as: UInt16.self) else {
-                throw FieldError(.candidate, "rport '\(fields[index + 1])' is not 0-65535")
+        if remaining >= 2, let name = pending, Lexical.equals(name, "rport") {
+            let relatedPortText = nextField()
+            guard let relatedPort = Lexical.decimal(relatedPortText, as: UInt16.self) else {
+                throw FieldError(.candidate, "rport '\(Lexical.string(relatedPortText))' is not 0-65535")
             }
             candidate.relatedPort = relatedPort
-            index += 2
+            remaining -= 2
+            pending = fields.next()
         }
-        guard (fields.count - index) % 2 == 0 else {
-            throw FieldError(.candidate, "extension '\(fields[index...].last ?? "")' has no value")
+        guard remaining % 2 == 0 else {
+            throw FieldError(.candidate, "extension '\(Lexical.string(Lexical.lastField(value)))' has no value")
         }
-        while index < fields.count {
-            guard Lexical.isToken(fields[index]) else {
-                throw FieldError(.candidate, "extension name '\(fields[index])' is not a token")
+        candidate.extensions.reserveCapacity(remaining / 2)
+        while let name = pending {
+            guard Lexical.isToken(name) else {
+                throw FieldError(.candidate, "extension name '\(Lexical.string(name))' is not a token")
             }
-            candidate.extensions.append(CandidateExtension(name: fields[index], value: fields[index + 1]))
-            index += 2
+            candidate.extensions.append(CandidateExtension(name: name, value: nextField()))
+            pending = fields.next()
         }
         return candidate
-    }
-
-    /// The value after `candidate:`, fields joined by single spaces.
-    var valueText: String {
-        var writer = TextWriter()
-        writeValue(to: &writer)
-        return writer.text
     }
 
     func writeValue(to w: inout TextWriter) {
@@ -227,5 +254,16 @@ public struct CandidateLine: Hashable, Sendable {
         self.candidate = candidate
     }
 
-    public var text: String { (form == .attribute ? "a=" : "") + "candidate:" + candidate.valueText }
+    public var text: String {
+        var writer = TextWriter()
+        write(to: &writer)
+        return writer.text
+    }
+
+    /// Writes `[a=]candidate:<value>`.
+    func write(to w: inout TextWriter) {
+        if form == .attribute { w.append("a=") }
+        w.append("candidate:")
+        candidate.writeValue(to: &w)
+    }
 }

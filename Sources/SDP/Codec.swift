@@ -57,21 +57,26 @@ public enum CandidateCodec: WireCodec {
     public static let name = "candidate"
 
     public static func parse(_ bytes: [UInt8]) throws(SDPError) -> CandidateLine {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        // Validated in place: the fields are then read as bytes and only the kept values become Strings.
+        guard (try? UTF8Span(validating: bytes.span)) != nil else {
             throw SDPError(.invalidUTF8, at: 1, "the candidate is not valid UTF-8", location: .line)
         }
-        return try parse(text)
+        return try parseValidUTF8(bytes)
     }
 
     public static func parse(_ text: String) throws(SDPError) -> CandidateLine {
+        try parseValidUTF8(Array(text.utf8))
+    }
+
+    private static func parseValidUTF8(_ bytes: [UInt8]) throws(SDPError) -> CandidateLine {
         let form: CandidateLine.Form
-        let value: Substring
-        if text.hasPrefix("a=candidate:") {
+        let value: Bytes
+        if Lexical.hasPrefix(bytes[...], "a=candidate:") {
             form = .attribute
-            value = text.dropFirst("a=candidate:".count)
-        } else if text.hasPrefix("candidate:") {
+            value = bytes.dropFirst("a=candidate:".utf8.count)
+        } else if Lexical.hasPrefix(bytes[...], "candidate:") {
             form = .bare
-            value = text.dropFirst("candidate:".count)
+            value = bytes.dropFirst("candidate:".utf8.count)
         } else {
             throw SDPError(.candidate, at: 1, "expected 'candidate:' or 'a=candidate:'", location: .line)
         }
@@ -80,7 +85,11 @@ public enum CandidateCodec: WireCodec {
             throw SDPError(error.rule, at: 1, error.detail, location: .line)
         }
         let line = CandidateLine(form: form, candidate: candidate)
-        guard line.text == text else {
+        // Rendering the line again must give the input back; rendered as bytes and compared as bytes
+        // (the same check as `line.text == text`, without building two Strings).
+        var writer = TextWriter(capacity: bytes.count)
+        line.write(to: &writer)
+        guard writer.bytes == bytes else {
             throw SDPError(.number, at: 1, "a number is not in canonical spelling (leading zero)", location: .line)
         }
         return line

@@ -41,41 +41,48 @@ enum SessionParser {
         sessionRank(letter) != nil || letter == UInt8(ascii: "m")
     }
 
-    /// One line: its 1-based number, type letter and value.
+    /// One line: its 1-based number, type letter and value (a slice of the input bytes).
     struct Line {
         let number: Int
         let type: UInt8
-        let value: Substring
+        let value: Bytes
     }
 
     /// Splits input into lines, checking UTF-8 and the `<type>=<value>` shape.
     ///
-    /// The input is validated and copied into one `String` once; lines are substrings of it, so a
-    /// description costs one allocation here rather than one per line.
+    /// The input is validated as UTF-8 once, in place (no copy); lines are slices of the input bytes, so
+    /// splitting costs one allocation (the line array) rather than one per line.
     static func lines(_ bytes: [UInt8]) throws(SDPError) -> [Line] {
         guard !bytes.isEmpty else { throw SDPError(.truncated, at: 1, "empty input", location: .line) }
-        let whole = String(validating: bytes, as: UTF8.self)
+        let isUTF8 = (try? UTF8Span(validating: bytes.span)) != nil
         var lines: [Line] = []
         lines.reserveCapacity(bytes.count / 24)
         var start = 0
         var number = 0
         while start < bytes.count {
             number += 1
+            // One pass finds the line end and the first byte RFC 8866 §5 forbids inside a line: a control
+            // character, or CR anywhere but just before LF (judged below, once the end is known).
             var end = start
-            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            var firstControl: Int?
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == 0x0A { break }
+                if byte < 0x20, byte != 0x09, firstControl == nil { firstControl = end }
+                end += 1
+            }
             var contentEnd = end
             if contentEnd > start, bytes[contentEnd - 1] == 0x0D, end < bytes.count { contentEnd -= 1 }
             let content = bytes[start..<contentEnd]
             let lineStart = start
             start = end + 1
-            // One pass for the bytes RFC 8866 §5 forbids inside a line: CR (only before LF) and controls.
-            for byte in content where byte < 0x20 && byte != 0x09 {
-                let detail = byte == 0x0D ? "CR not followed by LF" : "control character in the line"
+            if let firstControl, firstControl < contentEnd {
+                let detail = bytes[firstControl] == 0x0D ? "CR not followed by LF" : "control character in the line"
                 throw SDPError(.lineSyntax, at: number, detail, location: .line)
             }
-            guard let whole else {
+            guard isUTF8 else {
                 // Slow path, only for input that is not UTF-8: find the first line that is not.
-                if String(validating: content, as: UTF8.self) == nil {
+                if (try? UTF8Span(validating: Array(content).span)) == nil {
                     throw SDPError(.invalidUTF8, at: number, "the line is not valid UTF-8", location: .line)
                 }
                 continue
@@ -90,12 +97,9 @@ enum SessionParser {
             guard isDefinedLetter(type) else {
                 throw SDPError(.unknownLineType, at: number, "type letter '\(Character(Unicode.Scalar(type)))' is not defined by RFC 8866", location: .line)
             }
-            let utf8 = whole.utf8
-            let from = utf8.index(utf8.startIndex, offsetBy: lineStart + 2)
-            let to = utf8.index(utf8.startIndex, offsetBy: contentEnd)
-            lines.append(Line(number: number, type: type, value: whole[from..<to]))
+            lines.append(Line(number: number, type: type, value: content[(lineStart + 2)...]))
         }
-        if whole == nil {
+        if !isUTF8 {
             // A split multi-byte sequence across a line end: blame the line where it starts.
             throw SDPError(.invalidUTF8, at: 1, "the input is not valid UTF-8", location: .line)
         }
@@ -110,26 +114,31 @@ enum SessionParser {
             SDPError(rule, at: line, detail, location: .line)
         }
         let endLine = (lines.last?.number ?? 0) + 1
-        var seen: Set<UInt8> = []
+        // The letters already taken by v=, o=, s=, as bits (a Set would cost an allocation per parse).
+        var seen: UInt32 = 0
         func expect(_ letter: Character, _ rule: SDPRule) throws(SDPError) -> Line {
             guard index < lines.count else { throw fail(rule, endLine, "the description ends before its \(letter)= line") }
             let line = lines[index]
-            if seen.contains(line.type) {
+            let bit: UInt32 = 1 << UInt32(line.type - 0x61)
+            if seen & bit != 0 {
                 throw fail(.duplicateLine, line.number, "a second \(Character(Unicode.Scalar(line.type)))= line")
             }
-            seen.insert(line.type)
+            seen |= bit
             guard line.type == letter.asciiValue else {
                 throw fail(rule, line.number, "expected \(letter)= here, found \(Character(Unicode.Scalar(line.type)))=")
             }
             index += 1
             return line
         }
-        func field<T>(_ line: Line, _ body: (Substring) throws(FieldError) -> T) throws(SDPError) -> T {
+        func field<T>(_ line: Line, _ body: (Bytes) throws(FieldError) -> T) throws(SDPError) -> T {
             do { return try body(line.value) } catch { throw fail(error.rule, line.number, error.detail) }
         }
 
+        // The buffer every attribute's canonical-spelling check renders into (see `Attribute.parse`).
+        var scratch = TextWriter(capacity: 256)
+
         let versionLine = try expect("v", .missingVersion)
-        guard versionLine.value.utf8.elementsEqual("0".utf8) else { throw fail(.version, versionLine.number, "v= must be 0") }
+        guard Lexical.equals(versionLine.value, "0") else { throw fail(.version, versionLine.number, "v= must be 0") }
         let origin = try field(try expect("o", .missingOrigin), parseOrigin)
         let sessionName = try field(try expect("s", .missingSessionName), { v throws(FieldError) in try text(v, allowEmpty: true) })
         var session = SessionDescription(origin: Origin(sessionID: "0", sessionVersion: "0"), sessionName: sessionName, timings: [])
@@ -171,7 +180,7 @@ enum SessionParser {
                 session.timings[session.timings.count - 1].repeats.append(repeatText)
             case UInt8(ascii: "z"): session.timeZones = try field(line, { v throws(FieldError) in try text(v) })
             case UInt8(ascii: "k"): session.encryptionKey = try field(line, { v throws(FieldError) in try text(v, allowEmpty: true) })
-            default: session.attributes.append(try field(line, parseAttribute))
+            default: session.attributes.append(try field(line, { v throws(FieldError) in try parseAttribute(v, scratch: &scratch) }))
             }
             rank = lineRank
             previousType = line.type
@@ -186,6 +195,11 @@ enum SessionParser {
             let mediaLine = lines[index]
             var media = try field(mediaLine, parseMediaLine)
             index += 1
+            // Most lines of a section are attributes, and an `Attribute` is large: sizing the array once
+            // avoids copying it at every doubling.
+            var sectionEnd = index
+            while sectionEnd < lines.count, lines[sectionEnd].type != UInt8(ascii: "m") { sectionEnd += 1 }
+            media.attributes.reserveCapacity(sectionEnd - index)
             var mediaRankSoFar = 0
             while index < lines.count, lines[index].type != UInt8(ascii: "m") {
                 let line = lines[index]
@@ -203,7 +217,7 @@ enum SessionParser {
                 case UInt8(ascii: "c"): media.connections.append(try field(line, parseConnection))
                 case UInt8(ascii: "b"): media.bandwidths.append(try field(line, parseBandwidth))
                 case UInt8(ascii: "k"): media.encryptionKey = try field(line, { v throws(FieldError) in try text(v, allowEmpty: true) })
-                default: media.attributes.append(try field(line, parseAttribute))
+                default: media.attributes.append(try field(line, { v throws(FieldError) in try parseAttribute(v, scratch: &scratch) }))
                 }
                 mediaRankSoFar = lineRank
                 index += 1
@@ -220,77 +234,95 @@ enum SessionParser {
 
     /// Free text (`i=`, `u=`, `e=`, `p=`, `z=`, `k=`, `r=`): anything but control characters; non-empty
     /// unless `allowEmpty` (`s=` and `k=` appear empty in the wild and are accepted).
-    static func text(_ value: Substring, allowEmpty: Bool = false) throws(FieldError) -> String {
+    static func text(_ value: Bytes, allowEmpty: Bool = false) throws(FieldError) -> String {
         guard allowEmpty || !value.isEmpty else { throw FieldError(.textField, "empty value") }
-        return String(value)
+        return Lexical.string(value)
     }
 
-    static func parseOrigin(_ value: Substring) throws(FieldError) -> Origin {
-        guard let fields = Lexical.fields(value), fields.count == 6 else {
+    static func parseOrigin(_ value: Bytes) throws(FieldError) -> Origin {
+        var cursor = FieldCursor(value)
+        guard let username = cursor.next(), let sessionID = cursor.next(), let sessionVersion = cursor.next(),
+            let networkType = cursor.next(), let addressType = cursor.next(), let address = cursor.next(),
+            cursor.next() == nil, !cursor.isMalformed
+        else {
             throw FieldError(.origin, "expected <username> <sess-id> <sess-version> <nettype> <addrtype> <address>")
         }
-        guard Lexical.isDigits(fields[1]), Lexical.isDigits(fields[2]) else {
+        guard Lexical.isDigits(sessionID), Lexical.isDigits(sessionVersion) else {
             throw FieldError(.origin, "session id and version must be digits")
         }
-        guard Lexical.isToken(fields[3]), Lexical.isToken(fields[4]) else {
+        guard Lexical.isToken(networkType), Lexical.isToken(addressType) else {
             throw FieldError(.origin, "nettype and addrtype must be tokens")
         }
         return Origin(
-            username: String(fields[0]), sessionID: String(fields[1]), sessionVersion: String(fields[2]),
-            networkType: String(fields[3]), addressType: String(fields[4]), address: String(fields[5]))
+            username: Lexical.string(username), sessionID: Lexical.string(sessionID),
+            sessionVersion: Lexical.string(sessionVersion), networkType: Lexical.string(networkType),
+            addressType: Lexical.string(addressType), address: Lexical.string(address))
     }
 
-    static func parseConnection(_ value: Substring) throws(FieldError) -> ConnectionData {
-        guard let fields = Lexical.fields(value), fields.count == 3, Lexical.isToken(fields[0]), Lexical.isToken(fields[1]) else {
+    static func parseConnection(_ value: Bytes) throws(FieldError) -> ConnectionData {
+        var cursor = FieldCursor(value)
+        guard let networkType = cursor.next(), let addressType = cursor.next(), let address = cursor.next(),
+            cursor.next() == nil, !cursor.isMalformed, Lexical.isToken(networkType), Lexical.isToken(addressType)
+        else {
             throw FieldError(.connection, "expected <nettype> <addrtype> <connection-address>")
         }
-        return ConnectionData(networkType: String(fields[0]), addressType: String(fields[1]), address: String(fields[2]))
+        return ConnectionData(
+            networkType: Lexical.string(networkType), addressType: Lexical.string(addressType),
+            address: Lexical.string(address))
     }
 
-    static func parseBandwidth(_ value: Substring) throws(FieldError) -> Bandwidth {
-        let (type, amount) = Lexical.splitFirst(value, ":")
+    static func parseBandwidth(_ value: Bytes) throws(FieldError) -> Bandwidth {
+        let (type, amount) = Lexical.splitFirst(value, UInt8(ascii: ":"))
         guard Lexical.isToken(type), let amount, let number = Lexical.canonicalDecimal(amount, as: UInt64.self) else {
             throw FieldError(.bandwidth, "expected <bwtype>:<bandwidth in decimal>")
         }
-        return Bandwidth(type: String(type), value: number)
+        return Bandwidth(type: Lexical.string(type), value: number)
     }
 
-    static func parseTiming(_ value: Substring) throws(FieldError) -> Timing {
-        guard let fields = Lexical.fields(value), fields.count == 2,
-            let start = Lexical.canonicalDecimal(fields[0], as: UInt64.self),
-            let stop = Lexical.canonicalDecimal(fields[1], as: UInt64.self)
+    static func parseTiming(_ value: Bytes) throws(FieldError) -> Timing {
+        var cursor = FieldCursor(value)
+        guard let startText = cursor.next(), let stopText = cursor.next(), cursor.next() == nil, !cursor.isMalformed,
+            let start = Lexical.canonicalDecimal(startText, as: UInt64.self),
+            let stop = Lexical.canonicalDecimal(stopText, as: UInt64.self)
         else { throw FieldError(.timing, "expected <start-time> <stop-time> in decimal") }
         return Timing(start: start, stop: stop)
     }
 
-    static func parseMediaLine(_ value: Substring) throws(FieldError) -> MediaDescription {
-        guard let fields = Lexical.fields(value), fields.count >= 4 else {
+    static func parseMediaLine(_ value: Bytes) throws(FieldError) -> MediaDescription {
+        var cursor = FieldCursor(value)
+        guard let kind = cursor.next(), let portField = cursor.next(), let proto = cursor.next(),
+            let formatsText = cursor.rest(), let formatFields = Lexical.fields(formatsText)
+        else {
             throw FieldError(.media, "expected <media> <port>[/<count>] <proto> 1*(SP <fmt>)")
         }
-        guard Lexical.isToken(fields[0]) else { throw FieldError(.media, "media '\(fields[0])' is not a token") }
-        let (portText, countText) = Lexical.splitFirst(fields[1], "/")
+        guard Lexical.isToken(kind) else { throw FieldError(.media, "media '\(Lexical.string(kind))' is not a token") }
+        let (portText, countText) = Lexical.splitFirst(portField, UInt8(ascii: "/"))
         guard let port = Lexical.canonicalDecimal(portText, as: UInt16.self) else {
-            throw FieldError(.media, "port '\(portText)' is not 0-65535")
+            throw FieldError(.media, "port '\(Lexical.string(portText))' is not 0-65535")
         }
         var portCount: UInt32?
         if let countText {
             guard let count = Lexical.canonicalDecimal(countText, as: UInt32.self) else {
-                throw FieldError(.media, "port count '\(countText)' is not a number")
+                throw FieldError(.media, "port count '\(Lexical.string(countText))' is not a number")
             }
             portCount = count
         }
-        let protoParts = Lexical.split(fields[2], "/")
-        guard protoParts.allSatisfy(Lexical.isToken) else { throw FieldError(.media, "proto '\(fields[2])' is not token *(/ token)") }
-        guard fields[3...].allSatisfy(Lexical.isToken) else { throw FieldError(.media, "a format is not a token") }
+        // proto is `token *("/" token)`: no empty piece, every byte a token byte or "/".
+        let protoIsTokens = !proto.isEmpty && proto.first != 0x2F && proto.last != 0x2F
+            && proto.indices.allSatisfy { index in
+                proto[index] == 0x2F ? proto[index - 1] != 0x2F : Lexical.isTokenByte(proto[index])
+            }
+        guard protoIsTokens else { throw FieldError(.media, "proto '\(Lexical.string(proto))' is not token *(/ token)") }
+        guard formatFields.allSatisfy(Lexical.isToken) else { throw FieldError(.media, "a format is not a token") }
         return MediaDescription(
-            kind: String(fields[0]), port: port, portCount: portCount, proto: String(fields[2]),
-            formats: fields[3...].map(String.init))
+            kind: Lexical.string(kind), port: port, portCount: portCount, proto: Lexical.string(proto),
+            formats: formatFields.map(Lexical.string))
     }
 
-    static func parseAttribute(_ value: Substring) throws(FieldError) -> Attribute {
-        let (name, attributeValue) = Lexical.splitFirst(value, ":")
+    static func parseAttribute(_ value: Bytes, scratch: inout TextWriter) throws(FieldError) -> Attribute {
+        let (name, attributeValue) = Lexical.splitFirst(value, UInt8(ascii: ":"))
         guard !name.isEmpty else { throw FieldError(.attribute, "attribute without a name") }
-        guard Lexical.isToken(name) else { throw FieldError(.attribute, "attribute name '\(name)' is not a token") }
-        return try Attribute.parse(name: name, value: attributeValue)
+        guard Lexical.isToken(name) else { throw FieldError(.attribute, "attribute name '\(Lexical.string(name))' is not a token") }
+        return try Attribute.parse(name: name, value: attributeValue, scratch: &scratch)
     }
 }

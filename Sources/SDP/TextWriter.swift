@@ -13,13 +13,22 @@ struct TextWriter {
     /// A decimal number in canonical spelling.
     mutating func append<T: FixedWidthInteger & UnsignedInteger>(number: T) {
         var value = UInt64(number)
-        guard value != 0 else { return bytes.append(0x30) }
+        var digits = 1
+        var limit: UInt64 = 10
+        while digits < 20, value >= limit {
+            digits += 1
+            limit = limit &* 10
+        }
+        // Room first, then the digits from the right. (Reversing `bytes[start...]` in place instead made
+        // the slice share the buffer, so every number copied the whole array.)
         let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0x30, count: digits))
+        var index = start + digits
         while value > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: value % 10) + 0x30)
+            index -= 1
+            bytes[index] = UInt8(truncatingIfNeeded: value % 10) + 0x30
             value /= 10
         }
-        bytes[start...].reverse()
     }
 
     /// Items separated by `separator`.
