@@ -14,31 +14,56 @@ extension STUNMessage {
     /// through `Wire.ByteWriter`, whose generic methods are not inlinable across modules) made
     /// serialising, and so every integrity check, several times slower.
     func encode(attributeCount: Int, headerLength length: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: encodedCount(attributeCount: attributeCount)) { buffer, initialized in
+            initialized = encode(into: buffer, attributeCount: attributeCount, headerLength: length)
+        }
+    }
+
+    /// Calls `body` with the same bytes as `encode(attributeCount:headerLength:)`, written into a
+    /// temporary buffer (on the stack for ordinary sizes) instead of a new array: the integrity and
+    /// fingerprint checks only need to read them once.
+    func withEncoded<Result>(
+        attributeCount: Int, headerLength length: Int, _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encodedCount(attributeCount: attributeCount)) { buffer in
+            let count = encode(into: buffer, attributeCount: attributeCount, headerLength: length)
+            return body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
+        }
+    }
+
+    /// Bytes of the header and the first `attributeCount` attributes.
+    func encodedCount(attributeCount: Int) -> Int {
         // Index loops rather than `attributes[..<count]`: a slice of a non-stdlib element type costs a
         // run-time metadata lookup per call.
         var total = STUNMessage.headerLength
         for index in 0..<attributeCount { total += attributes[index].encodedLength }
-        return [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            var out = RawWriter(buffer: buffer)
-            out.put(type.wireValue)
-            out.put(UInt16(truncatingIfNeeded: length))
-            out.put(STUNMessage.magicCookie)
-            out.put(transactionID.high)
-            out.put(UInt32(truncatingIfNeeded: transactionID.low >> 32))
-            out.put(UInt32(truncatingIfNeeded: transactionID.low))
-            for index in 0..<attributeCount {
-                let attribute = attributes[index]
-                // A value over 65535 bytes cannot be expressed; its length field is truncated (a
-                // model-building mistake, not reachable from parsed input).
-                out.put(attribute.type.rawValue)
-                out.put(UInt16(truncatingIfNeeded: attribute.value.count))
-                out.put(attribute.value)
-                for padding in 0..<attribute.paddingCount {
-                    out.put(UInt8(truncatingIfNeeded: attribute.paddingBits >> UInt32(24 - 8 * padding)))
-                }
+        return total
+    }
+
+    /// Writes the header and the first `attributeCount` attributes to `buffer`, which has room for
+    /// `encodedCount(attributeCount:)` bytes; returns the number written.
+    private func encode(
+        into buffer: UnsafeMutableBufferPointer<UInt8>, attributeCount: Int, headerLength length: Int
+    ) -> Int {
+        var out = RawWriter(buffer: buffer)
+        out.put(type.wireValue)
+        out.put(UInt16(truncatingIfNeeded: length))
+        out.put(STUNMessage.magicCookie)
+        out.put(transactionID.high)
+        out.put(UInt32(truncatingIfNeeded: transactionID.low >> 32))
+        out.put(UInt32(truncatingIfNeeded: transactionID.low))
+        for index in 0..<attributeCount {
+            let attribute = attributes[index]
+            // A value over 65535 bytes cannot be expressed; its length field is truncated (a
+            // model-building mistake, not reachable from parsed input).
+            out.put(attribute.type.rawValue)
+            out.put(UInt16(truncatingIfNeeded: attribute.value.count))
+            out.put(attribute.value)
+            for padding in 0..<attribute.paddingCount {
+                out.put(UInt8(truncatingIfNeeded: attribute.paddingBits >> UInt32(24 - 8 * padding)))
             }
-            initialized = out.position
         }
+        return out.position
     }
 }
 
