@@ -102,21 +102,16 @@ extension STUNMessage {
     /// Header and the attributes before `index`, with the header's length field counting up to the end
     /// of the attribute at `index`: the input of all three checks (RFC 8489 §14.5–14.7).
     func integrityInput(before index: Int) -> [UInt8] {
-        encode(attributeCount: index, headerLength: checkedLength(through: index))
+        withIntegrityInput(before: index) { [UInt8]($0) }
     }
 
     /// The same input as `integrityInput(before:)`, lent to `body` from a temporary buffer: the checks
     /// read it once, so building an array for it (a heap allocation and, on Linux, a metadata lookup
     /// per call) was wasted.
     func withIntegrityInput<Result>(before index: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        withEncoded(attributeCount: index, headerLength: checkedLength(through: index), body)
-    }
-
-    /// The header length an integrity or fingerprint check uses: up to the end of the attribute at `index`.
-    private func checkedLength(through index: Int) -> Int {
-        var length = 0
-        for position in 0...index { length += attributes[position].encodedLength }
-        return length
+        let byteCount = encodedCount(attributeCount: index)
+        let headerLength = byteCount - STUNMessage.headerLength + attributes[index].encodedLength
+        return withEncoded(attributeCount: index, byteCount: byteCount, headerLength: headerLength, body)
     }
 
     func fingerprint(before index: Int) -> UInt32 {
