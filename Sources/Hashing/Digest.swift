@@ -28,73 +28,87 @@ public enum DigestAlgorithm: String, Hashable, Sendable, CaseIterable {
     public func hash(buffer: UnsafeRawBufferPointer) -> [UInt8] {
         var state = DigestState(self)
         state.update(buffer)
-        return state.finalize()
+        return withDigestBuffer { digest in
+            state.finalize(into: digest)
+            return [UInt8](UnsafeRawBufferPointer(rebasing: digest[..<outputLength]))
+        }
     }
 }
 
 /// A running digest over OpenSSL's low-level contexts: plain C structs, so copying a state (as HMAC keys
 /// do for every message) is a memberwise copy with no allocation and no provider lookup.
+///
+/// The context lives in one fixed block of storage that the C functions update in place. An enum with
+/// one payload per algorithm (the first form of this type) made every update copy the whole context out
+/// of the enum and back, about 100 bytes twice per call.
 @usableFromInline
 struct DigestState: Sendable {
-    private enum Context {
-        case md5(MD5_CTX)
-        case sha1(SHA_CTX)
-        case sha256(SHA256_CTX)
-    }
-
-    private var context: Context
+    let algorithm: DigestAlgorithm
+    /// Room for the context of any of the three algorithms. `SHA256_CTX` is the largest (112 bytes,
+    /// against 96 for `SHA_CTX` and 92 for `MD5_CTX`); all three hold only 32-bit words, so they share
+    /// its alignment too. Only OpenSSL reads or writes it, through `withContext`.
+    private var storage = SHA256_CTX()
 
     init(_ algorithm: DigestAlgorithm) {
-        switch algorithm {
-        case .md5:
-            var context = MD5_CTX()
-            MD5_Init(&context)
-            self.context = .md5(context)
-        case .sha1:
-            var context = SHA_CTX()
-            SHA1_Init(&context)
-            self.context = .sha1(context)
-        case .sha256:
-            var context = SHA256_CTX()
-            SHA256_Init(&context)
-            self.context = .sha256(context)
+        // Checked once per state; the layouts are constants, so the optimiser removes the check.
+        precondition(MemoryLayout<MD5_CTX>.size <= MemoryLayout<SHA256_CTX>.size
+            && MemoryLayout<SHA_CTX>.size <= MemoryLayout<SHA256_CTX>.size
+            && MemoryLayout<MD5_CTX>.alignment <= MemoryLayout<SHA256_CTX>.alignment
+            && MemoryLayout<SHA_CTX>.alignment <= MemoryLayout<SHA256_CTX>.alignment,
+            "a digest context does not fit the shared storage")
+        self.algorithm = algorithm
+        withContext(md5: { MD5_Init($0) }, sha1: { SHA1_Init($0) }, sha256: { SHA256_Init($0) })
+    }
+
+    /// Calls the closure for this state's algorithm with a pointer to its context, in place.
+    @inline(__always)
+    private mutating func withContext(
+        md5: (UnsafeMutablePointer<MD5_CTX>) -> Int32,
+        sha1: (UnsafeMutablePointer<SHA_CTX>) -> Int32,
+        sha256: (UnsafeMutablePointer<SHA256_CTX>) -> Int32
+    ) {
+        let algorithm = algorithm
+        // The low-level functions return 1 on success and fail only on a null context, which this
+        // never passes, so their results carry no information here.
+        _ = withUnsafeMutablePointer(to: &storage) { context in
+            switch algorithm {
+            case .md5: md5(UnsafeMutableRawPointer(context).assumingMemoryBound(to: MD5_CTX.self))
+            case .sha1: sha1(UnsafeMutableRawPointer(context).assumingMemoryBound(to: SHA_CTX.self))
+            case .sha256: sha256(context)
+            }
         }
     }
 
     mutating func update(_ buffer: UnsafeRawBufferPointer) {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
-        switch context {
-        case .md5(var state):
-            MD5_Update(&state, base, buffer.count)
-            context = .md5(state)
-        case .sha1(var state):
-            SHA1_Update(&state, base, buffer.count)
-            context = .sha1(state)
-        case .sha256(var state):
-            SHA256_Update(&state, base, buffer.count)
-            context = .sha256(state)
-        }
+        let count = buffer.count
+        withContext(
+            md5: { MD5_Update($0, base, count) },
+            sha1: { SHA1_Update($0, base, count) },
+            sha256: { SHA256_Update($0, base, count) })
     }
 
-    func finalize() -> [UInt8] {
-        switch context {
-        case .md5(var state):
-            return [UInt8](unsafeUninitializedCapacity: 16) { buffer, count in
-                MD5_Final(buffer.baseAddress, &state)
-                count = 16
-            }
-        case .sha1(var state):
-            return [UInt8](unsafeUninitializedCapacity: 20) { buffer, count in
-                SHA1_Final(buffer.baseAddress, &state)
-                count = 20
-            }
-        case .sha256(var state):
-            return [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
-                SHA256_Final(buffer.baseAddress, &state)
-                count = 32
-            }
+    /// Writes the digest to the first `algorithm.outputLength` bytes of `output`. Finishing pads the
+    /// context in place, so the state must not be updated again (callers finish a copy).
+    mutating func finalize(into output: UnsafeMutableRawBufferPointer) {
+        guard let base = output.baseAddress, output.count >= algorithm.outputLength else {
+            preconditionFailure("a \(algorithm.rawValue) digest needs \(algorithm.outputLength) bytes, the buffer has \(output.count)")
         }
+        let digest = base.assumingMemoryBound(to: UInt8.self)
+        withContext(
+            md5: { MD5_Final(digest, $0) },
+            sha1: { SHA1_Final(digest, $0) },
+            sha256: { SHA256_Final(digest, $0) })
     }
+}
+
+/// Calls `body` with a 32-byte scratch buffer on the stack, long enough for any digest here: finishing
+/// a MAC into it allocates nothing. (An `[UInt8]` costs a heap allocation plus, on Linux, a run-time
+/// metadata lookup of a few hundred instructions, which was most of the cost of a STUN integrity check.)
+@inline(__always)
+func withDigestBuffer<Result>(_ body: (UnsafeMutableRawBufferPointer) -> Result) -> Result {
+    var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    return withUnsafeMutableBytes(of: &scratch) { body($0) }
 }
 
 /// Calls `body` with the bytes of `bytes` as one contiguous buffer, copying only when they are not.

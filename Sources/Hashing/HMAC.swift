@@ -30,7 +30,7 @@ public struct HMACKey: Sendable {
         self.outer = outer
     }
 
-    /// Starts a MAC over a message given in pieces.
+    /// Starts a MAC over a message given in pieces (or one to `verify` without allocating).
     public func start() -> HMAC { HMAC(inner: inner, outer: outer) }
 
     /// The MAC of `message`.
@@ -47,7 +47,7 @@ public struct HMACKey: Sendable {
     }
 }
 
-/// A MAC in progress: feed it pieces with `update`, then `finalize`.
+/// A MAC in progress: feed it pieces with `update`, then `finalize`, or `verify` a received code.
 public struct HMAC: Sendable {
     private var inner: DigestState
     private let outer: DigestState
@@ -56,6 +56,9 @@ public struct HMAC: Sendable {
         self.inner = inner
         self.outer = outer
     }
+
+    /// The digest this MAC is computed with.
+    public var algorithm: DigestAlgorithm { inner.algorithm }
 
     @inlinable
     public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
@@ -69,8 +72,45 @@ public struct HMAC: Sendable {
 
     /// The MAC: the outer hash over the inner digest (RFC 2104 §2).
     public func finalize() -> [UInt8] {
+        withDigestBuffer { code in
+            finalize(into: code)
+            return [UInt8](UnsafeRawBufferPointer(rebasing: code[..<algorithm.outputLength]))
+        }
+    }
+
+    /// Writes the MAC to the first `algorithm.outputLength` bytes of `output`, allocating nothing.
+    /// The MAC in progress is left as it was.
+    ///
+    /// - Precondition: `output` has room for `algorithm.outputLength` bytes.
+    public func finalize(into output: UnsafeMutableRawBufferPointer) {
+        var inner = self.inner
         var outer = self.outer
-        inner.finalize().withUnsafeBytes { outer.update($0) }
-        return outer.finalize()
+        let length = algorithm.outputLength
+        withDigestBuffer { digest in
+            inner.finalize(into: digest)
+            outer.update(UnsafeRawBufferPointer(rebasing: digest[..<length]))
+        }
+        outer.finalize(into: output)
+    }
+
+    /// Finishes the MAC and compares it with a received `code` in constant time, allocating nothing.
+    ///
+    /// `code` is the whole MAC or, as RFC 2104 §5 allows, its leading bytes: no fewer than half of
+    /// them and no fewer than 10 (80 bits). A code of any other length is rejected, so an empty or
+    /// too short value can never match by construction. Callers with stricter rules (STUN's
+    /// MESSAGE-INTEGRITY-SHA256 wants 16–32 bytes in steps of 4) check them first.
+    @inlinable
+    public func verify<Bytes: Collection>(_ code: Bytes) -> Bool where Bytes.Element == UInt8 {
+        withContiguousBytes(code) { verify(buffer: $0) }
+    }
+
+    /// The non-generic core of `verify(_:)`.
+    public func verify(buffer code: UnsafeRawBufferPointer) -> Bool {
+        let length = algorithm.outputLength
+        guard code.count <= length, code.count >= max(10, length / 2) else { return false }
+        return withDigestBuffer { computed in
+            finalize(into: computed)
+            return constantTimeEqual(buffers: UnsafeRawBufferPointer(rebasing: computed[..<code.count]), code)
+        }
     }
 }

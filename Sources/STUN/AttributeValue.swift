@@ -98,6 +98,7 @@ public enum STUNAttributeValue: Hashable, Sendable {
 extension STUNAttributeValue {
     /// Checks the length and the fields a parse rejects for a known attribute type (see `STUNRule`).
     /// `valueOffset` is the offset of the value's first byte, for errors.
+    @inline(__always)
     static func validate(_ type: STUNAttributeType, _ value: ArraySlice<UInt8>, valueOffset: Int) throws(STUNError) {
         let length = value.count
         func require(_ ok: Bool, _ expected: @autoclosure () -> String) throws(STUNError) {

@@ -82,6 +82,49 @@ struct HMACEdgeTests {
             == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
     }
 
+    @Test("finalize(into:) writes the same MAC as finalize() and leaves the MAC in progress usable")
+    func finalizeIntoBuffer() {
+        var mac = HMACKey(.sha256, key: Array("Jefe".utf8)).start()
+        mac.update(Array("what do ya want for nothing?".utf8))
+        var buffer = [UInt8](repeating: 0, count: 40)
+        buffer.withUnsafeMutableBytes { mac.finalize(into: $0) }
+        #expect(Array(buffer[..<32]) == mac.finalize())
+        #expect(buffer[32...].allSatisfy { $0 == 0 })
+        #expect(hex(mac.finalize()) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test("verify accepts the MAC and a truncation RFC 2104 §5 allows (RFC 4231 test case 5)")
+    func verifyTruncated() {
+        var mac = HMACKey(.sha256, key: [UInt8](repeating: 0x0C, count: 20)).start()
+        mac.update(Array("Test With Truncation".utf8))
+        let truncated = bytes("a3b6167473100ee06e0c796c2955552b")
+        #expect(mac.verify(truncated))
+        #expect(mac.verify(mac.finalize()))
+        #expect(mac.verify(truncated[..<16]))
+    }
+
+    @Test("verify rejects a changed bit, a code shorter than half the MAC or 80 bits, and a longer one")
+    func verifyRejects() {
+        var mac = HMACKey(.sha1, key: [UInt8](repeating: 0x0C, count: 20)).start()
+        mac.update(Array("Test With Truncation".utf8))
+        let code = bytes("4c1a03424b55e07fe7f27be1d58bb9324a9a5a04")
+        #expect(mac.verify(code))
+        var flipped = code
+        flipped[19] ^= 0x01
+        #expect(!mac.verify(flipped))
+        #expect(mac.verify(code[..<10]))
+        #expect(!mac.verify(code[..<9]))
+        #expect(!mac.verify([UInt8]()))
+        #expect(!mac.verify(code + [0]))
+        #expect(!HMACKey(.sha256, key: [UInt8]()).start().verify(
+            bytes("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")[..<15]))
+    }
+
+    private func bytes(_ hex: String) -> [UInt8] {
+        let digits = Array(hex.utf8)
+        return stride(from: 0, to: digits.count, by: 2).map { UInt8(Swift.String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16) ?? 0 }
+    }
+
     private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: $0) }.joined() }
     private func String(format byte: UInt8) -> Swift.String {
         let digits = Array("0123456789abcdef")
