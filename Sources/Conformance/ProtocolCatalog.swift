@@ -1,5 +1,5 @@
 public import Foundation
-public import Wire
+import Wire
 import DTLSRecord
 import Fuzzing
 import RTP
