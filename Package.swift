@@ -78,7 +78,7 @@ let package = Package(
             name: "WireTests",
             dependencies: ["Wire", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "HashingTests", dependencies: ["Hashing", "Wire"]),
         .testTarget(
             name: "SystemLibraryTests",
             dependencies: ["COpenSSL", "CSRTP", "COpus", "CVPX", "CPcap"]

@@ -73,6 +73,15 @@ public enum HexVectorFile {
     }
 }
 
+extension SharedFolder {
+    /// The binary vectors of `../shared/vectors/<file>`, for tests: locates the shared folder from the
+    /// calling test's own path and fails with `SharedFolder.Missing`'s advice when it is absent.
+    public static func hexVectors(_ file: String, from path: String = #filePath) throws -> [HexVector] {
+        let shared = try SharedFolder.locate(from: path)
+        return HexVectorFile.vectors(file: file, text: try shared.vectorText(file))
+    }
+}
+
 extension StringProtocol {
     func trimmingCharacters(in set: String) -> String {
         let characters = Set(set)

@@ -115,10 +115,7 @@ extension HandshakeBody {
     }
 }
 
-private func hex16(_ value: UInt16) -> String {
-    let digits = String(value, radix: 16)
-    return "0x" + String(repeating: "0", count: 4 - digits.count) + digits
-}
+private func hex16(_ value: UInt16) -> String { Hex.integer(value) }
 
 extension ClientHello {
     public var structure: Structure {

@@ -1,3 +1,5 @@
+import Wire
+
 /// A rule that a well-formed packet breaks, found after parsing (RFC 9260 §3.2, §6.10, §8.5.1).
 ///
 /// The parser keeps such packets so they round-trip and so the association machine can apply the RFC's
@@ -151,7 +153,4 @@ extension SCTPChunk {
     }
 }
 
-func hex16(_ value: UInt16) -> String {
-    let digits = String(value, radix: 16)
-    return "0x" + String(repeating: "0", count: 4 - digits.count) + digits
-}
+func hex16(_ value: UInt16) -> String { Hex.integer(value) }

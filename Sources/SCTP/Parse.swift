@@ -52,10 +52,7 @@ extension SCTPPacket {
     }
 }
 
-func hex32(_ value: UInt32) -> String {
-    let digits = String(value, radix: 16)
-    return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
-}
+func hex32(_ value: UInt32) -> String { Hex.integer(value) }
 
 /// Reads `count` padding bytes, which must be there and be zero (RFC 9260 §3.2).
 func readPadding(_ count: Int, from reader: inout ByteReader, after what: String) throws(SCTPError) {

@@ -1,3 +1,5 @@
+import Wire
+
 /// A STUN attribute type (RFC 8489 §14, §18.3): 16 bits, of which the range below 0x8000 is
 /// comprehension-required and the range from 0x8000 comprehension-optional.
 public struct STUNAttributeType: RawRepresentable, Hashable, Sendable, Comparable, CustomStringConvertible {
@@ -104,7 +106,4 @@ public struct STUNAttributeType: RawRepresentable, Hashable, Sendable, Comparabl
 }
 
 /// Four lowercase hex digits.
-func hex4(_ value: UInt16) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-}
+func hex4(_ value: UInt16) -> String { Hex.integer(value, prefix: "") }

@@ -57,6 +57,13 @@ public enum Hex {
         return String(decoding: text, as: UTF8.self)
     }
 
+    /// An unsigned integer as hex digits zero-padded to its type's width, behind `prefix`:
+    /// `integer(UInt16(0x8022))` is `"0x8022"`, `integer(UInt32(1), prefix: "")` is `"00000001"`.
+    public static func integer<Value: FixedWidthInteger & UnsignedInteger>(_ value: Value, prefix: String = "0x") -> String {
+        let digits = String(value, radix: 16)
+        return prefix + String(repeating: "0", count: max(0, Value.bitWidth / 4 - digits.count)) + digits
+    }
+
     private static func nibbleValue(_ character: UInt8) -> UInt8? {
         switch character {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")

@@ -3,15 +3,15 @@ import DTLSRecord
 import Testing
 import Wire
 
-/// Bytes from a hex literal written in a test (spaces allowed).
+/// Bytes from a hex literal written in a test (spaces allowed); a typo in one stops the run loudly
+/// rather than testing empty input.
 func hex(_ text: String) -> [UInt8] {
-    (try? Hex.decode(text.filter { !$0.isWhitespace })) ?? []
+    do { return try Hex.decode(text) } catch { fatalError("bad hex in a test literal: \(error)") }
 }
 
 /// The vectors of `../shared/vectors/<file>`, keyed by the letter that starts each heading ("A", "B" …).
 func sharedVectors(_ file: String) throws -> [String: HexVector] {
-    let shared = try SharedFolder.locate(from: #filePath)
-    let vectors = HexVectorFile.vectors(file: file, text: try shared.vectorText(file))
+    let vectors = try SharedFolder.hexVectors(file)
     var byLetter: [String: HexVector] = [:]
     for vector in vectors {
         byLetter[String(vector.heading.prefix(while: { $0 != " " }))] = vector

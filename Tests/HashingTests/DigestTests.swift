@@ -1,5 +1,6 @@
 import Hashing
 import Testing
+import Wire
 
 // Known answers: FIPS 180-4 / RFC 1321 test suites for "abc" and "", RFC 4231 and RFC 2202 for HMAC.
 @Suite("Digests and HMAC over OpenSSL")
@@ -19,14 +20,14 @@ struct DigestTests {
              expected: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
     ])
     func digest(_ known: Case) {
-        #expect(hex(known.algorithm.hash(Array(known.input.utf8))) == known.expected)
+        #expect(Hex.encode(known.algorithm.hash(Array(known.input.utf8))) == known.expected)
     }
 
     @Test("HMAC-SHA256 RFC 4231 test case 2 (short key)")
     func hmacSHA256() {
         let key = HMACKey(.sha256, key: Array("Jefe".utf8))
         let mac = key.authenticationCode(for: Array("what do ya want for nothing?".utf8))
-        #expect(hex(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(Hex.encode(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
     @Test("HMAC-SHA1 RFC 2202 test case 2, fed in pieces")
@@ -35,7 +36,7 @@ struct DigestTests {
         var mac = key.start()
         mac.update(Array("what do ya want ".utf8))
         mac.update(Array("for nothing?".utf8)[...])
-        #expect(hex(mac.finalize()) == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
+        #expect(Hex.encode(mac.finalize()) == "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79")
     }
 
     @Test("One key serves many messages independently")
@@ -52,10 +53,6 @@ struct DigestTests {
         #expect(!constantTimeEqual([1, 2, 3], [1, 2, 4]))
         #expect(!constantTimeEqual([1, 2, 3], [1, 2]))
     }
-
-    private func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-    }
 }
 
 @Suite("HMAC edge cases")
@@ -63,22 +60,22 @@ struct HMACEdgeTests {
     @Test("Keys longer than the 64-byte block are hashed first (RFC 4231 §4.7, RFC 2202 §3 case 6)")
     func longKeys() {
         let message = Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)
-        #expect(hex(HMACKey(.sha256, key: [UInt8](repeating: 0xAA, count: 131)).authenticationCode(for: message))
+        #expect(Hex.encode(HMACKey(.sha256, key: [UInt8](repeating: 0xAA, count: 131)).authenticationCode(for: message))
             == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
-        #expect(hex(HMACKey(.sha1, key: [UInt8](repeating: 0xAA, count: 80)).authenticationCode(for: message))
+        #expect(Hex.encode(HMACKey(.sha1, key: [UInt8](repeating: 0xAA, count: 80)).authenticationCode(for: message))
             == "aa4ae5e15272d00e95705637ce8a3b55ed402112")
     }
 
     @Test("HMAC-MD5 RFC 2202 §2 test case 2")
     func md5() {
-        #expect(hex(HMACKey(.md5, key: Array("Jefe".utf8)).authenticationCode(for: Array("what do ya want for nothing?".utf8)))
+        #expect(Hex.encode(HMACKey(.md5, key: Array("Jefe".utf8)).authenticationCode(for: Array("what do ya want for nothing?".utf8)))
             == "750c783e6ab0b503eaa86e310a5db738")
     }
 
     @Test("An empty key and an empty message are legal HMAC inputs (RFC 2104 §2)")
     func empty() {
         // Known answer: HMAC-SHA256 with an empty key over an empty message.
-        #expect(hex(HMACKey(.sha256, key: [UInt8]()).authenticationCode(for: [UInt8]()))
+        #expect(Hex.encode(HMACKey(.sha256, key: [UInt8]()).authenticationCode(for: [UInt8]()))
             == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")
     }
 
@@ -90,7 +87,7 @@ struct HMACEdgeTests {
         buffer.withUnsafeMutableBytes { mac.finalize(into: $0) }
         #expect(Array(buffer[..<32]) == mac.finalize())
         #expect(buffer[32...].allSatisfy { $0 == 0 })
-        #expect(hex(mac.finalize()) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(Hex.encode(mac.finalize()) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
     @Test("verify accepts the MAC and a truncation RFC 2104 §5 allows (RFC 4231 test case 5)")
@@ -123,11 +120,5 @@ struct HMACEdgeTests {
     private func bytes(_ hex: String) -> [UInt8] {
         let digits = Array(hex.utf8)
         return stride(from: 0, to: digits.count, by: 2).map { UInt8(Swift.String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16) ?? 0 }
-    }
-
-    private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: $0) }.joined() }
-    private func String(format byte: UInt8) -> Swift.String {
-        let digits = Array("0123456789abcdef")
-        return Swift.String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
     }
 }

@@ -11,7 +11,7 @@ struct PayloadVectorTests {
     func everyVP8VectorRoundTrips() throws {
         // The pion MTU-5 section holds two packets on two lines, which the file reader joins; it is
         // transcribed below instead.
-        let vectors = try sharedVectors(Self.file).filter { !$0.heading.contains("mtu 5") }
+        let vectors = try SharedFolder.hexVectors(Self.file).filter { !$0.heading.contains("mtu 5") }
         #expect(vectors.count == 10)
         for vector in vectors {
             let payload = try VP8PayloadCodec.parse(vector.bytes)

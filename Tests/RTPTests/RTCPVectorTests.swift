@@ -77,7 +77,7 @@ struct RTCPVectorTests {
     ]
 
     static func rtcpVectors() throws -> [HexVector] {
-        try sharedVectors("rtp_rtcp_packets.txt").filter { RTPMultiplexKind(datagram: $0.bytes) == .rtcp }
+        try SharedFolder.hexVectors("rtp_rtcp_packets.txt").filter { RTPMultiplexKind(datagram: $0.bytes) == .rtcp }
     }
 
     @Test("Every RTCP vector of the file is in the table")

@@ -9,7 +9,7 @@ struct RTPVectorTests {
 
     /// Every RTP vector of the file (those whose second byte is not an RTCP packet type).
     static func rtpVectors() throws -> [HexVector] {
-        try sharedVectors(file).filter { RTPMultiplexKind(datagram: $0.bytes) == .rtp }
+        try SharedFolder.hexVectors(file).filter { RTPMultiplexKind(datagram: $0.bytes) == .rtp }
     }
 
     @Test("Every RTP vector parses and re-serialises byte for byte")

@@ -3,12 +3,6 @@ import Foundation
 import RTP
 import Wire
 
-/// The shared vector file `name`, split into its `## heading` sections.
-func sharedVectors(_ name: String) throws -> [HexVector] {
-    let shared = try SharedFolder.locate(from: #filePath)
-    return HexVectorFile.vectors(file: name, text: try shared.vectorText(name))
-}
-
 /// The one vector whose heading contains `fragment`.
 func vector(_ vectors: [HexVector], _ fragment: String) -> HexVector? {
     vectors.first { $0.heading.contains(fragment) }

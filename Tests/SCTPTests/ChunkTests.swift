@@ -1,3 +1,4 @@
+import Conformance
 import SCTP
 import Testing
 import Wire
@@ -271,7 +272,7 @@ struct SCTPChunkTests {
 @Suite("SCTP shared vector fields")
 struct SCTPSharedFieldTests {
     func chunks(_ heading: String) throws -> [SCTPChunk] {
-        let vector = try #require(try sharedVectors("sctp_packets.txt").first { $0.heading.hasPrefix(heading) })
+        let vector = try #require(try SharedFolder.hexVectors("sctp_packets.txt").first { $0.heading.hasPrefix(heading) })
         return try SCTPPacket.parse(vector.bytes).chunks
     }
 

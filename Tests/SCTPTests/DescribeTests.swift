@@ -1,3 +1,4 @@
+import Conformance
 import SCTP
 import Testing
 import Wire
@@ -7,7 +8,7 @@ import Wire
 struct DescribeTests {
     @Test("An INIT is described with its named parameters")
     func initDescribed() throws {
-        let vector = try #require(try sharedVectors("sctp_packets.txt").first { $0.heading.hasPrefix("pion TestChromeChunk1Init") })
+        let vector = try #require(try SharedFolder.hexVectors("sctp_packets.txt").first { $0.heading.hasPrefix("pion TestChromeChunk1Init") })
         let text = SCTPCodec.describe(try SCTPCodec.parse(vector.bytes)).renderText()
         #expect(text.contains("type: INIT"))
         #expect(text.contains("parameter: Forward-TSN-Supported"))
@@ -18,7 +19,7 @@ struct DescribeTests {
 
     @Test("Findings are part of the description")
     func findingsDescribed() throws {
-        let vector = try #require(try sharedVectors("sctp_packets.txt").first { $0.heading.hasPrefix("aiortc sctp_init_bad_verification.bin") })
+        let vector = try #require(try SharedFolder.hexVectors("sctp_packets.txt").first { $0.heading.hasPrefix("aiortc sctp_init_bad_verification.bin") })
         let text = SCTPCodec.describe(try SCTPCodec.parse(vector.bytes)).renderText()
         #expect(text.contains("SCTP.init-verification-tag"))
     }

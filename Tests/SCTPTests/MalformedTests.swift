@@ -1,3 +1,4 @@
+import Conformance
 import SCTP
 import Testing
 import Wire
@@ -113,7 +114,7 @@ struct SCTPMalformedTests {
 
     @Test("Every truncation of every accepted shared packet is refused, or is whole chunks that round-trip")
     func truncationAtEveryOffset() throws {
-        for vector in try sharedVectors("sctp_packets.txt") {
+        for vector in try SharedFolder.hexVectors("sctp_packets.txt") {
             guard let original = try? SCTPPacket.parse(vector.bytes, checksum: .zeroAllowed) else { continue }
             let firstChunkEnd = 12 + (Int(vector.bytes[14]) << 8 | Int(vector.bytes[15]))
             for length in 0..<vector.bytes.count {

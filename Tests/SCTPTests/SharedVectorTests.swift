@@ -61,14 +61,14 @@ struct SCTPSharedVectorTests {
 
     @Test("The file holds the 29 packets this suite judges, each judged once")
     func everyVectorHasAnExpectation() throws {
-        let vectors = try sharedVectors("sctp_packets.txt")
+        let vectors = try SharedFolder.hexVectors("sctp_packets.txt")
         #expect(vectors.count == 29)
         #expect(Set(vectors.map(Self.key)) == Set(Self.expectations.keys))
     }
 
     @Test("Each shared packet is accepted (round-tripping byte-exact) or refused with the RFC's rule")
     func judgeEveryVector() throws {
-        for vector in try sharedVectors("sctp_packets.txt") {
+        for vector in try SharedFolder.hexVectors("sctp_packets.txt") {
             let expected = try #require(Self.expectations[Self.key(vector)], "\(vector.name)")
             switch expected {
             case .rejected(let rule):
@@ -85,7 +85,7 @@ struct SCTPSharedVectorTests {
 
     @Test("A zero checksum is accepted when RFC 9653 was agreed, and re-serialised as zero")
     func zeroChecksumAcceptedWhenAgreed() throws {
-        let vector = try #require(try sharedVectors("sctp_packets.txt").first { Self.key($0) == "dcsctp AcceptsZeroSetZeroChecksum" })
+        let vector = try #require(try SharedFolder.hexVectors("sctp_packets.txt").first { Self.key($0) == "dcsctp AcceptsZeroSetZeroChecksum" })
         let parsed = try SCTPPacket.parse(vector.bytes, checksum: .zeroAllowed)
         #expect(parsed.checksum == .zero)
         #expect(parsed.serialize() == vector.bytes)
@@ -99,13 +99,13 @@ struct SCTPSharedVectorTests {
 
     @Test("A wrong checksum stays wrong when zero checksums are allowed: only zero itself is exempt")
     func wrongChecksumRejectedEvenWhenZeroAllowed() throws {
-        let vector = try #require(try sharedVectors("sctp_packets.txt").first { Self.key($0) == "dcsctp DeserializePacketWithWrongChecksum" })
+        let vector = try #require(try SharedFolder.hexVectors("sctp_packets.txt").first { Self.key($0) == "dcsctp DeserializePacketWithWrongChecksum" })
         #expect(sctpRule(vector.bytes, checksum: .zeroAllowed) == .checksum)
     }
 
     @Test("DATA_CHANNEL_OPEN inside pion's COOKIE ECHO + DATA packet decodes as DCEP (PPID 50)")
     func dcepInsideSCTP() throws {
-        let vector = try #require(try sharedVectors("sctp_packets.txt").first { Self.key($0) == "pion TestPayloadDataMarshalUnmarshal" })
+        let vector = try #require(try SharedFolder.hexVectors("sctp_packets.txt").first { Self.key($0) == "pion TestPayloadDataMarshalUnmarshal" })
         let parsed = try SCTPPacket.parse(vector.bytes)
         #expect(parsed.chunks.count == 2)
         guard case .data(let data) = parsed.chunks.last else {
@@ -122,7 +122,7 @@ struct SCTPSharedVectorTests {
 struct DCEPSharedVectorTests {
     @Test("The file's messages are judged as RFC 8832 §5 does")
     func judgeEveryVector() throws {
-        let vectors = try sharedVectors("dcep_rfc8832.txt")
+        let vectors = try SharedFolder.hexVectors("dcep_rfc8832.txt")
         // Three sections; the ACK section holds two runs of hex separated by a comment (pion's 4-byte
         // form, then the RFC's 1-byte form), which the vector reader gives as two vectors.
         #expect(vectors.count == 4)

@@ -34,12 +34,6 @@ func onlyChunk(_ hex: String, sourceLocation: SourceLocation = #_sourceLocation)
     return parsed.chunks[0]
 }
 
-/// The shared vector files, or a failure that says where they were looked for.
-func sharedVectors(_ file: String) throws -> [HexVector] {
-    let shared = try SharedFolder.locate(from: #filePath)
-    return HexVectorFile.vectors(file: file, text: try shared.vectorText(file))
-}
-
 /// The rule an SCTP parse broke, or nil when it succeeded.
 func sctpRule(_ input: [UInt8], checksum: SCTPPacket.ChecksumPolicy = .required) -> SCTPRule? {
     do {

@@ -146,3 +146,16 @@ struct StructureTests {
             """)
     }
 }
+
+@Suite("Hex integers")
+struct HexIntegerTests {
+    @Test("Integers are zero-padded to their type's width behind the prefix", arguments: [
+        (Hex.integer(UInt16(0x8022)), "0x8022"),
+        (Hex.integer(UInt16(0x24), prefix: ""), "0024"),
+        (Hex.integer(UInt32(1)), "0x00000001"),
+        (Hex.integer(UInt8(0xAB)), "0xab"),
+    ])
+    func padded(rendered: String, expected: String) {
+        #expect(rendered == expected)
+    }
+}
