@@ -23,8 +23,23 @@ public protocol WireCodec: SendableMetatype {
 
     /// The value as a tree of named fields, for text and JSON output.
     static func describe(_ value: Value) -> Structure
+
+    /// The structure-aware mutator of the fuzzers (DESIGN §4): changes one thing in `value` (a field's
+    /// value, a length or count, the order of elements, a duplicated or removed element, a type swapped
+    /// for another) and returns `true`; `false` when the codec has no such mutator.
+    ///
+    /// The result need not be valid: it only has to serialise without trapping. `serialize` recomputes
+    /// lengths and padding from the model, and the fuzz target's repair hook recomputes checksums, so
+    /// the mutant gets past the first gate and exercises what lies behind it.
+    static func mutate(_ value: inout Value, using generator: inout SeededGenerator) -> Bool
+
+    /// Byte strings that matter to this protocol (type codes, magic values, keywords), for the
+    /// fuzzers' dictionaries: libFuzzer's `-dict` file and the built-in engine's token insertions.
+    static var dictionary: [[UInt8]] { get }
 }
 
 extension WireCodec {
     public static func canonicalize(_ bytes: [UInt8]) -> [UInt8] { bytes }
+    public static func mutate(_ value: inout Value, using generator: inout SeededGenerator) -> Bool { false }
+    public static var dictionary: [[UInt8]] { [] }
 }

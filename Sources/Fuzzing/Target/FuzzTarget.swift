@@ -51,13 +51,24 @@ public struct FuzzTarget: Sendable {
     /// code behind that gate: the byte-level half of the structure-aware fix-ups of DESIGN §4. The
     /// campaign repairs only some mutants, so the gate itself stays fuzzed too.
     public let repair: (@Sendable ([UInt8]) -> [UInt8])?
+    /// The structure-aware mutator: parses an input into its model, changes one field, re-serialises and
+    /// repairs. `nil` from the closure when the input does not parse (the engine falls back to havoc);
+    /// `nil` as the property when the target has no model to mutate.
+    public let mutate: (@Sendable ([UInt8], inout SeededGenerator) -> [UInt8]?)?
+    /// Tokens for the dictionary: type codes, magic values, keywords.
+    public let dictionary: [[UInt8]]
 
     public init(
-        name: String, repair: (@Sendable ([UInt8]) -> [UInt8])? = nil,
+        name: String,
+        repair: (@Sendable ([UInt8]) -> [UInt8])? = nil,
+        mutate: (@Sendable ([UInt8], inout SeededGenerator) -> [UInt8]?)? = nil,
+        dictionary: [[UInt8]] = [],
         body: @escaping @Sendable ([UInt8]) -> FuzzOutcome
     ) {
         self.name = name
         self.repair = repair
+        self.mutate = mutate
+        self.dictionary = dictionary
         self.body = body
     }
 
@@ -70,7 +81,10 @@ public struct FuzzTarget: Sendable {
         invariants: [@Sendable (Codec.Value) -> String?] = [],
         repair: (@Sendable ([UInt8]) -> [UInt8])? = nil
     ) -> FuzzTarget {
-        FuzzTarget(name: Codec.name, repair: repair) { input in
+        FuzzTarget(
+            name: Codec.name, repair: repair, mutate: structureMutator(codec, repair: repair),
+            dictionary: Codec.dictionary
+        ) { input in
             let value: Codec.Value
             do throws(CodecError<Codec.Rule>) {
                 value = try Codec.parse(input)
@@ -103,6 +117,20 @@ public struct FuzzTarget: Sendable {
                 }
             }
             return .accepted
+        }
+    }
+}
+
+extension FuzzTarget {
+    /// The codec's structure-aware mutator as a byte-to-byte function. It gives nil for input the codec
+    /// refuses and for codecs without a mutator (`WireCodec.mutate` returns false).
+    static func structureMutator<Codec: WireCodec>(
+        _ codec: Codec.Type, repair: (@Sendable ([UInt8]) -> [UInt8])?
+    ) -> @Sendable ([UInt8], inout SeededGenerator) -> [UInt8]? {
+        { input, generator in
+            guard var value = try? Codec.parse(input), Codec.mutate(&value, using: &generator) else { return nil }
+            let output = Codec.serialize(value)
+            return repair?(output) ?? output
         }
     }
 }
