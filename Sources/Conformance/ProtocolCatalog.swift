@@ -1,7 +1,7 @@
 public import Foundation
 import Wire
 import DTLSRecord
-import Fuzzing
+public import Fuzzing
 import RTP
 import SCTP
 import SDP
@@ -36,6 +36,15 @@ public enum ProtocolCatalog {
     ]
 
     public static func entry(named name: String) -> ProtocolEntry? { entries.first { $0.name == name } }
+
+    /// Every fuzz target `crucible fuzz` and the libFuzzer binaries know: one per protocol, and the
+    /// runner's planted-bug self-test, which `all` leaves out.
+    public static let fuzzTargets: [FuzzTarget] = entries.map(\.target) + [PlantedBug.target]
+
+    /// The targets `all` means: every protocol's.
+    public static var protocolTargetNames: [String] { entries.map(\.name) }
+
+    public static func fuzzTarget(named name: String) -> FuzzTarget? { fuzzTargets.first { $0.name == name } }
 
     /// Inputs that must be refused, by the rule that must refuse them: real-world negatives and
     /// third-party vectors that are themselves wrong (../shared/vectors/README.md names pion's RTCP

@@ -57,15 +57,20 @@ public struct FuzzTarget: Sendable {
     public let mutate: (@Sendable ([UInt8], inout SeededGenerator) -> [UInt8]?)?
     /// Tokens for the dictionary: type codes, magic values, keywords.
     public let dictionary: [[UInt8]]
+    /// The `Corpus/<name>/` folder the target's seeds come from: its own name, except for targets
+    /// that fuzz a copy of another protocol's code (the runner's self-test).
+    public let corpusName: String
 
     public init(
         name: String,
         repair: (@Sendable ([UInt8]) -> [UInt8])? = nil,
         mutate: (@Sendable ([UInt8], inout SeededGenerator) -> [UInt8]?)? = nil,
         dictionary: [[UInt8]] = [],
+        corpusName: String? = nil,
         body: @escaping @Sendable ([UInt8]) -> FuzzOutcome
     ) {
         self.name = name
+        self.corpusName = corpusName ?? name
         self.repair = repair
         self.mutate = mutate
         self.dictionary = dictionary
@@ -124,7 +129,7 @@ public struct FuzzTarget: Sendable {
 extension FuzzTarget {
     /// The codec's structure-aware mutator as a byte-to-byte function. It gives nil for input the codec
     /// refuses and for codecs without a mutator (`WireCodec.mutate` returns false).
-    static func structureMutator<Codec: WireCodec>(
+    public static func structureMutator<Codec: WireCodec>(
         _ codec: Codec.Type, repair: (@Sendable ([UInt8]) -> [UInt8])?
     ) -> @Sendable ([UInt8], inout SeededGenerator) -> [UInt8]? {
         { input, generator in
