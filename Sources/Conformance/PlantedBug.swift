@@ -1,4 +1,4 @@
-import Fuzzing
+public import Fuzzing
 import STUN
 import Wire
 
