@@ -58,7 +58,7 @@ let package = Package(
 
         // Harness layers.
         .target(name: "Pcap", dependencies: ["Wire", "CPcap"], swiftSettings: strictSwift),
-        .target(name: "Fuzzing", dependencies: ["Wire", "STUN", "SDP"], swiftSettings: strictSwift),
+        .target(name: "Fuzzing", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
         .target(
             name: "Conformance",
             dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing"],

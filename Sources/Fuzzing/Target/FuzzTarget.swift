@@ -46,7 +46,7 @@ public struct FuzzFinding: Error, Hashable, Sendable, CustomStringConvertible {
 /// `run(_:)`, so a bug found one way replays every other way.
 public struct FuzzTarget: Sendable {
     public let name: String
-    private let body: @Sendable ([UInt8]) -> FuzzOutcome
+    private let body: @Sendable ([UInt8]) -> Execution
     /// Recomputes what a mutation breaks by accident (checksums, fingerprints) so a mutant reaches the
     /// code behind that gate: the byte-level half of the structure-aware fix-ups of DESIGN §4. The
     /// campaign repairs only some mutants, so the gate itself stays fuzzed too.
@@ -74,10 +74,30 @@ public struct FuzzTarget: Sendable {
         self.repair = repair
         self.mutate = mutate
         self.dictionary = dictionary
-        self.body = body
+        self.body = { input in
+            let outcome = body(input)
+            return Execution(outcome: outcome, feature: Execution.feature(of: outcome))
+        }
     }
 
-    public func run(_ input: [UInt8]) -> FuzzOutcome { body(input) }
+    /// A target whose body also names the feature an accepted input reached (see `Execution.feature`).
+    init(
+        name: String, repair: (@Sendable ([UInt8]) -> [UInt8])?,
+        mutate: (@Sendable ([UInt8], inout SeededGenerator) -> [UInt8]?)?, dictionary: [[UInt8]],
+        execute: @escaping @Sendable ([UInt8]) -> Execution
+    ) {
+        self.name = name
+        self.corpusName = name
+        self.repair = repair
+        self.mutate = mutate
+        self.dictionary = dictionary
+        self.body = execute
+    }
+
+    public func run(_ input: [UInt8]) -> FuzzOutcome { body(input).outcome }
+
+    /// Runs an input and says which outcome feature it reached: the built-in engine's feedback.
+    public func execute(_ input: [UInt8]) -> Execution { body(input) }
 
     /// A target for a codec: parse; if accepted, the round trip is byte-exact after canonicalisation, the
     /// output re-parses to the same value, and each invariant holds (an invariant returns a complaint or nil).
@@ -94,35 +114,44 @@ public struct FuzzTarget: Sendable {
             do throws(CodecError<Codec.Rule>) {
                 value = try Codec.parse(input)
             } catch {
-                return .rejected(rule: error.rule.id)
+                return Execution(outcome: .rejected(rule: error.rule.id), feature: Execution.feature(of: error))
             }
-            let output = Codec.serialize(value)
-            let expected = Codec.canonicalize(input)
-            guard output == expected else {
-                let at = zip(output, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(output.count, expected.count)
-                return .finding(FuzzFinding(
-                    target: Codec.name, oracle: .roundTrip, input: input,
-                    detail: "re-serialised \(output.count) bytes differ from \(expected.count) canonical bytes at offset \(at)"))
-            }
-            do {
-                let reparsed = try Codec.parse(output)
-                guard reparsed == value else {
-                    return .finding(FuzzFinding(
-                        target: Codec.name, oracle: .reparse, input: input,
-                        detail: "the re-serialised bytes parse to a different value"))
-                }
-            } catch {
+            let outcome = checkOracles(codec, value: value, input: input, invariants: invariants)
+            guard outcome == .accepted else { return Execution(outcome: outcome, feature: Execution.feature(of: outcome)) }
+            return Execution(outcome: .accepted, feature: Codec.describe(value).shapeHash)
+        }
+    }
+
+    /// DESIGN §4's oracles for a value the codec accepted.
+    static func checkOracles<Codec: WireCodec>(
+        _ codec: Codec.Type, value: Codec.Value, input: [UInt8], invariants: [@Sendable (Codec.Value) -> String?]
+    ) -> FuzzOutcome {
+        let output = Codec.serialize(value)
+        let expected = Codec.canonicalize(input)
+        guard output == expected else {
+            let at = zip(output, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(output.count, expected.count)
+            return .finding(FuzzFinding(
+                target: Codec.name, oracle: .roundTrip, input: input,
+                detail: "re-serialised \(output.count) bytes differ from \(expected.count) canonical bytes at offset \(at)"))
+        }
+        do {
+            let reparsed = try Codec.parse(output)
+            guard reparsed == value else {
                 return .finding(FuzzFinding(
                     target: Codec.name, oracle: .reparse, input: input,
-                    detail: "the re-serialised bytes are refused: \(error)"))
+                    detail: "the re-serialised bytes parse to a different value"))
             }
-            for invariant in invariants {
-                if let complaint = invariant(value) {
-                    return .finding(FuzzFinding(target: Codec.name, oracle: .invariant, input: input, detail: complaint))
-                }
-            }
-            return .accepted
+        } catch {
+            return .finding(FuzzFinding(
+                target: Codec.name, oracle: .reparse, input: input,
+                detail: "the re-serialised bytes are refused: \(error)"))
         }
+        for invariant in invariants {
+            if let complaint = invariant(value) {
+                return .finding(FuzzFinding(target: Codec.name, oracle: .invariant, input: input, detail: complaint))
+            }
+        }
+        return .accepted
     }
 }
 

@@ -7,12 +7,15 @@ public import Wire
 public struct Mutator: Sendable {
     public var generator: SeededGenerator
     public let maxLength: Int
+    /// Tokens the havoc stage inserts or writes over the input (the target's dictionary).
+    public var dictionary: [[UInt8]]
     /// Values that sit on edges of length and type fields (AFL's interesting values).
     static let interesting16: [UInt16] = [0, 1, 3, 4, 0x7F, 0x80, 0xFF, 0x100, 0x3FFF, 0x4000, 0x7FFF, 0x8000, 0xFFFF]
 
-    public init(seed: UInt64, maxLength: Int = 4096) {
+    public init(seed: UInt64, maxLength: Int = 4096, dictionary: [[UInt8]] = []) {
         generator = SeededGenerator(seed: seed)
         self.maxLength = maxLength
+        self.dictionary = dictionary.filter { !$0.isEmpty }
     }
 
     /// A mutant of `input` after 1 to 8 stacked havoc operations.
@@ -37,7 +40,7 @@ public struct Mutator: Sendable {
     private mutating func position(in bytes: [UInt8]) -> Int { Int.random(in: 0..<bytes.count, using: &generator) }
 
     private mutating func mutateOnce(_ bytes: inout [UInt8]) {
-        let operation = Int.random(in: 0..<9, using: &generator)
+        let operation = Int.random(in: 0..<(dictionary.isEmpty ? 9 : 11), using: &generator)
         if bytes.isEmpty, operation < 6 {
             bytes.append(UInt8.random(in: 0...255, using: &generator))
             return
@@ -70,6 +73,14 @@ public struct Mutator: Sendable {
             bytes.insert(contentsOf: randomBytes(upTo: 8), at: at)
         case 7:  // truncate
             bytes.removeLast(Int.random(in: 0...bytes.count, using: &generator))
+        case 9:  // insert a dictionary token
+            let token = dictionary.randomElement(using: &generator)!
+            bytes.insert(contentsOf: token, at: Int.random(in: 0...bytes.count, using: &generator))
+        case 10:  // write a dictionary token over the input
+            let token = dictionary.randomElement(using: &generator)!
+            guard bytes.count >= token.count else { return }
+            let at = Int.random(in: 0...(bytes.count - token.count), using: &generator)
+            bytes.replaceSubrange(at..<(at + token.count), with: token)
         default:  // overwrite a block with a copy of another
             guard bytes.count >= 2 else { return }
             let length = Int.random(in: 1...min(16, bytes.count / 2), using: &generator)
