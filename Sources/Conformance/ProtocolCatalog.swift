@@ -38,8 +38,8 @@ public enum ProtocolCatalog {
     public static func entry(named name: String) -> ProtocolEntry? { entries.first { $0.name == name } }
 
     /// Every fuzz target `crucible fuzz` and the libFuzzer binaries know: one per protocol, and the
-    /// runner's planted-bug self-test, which `all` leaves out.
-    public static let fuzzTargets: [FuzzTarget] = entries.map(\.target) + [PlantedBug.target]
+    /// runner's planted-bug self-tests, which `all` leaves out.
+    public static let fuzzTargets: [FuzzTarget] = entries.map(\.target) + PlantedBug.allCases.map(\.target)
 
     /// The targets `all` means: every protocol's.
     public static var protocolTargetNames: [String] { entries.map(\.name) }

@@ -34,8 +34,8 @@ public enum BuiltinWorker {
 
     /// How the supervisor starts a worker.
     public static func spec(
-        crucible: URL, target: String, worker: Int, seed: UInt64, seconds: Double, folders: Folders,
-        repositoryRoot: URL
+        crucible: URL, target: String, worker: Int, seed: UInt64, seconds: Double, runs: Int? = nil,
+        folders: Folders, repositoryRoot: URL
     ) -> WorkerSpec {
         let record = folders.record(worker: worker)
         return WorkerSpec(
@@ -44,7 +44,7 @@ public enum BuiltinWorker {
                 "fuzz", "worker", target, "--seed", String(seed), "--seconds", String(seconds),
                 "--work-directory", folders.root.deletingLastPathComponent().path, "--worker", String(worker),
                 "--repository", repositoryRoot.path,
-            ],
+            ] + (runs.map { ["--runs", String($0)] } ?? []),
             environment: ["SWIFT_BACKTRACE": "enable=no"],
             currentInputFile: record,
             parseLine: parse)
@@ -76,8 +76,8 @@ public enum BuiltinWorker {
 
     /// The worker's body: seeds from `Corpus/<corpusName>/` and the working corpus, then the campaign.
     public static func run(
-        target: FuzzTarget, seed: UInt64, seconds: Double, folders: Folders, worker: Int, repositoryRoot: URL,
-        print: @escaping (String) -> Void
+        target: FuzzTarget, seed: UInt64, seconds: Double, runs: Int? = nil, folders: Folders, worker: Int,
+        repositoryRoot: URL, print: @escaping (String) -> Void
     ) throws {
         try folders.create()
         var seeds = try CorpusDirectory(repositoryRoot: repositoryRoot, target: target.corpusName).entries().map(\.bytes)
@@ -97,6 +97,6 @@ public enum BuiltinWorker {
             },
             progress: { print(progressLine($0)) })
         _ = BuiltinCampaign(target: target, seeds: seeds, seed: seed)
-            .run(budget: BuiltinCampaign.Budget(seconds: seconds), maxFindings: 100, hooks: hooks)
+            .run(budget: BuiltinCampaign.Budget(executions: runs, seconds: seconds), maxFindings: 100, hooks: hooks)
     }
 }

@@ -44,6 +44,11 @@ public final class InputRecord {
     public struct Contents: Sendable, Equatable {
         public var executions: UInt64
         public var input: [UInt8]
+
+        public init(executions: UInt64, input: [UInt8]) {
+            self.executions = executions
+            self.input = input
+        }
     }
 
     /// Reads a record file written by another process; nil if it is missing or too short.

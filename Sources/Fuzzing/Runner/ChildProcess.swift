@@ -55,10 +55,12 @@ public final class ChildProcess {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / (1 << 20)
     }
 
-    /// Kills the process and remembers why.
+    /// Kills the process, and whatever it started, and remembers why. Foundation starts each child as
+    /// the leader of its own process group, so the group is what gets the signal.
     public func stop(because reason: Termination) {
         guard process.isRunning else { return }
         stopReason = reason
+        kill(-process.processIdentifier, SIGKILL)
         kill(process.processIdentifier, SIGKILL)
     }
 
@@ -142,7 +144,15 @@ final class LineBuffer: Sendable {
         for (pipe, stream) in [(process.standardOutput, Stream.output), (process.standardError, Stream.error)] {
             guard let handle = (pipe as? Pipe)?.fileHandleForReading else { continue }
             handle.readabilityHandler = nil
-            if let rest = try? handle.readToEnd() { append(rest, stream: stream) }
+            // Without blocking: a grandchild may still hold the pipe open.
+            let descriptor = handle.fileDescriptor
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                guard count > 0 else { break }
+                append(Data(chunk[..<count]), stream: stream)
+            }
         }
         state.withLock { state in
             for buffer in [state.pending, state.pendingError] where !buffer.isEmpty {

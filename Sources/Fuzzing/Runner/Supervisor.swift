@@ -24,12 +24,17 @@ public final class Supervisor {
         public var engine: FuzzEngine
         /// The growth over time, on the supervisor's clock, summed over the target's workers.
         public var samples: [ProgressSample] = []
-        /// Inputs that failed, with how, in the order found.
-        public var failures: [(kind: FailureKind, input: [UInt8])] = []
+        /// Inputs that failed, with how and when (seconds since the target started), in the order found.
+        public var failures: [(kind: FailureKind, input: [UInt8], seconds: Double)] = []
         /// Workers that had to be started again after one died.
         public var restarts = 0
         /// Why a slot gave up early, if it did (a worker that cannot start, or dies at once).
         public var problems: [String] = []
+
+        public init(target: String, engine: FuzzEngine) {
+            self.target = target
+            self.engine = engine
+        }
 
         public var last: ProgressSample { samples.last ?? ProgressSample(seconds: 0, executions: 0, corpusSize: 0, features: 0) }
     }
@@ -37,12 +42,16 @@ public final class Supervisor {
     public let jobs: Int
     public let seconds: Double
     public let limits: ResourceLimits
+    /// End a target's workers at its first failure instead of restarting them (libFuzzer's default;
+    /// the self-test's mode).
+    public let stopAtFirstFailure: Bool
     private let display: ProgressDisplay
 
-    public init(jobs: Int, seconds: Double, limits: ResourceLimits, display: ProgressDisplay) {
+    public init(jobs: Int, seconds: Double, limits: ResourceLimits, stopAtFirstFailure: Bool = false, display: ProgressDisplay) {
         self.jobs = max(1, jobs)
         self.seconds = seconds
         self.limits = limits
+        self.stopAtFirstFailure = stopAtFirstFailure
         self.display = display
     }
 
@@ -157,8 +166,9 @@ public final class Supervisor {
                     if case .progress(let sample)? = worker.spec.parseLine(line) { worker.latest = sample }
                 }
                 let target = worker.slot.target
+                let foundAt = now.timeIntervalSince(targetStarted[target] ?? now)
                 for (kind, path) in worker.artifacts {
-                    if let bytes = FileManager.default.contents(atPath: path) { outcomes[target]?.failures.append((kind, Array(bytes))) }
+                    if let bytes = FileManager.default.contents(atPath: path) { outcomes[target]?.failures.append((kind, Array(bytes), foundAt)) }
                 }
                 worker.artifacts.removeAll()
                 let failed = termination != .exited(0)
@@ -168,9 +178,13 @@ public final class Supervisor {
                     case .outOfMemory: .memory
                     default: .crash
                     }
-                    outcomes[target]?.failures.append((kind, record.input))
+                    outcomes[target]?.failures.append((kind, record.input, foundAt))
                 }
                 let secondsLeft = seconds - now.timeIntervalSince(worker.started)
+                if stopAtFirstFailure, !(outcomes[target]?.failures.isEmpty ?? true) {
+                    for other in running where other.slot.target == target { other.child.stop(because: .exited(0)) }
+                    continue
+                }
                 guard failed, secondsLeft > 1 else { continue }
                 // A worker that dies within a second of starting, three times, would only loop.
                 worker.quickDeaths = now.timeIntervalSince(worker.workerStarted) < 1 ? worker.quickDeaths + 1 : 0

@@ -49,7 +49,7 @@ public struct CrashStore: Sendable {
         try Data(input).write(to: folder.appendingPathComponent(name))
         let entry = Entry(signature: signature, file: file, size: input.count, reproduceCommand: reproducer.command(file))
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(entry).write(to: folder.appendingPathComponent(name + ".json"))
         return entry
     }

@@ -39,7 +39,7 @@ public enum TrapReport {
                   let address = line.range(of: #"0x[0-9a-f]+ "#, options: .regularExpression),
                   address.upperBound <= at.lowerBound
             else { continue }
-            let path = String(line[line.index(after: at.lowerBound)...].drop(while: { $0 == " " }).prefix { $0 != " " })
+            let path = String(line[line.index(before: at.upperBound)...].prefix { $0 != " " })
             guard path.contains("/Sources/"), !harnessFolders.contains(where: path.contains) else { continue }
             var symbol = String(line[address.upperBound..<at.lowerBound])
             // "name + 180 in image": keep the name.
