@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Conformance"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Conformance", "Wire"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
-        .testTarget(name: "CrucibleTests", dependencies: ["Conformance"]),
+        .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing"]),
     ],
     swiftLanguageModes: [.v6]
 )

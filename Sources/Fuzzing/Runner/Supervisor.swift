@@ -166,6 +166,12 @@ public final class Supervisor {
                     if case .progress(let sample)? = worker.spec.parseLine(line) { worker.latest = sample }
                 }
                 let target = worker.slot.target
+                // The worker's last word is the target's last point, whatever the chart's pace.
+                if !running.contains(where: { $0 !== worker && $0.slot.target == target && $0.child.isRunning }) {
+                    var sample = worker.total
+                    sample.seconds = now.timeIntervalSince(targetStarted[target] ?? now)
+                    outcomes[target]?.samples.append(sample)
+                }
                 let foundAt = now.timeIntervalSince(targetStarted[target] ?? now)
                 for (kind, path) in worker.artifacts {
                     if let bytes = FileManager.default.contents(atPath: path) { outcomes[target]?.failures.append((kind, Array(bytes), foundAt)) }

@@ -118,6 +118,11 @@ public struct FuzzTarget: Sendable {
             }
             let outcome = checkOracles(codec, value: value, input: input, invariants: invariants)
             guard outcome == .accepted else { return Execution(outcome: outcome, feature: Execution.feature(of: outcome)) }
+            // Describing a model costs more than parsing it, so the shape is taken for one accepted input
+            // in 16, picked by a hash of its bytes: the choice stays deterministic and stateless.
+            guard StableHash.combine(StableHash.offset, input) & 15 == 0 else {
+                return Execution(outcome: .accepted, feature: Execution.feature(of: .accepted))
+            }
             return Execution(outcome: .accepted, feature: Codec.describe(value).shapeHash)
         }
     }

@@ -1,0 +1,80 @@
+public import Foundation
+
+/// Corpus care with the built-in engine's features (issue 4): `merge` folds what a campaign found into
+/// the committed corpus, `minimize` drops inputs whose feature a smaller input already reaches.
+///
+/// Inputs run in this process, as the campaign's workers ran them; the inputs a campaign keeps never
+/// failed there. For coverage-based care, libFuzzer's `-merge=1` does the same with edge coverage.
+public enum CorpusCare {
+    /// What a merge or minimisation did.
+    public struct Summary: Sendable, Equatable {
+        public var examined = 0
+        /// Files written (merge) or kept (minimize).
+        public var kept: [String] = []
+        /// Files removed (minimize).
+        public var removed: [String] = []
+    }
+
+    /// The name a merged input gets: `found-` and its hash, or `negative-found-` when the target refuses
+    /// it, so the corpus keeps its rule that `negative-*` seeds must be refused (Corpus/README.md).
+    public static func mergedName(_ input: [UInt8], outcome: FuzzOutcome) -> String {
+        let hash = String(CrashStore.name(of: input).prefix(16))
+        if case .rejected = outcome { return "negative-found-\(hash)" }
+        return "found-\(hash)"
+    }
+
+    /// Adds to `corpus` each input of `sources` that reaches a feature no corpus entry reaches,
+    /// smallest first. Inputs that break an oracle are left out (they belong to triage).
+    public static func merge(target: FuzzTarget, into corpus: URL, from sources: [URL]) throws -> Summary {
+        var summary = Summary()
+        var seen = Set<UInt64>()
+        for entry in try CorpusDirectory(url: corpus).entries() { seen.insert(target.execute(entry.bytes).feature) }
+        var candidates: [[UInt8]] = []
+        for source in sources { candidates += try CorpusDirectory(url: source).entries().map(\.bytes) }
+        for input in candidates.sorted(by: { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }) {
+            summary.examined += 1
+            let execution = target.execute(input)
+            if case .finding = execution.outcome { continue }
+            guard seen.insert(execution.feature).inserted else { continue }
+            let name = mergedName(input, outcome: execution.outcome)
+            try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+            try Data(input).write(to: corpus.appendingPathComponent(name))
+            summary.kept.append(name)
+        }
+        return summary
+    }
+
+    /// Whether a file name is one a machine gave (a hash, or a merged `found-` name). Only those are
+    /// removed by `minimize`: a seed a person named documents something.
+    static func isMachineNamed(_ name: String) -> Bool {
+        let base = name.hasPrefix("negative-found-") ? String(name.dropFirst(15))
+            : name.hasPrefix("found-") ? String(name.dropFirst(6))
+            : name
+        return base.count >= 16 && base.allSatisfy(\.isHexDigit)
+    }
+
+    /// Keeps, per feature, the smallest input of `folder` (named seeds are always kept).
+    public static func minimize(target: FuzzTarget, folder: URL) throws -> Summary {
+        var summary = Summary()
+        let entries = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().compactMap { name -> (String, [UInt8])? in
+            guard name != "README.md", !name.hasPrefix("."),
+                  let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path)
+            else { return nil }
+            return (name, Array(data))
+        }
+        var seen = Set<UInt64>()
+        // Named seeds first, so their features are covered before any machine-named input is judged.
+        let ordered = entries.filter { !isMachineNamed($0.0) } + entries.filter { isMachineNamed($0.0) }.sorted { $0.1.count < $1.1.count }
+        for (name, bytes) in ordered {
+            summary.examined += 1
+            let fresh = seen.insert(target.execute(bytes).feature).inserted
+            if fresh || !isMachineNamed(name) {
+                summary.kept.append(name)
+            } else {
+                try FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+                summary.removed.append(name)
+            }
+        }
+        return summary
+    }
+}
