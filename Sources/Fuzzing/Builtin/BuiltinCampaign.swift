@@ -22,7 +22,7 @@ public struct BuiltinCampaign: Sendable {
         public var corpusSize = 0
         public var features = 0
         /// The command that reruns this campaign.
-        public var replayCommand: String { "crucible fuzz \(target) --engine builtin --seed \(seed) --runs \(executions)" }
+        public var replayCommand: String { "crucible fuzz \(target) --engine builtin --seed \(seed) --runs \(executions) --work-directory $(mktemp -d)" }
     }
 
     /// When to stop: after a number of executions, after a time, or at whichever comes first.
