@@ -43,8 +43,12 @@ public enum FieldMutator {
         case 3: new = old ^ (1 << UInt64(generator.below(width)))
         case 4: new = generator.next()
         default:  // an edge of the field: 0, its maximum, or either side of its midpoint
-            let edges: [UInt64] = [0, mask, mask >> 1, (mask >> 1) &+ 1]
-            new = edges[generator.below(edges.count)]
+            switch generator.below(4) {
+            case 0: new = 0
+            case 1: new = mask
+            case 2: new = mask >> 1
+            default: new = (mask >> 1) &+ 1
+            }
         }
         new &= mask
         if new == old { new = (old ^ 1) & mask }  // a change, always: bit 0 is inside every mask
@@ -74,8 +78,14 @@ public enum FieldMutator {
         case 0:  // flip one bit
             bytes[generator.below(bytes.count)] ^= 1 << UInt8(generator.below(8))
         case 1:  // set one byte to a random or edge value
-            let edges: [UInt8] = [0, 0xFF, 0x7F, 0x80, generator.byte()]
-            bytes[generator.below(bytes.count)] = edges[generator.below(edges.count)]
+            let index = generator.below(bytes.count)
+            switch generator.below(5) {
+            case 0: bytes[index] = 0
+            case 1: bytes[index] = 0xFF
+            case 2: bytes[index] = 0x7F
+            case 3: bytes[index] = 0x80
+            default: bytes[index] = generator.byte()
+            }
         case 2:  // delete a run
             let start = generator.below(bytes.count)
             let length = 1 + generator.below(Swift.min(16, bytes.count - start))
@@ -91,9 +101,19 @@ public enum FieldMutator {
             let at = generator.below(bytes.count + 1)
             let count = 1 + generator.below(Swift.min(8, room))
             for offset in 0..<count { bytes.insert(generator.byte(), at: at + offset) }
-        case 5:  // resize to an edge length, zero-filled or cut
-            let edges = [0, 1, bytes.count - 1, bytes.count + 1, (bytes.count | 3) + 1, (bytes.count & ~3) + 3, limit]
-            let length = Swift.min(Swift.max(edges[generator.below(edges.count)], 0), limit)
+        case 5:  // resize to an edge length, zero-filled or cut: empty, one byte, one less or more, the
+                 // next multiple of four or one short of it, the maximum
+            let edge: Int
+            switch generator.below(7) {
+            case 0: edge = 0
+            case 1: edge = 1
+            case 2: edge = bytes.count - 1
+            case 3: edge = bytes.count + 1
+            case 4: edge = (bytes.count | 3) + 1
+            case 5: edge = (bytes.count & ~3) + 3
+            default: edge = limit
+            }
+            let length = Swift.min(Swift.max(edge, 0), limit)
             if length < bytes.count { bytes.removeLast(bytes.count - length) }
             else { bytes.append(contentsOf: repeatElement(0, count: length - bytes.count)) }
         case 6:  // replace with random bytes of a random length
