@@ -127,6 +127,17 @@ extension VP8PayloadCodec {
     /// Changes one descriptor field (N, S, PID, the X byte's reserved bits, PictureID short ⇄ long or
     /// its value, TL0PICIDX, TID/Y/KEYIDX, RFC 7741 §4.2) or the VP8 data.
     public static func mutate(_ value: inout VP8Payload, using generator: inout SeededGenerator) -> Bool {
+        // Some changes are invisible on the wire (F set when another field already needs the X byte;
+        // the model compares by its bytes): a few tries find one that shows.
+        let original = value
+        for _ in 0..<4 {
+            mutateOnce(&value, using: &generator)
+            if value != original { break }
+        }
+        return true
+    }
+
+    static func mutateOnce(_ value: inout VP8Payload, using generator: inout SeededGenerator) {
         var d = value.descriptor
         switch generator.below(11) {
         case 0: d.nonReference.toggle()
@@ -155,7 +166,6 @@ extension VP8PayloadCodec {
             FieldMutator.mutate(&value.data, maxLength: 1200, using: &generator)
         }
         value.descriptor = d
-        return true
     }
 
     /// First descriptor bytes with X, S and PID combinations, and the extension byte's I, L, T, K bits.
