@@ -55,14 +55,23 @@ public enum StableHash {
 
 extension Structure {
     /// The shape of a decoded model, for the built-in engine's feedback: field names, the kind of each
-    /// value, list lengths up to 4, and short texts (type names such as `XOR-MAPPED-ADDRESS` are texts);
-    /// numbers and bytes contribute their kind only, so two messages that differ in values alone have
-    /// the same shape.
+    /// value, list lengths up to 4, and names (type names such as `XOR-MAPPED-ADDRESS` are texts);
+    /// numbers, bytes and texts that carry values (`0xf3753f70`, addresses) contribute their kind only,
+    /// so two messages that differ in values alone have the same shape.
     public var shapeHash: UInt64 { shape(into: StableHash.offset) }
+
+    /// A text that names something (`SOFTWARE`, `Binding`, `actpass`) rather than carrying a value
+    /// (`STUN test client`, `0x8022`, an address): a short run of letters and hyphens.
+    static func isName(_ text: String) -> Bool {
+        text.utf8.count <= 24 && text.utf8.allSatisfy { byte in
+            (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") || byte == UInt8(ascii: "-")
+        }
+    }
 
     private func shape(into hash: UInt64) -> UInt64 {
         switch self {
-        case .text(let text): text.utf8.count <= 24 ? StableHash.combine(StableHash.combine(hash, 1), text.utf8) : StableHash.combine(hash, 2)
+        case .text(let text):
+            Self.isName(text) ? StableHash.combine(StableHash.combine(hash, 1), text.utf8) : StableHash.combine(hash, 2)
         case .number: StableHash.combine(hash, 3)
         case .unsigned: StableHash.combine(hash, 4)
         case .flag(let value): StableHash.combine(hash, value ? 5 : 6)
