@@ -61,7 +61,9 @@ public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CI
     let input = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     if case .finding(let finding) = target.run(input) {
         // An oracle failure is a bug like a trap: dying is how libFuzzer learns of it and saves the input.
-        fatalError(finding.description)
+        // The message leaves the input out (libFuzzer saves it) so that triage's signature, which is
+        // made of this message and the trap site, is the same for every input that shows this bug.
+        fatalError("\(finding.target): \(finding.oracle.rawValue) oracle failed: \(finding.detail)")
     }
     return 0
 }
