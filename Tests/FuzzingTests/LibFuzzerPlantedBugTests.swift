@@ -5,7 +5,8 @@ import Testing
 
 /// The runner's self-test with the libFuzzer engine (issue 4, "Proof"): the ASan build of
 /// `crucible-fuzz-planted-stun`, started on a copy of `Corpus/stun`, must hit the planted trap within
-/// two minutes, save the input, and triage must name the planted function and message.
+/// two minutes, save the input, and triage must name the planted function and message, replay the
+/// input and minimise it.
 ///
 /// It builds with `Scripts/build-fuzzers --sanitizer address` (incremental: seconds once
 /// `.build-fuzz-address/` exists, about three minutes from nothing on two cores). A toolchain that cannot
@@ -15,7 +16,7 @@ struct LibFuzzerPlantedBugTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("crucible-fuzz-planted-stun (ASan) traps on a 13-byte SOFTWARE value within 120 s, and triage names it", .timeLimit(.minutes(10)))
+    @Test("crucible-fuzz-planted-stun (ASan) traps on a 13-byte SOFTWARE value within 120 s; triage names, replays and minimises it", .timeLimit(.minutes(10)))
     func plantedBug() throws {
         let output: URL
         do {
@@ -60,6 +61,15 @@ struct LibFuzzerPlantedBugTests {
         let replay = try LibFuzzerTriage.reproduce(target: target, binary: binary, input: URL(fileURLWithPath: artifact))
         #expect(replay.reproduced)
         #expect(replay.signature == signature)
+
+        // Minimising keeps the bug and never grows the input.
+        let minimized = try LibFuzzerTriage.minimize(
+            target: target, binary: binary, input: URL(fileURLWithPath: artifact),
+            output: work.appendingPathComponent("minimized"), runs: 2_000)
+        let small = try LibFuzzerTriage.reproduce(target: target, binary: binary, input: minimized)
+        #expect(small.signature == signature)
+        let sizes = try [artifact, minimized.path].map { try Data(contentsOf: URL(fileURLWithPath: $0)).count }
+        #expect(sizes[1] <= sizes[0])
         print("libFuzzer found the planted bug in \(String(format: "%.1f", elapsed)) s: \(signature)")
     }
 }

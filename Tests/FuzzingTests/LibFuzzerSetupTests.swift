@@ -16,9 +16,10 @@ struct LibFuzzerSetupTests {
         #expect(LibFuzzerDictionary.escape(token) == escaped)
     }
 
-    @Test("A dictionary file: a comment, then one name=\"value\" line per distinct non-empty token")
+    @Test("A dictionary file: a comment, then one name=\"value\" line per distinct token of 1 to 64 bytes")
     func rendering() {
-        let text = LibFuzzerDictionary.render([[0x00, 0x01], [], Array("a=v".utf8), [0x00, 0x01]], target: "stun")
+        let tooLong = [UInt8](repeating: 0x41, count: LibFuzzerDictionary.maximumTokenLength + 1)
+        let text = LibFuzzerDictionary.render([[0x00, 0x01], [], Array("a=v".utf8), [0x00, 0x01], tooLong], target: "stun")
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.count == 3)
         #expect(lines[0].hasPrefix("# "))
@@ -64,5 +65,23 @@ struct LibFuzzerSetupTests {
         #expect(LibFuzzerWorker.libFuzzerSeed(0x1_0000_0001) == 1, "halves that cancel out fold to 0, then to 1")
         #expect(LibFuzzerWorker.libFuzzerSeed(UInt64.max) <= 0xFFFF_FFFF)
         #expect(LibFuzzerWorker.libFuzzerSeed(UInt64.max) != 0)
+    }
+
+    @Test("A build that fails for want of libFuzzer is told apart from a compile error", arguments: [
+        ("<unknown>:0: error: unsupported option '-sanitize=fuzzer'", true),
+        ("ld.lld: error: undefined symbol: LLVMFuzzerRunDriver", true),
+        ("clang: error: no such file or directory: '/opt/swift/usr/lib/clang/17/lib/linux/libclang_rt.fuzzer-x86_64.a'", true),
+        ("Scripts/build-fuzzers: line 40: swift: command not found", true),
+        ("Sources/STUN/Parse.swift:12:5: error: cannot find 'x' in scope", false),
+    ])
+    func toolchainErrors(output: String, cannotFuzz: Bool) {
+        #expect(LibFuzzerBuild.saysToolchainCannotFuzz(output) == cannotFuzz)
+    }
+
+    @Test("The toolchain error tells how to install a toolchain that can fuzz")
+    func toolchainMessage() {
+        let text = "\(LibFuzzerBuildError.toolchainCannotFuzz(log: "…"))"
+        #expect(text.contains("swift.org toolchain"))
+        #expect(text.contains("-sanitize=fuzzer"))
     }
 }

@@ -73,16 +73,20 @@ public enum LibFuzzerBuild {
         }
         guard result.status == 0 else {
             let tail = result.output.split(separator: "\n", omittingEmptySubsequences: false).suffix(40).joined(separator: "\n")
-            if toolchainCannotFuzz(result.output) { throw .toolchainCannotFuzz(log: tail) }
+            if saysToolchainCannotFuzz(result.output) { throw .toolchainCannotFuzz(log: tail) }
             throw .buildFailed(status: result.status, log: tail)
         }
         return output
     }
 
-    /// Whether a failed build's output says the toolchain lacks libFuzzer support.
-    static func toolchainCannotFuzz(_ output: String) -> Bool {
-        ["sanitize=fuzzer", "clang_rt.fuzzer", "LLVMFuzzerRunDriver", "unsupported option '-sanitize"]
-            .contains { output.contains($0) } && !output.contains("error: compile command failed")
+    /// Whether a failed build's output says the toolchain lacks libFuzzer (or there is no toolchain): the
+    /// compiler refuses the option, the runtime library is missing, or libFuzzer's symbols are undefined.
+    public static func saysToolchainCannotFuzz(_ output: String) -> Bool {
+        [
+            "unsupported option '-sanitize", "not supported for target", "clang_rt.fuzzer",
+            "undefined reference to `LLVMFuzzer", "undefined symbol 'LLVMFuzzer", "undefined symbol: LLVMFuzzer",
+            "swift: command not found",
+        ].contains { output.contains($0) }
     }
 }
 

@@ -38,7 +38,10 @@ extension LibFuzzerOutput {
             message = fuzzer
         }
         guard let message else { return nil }
-        let site = frames(in: report).first(where: isCrucibleFrame).map { frame in
+        // A frame of ours with a line number; frames without one are standard-library code the
+        // optimiser specialised into our file, which names the wrong function.
+        let ours = frames(in: report).filter(isCrucibleFrame)
+        let site = (ours.first { $0.line != nil } ?? ours.first).map { frame in
             let file = frame.file.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "?"
             return "\(demangle(frame.symbol)) (\(file):\(frame.line.map(String.init) ?? "?"))"
         }

@@ -1,12 +1,15 @@
 /// A target's dictionary in libFuzzer's `-dict` file format (the AFL format libFuzzer reads): one token a
 /// line, `name="value"`, where `\\`, `\"` and `\xHH` are the only escapes the reader understands.
 public enum LibFuzzerDictionary {
-    /// The file's text: a comment naming the target, then one `tN="…"` line per distinct, non-empty token,
-    /// in the order given.
+    /// libFuzzer ignores longer dictionary entries (its `Word` holds at most 64 bytes).
+    public static let maximumTokenLength = 64
+
+    /// The file's text: a comment naming the target, then one `tN="…"` line per distinct, non-empty token
+    /// of at most `maximumTokenLength` bytes, in the order given.
     public static func render(_ tokens: [[UInt8]], target: String) -> String {
         var seen = Set<[UInt8]>()
         var lines = ["# libFuzzer dictionary of the Crucible fuzz target \(target), generated from its codec."]
-        for token in tokens where !token.isEmpty && seen.insert(token).inserted {
+        for token in tokens where !token.isEmpty && token.count <= maximumTokenLength && seen.insert(token).inserted {
             lines.append("t\(seen.count)=\"\(escape(token))\"")
         }
         return lines.joined(separator: "\n") + "\n"

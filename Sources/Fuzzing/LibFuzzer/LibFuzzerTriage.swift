@@ -31,13 +31,12 @@ public enum LibFuzzerTriage {
         target: String, binary: URL, input: URL, output: URL, runs: Int = 10_000,
         limits: ResourceLimits = ResourceLimits()
     ) throws -> URL {
-        let result = try ProcessResult.run(
+        _ = try ProcessResult.run(
             binary,
             ["-minimize_crash=1", "-runs=\(runs)", "-exact_artifact_path=\(output.path)", input.path] + limitArguments(limits),
             environment: LibFuzzerWorker.environment(target: target))
         if !FileManager.default.fileExists(atPath: output.path) {
             // libFuzzer writes the artifact only when it found a smaller crashing input.
-            _ = result
             try FileManager.default.copyItem(at: input, to: output)
         }
         return output
