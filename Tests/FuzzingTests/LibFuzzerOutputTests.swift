@@ -151,4 +151,22 @@ struct LibFuzzerOutputTests {
     func noFailure() {
         #expect(LibFuzzerOutput.signature(of: "INFO: Seed: 1\nDone 100 runs in 1 second(s)\n", kind: .crash) == nil)
     }
+
+    @Test("An ASan report's message is the bug kind, and its site skips our frames that have no line")
+    func sanitizerReport() throws {
+        // crucible-fuzz-dtls, ASan build, shortened.
+        let report = """
+            ==8968==ERROR: AddressSanitizer: heap-use-after-free on address 0x7ce32e339160 at pc 0x5654f8ade5cb bp 0x7ffd7a0b17f0 sp 0x7ffd7a0b0fb0
+            WRITE of size 164 at 0x7ce32e339160 thread T0
+                #0 0x5654f8ade5ca in __asan_memcpy /home/build-user/llvm-project/compiler-rt/lib/asan/asan_interceptors_memintrinsics.cpp:63:3
+                #1 0x5654f8b70adc in $sSp10initialize4from5countySPyxG_SitFs5UInt8V_Tg5 /work/wt-libfuzzer/Sources/DTLSRecord/Handshake.swift
+                #2 0x5654f8b70adc in $ss10ArraySliceV13_copyContents12initializings16IndexingIteratorVyAByxGG_SitSryxG_tFs5UInt8V_Tg5 /<compiler-generated>
+                #8 0x5654f8b70adc in $s10DTLSRecord13HandshakeBodyO5parse4type_AcA0B4TypeV_s10ArraySliceVys5UInt8VGt4Wire10CodecErrorVyAA8DTLSRuleOGYKFZ /work/wt-libfuzzer/Sources/DTLSRecord/Parse.swift:192:33
+                #9 0x5654f8b70adc in $s10DTLSRecord9DTLSCodecO17validatePlaintextyyAA13ClassicRecordV4Wire10CodecErrorVyAA8DTLSRuleOGYKFZ /work/wt-libfuzzer/Sources/DTLSRecord/Codec.swift:38:44
+            """
+        let signature = try #require(LibFuzzerOutput.signature(of: report, kind: .crash, demangle: { $0 }))
+        #expect(signature.message == "AddressSanitizer: heap-use-after-free")
+        #expect(signature.site.hasPrefix("$s10DTLSRecord13HandshakeBodyO5parse"))
+        #expect(signature.site.hasSuffix("(Parse.swift:192)"))
+    }
 }
