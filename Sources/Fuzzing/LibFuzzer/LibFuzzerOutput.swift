@@ -5,6 +5,10 @@
 /// `seconds` is derived as executions ÷ exec/s (fork mode prints `time:` and that is used instead). The
 /// estimate is coarse early on (exec/s is an integer, and 0 in the first second); a supervisor that wants
 /// wall time stamps the sample with its own clock when the line arrives.
+///
+/// Fork mode (`-fork=N`) prints its own status lines (`#N: cov: …`) and, when a child crashes, that
+/// child's whole log, whose status lines count from 0 again: a supervisor keeps the largest execution
+/// count it has seen rather than the last one.
 public enum LibFuzzerOutput {
     /// The event one line stands for, or nil for every other line.
     public static func event(from line: String) -> WorkerEvent? {
