@@ -178,6 +178,11 @@ extension HandshakeMessage {
 }
 
 extension HandshakeBody {
+    /// Whether bodies of `type` have a model (and rules); the others stay `.opaque`.
+    public static func models(_ type: HandshakeType) -> Bool {
+        [.clientHello, .serverHello, .helloVerifyRequest, .certificate].contains(type)
+    }
+
     /// Parses a complete message body of `type`; types not modelled stay `.opaque`.
     ///
     /// Errors count offsets from the start of `bytes`.

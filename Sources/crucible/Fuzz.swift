@@ -88,7 +88,10 @@ struct Fuzz: ParsableCommand {
             let driver: EngineDriver
             switch FuzzEngine(rawValue: engine)! {
             case .builtin: driver = .builtin(crucible: Fuzz.executable, plan: plan)
-            case .libfuzzer: driver = try LibFuzzerDriver.make(plan: plan, sanitizer: sanitizer)
+            case .libfuzzer:
+                FileHandle.standardError.write(Data("building the libFuzzer binaries (Scripts/build-fuzzers --sanitizer \(sanitizer); about 3 minutes the first time)…\n".utf8))
+                let binaries = try LibFuzzerBuild.build(repositoryRoot: root, sanitizer: LibFuzzerBuild.Sanitizer(rawValue: sanitizer)!)
+                driver = try .libFuzzer(plan: plan, binaries: binaries)
             }
             let report = try Campaign.run(plan, driver: driver, display: .standardError())
             let files = try Campaign.write(report, to: work)

@@ -25,7 +25,7 @@ struct LibFuzzerPlantedBugTests {
             Issue.record("\(error)")
             return
         }
-        let target = PlantedBug.targetName
+        let target = PlantedBug.crash.rawValue
         let binary = LibFuzzerBuild.binary(for: target, in: output)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("crucible-libfuzzer-planted-\(getpid())")
         let corpus = work.appendingPathComponent("corpus")
@@ -35,7 +35,7 @@ struct LibFuzzerPlantedBugTests {
         defer { try? FileManager.default.removeItem(at: work) }
         // A copy: libFuzzer adds to its first corpus directory, and the repository's seeds stay as they are.
         try FileManager.default.copyItem(
-            at: Self.repositoryRoot.appendingPathComponent("Corpus").appendingPathComponent(PlantedBug.target.corpusName),
+            at: Self.repositoryRoot.appendingPathComponent("Corpus").appendingPathComponent(PlantedBug.crash.target.corpusName),
             to: corpus)
 
         let spec = LibFuzzerWorker.spec(

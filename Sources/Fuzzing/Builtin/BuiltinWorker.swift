@@ -17,6 +17,8 @@ public enum BuiltinWorker {
         public var corpus: URL { root.appendingPathComponent("corpus") }
         /// Failing inputs as found, before triage.
         public var artifacts: URL { root.appendingPathComponent("artifacts") }
+        /// The committed seeds, copied without `crashes/` for engines that read folders themselves.
+        public var seeds: URL { root.appendingPathComponent("seeds") }
         public func record(worker: Int) -> URL { root.appendingPathComponent("worker-\(worker).record") }
         public var scratch: URL { root.appendingPathComponent("scratch") }
 

@@ -192,11 +192,14 @@ public final class Supervisor {
                     continue
                 }
                 guard failed, secondsLeft > 1 else { continue }
-                // A worker that dies within a second of starting, three times, would only loop.
+                // A worker that dies within a second of starting, three times, would only loop: on an
+                // input that fails at once (the failures are kept), or because it cannot run (a problem).
                 worker.quickDeaths = now.timeIntervalSince(worker.workerStarted) < 1 ? worker.quickDeaths + 1 : 0
                 if worker.quickDeaths >= 3 {
-                    let tail = worker.child.errorTail.split(separator: "\n").suffix(3).joined(separator: " | ")
-                    outcomes[target]?.problems.append("worker dies at start (\(termination)): \(tail)")
+                    if outcomes[target]?.failures.isEmpty ?? true {
+                        let tail = worker.child.errorTail.split(separator: "\n").suffix(3).joined(separator: " | ")
+                        outcomes[target]?.problems.append("worker dies at start (\(termination)): \(tail)")
+                    }
                     continue
                 }
                 worker.executionsBefore += worker.latest.executions

@@ -15,14 +15,19 @@ public struct Reproducer: Sendable {
     public let reproduceQuickly: @Sendable (_ file: URL) throws -> Reproduction
     /// The one-line command that reproduces a saved input, for people.
     public let command: @Sendable (_ file: String) -> String
+    /// The engine's own minimiser, when it has one (libFuzzer's `-minimize_crash`); otherwise triage
+    /// runs delta debugging over `reproduceQuickly`.
+    public let minimize: (@Sendable (_ file: URL) throws -> [UInt8])?
 
     public init(
         reproduce: @escaping @Sendable (URL) throws -> Reproduction,
         reproduceQuickly: (@Sendable (URL) throws -> Reproduction)? = nil,
+        minimize: (@Sendable (URL) throws -> [UInt8])? = nil,
         command: @escaping @Sendable (String) -> String
     ) {
         self.reproduce = reproduce
         self.reproduceQuickly = reproduceQuickly ?? reproduce
+        self.minimize = minimize
         self.command = command
     }
 

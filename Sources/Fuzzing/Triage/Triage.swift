@@ -61,6 +61,12 @@ public struct Triage: Sendable {
     /// Hangs are not minimised: every attempt would cost the whole time limit.
     private func minimize(_ input: [UInt8], failing signature: CrashSignature) throws -> [UInt8] {
         guard signature.kind != .hang else { return input }
+        if let engineMinimizer = reproducer.minimize {
+            let file = scratch.appendingPathComponent("minimize-\(CrashStore.name(of: input))")
+            try Data(input).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            return try engineMinimizer(file)
+        }
         return Minimizer.minimize(input, attempts: 300) { candidate in
             guard case .fails(let other) = (try? reproduce(candidate, quickly: true)) ?? .passes else { return false }
             return other.kind == signature.kind && other.message == signature.message
