@@ -6,11 +6,16 @@ import Wire
 /// The seeds in `Corpus/dtls/` and `Corpus/dtls-handshake/` are valid inputs of their codecs.
 @Suite("DTLS corpus seeds")
 struct CorpusTests {
-    /// `(file name, bytes)` of every seed of `Corpus/<name>/` (README.md excepted).
+    /// `(file name, bytes)` of every seed of `Corpus/<name>/` (README.md and the `regressions/` and
+    /// `crashes/` folders excepted: the catalog's corpus tests replay regressions).
     static func seeds(_ name: String) throws -> [(String, [UInt8])] {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let folder = root.appendingPathComponent("Corpus").appendingPathComponent(name)
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0 != "README.md" && !$0.hasPrefix(".") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { name in
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)
+            return name != "README.md" && !name.hasPrefix(".") && !isFolder.boolValue
+        }.sorted()
         return try files.map { ($0, Array(try Data(contentsOf: folder.appendingPathComponent($0)))) }
     }
 
