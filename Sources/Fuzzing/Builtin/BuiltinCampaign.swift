@@ -3,7 +3,7 @@
 ///
 /// Each mutant comes from a corpus entry by one of: the target's structure-aware mutator (parse, change
 /// one field, re-serialise, repair), byte-level havoc with dictionary tokens, a splice of two entries,
-/// or random bytes. A mutant that reaches a new `Execution.feature` joins the corpus. Everything is a
+/// or random bytes. A mutant that reaches a new `Execution` feature joins the corpus. Everything is a
 /// function of the target, the seeds and the seed number, so a run replays from the numbers it prints.
 public struct BuiltinCampaign: Sendable {
     /// What a campaign did.
@@ -114,7 +114,9 @@ public struct BuiltinCampaign: Sendable {
                     hooks.found?(finding)
                 }
             }
-            if seen.insert(execution.feature).inserted, corpus.count < maxCorpusSize {
+            // Every feature is recorded, not only the first new one.
+            let novel = execution.features.reduce(false) { seen.insert($1).inserted || $0 }
+            if novel, corpus.count < maxCorpusSize {
                 corpus.append(input)
                 hooks.newEntry?(input)
             }

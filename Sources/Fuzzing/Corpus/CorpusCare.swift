@@ -28,14 +28,14 @@ public enum CorpusCare {
     public static func merge(target: FuzzTarget, into corpus: URL, from sources: [URL]) throws -> Summary {
         var summary = Summary()
         var seen = Set<UInt64>()
-        for entry in try CorpusDirectory(url: corpus).entries() { seen.insert(target.execute(entry.bytes).feature) }
+        for entry in try CorpusDirectory(url: corpus).entries() { seen.formUnion(target.execute(entry.bytes).features) }
         var candidates: [[UInt8]] = []
         for source in sources { candidates += try CorpusDirectory(url: source).entries().map(\.bytes) }
         for input in candidates.sorted(by: { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }) {
             summary.examined += 1
             let execution = target.execute(input)
             if case .finding = execution.outcome { continue }
-            guard seen.insert(execution.feature).inserted else { continue }
+            guard execution.features.reduce(false, { seen.insert($1).inserted || $0 }) else { continue }
             let name = mergedName(input, outcome: execution.outcome)
             try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
             try Data(input).write(to: corpus.appendingPathComponent(name))
@@ -67,7 +67,7 @@ public enum CorpusCare {
         let ordered = entries.filter { !isMachineNamed($0.0) } + entries.filter { isMachineNamed($0.0) }.sorted { $0.1.count < $1.1.count }
         for (name, bytes) in ordered {
             summary.examined += 1
-            let fresh = seen.insert(target.execute(bytes).feature).inserted
+            let fresh = target.execute(bytes).features.reduce(false) { seen.insert($1).inserted || $0 }
             if fresh || !isMachineNamed(name) {
                 summary.kept.append(name)
             } else {

@@ -1,19 +1,24 @@
 public import Wire
 
-/// One run of a target: its outcome and the feature it reached.
+/// One run of a target: its outcome and the features it reached.
 ///
 /// The built-in engine has no coverage instrumentation (it runs from a plain build), so its feedback is
-/// the outcome itself: the rule that refused an input, or the shape of the model an accepted input
-/// decoded to. An input that reaches a feature no corpus entry reached joins the corpus. This steers
-/// mutation towards new rules and new message shapes; libFuzzer's edge coverage is the finer signal.
+/// the outcome itself: the rule that refused an input, or, for an accepted input, the local shape of
+/// each part of the model it decoded to (a STUN attribute of a given type, an SCTP chunk, an SDP
+/// attribute). An input that reaches a feature no corpus entry reached joins the corpus, as an input
+/// that reaches a new edge does under libFuzzer. libFuzzer's edge coverage is the finer signal.
 public struct Execution: Hashable, Sendable {
     public var outcome: FuzzOutcome
-    /// A hash naming the rule, shape or finding reached; equal hashes are the same feature.
-    public var feature: UInt64
+    /// Hashes naming the rule, the shapes or the finding reached; equal hashes are the same feature.
+    public var features: [UInt64]
+
+    public init(outcome: FuzzOutcome, features: [UInt64]) {
+        self.outcome = outcome
+        self.features = features
+    }
 
     public init(outcome: FuzzOutcome, feature: UInt64) {
-        self.outcome = outcome
-        self.feature = feature
+        self.init(outcome: outcome, features: [feature])
     }
 
     /// The feature of an outcome with no model to look at.
@@ -54,34 +59,65 @@ public enum StableHash {
 }
 
 extension Structure {
-    /// The shape of a decoded model, for the built-in engine's feedback: field names, the kind of each
-    /// value, list lengths up to 4, and names (type names such as `XOR-MAPPED-ADDRESS` are texts);
-    /// numbers, bytes and texts that carry values (`0xf3753f70`, addresses) contribute their kind only,
-    /// so two messages that differ in values alone have the same shape.
-    public var shapeHash: UInt64 { shape(into: StableHash.offset) }
+    /// The shapes of a decoded model, for the built-in engine's feedback: one feature per record, made
+    /// of its path of field names from the root, its own field names, the kind of each value, list
+    /// lengths up to 4, and the texts that say what something is — a STUN attribute's `name`, an SCTP
+    /// chunk's `type`, an RTCP packet's `kind`, a DCEP `channel type`. Other texts (usernames, labels,
+    /// addresses), numbers and bytes count by kind only, so values alone never make a new feature and
+    /// the feature space stays bounded by the kinds of things a protocol has.
+    public var shapeFeatures: [UInt64] {
+        var features: [UInt64] = []
+        collect(into: &features, path: StableHash.offset)
+        return features
+    }
 
-    /// A text that names something (`SOFTWARE`, `Binding`, `actpass`) rather than carrying a value
-    /// (`STUN test client`, `0x8022`, an address): a short run of letters and hyphens.
+    /// Field names whose text names a type, by the convention the codecs' `describe` follows.
+    static let namingFields: Set<String> = ["name", "type", "kind", "class", "method", "mode", "form"]
+
+    /// A name out of a vocabulary (`SOFTWARE`, `Binding`, `error response`), not a number written as
+    /// text (`method 0x3af`): letters, spaces and hyphens, at most 32 bytes.
     static func isName(_ text: String) -> Bool {
-        text.utf8.count <= 24 && text.utf8.allSatisfy { byte in
-            (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") || byte == UInt8(ascii: "-")
+        text.utf8.count <= 32 && text.utf8.allSatisfy { byte in
+            (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: " ")
         }
     }
 
-    private func shape(into hash: UInt64) -> UInt64 {
+    static func namesSomething(_ field: String) -> Bool {
+        namingFields.contains(field) || field.hasSuffix(" type") || field.hasSuffix("_type") || field.hasSuffix("-type")
+    }
+
+    /// What a value contributes to the shape of the record that holds it.
+    private func local(_ hash: UInt64, field: String) -> UInt64 {
         switch self {
         case .text(let text):
-            Self.isName(text) ? StableHash.combine(StableHash.combine(hash, 1), text.utf8) : StableHash.combine(hash, 2)
+            Self.namesSomething(field) && Self.isName(text)
+                ? StableHash.combine(StableHash.combine(hash, 1), text.utf8) : StableHash.combine(hash, 2)
         case .number: StableHash.combine(hash, 3)
         case .unsigned: StableHash.combine(hash, 4)
         case .flag(let value): StableHash.combine(hash, value ? 5 : 6)
         case .bytes: StableHash.combine(hash, 7)
-        case .list(let items):
-            items.prefix(4).reduce(StableHash.combine(hash, 8 + UInt64(min(items.count, 4)))) { $1.shape(into: $0) }
+        case .list(let items): StableHash.combine(hash, 8 + UInt64(min(items.count, 4)))
+        case .record: StableHash.combine(hash, 16)
+        }
+    }
+
+    private func collect(into features: inout [UInt64], path: UInt64) {
+        switch self {
         case .record(let fields):
-            fields.reduce(StableHash.combine(hash, 16)) { partial, field in
-                field.value.shape(into: StableHash.combine(partial, field.name.utf8))
+            var shape = StableHash.combine(path, 17)
+            for member in fields { shape = member.value.local(StableHash.combine(shape, member.name.utf8), field: member.name) }
+            features.append(shape)
+            for member in fields {
+                switch member.value {
+                case .record, .list: member.value.collect(into: &features, path: StableHash.combine(path, member.name.utf8))
+                default: break
+                }
             }
+        case .list(let items):
+            let element = StableHash.combine(path, 18)
+            for item in items { item.collect(into: &features, path: element) }
+        default:
+            features.append(local(path, field: ""))
         }
     }
 }

@@ -80,7 +80,7 @@ public struct FuzzTarget: Sendable {
         }
     }
 
-    /// A target whose body also names the feature an accepted input reached (see `Execution.feature`).
+    /// A target whose body also names the features an accepted input reached (see `Execution`).
     init(
         name: String, repair: (@Sendable ([UInt8]) -> [UInt8])?,
         mutate: (@Sendable ([UInt8], inout SeededGenerator) -> [UInt8]?)?, dictionary: [[UInt8]],
@@ -96,7 +96,7 @@ public struct FuzzTarget: Sendable {
 
     public func run(_ input: [UInt8]) -> FuzzOutcome { body(input).outcome }
 
-    /// Runs an input and says which outcome feature it reached: the built-in engine's feedback.
+    /// Runs an input and says which outcome features it reached: the built-in engine's feedback.
     public func execute(_ input: [UInt8]) -> Execution { body(input) }
 
     /// A target for a codec: parse; if accepted, the round trip is byte-exact after canonicalisation, the
@@ -118,12 +118,12 @@ public struct FuzzTarget: Sendable {
             }
             let outcome = checkOracles(codec, value: value, input: input, invariants: invariants)
             guard outcome == .accepted else { return Execution(outcome: outcome, feature: Execution.feature(of: outcome)) }
-            // Describing a model costs more than parsing it, so the shape is taken for one accepted input
+            // Describing a model costs more than parsing it, so shapes are taken for one accepted input
             // in 16, picked by a hash of its bytes: the choice stays deterministic and stateless.
             guard StableHash.combine(StableHash.offset, input) & 15 == 0 else {
                 return Execution(outcome: .accepted, feature: Execution.feature(of: .accepted))
             }
-            return Execution(outcome: .accepted, feature: Codec.describe(value).shapeHash)
+            return Execution(outcome: .accepted, features: Codec.describe(value).shapeFeatures)
         }
     }
 
