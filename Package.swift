@@ -29,6 +29,8 @@ let package = Package(
         .library(name: "Pcap", targets: ["Pcap"]),
         .library(name: "Fuzzing", targets: ["Fuzzing"]),
         .library(name: "Conformance", targets: ["Conformance"]),
+        .library(name: "Decryption", targets: ["Decryption"]),
+        .library(name: "Replay", targets: ["Replay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -64,10 +66,18 @@ let package = Package(
             dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing"],
             swiftSettings: strictSwift
         ),
+        // Keys and ciphers the replay checker needs to see inside DTLS and SRTP.
+        .target(name: "Decryption", dependencies: ["Wire", "Hashing", "COpenSSL", "CSRTP"], swiftSettings: strictSwift),
+        // The pcap replay checker: flows, demultiplexing, rules, reports.
+        .target(
+            name: "Replay",
+            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Decryption"],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "crucible",
             dependencies: [
-                "Wire", "STUN", "SDP", "Conformance", "Fuzzing",
+                "Wire", "STUN", "SDP", "Conformance", "Fuzzing", "Replay", "Decryption",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -122,6 +132,8 @@ let package = Package(
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Conformance", "Wire"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
         .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing"]),
+        .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "Wire", "Hashing", "Conformance", "Pcap"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap"]),
     ],
     swiftLanguageModes: [.v6]
 )
