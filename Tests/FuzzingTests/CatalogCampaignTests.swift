@@ -35,5 +35,10 @@ struct CatalogCampaignTests {
         for finding in report.findings { Issue.record("\(finding)\nreplay: \(report.replayCommand)") }
         // The mutants must reach past the first gate, or the campaign tests nothing.
         #expect(report.accepted > report.executions / 100, "only \(report.accepted) of \(report.executions) inputs accepted")
+        // A real share of the mutants come from the structure-aware mutator, and most of those get
+        // past the first gate: that is what it is for.
+        #expect(report.structureMutants > report.executions / 5, "\(report.structureMutants) structure-aware mutants")
+        #expect(report.structureMutantsAccepted > report.structureMutants / 2,
+                "\(report.structureMutantsAccepted) of \(report.structureMutants) structure-aware mutants accepted")
     }
 }

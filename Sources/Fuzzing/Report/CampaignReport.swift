@@ -52,9 +52,6 @@ public struct CampaignReport: Codable, Sendable {
             self.failures = failures
             problems = outcome.problems
         }
-
-        /// Distinct bugs this run saved (not duplicates of known ones, not unreproduced inputs).
-        public var newBugs: Int { failures.filter { $0.verdict == .saved }.count }
     }
 
     public struct FailureReport: Codable, Sendable, Hashable {
