@@ -64,6 +64,18 @@ public final class ChildProcess {
         kill(process.processIdentifier, SIGKILL)
     }
 
+    /// Stops a process that hangs so that it says where: SIGABRT first, which the Swift runtime's
+    /// backtracer answers with the stack of the spinning thread (the hang's site), then, after a grace
+    /// period for the report, SIGKILL to the group.
+    public func interruptThenStop(because reason: Termination, grace: Double = 5) {
+        guard process.isRunning else { return }
+        stopReason = reason
+        kill(process.processIdentifier, SIGABRT)
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        stop(because: reason)
+    }
+
     /// Waits for the end and says how it came.
     public func wait() -> Termination {
         process.waitUntilExit()
@@ -88,7 +100,7 @@ public final class ChildProcess {
         var lines: [String] = []
         while child.isRunning {
             lines += child.takeLines()
-            if Date() > deadline { child.stop(because: .timedOut) }
+            if Date() > deadline { child.interruptThenStop(because: .timedOut) }
             if let memoryMiB, let resident = child.residentMiB, resident > memoryMiB { child.stop(because: .outOfMemory) }
             usleep(5_000)
         }

@@ -56,7 +56,9 @@ public struct Reproducer: Sendable {
         switch termination {
         case .exited(0): return .passes
         case .timedOut:
-            return .fails(CrashSignature(kind: .hang, site: "unknown site", message: "ran past \(limits.secondsPerInput) s"))
+            // Interrupted with SIGABRT, the runtime printed where it was spinning (when backtraces are on).
+            let site = TrapReport.site(in: errorTail.split(separator: "\n").map(String.init)) ?? "unknown site"
+            return .fails(CrashSignature(kind: .hang, site: site, message: "ran past \(limits.secondsPerInput) s"))
         case .outOfMemory:
             return .fails(CrashSignature(kind: .memory, site: "unknown site", message: "grew past \(limits.memoryMiB) MiB"))
         case .exited, .signaled:
