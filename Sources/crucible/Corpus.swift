@@ -28,10 +28,16 @@ struct Corpus: ParsableCommand {
         @Argument(help: "Folders to merge from (default: .fuzz/<target>/corpus).")
         var sources: [String] = []
 
+        @Option(help: "builtin (rules and message shapes) or libfuzzer (edge coverage, through -merge=1).")
+        var engine: String = FuzzEngine.builtin.rawValue
+
         @Option(help: "The repository root holding Corpus/ (default: the current directory).")
         var repository: String = FileManager.default.currentDirectoryPath
 
-        func validate() throws { _ = try Corpus.target(target) }
+        func validate() throws {
+            _ = try Corpus.target(target)
+            guard FuzzEngine(rawValue: engine) != nil else { throw ValidationError("--engine is builtin or libfuzzer") }
+        }
 
         func run() throws {
             let fuzzTarget = try Corpus.target(target)
@@ -40,7 +46,15 @@ struct Corpus: ParsableCommand {
                 ? [BuiltinWorker.Folders(workDirectory: root.appendingPathComponent(".fuzz"), target: target).corpus]
                 : sources.map { URL(fileURLWithPath: $0) }
             let corpus = root.appendingPathComponent("Corpus/\(fuzzTarget.corpusName)")
-            let summary = try CorpusCare.merge(target: fuzzTarget, into: corpus, from: folders)
+            let summary: CorpusCare.Summary
+            if FuzzEngine(rawValue: engine) == .libfuzzer {
+                let binaries = try LibFuzzerBuild.build(repositoryRoot: Fuzz.sourceRoot(repository: root), sanitizer: .address)
+                summary = try CorpusCare.mergeByCoverage(
+                    target: fuzzTarget, binary: LibFuzzerBuild.binary(for: target, in: binaries), into: corpus, from: folders,
+                    scratch: BuiltinWorker.Folders(workDirectory: root.appendingPathComponent(".fuzz"), target: target).scratch)
+            } else {
+                summary = try CorpusCare.merge(target: fuzzTarget, into: corpus, from: folders)
+            }
             for name in summary.kept { print("Corpus/\(fuzzTarget.corpusName)/\(name)") }
             print("\(summary.kept.count) of \(summary.examined) inputs added")
         }

@@ -13,6 +13,14 @@ struct Fuzz: ParsableCommand {
     /// The executable itself, which the built-in engine starts as its workers.
     static var executable: URL { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath() }
 
+    /// The checkout that holds `Scripts/build-fuzzers` and `FuzzTargets/`: the repository given, or else
+    /// the current directory (a `--repository` may be a scratch copy of `Corpus/` alone).
+    static func sourceRoot(repository: URL) -> URL {
+        let script = LibFuzzerBuild.script(repositoryRoot: repository)
+        return FileManager.default.isExecutableFile(atPath: script.path)
+            ? repository : URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }
+
     /// `10m`, `30s`, `1h`, `90` (seconds).
     static func seconds(_ text: String) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
@@ -90,7 +98,7 @@ struct Fuzz: ParsableCommand {
             case .builtin: driver = .builtin(crucible: Fuzz.executable, plan: plan)
             case .libfuzzer:
                 FileHandle.standardError.write(Data("building the libFuzzer binaries (Scripts/build-fuzzers --sanitizer \(sanitizer); about 3 minutes the first time)…\n".utf8))
-                let binaries = try LibFuzzerBuild.build(repositoryRoot: root, sanitizer: LibFuzzerBuild.Sanitizer(rawValue: sanitizer)!)
+                let binaries = try LibFuzzerBuild.build(repositoryRoot: Fuzz.sourceRoot(repository: root), sanitizer: LibFuzzerBuild.Sanitizer(rawValue: sanitizer)!)
                 driver = try .libFuzzer(plan: plan, binaries: binaries)
             }
             let report = try Campaign.run(plan, driver: driver, display: .standardError())

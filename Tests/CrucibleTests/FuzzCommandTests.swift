@@ -109,6 +109,26 @@ struct FuzzCommandTests {
         #expect(again.standardOutput.contains("0 of "))
     }
 
+    @Test("Merging by edge coverage (libFuzzer -merge=1) adds inputs under the corpus's naming rule", .timeLimit(.minutes(10)))
+    func mergeByCoverage() throws {
+        let root = try Self.scratchRepository()
+        let work = root.appendingPathComponent("work")
+        let campaign = try Crucible.run(["fuzz", "stun", "--runs", "20000", "--repository", root.path, "--work-directory", work.path])
+        #expect(campaign.status == 0, "\(campaign.standardOutput)")
+        let merged = try Crucible.run([
+            "corpus", "merge", "stun", work.appendingPathComponent("stun/corpus").path, "--engine", "libfuzzer", "--repository", root.path,
+        ])
+        #expect(merged.status == 0, "\(merged.standardOutput)\(merged.standardError.suffix(3000))")
+        let target = try #require(ProtocolCatalog.fuzzTarget(named: "stun"))
+        let corpus = root.appendingPathComponent("Corpus/stun")
+        let names = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.contains("found-") }
+        #expect(!names.isEmpty, "coverage found nothing new in 20,000 mutants: \(merged.standardOutput)")
+        for name in names {
+            let outcome = target.run(Array(try Data(contentsOf: corpus.appendingPathComponent(name))))
+            #expect(name.hasPrefix("negative-") ? outcome != .accepted : outcome == .accepted, "\(name)")
+        }
+    }
+
     @Test("A fixed crash moves to regressions/, where the corpus tests replay it")
     func promoteFixedCrash() throws {
         let root = try Self.scratchRepository()

@@ -78,3 +78,45 @@ public enum CorpusCare {
         return summary
     }
 }
+
+extension CorpusCare {
+    /// `merge` by edge coverage: libFuzzer's `-merge=1` decides which inputs of `sources` add coverage
+    /// to the corpus, then each is named as `merge` names it (so refused inputs keep the `negative-`
+    /// prefix the corpus requires).
+    public static func mergeByCoverage(
+        target: FuzzTarget, binary: URL, into corpus: URL, from sources: [URL], scratch: URL
+    ) throws -> Summary {
+        // libFuzzer merges into its first folder: a copy of the corpus, so what it adds is told apart.
+        let base = scratch.appendingPathComponent("merge-base")
+        try? FileManager.default.removeItem(at: base)
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        var before = Set<String>()
+        for entry in try CorpusDirectory(url: corpus).entries() {
+            let name = CrashStore.name(of: entry.bytes)
+            before.insert(name)
+            try Data(entry.bytes).write(to: base.appendingPathComponent(name))
+        }
+        let result = try ProcessResult.run(
+            binary, ["-merge=1", base.path] + sources.map(\.path), environment: LibFuzzerWorker.environment(target: target.name))
+        guard result.status == 0 else {
+            throw CorpusCareError(reason: "libFuzzer -merge=1 exited \(result.status): \(result.output.split(separator: "\n").suffix(5).joined(separator: " | "))")
+        }
+        var summary = Summary()
+        for name in try FileManager.default.contentsOfDirectory(atPath: base.path).sorted() where !before.contains(name) {
+            summary.examined += 1
+            let input = Array(try Data(contentsOf: base.appendingPathComponent(name)))
+            let outcome = target.run(input)
+            if case .finding = outcome { continue }
+            let merged = mergedName(input, outcome: outcome)
+            try Data(input).write(to: corpus.appendingPathComponent(merged))
+            summary.kept.append(merged)
+        }
+        return summary
+    }
+}
+
+/// Corpus care could not finish.
+public struct CorpusCareError: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
+}
