@@ -64,6 +64,14 @@ public struct UDPDatagram: Hashable, Sendable {
     public let source: Endpoint
     public let destination: Endpoint
     public let payload: [UInt8]
+
+    public init(frame: Int, timestampNanoseconds: Int64, source: Endpoint, destination: Endpoint, payload: [UInt8]) {
+        self.frame = frame
+        self.timestampNanoseconds = timestampNanoseconds
+        self.source = source
+        self.destination = destination
+        self.payload = payload
+    }
 }
 
 /// Peels link, IP and UDP headers off captured frames. Pure: no IO, never traps on odd frames.
