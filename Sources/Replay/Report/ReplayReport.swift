@@ -1,0 +1,73 @@
+/// The verdict on one capture: its flows and the rules it breaks (DESIGN §4: empty = conformant).
+public struct ReplayReport: Hashable, Sendable, Codable {
+    /// Per-flow summary.
+    public struct FlowSummary: Hashable, Sendable, Codable {
+        public let id: Int
+        public let a: String
+        public let b: String
+        /// The outer flow of a TURN-relayed flow.
+        public let relayedThrough: Int?
+        /// Packets per `PacketKind` raw value.
+        public var packets: [String: Int]
+        public var firstFrame: Int
+        public var lastFrame: Int
+        /// Capture times, nanoseconds since the Unix epoch.
+        public var firstTime: Int64
+        public var lastTime: Int64
+    }
+
+    /// One place a rule is broken.
+    public struct Occurrence: Hashable, Sendable, Codable {
+        public let frame: Int
+        public let flow: Int?
+        public let detail: String
+    }
+
+    /// Everything found under one rule.
+    public struct RuleFindings: Hashable, Sendable, Codable {
+        public let rule: ReplayRule
+        public var occurrences: [Occurrence]
+        public var count: Int { occurrences.count }
+        /// The frames that break the rule, in order, without repeats.
+        public var frames: [Int] {
+            var seen = Set<Int>()
+            return occurrences.map(\.frame).filter { seen.insert($0).inserted }
+        }
+    }
+
+    /// The capture's path or name.
+    public let capture: String
+    /// UDP datagrams read, and frames skipped because they carry none (TCP, ARP, fragments…).
+    public let udpDatagrams: Int
+    public let skippedFrames: Int
+    public let flows: [FlowSummary]
+    /// Findings grouped by rule: errors first, then warnings, then notes; by rule id within each.
+    public let findings: [RuleFindings]
+
+    public init(capture: String, udpDatagrams: Int, skippedFrames: Int, flows: [FlowSummary], findings: [ReplayFinding]) {
+        self.capture = capture
+        self.udpDatagrams = udpDatagrams
+        self.skippedFrames = skippedFrames
+        self.flows = flows
+        var groups: [ReplayRule: RuleFindings] = [:]
+        for finding in findings {
+            groups[finding.rule, default: RuleFindings(rule: finding.rule, occurrences: [])].occurrences.append(
+                Occurrence(frame: finding.frame, flow: finding.flow, detail: finding.detail))
+        }
+        self.findings = groups.values.sorted {
+            ($0.rule.severity, $1.rule.id) > ($1.rule.severity, $0.rule.id)
+        }
+    }
+
+    /// Rule id → how many times it is broken.
+    public var brokenRules: [String: Int] {
+        Dictionary(findings.map { ($0.rule.id, $0.count) }, uniquingKeysWith: +)
+    }
+
+    /// True when some rule of error severity is broken.
+    public var hasErrors: Bool { findings.contains { $0.rule.severity == .error } }
+
+    /// The process exit code `crucible replay` uses: 0 clean (warnings and notes allowed), 1 errors.
+    /// (2, unreadable input, never gets this far.)
+    public var exitCode: Int32 { hasErrors ? 1 : 0 }
+}
