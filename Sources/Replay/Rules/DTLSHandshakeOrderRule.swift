@@ -3,7 +3,7 @@ import DTLSRecord
 /// The plaintext part of a DTLS 1.2 handshake follows the flight order (RFC 6347 §4.2, RFC 5246 §7.3):
 /// the client sends ClientHello (again, with the cookie, after a HelloVerifyRequest, §4.2.1), then
 /// Certificate?, ClientKeyExchange, CertificateVerify?; the server answers HelloVerifyRequest? or
-/// ServerHello, Certificate?, ServerKeyExchange?, CertificateRequest?, ServerHelloDone. Messages are
+/// ServerHello, Certificate?, ServerKeyExchange?, CertificateRequest?, ServerHelloDone, then NewSessionTicket? before its ChangeCipherSpec (RFC 5077 §3.3). Messages are
 /// taken once per message_seq, so retransmissions and further fragments do not count twice.
 public struct DTLSHandshakeOrderRule: PacketRule {
     public static let rules = [ReplayRules.dtlsHandshakeOrder]
@@ -15,7 +15,7 @@ public struct DTLSHandshakeOrderRule: PacketRule {
     /// Position of each message in the server's flights.
     static let serverOrder: [HandshakeType: Int] = [
         .helloVerifyRequest: 0, .serverHello: 1, .certificate: 2, .serverKeyExchange: 3, .certificateRequest: 4,
-        .serverHelloDone: 5,
+        .serverHelloDone: 5, .newSessionTicket: 6,
     ]
 
     private struct Side {

@@ -29,6 +29,9 @@ public enum ReplayRules {
     public static let stunTransactionMatch = ReplayRule(
         id: "STUN.transaction-match", reference: "RFC 8489 §6.3", severity: .error,
         summary: "every response answers an earlier request with the same transaction id and method, sent the other way")
+    public static let stunUnmatchedResponse = ReplayRule(
+        id: "STUN.unmatched-response", reference: "RFC 8489 §6.3", severity: .warning,
+        summary: "every response answers a request in the capture (one that starts late misses some)")
     public static let stunRetransmission = ReplayRule(
         id: "STUN.retransmission", reference: "RFC 8489 §6.2.1", severity: .info,
         summary: "a request was retransmitted (same transaction id); the interval is noted")
@@ -64,7 +67,10 @@ public enum ReplayRules {
 
     public static let dtlsRecordSequence = ReplayRule(
         id: "DTLS.record-sequence", reference: "RFC 6347 §4.1", severity: .error,
-        summary: "record sequence numbers strictly increase per epoch and direction")
+        summary: "a record sequence number is never reused within an epoch and direction")
+    public static let dtlsRecordReorder = ReplayRule(
+        id: "DTLS.record-reorder", reference: "RFC 6347 §4.1", severity: .warning,
+        summary: "records of an epoch and direction arrive in sequence-number order")
     public static let dtlsHandshakeOrder = ReplayRule(
         id: "DTLS.handshake-order", reference: "RFC 6347 §4.2, RFC 5246 §7.3", severity: .error,
         summary: "plaintext handshake messages follow the DTLS 1.2 flight order")

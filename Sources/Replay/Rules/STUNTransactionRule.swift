@@ -1,10 +1,14 @@
 import STUN
 
 /// STUN transactions (RFC 8489 §6): every response answers a request with the same transaction id and
-/// method that travelled the other way on the same flow; retransmitted requests are noted with the
+/// method that travelled the other way on the same flow (a response to a request the capture does not
+/// hold is only a warning: captures start late); retransmitted requests are noted with the
 /// interval since the previous transmission (§6.2.1), and requests never answered are listed at the end.
 public struct STUNTransactionRule: PacketRule {
-    public static let rules = [ReplayRules.stunTransactionMatch, ReplayRules.stunRetransmission, ReplayRules.stunUnanswered]
+    public static let rules = [
+        ReplayRules.stunTransactionMatch, ReplayRules.stunUnmatchedResponse, ReplayRules.stunRetransmission,
+        ReplayRules.stunUnanswered,
+    ]
 
     private struct Key: Hashable { let flow: Int; let transaction: STUNTransactionID }
     private struct Request {
@@ -48,7 +52,7 @@ public struct STUNTransactionRule: PacketRule {
             guard var request = requests[key] else {
                 return [
                     ReplayFinding(
-                        ReplayRules.stunTransactionMatch, frame: packet.frame, flow: packet.flow,
+                        ReplayRules.stunUnmatchedResponse, frame: packet.frame, flow: packet.flow,
                         "\(message.type) \(message.transactionID) answers no request seen on this flow")
                 ]
             }
