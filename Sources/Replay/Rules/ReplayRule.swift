@@ -4,9 +4,15 @@ public enum Severity: String, Hashable, Sendable, Codable, CaseIterable, Compara
     case warning
     case error
 
-    public static func < (lhs: Severity, rhs: Severity) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    private var rank: Int {
+        switch self {
+        case .info: 0
+        case .warning: 1
+        case .error: 2
+        }
     }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
 /// A rule the replay checker judges captures by (DESIGN §4 "Replay rule").
