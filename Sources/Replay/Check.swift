@@ -20,7 +20,7 @@ public enum ReplayChecker {
     public static func rules(_ options: ReplayOptions) -> [any PacketRule] {
         [
             STUNTransactionRule(), STUNFingerprintPresenceRule(), STUNIntegrityRule(passwords: options.icePasswords),
-            RTPSequenceRule(), DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
+            RTPSequenceRule(), RTCPCompoundRule(), DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
         ]
     }
 

@@ -34,3 +34,26 @@ struct RTPRuleTests {
         #expect(Traffic.report(traffic).brokenRules == [:])
     }
 }
+
+@Suite("RTCP rules")
+struct RTCPRuleTests {
+    static let receiverReport: [UInt8] = [0x80, 201, 0, 1, 0, 0, 0, 1]
+    static let cname: [UInt8] = [0x81, 202, 0, 3, 0, 0, 0, 1, 1, 2, 0x61, 0x62, 0, 0, 0, 0]
+    static let bye: [UInt8] = [0x81, 203, 0, 1, 0, 0, 0, 1]
+
+    @Test(
+        "Plaintext compound RTCP follows RFC 3550 §6.1 (warnings); reduced-size RTCP (RFC 5506) is exempt",
+        arguments: [
+            ("RR + SDES CNAME", receiverReport + cname, [:]),
+            ("RR + SDES CNAME + BYE", receiverReport + cname + bye, [:]),
+            ("a lone BYE is reduced-size", bye, [:]),
+            ("RR without CNAME", receiverReport, ["RTCP.compound-cname": 1]),
+            ("SDES first", cname + receiverReport, ["RTCP.compound-first-packet": 1]),
+            ("a report after the BYE of its SSRC", receiverReport + cname + bye + receiverReport, ["RTCP.compound-bye-last": 1]),
+        ] as [(String, [UInt8], [String: Int])])
+    func compound(name: String, bytes: [UInt8], broken: [String: Int]) {
+        let report = Traffic.report([Traffic.aliceToBob(bytes)], options: ReplayOptions(protection: .plain))
+        #expect(report.brokenRules == broken, "\(name): \(report.text())")
+        #expect(report.exitCode == 0)
+    }
+}

@@ -81,7 +81,7 @@ public enum ReplayRules {
     /// The stateful rules, in catalogue order.
     public static let stateful: [ReplayRule] =
         STUNTransactionRule.rules + STUNFingerprintPresenceRule.rules + STUNIntegrityRule.rules + [turnChannelBound]
-        + RTPSequenceRule.rules + DTLSRecordSequenceRule.rules + DTLSHandshakeOrderRule.rules + DTLSUseSRTPRule.rules
+        + RTPSequenceRule.rules + RTCPCompoundRule.rules + DTLSRecordSequenceRule.rules + DTLSHandshakeOrderRule.rules + DTLSUseSRTPRule.rules
 
     /// Every rule: demultiplexing, round trip, each codec's rules, then the stateful rules.
     public static var catalogue: [ReplayRule] {
@@ -89,7 +89,8 @@ public enum ReplayRules {
         all += STUNRule.allCases.map { codecRule($0, codec: "stun") }
         all += DTLSRule.allCases.map { codecRule($0, codec: "dtls") }
         all += RTPRule.allCases.map { codecRule($0, codec: "rtp") }
-        all += RTCPRule.allCases.map { codecRule($0, codec: "rtcp") }
+        // The compound rules are never thrown by the parser; RTCPCompoundRule reports them as warnings.
+        all += RTCPRule.allCases.filter { !RTCPCompoundRule.checked.contains($0) }.map { codecRule($0, codec: "rtcp") }
         var seen = Set<String>()
         return (all + stateful).filter { seen.insert($0.id).inserted }
     }
