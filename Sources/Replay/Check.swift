@@ -19,7 +19,7 @@ public enum ReplayChecker {
     /// The stateful rules, fresh, for one capture.
     public static func rules(_ options: ReplayOptions) -> [any PacketRule] {
         [
-            STUNTransactionRule(), STUNFingerprintPresenceRule(), STUNIntegrityRule(passwords: options.icePasswords),
+            STUNTransactionRule(), STUNFingerprintPresenceRule(), STUNIntegrityRule(passwords: options.icePasswords), ICECheckRule(),
             RTPSequenceRule(), RTCPCompoundRule(), DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
         ]
     }

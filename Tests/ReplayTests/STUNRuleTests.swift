@@ -43,7 +43,8 @@ struct STUNRuleTests {
         #expect(note?.detail.contains("after 10.0 ms") == true)
     }
 
-    static let check: [STUNAttributeValue] = [.priority(1), .iceControlling(7)]
+    static let integrity = STUNAttributeValue.messageIntegrity(Array(repeating: 0, count: 20))
+    static let check: [STUNAttributeValue] = [.username("bob:alice"), .priority(1), .iceControlling(7), integrity]
     static let fingerprintCases: [(String, [Sent], [String: Int])] = [
         ("an ICE check and its response with FINGERPRINT are clean",
          [Traffic.aliceToBob(Traffic.stun(request, 1, check)), Traffic.bobToAlice(Traffic.stun(success, 1))], [:]),
@@ -75,5 +76,24 @@ struct STUNRuleTests {
         var found = Traffic.report([Traffic.aliceToBob(Self.rfc5769Request)], options: ReplayOptions(icePasswords: passwords)).brokenRules
         found["STUN.unanswered"] = nil
         #expect(found == broken)
+    }
+
+    static let checkCases: [(String, [STUNAttributeValue], Int)] = [
+        ("a complete controlling check", check, 0),
+        ("a controlled check", [.username("b:a"), .priority(1), .iceControlled(7), integrity], 0),
+        ("a nominating controlling check", [.username("b:a"), .priority(1), .iceControlling(7), .useCandidate, integrity], 0),
+        ("no PRIORITY", [.username("b:a"), .iceControlling(7), integrity], 1),
+        ("no role", [.username("b:a"), .priority(1), integrity], 1),
+        ("both roles", [.username("b:a"), .priority(1), .iceControlling(7), .iceControlled(8), integrity], 1),
+        ("USE-CANDIDATE from the controlled agent", [.username("b:a"), .priority(1), .iceControlled(7), .useCandidate, integrity], 1),
+        ("no USERNAME", [.priority(1), .iceControlling(7), integrity], 1),
+        ("no MESSAGE-INTEGRITY", [.username("b:a"), .priority(1), .iceControlling(7)], 1),
+    ]
+
+    @Test("An ICE check has PRIORITY, one role, USERNAME and MESSAGE-INTEGRITY; USE-CANDIDATE only when controlling (RFC 8445 §7)", arguments: checkCases)
+    func iceCheck(name: String, values: [STUNAttributeValue], broken: Int) {
+        let report = Traffic.report([Traffic.aliceToBob(Traffic.stun(Self.request, 1, values)), Traffic.bobToAlice(Traffic.stun(Self.success, 1))])
+        #expect(report.brokenRules["ICE.check-attributes", default: 0] == broken, "\(name)")
+        #expect(report.brokenRules.count == (broken == 0 ? 0 : 1), "\(name): \(report.brokenRules)")
     }
 }

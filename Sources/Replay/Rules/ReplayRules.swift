@@ -44,6 +44,9 @@ public enum ReplayRules {
     public static let stunMessageIntegrity = ReplayRule(
         id: "STUN.message-integrity", reference: "RFC 8489 §14.5, RFC 8445 §7.2.2", severity: .error,
         summary: "MESSAGE-INTEGRITY verifies with one of the known ICE passwords")
+    public static let iceCheckAttributes = ReplayRule(
+        id: "ICE.check-attributes", reference: "RFC 8445 §7.1, §7.2.2", severity: .error,
+        summary: "a connectivity check has PRIORITY, one ICE role attribute, USERNAME and MESSAGE-INTEGRITY; USE-CANDIDATE only when controlling")
     public static let turnChannelBound = ReplayRule(
         id: "TURN.channel-bound", reference: "RFC 8656 §12", severity: .warning,
         summary: "ChannelData uses a channel that a ChannelBind success in the capture bound")
@@ -80,7 +83,7 @@ public enum ReplayRules {
 
     /// The stateful rules, in catalogue order.
     public static let stateful: [ReplayRule] =
-        STUNTransactionRule.rules + STUNFingerprintPresenceRule.rules + STUNIntegrityRule.rules + [turnChannelBound]
+        STUNTransactionRule.rules + STUNFingerprintPresenceRule.rules + STUNIntegrityRule.rules + ICECheckRule.rules + [turnChannelBound]
         + RTPSequenceRule.rules + RTCPCompoundRule.rules + DTLSRecordSequenceRule.rules + DTLSHandshakeOrderRule.rules + DTLSUseSRTPRule.rules
 
     /// Every rule: demultiplexing, round trip, each codec's rules, then the stateful rules.
