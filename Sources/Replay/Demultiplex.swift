@@ -5,11 +5,15 @@ import Wire
 
 /// What a packet carries, after RFC 7983 §7 demultiplexing and, in the RTP range, RFC 5761 §4.
 public enum PacketKind: String, Hashable, Sendable, Codable, CaseIterable {
+    /// STUN, including ICE checks and TURN control messages (RFC 8489, 8445, 8656).
     case stun
     /// TURN ChannelData (RFC 8656 §12.4).
     case turnChannel = "turn-channel"
+    /// DTLS records (RFC 6347, 9147).
     case dtls
+    /// RTP or SRTP (RFC 3550, 3711).
     case rtp
+    /// RTCP or SRTCP, told from RTP by its packet type (RFC 5761 §4).
     case rtcp
     /// The ZRTP range (RFC 6189): WebRTC never uses it, so it is reported as unexpected.
     case zrtp

@@ -58,11 +58,4 @@ public struct Flow: Hashable, Sendable {
         self.b = b
         self.relayedThrough = relayedThrough
     }
-
-    /// `a <-> b`, with the relay noted.
-    public var label: String {
-        let base = "\(a) <-> \(b)"
-        guard let relayedThrough else { return base }
-        return base + " (relayed through flow \(relayedThrough))"
-    }
 }

@@ -28,6 +28,8 @@ struct ReplayCommandTests {
         #expect(json.status == 1)
         let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
         #expect((object?["flows"] as? [Any])?.count == 10)
+        #expect(object?["exitCode"] as? Int == 1)
+        #expect((object?["brokenRules"] as? [String: Int])?["STUN.fingerprint-value"] == 1)
     }
 
     @Test("--ice-pwd turns on MESSAGE-INTEGRITY checks: a wrong password breaks them")

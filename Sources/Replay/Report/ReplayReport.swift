@@ -43,6 +43,11 @@ public struct ReplayReport: Hashable, Sendable, Codable {
     public let flows: [FlowSummary]
     /// Findings grouped by rule: errors first, then warnings, then notes; by rule id within each.
     public let findings: [RuleFindings]
+    /// Rule id → how many times it is broken (the verdict in one line).
+    public let brokenRules: [String: Int]
+    /// The process exit code `crucible replay` uses: 0 when no error-severity rule is broken (warnings
+    /// and notes allowed), 1 otherwise. (2, unreadable input, never gets this far.)
+    public let exitCode: Int32
 
     public init(capture: String, udpDatagrams: Int, skippedFrames: Int, flows: [FlowSummary], findings: [ReplayFinding]) {
         self.capture = capture
@@ -54,20 +59,14 @@ public struct ReplayReport: Hashable, Sendable, Codable {
             groups[finding.rule, default: RuleFindings(rule: finding.rule, occurrences: [])].occurrences.append(
                 Occurrence(frame: finding.frame, flow: finding.flow, detail: finding.detail))
         }
-        self.findings = groups.values.sorted {
+        let sorted = groups.values.sorted {
             ($0.rule.severity, $1.rule.id) > ($1.rule.severity, $0.rule.id)
         }
-    }
-
-    /// Rule id → how many times it is broken.
-    public var brokenRules: [String: Int] {
-        Dictionary(findings.map { ($0.rule.id, $0.count) }, uniquingKeysWith: +)
+        self.findings = sorted
+        self.brokenRules = Dictionary(sorted.map { ($0.rule.id, $0.count) }, uniquingKeysWith: +)
+        self.exitCode = sorted.contains { $0.rule.severity == .error } ? 1 : 0
     }
 
     /// True when some rule of error severity is broken.
-    public var hasErrors: Bool { findings.contains { $0.rule.severity == .error } }
-
-    /// The process exit code `crucible replay` uses: 0 clean (warnings and notes allowed), 1 errors.
-    /// (2, unreadable input, never gets this far.)
-    public var exitCode: Int32 { hasErrors ? 1 : 0 }
+    public var hasErrors: Bool { exitCode != 0 }
 }
