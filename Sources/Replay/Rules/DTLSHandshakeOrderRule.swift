@@ -4,7 +4,8 @@ import DTLSRecord
 /// the client sends ClientHello (again, with the cookie, after a HelloVerifyRequest, §4.2.1), then
 /// Certificate?, ClientKeyExchange, CertificateVerify?; the server answers HelloVerifyRequest? or
 /// ServerHello, Certificate?, ServerKeyExchange?, CertificateRequest?, ServerHelloDone, then NewSessionTicket? before its ChangeCipherSpec (RFC 5077 §3.3). Messages are
-/// taken once per message_seq, so retransmissions and further fragments do not count twice.
+/// taken once per message_seq, so retransmissions and further fragments do not count twice. A second
+/// handshake on the same flow (message_seq starting again at 0) is not followed yet.
 public struct DTLSHandshakeOrderRule: PacketRule {
     public static let rules = [ReplayRules.dtlsHandshakeOrder]
 
