@@ -3,9 +3,10 @@ import DTLSRecord
 /// The plaintext part of a DTLS 1.2 handshake follows the flight order (RFC 6347 §4.2, RFC 5246 §7.3):
 /// the client sends ClientHello (again, with the cookie, after a HelloVerifyRequest, §4.2.1), then
 /// Certificate?, ClientKeyExchange, CertificateVerify?; the server answers HelloVerifyRequest? or
-/// ServerHello, Certificate?, ServerKeyExchange?, CertificateRequest?, ServerHelloDone, then NewSessionTicket? before its ChangeCipherSpec (RFC 5077 §3.3). Messages are
-/// taken once per message_seq, so retransmissions and further fragments do not count twice. A second
-/// handshake on the same flow (message_seq starting again at 0) is not followed yet.
+/// ServerHello, Certificate?, ServerKeyExchange?, CertificateRequest?, ServerHelloDone, and may send
+/// NewSessionTicket before its ChangeCipherSpec (RFC 5077 §3.3). Messages are taken once per
+/// message_seq, so retransmissions and further fragments do not count twice. A second handshake on the
+/// same flow (message_seq starting again at 0) is not followed yet.
 public struct DTLSHandshakeOrderRule: PacketRule {
     public static let rules = [ReplayRules.dtlsHandshakeOrder]
 
