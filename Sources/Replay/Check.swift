@@ -1,0 +1,70 @@
+public import Pcap
+
+/// What the caller knows about a capture that the capture itself does not say.
+public struct ReplayOptions: Hashable, Sendable {
+    /// ICE passwords (`--ice-pwd`): MESSAGE-INTEGRITY is verified when at least one is given.
+    public var icePasswords: [String]
+    /// Whether RTP/RTCP are SRTP/SRTCP or plaintext.
+    public var protection: RTPProtection
+
+    public init(icePasswords: [String] = [], protection: RTPProtection = .automatic) {
+        self.icePasswords = icePasswords
+        self.protection = protection
+    }
+}
+
+/// The replay checker: demultiplexes datagrams into flows, decodes every packet with its codec, runs
+/// the stateful rules in capture order and assembles the report. Pure apart from `check(capturePath:)`.
+public enum ReplayChecker {
+    /// The stateful rules, fresh, for one capture.
+    public static func rules(_ options: ReplayOptions) -> [any PacketRule] {
+        [
+            STUNTransactionRule(), STUNFingerprintPresenceRule(), STUNIntegrityRule(passwords: options.icePasswords), ICECheckRule(),
+            RTPSequenceRule(), RTCPCompoundRule(), DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
+        ]
+    }
+
+    /// Judges datagrams given in capture order.
+    public static func check(
+        _ datagrams: [ReplayDatagram], capture: String, skippedFrames: Int = 0, options: ReplayOptions = .init()
+    ) -> ReplayReport {
+        var demultiplexer = Demultiplexer()
+        let decoder = PacketDecoder(protection: options.protection)
+        var rules = rules(options)
+        var findings: [ReplayFinding] = []
+        var summaries: [ReplayReport.FlowSummary] = []
+        for datagram in datagrams {
+            for packet in demultiplexer.packets(for: datagram) {
+                if packet.flow == summaries.count {
+                    let flow = demultiplexer.flows[packet.flow]
+                    summaries.append(
+                        .init(
+                            id: flow.id, a: flow.a.description, b: flow.b.description, relayedThrough: flow.relayedThrough,
+                            packets: [:], firstFrame: packet.frame, lastFrame: packet.frame,
+                            firstTime: packet.timestampNanoseconds, lastTime: packet.timestampNanoseconds))
+                }
+                if summaries.indices.contains(packet.flow) {
+                    summaries[packet.flow].packets[packet.kind.rawValue, default: 0] += 1
+                    summaries[packet.flow].lastFrame = packet.frame
+                    summaries[packet.flow].lastTime = packet.timestampNanoseconds
+                }
+                let (decoded, packetFindings) = decoder.decode(packet)
+                findings += packetFindings
+                for index in rules.indices { findings += rules[index].observe(decoded) }
+            }
+        }
+        for index in rules.indices { findings += rules[index].finish() }
+        for frame in demultiplexer.unboundChannelFrames {
+            findings.append(ReplayFinding(ReplayRules.turnChannelBound, frame: frame, flow: nil, "ChannelData on a channel bound before the capture or never"))
+        }
+        findings.sort { $0.frame < $1.frame }
+        return ReplayReport(
+            capture: capture, udpDatagrams: datagrams.count, skippedFrames: skippedFrames, flows: summaries, findings: findings)
+    }
+
+    /// Reads a pcap or pcapng file and judges it.
+    public static func check(capturePath: String, name: String? = nil, options: ReplayOptions = .init()) throws(CaptureError) -> ReplayReport {
+        let (datagrams, skipped) = try CaptureReader(path: capturePath).udpDatagrams()
+        return check(datagrams.map(ReplayDatagram.init), capture: name ?? capturePath, skippedFrames: skipped, options: options)
+    }
+}

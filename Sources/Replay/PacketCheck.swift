@@ -1,0 +1,119 @@
+public import DTLSRecord
+public import RTP
+public import STUN
+import Wire
+
+/// What the codecs made of a packet; the stateful rules read this.
+public enum PacketContent: Hashable, Sendable {
+    case stun(STUNMessage)
+    case channelData(ChannelData)
+    case dtls(DTLSDatagram)
+    /// An RTP header, from an SRTP packet (payload still encrypted) or a plaintext RTP packet.
+    case rtp(RTPHeader)
+    case rtcp(RTCPCompound)
+    case srtcp(SRTCPPacket)
+    /// Nothing decoded: the codec refused the packet, or no codec applies.
+    case undecoded
+}
+
+/// A packet together with what its codec found in it.
+public struct DecodedPacket: Hashable, Sendable {
+    public let packet: ReplayPacket
+    public let content: PacketContent
+
+    public init(packet: ReplayPacket, content: PacketContent) {
+        self.packet = packet
+        self.content = content
+    }
+}
+
+/// Whether RTP and RTCP in a capture are protected (SRTP, RFC 3711) or plaintext.
+public enum RTPProtection: String, Hashable, Sendable, Codable, CaseIterable {
+    /// RTP headers are judged as SRTP (payload opaque); RTCP is read as plaintext when it parses as a
+    /// compound packet and as SRTCP otherwise. WebRTC always protects media, so this is the default.
+    case automatic
+    /// Everything is SRTP / SRTCP.
+    case srtp
+    /// Everything is plaintext RTP / RTCP (a capture taken after decryption, such as str0m's).
+    case plain
+}
+
+/// Per-packet decoding (DESIGN §1.3): every packet goes through its codec; a refusal is a finding
+/// under the codec's own rule, and accepted bytes must re-serialise byte-exact.
+public struct PacketDecoder: Sendable {
+    public var protection: RTPProtection
+
+    public init(protection: RTPProtection = .automatic) { self.protection = protection }
+
+    /// Decodes one packet; returns what was decoded and the findings.
+    public func decode(_ packet: ReplayPacket) -> (DecodedPacket, [ReplayFinding]) {
+        var findings: [ReplayFinding] = []
+        let content: PacketContent
+        switch packet.kind {
+        case .stun:
+            if let message = run(STUNCodec.self, packet, &findings) {
+                content = .stun(message)
+            } else if let message = try? STUNMessage.parse(packet.payload, checkFingerprint: false) {
+                // A wrong FINGERPRINT is reported above; the transaction rules still see the message.
+                content = .stun(message)
+            } else {
+                content = .undecoded
+            }
+        case .turnChannel:
+            content = run(ChannelDataCodec.self, packet, &findings).map(PacketContent.channelData) ?? .undecoded
+        case .dtls:
+            content = run(DTLSCodec.self, packet, &findings).map(PacketContent.dtls) ?? .undecoded
+        case .rtp:
+            if protection == .plain {
+                content = run(RTPCodec.self, packet, &findings).map { .rtp($0.header) } ?? .undecoded
+            } else {
+                content = run(SRTPCodec.self, packet, &findings).map { .rtp($0.header) } ?? .undecoded
+            }
+        case .rtcp:
+            switch protection {
+            case .plain:
+                content = run(RTCPCodec.self, packet, &findings).map(PacketContent.rtcp) ?? .undecoded
+            case .srtp:
+                content = run(SRTCPCodec.self, packet, &findings).map(PacketContent.srtcp) ?? .undecoded
+            case .automatic:
+                if let compound = try? RTCPCodec.parse(packet.payload) {
+                    content = run(RTCPCodec.self, packet, &findings).map(PacketContent.rtcp) ?? .rtcp(compound)
+                } else {
+                    content = run(SRTCPCodec.self, packet, &findings).map(PacketContent.srtcp) ?? .undecoded
+                }
+            }
+        case .zrtp, .unknown:
+            findings.append(
+                ReplayFinding(
+                    ReplayRules.unexpectedPacket, frame: packet.frame, flow: packet.flow,
+                    packet.kind == .zrtp
+                        ? "first byte \(packet.payload.first ?? 0) is in the ZRTP range (16–19), which WebRTC does not use"
+                        : "\(packet.payload.count) bytes starting with \(packet.payload.first.map(String.init) ?? "nothing") fit no RFC 7983 range"))
+            content = .undecoded
+        }
+        return (DecodedPacket(packet: packet, content: content), findings)
+    }
+
+    /// Parses with `codec`, then checks the round trip; records what fails.
+    private func run<Codec: WireCodec>(_ codec: Codec.Type, _ packet: ReplayPacket, _ findings: inout [ReplayFinding]) -> Codec.Value? {
+        let value: Codec.Value
+        do {
+            value = try Codec.parse(packet.payload)
+        } catch {
+            findings.append(
+                ReplayFinding(
+                    ReplayRules.codecRule(error.rule, codec: Codec.name), frame: packet.frame, flow: packet.flow,
+                    "\(Codec.name): offset \(error.offset): \(error.detail)"))
+            return nil
+        }
+        let again = Codec.serialize(value)
+        if again != Codec.canonicalize(packet.payload) {
+            let at = zip(again, packet.payload).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(again.count, packet.payload.count)
+            findings.append(
+                ReplayFinding(
+                    ReplayRules.roundTrip, frame: packet.frame, flow: packet.flow,
+                    "\(Codec.name): re-serialised \(again.count) bytes differ from the \(packet.payload.count) captured, first at offset \(at)"))
+        }
+        return value
+    }
+}

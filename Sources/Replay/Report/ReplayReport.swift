@@ -1,0 +1,72 @@
+/// The verdict on one capture: its flows and the rules it breaks (DESIGN §4: empty = conformant).
+public struct ReplayReport: Hashable, Sendable, Codable {
+    /// Per-flow summary.
+    public struct FlowSummary: Hashable, Sendable, Codable {
+        public let id: Int
+        public let a: String
+        public let b: String
+        /// The outer flow of a TURN-relayed flow.
+        public let relayedThrough: Int?
+        /// Packets per `PacketKind` raw value.
+        public var packets: [String: Int]
+        public var firstFrame: Int
+        public var lastFrame: Int
+        /// Capture times, nanoseconds since the Unix epoch.
+        public var firstTime: Int64
+        public var lastTime: Int64
+    }
+
+    /// One place a rule is broken.
+    public struct Occurrence: Hashable, Sendable, Codable {
+        public let frame: Int
+        public let flow: Int?
+        public let detail: String
+    }
+
+    /// Everything found under one rule.
+    public struct RuleFindings: Hashable, Sendable, Codable {
+        public let rule: ReplayRule
+        public var occurrences: [Occurrence]
+        public var count: Int { occurrences.count }
+        /// The frames that break the rule, in order, without repeats.
+        public var frames: [Int] {
+            var seen = Set<Int>()
+            return occurrences.map(\.frame).filter { seen.insert($0).inserted }
+        }
+    }
+
+    /// The capture's path or name.
+    public let capture: String
+    /// UDP datagrams read, and frames skipped because they carry none (TCP, ARP, fragments…).
+    public let udpDatagrams: Int
+    public let skippedFrames: Int
+    public let flows: [FlowSummary]
+    /// Findings grouped by rule: errors first, then warnings, then notes; by rule id within each.
+    public let findings: [RuleFindings]
+    /// Rule id → how many times it is broken (the verdict in one line).
+    public let brokenRules: [String: Int]
+    /// The process exit code `crucible replay` uses: 0 when no error-severity rule is broken (warnings
+    /// and notes allowed), 1 otherwise. (2, unreadable input, never gets this far.)
+    public let exitCode: Int32
+
+    public init(capture: String, udpDatagrams: Int, skippedFrames: Int, flows: [FlowSummary], findings: [ReplayFinding]) {
+        self.capture = capture
+        self.udpDatagrams = udpDatagrams
+        self.skippedFrames = skippedFrames
+        self.flows = flows
+        var groups: [ReplayRule: RuleFindings] = [:]
+        for finding in findings {
+            groups[finding.rule, default: RuleFindings(rule: finding.rule, occurrences: [])].occurrences.append(
+                Occurrence(frame: finding.frame, flow: finding.flow, detail: finding.detail))
+        }
+        let sorted = groups.values.sorted {
+            ($0.rule.severity, $1.rule.id) > ($1.rule.severity, $0.rule.id)
+        }
+        self.findings = sorted
+        self.brokenRules = Dictionary(sorted.map { ($0.rule.id, $0.count) }, uniquingKeysWith: +)
+        self.exitCode = sorted.contains { $0.rule.severity == .error } ? 1 : 0
+    }
+
+    /// True when some rule of error severity is broken.
+    public var hasErrors: Bool { exitCode != 0 }
+}

@@ -1,0 +1,54 @@
+import DTLSRecord
+
+/// DTLS record sequence numbers per epoch and direction (RFC 6347 §4.1): a sender numbers records
+/// in increasing order and gives a retransmitted flight new numbers, so a number seen twice is an
+/// error. A number lower than one already seen, but new, is network reordering: a warning (both
+/// Google-served captures in `../shared/captures` show the server's Finished after its first
+/// application-data record).
+/// Only DTLS 1.2-style headers carry the full number; DTLS 1.3 unified headers are skipped.
+public struct DTLSRecordSequenceRule: PacketRule {
+    public static let rules = [ReplayRules.dtlsRecordSequence, ReplayRules.dtlsRecordReorder]
+
+    /// How many recent numbers are remembered per epoch and direction.
+    static let memory = 1024
+
+    private struct Key: Hashable { let flow: Int; let direction: FlowDirection; let epoch: UInt16 }
+    private struct Numbers {
+        var highest: UInt64
+        var recent: Set<UInt64> = []
+        var recentOrder: [UInt64] = []
+
+        mutating func remember(_ number: UInt64) {
+            guard recent.insert(number).inserted else { return }
+            recentOrder.append(number)
+            if recentOrder.count > DTLSRecordSequenceRule.memory { recent.remove(recentOrder.removeFirst()) }
+        }
+    }
+    private var numbers: [Key: Numbers] = [:]
+
+    public init() {}
+
+    public mutating func observe(_ decoded: DecodedPacket) -> [ReplayFinding] {
+        guard case .dtls(let datagram) = decoded.content else { return [] }
+        let packet = decoded.packet
+        var findings: [ReplayFinding] = []
+        for record in datagram.records {
+            guard case .classic(let classic) = record else { continue }
+            let key = Key(flow: packet.flow, direction: packet.direction, epoch: classic.epoch)
+            let number = classic.sequenceNumber
+            var seen = numbers[key] ?? Numbers(highest: number)
+            let context = "epoch \(classic.epoch) \(packet.direction.rawValue): \(classic.contentType) record \(number)"
+            if seen.recent.contains(number) {
+                findings.append(
+                    ReplayFinding(ReplayRules.dtlsRecordSequence, frame: packet.frame, flow: packet.flow, context + " repeats a number already used"))
+            } else if number < seen.highest {
+                findings.append(
+                    ReplayFinding(ReplayRules.dtlsRecordReorder, frame: packet.frame, flow: packet.flow, context + " arrives after \(seen.highest)"))
+            }
+            seen.highest = max(seen.highest, number)
+            seen.remember(number)
+            numbers[key] = seen
+        }
+        return findings
+    }
+}

@@ -1,0 +1,73 @@
+import RTP
+
+/// RTP sequence continuity and timestamp monotonicity per SSRC (RFC 3550 §A.1, §5.1).
+///
+/// Sequence numbers are compared modulo 2^16 as RFC 3550 §A.1 does: a forward step of more than one is
+/// a gap, a step of zero or to a number seen recently a duplicate, any other backward step a late
+/// (reordered) packet. Timestamps are compared modulo 2^32 between in-order packets only. All of these
+/// are warnings: loss and reordering happen on real networks and say nothing about the sender.
+public struct RTPSequenceRule: PacketRule {
+    public static let rules = [
+        ReplayRules.rtpSequenceGap, ReplayRules.rtpSequenceDuplicate, ReplayRules.rtpSequenceReorder,
+        ReplayRules.rtpTimestampMonotonic,
+    ]
+
+    /// How many recent sequence numbers are remembered per SSRC to tell duplicates from late packets.
+    static let memory = 1024
+
+    private struct Key: Hashable { let flow: Int; let ssrc: UInt32 }
+    private struct Stream {
+        var highest: UInt16
+        var timestamp: UInt32
+        var recent: Set<UInt16>
+        var recentOrder: [UInt16]
+
+        mutating func remember(_ sequence: UInt16) {
+            guard recent.insert(sequence).inserted else { return }
+            recentOrder.append(sequence)
+            if recentOrder.count > RTPSequenceRule.memory { recent.remove(recentOrder.removeFirst()) }
+        }
+    }
+
+    private var streams: [Key: Stream] = [:]
+
+    public init() {}
+
+    public mutating func observe(_ decoded: DecodedPacket) -> [ReplayFinding] {
+        guard case .rtp(let header) = decoded.content else { return [] }
+        let packet = decoded.packet
+        let key = Key(flow: packet.flow, ssrc: header.ssrc)
+        let sequence = header.sequenceNumber
+        guard var stream = streams[key] else {
+            streams[key] = Stream(highest: sequence, timestamp: header.timestamp, recent: [sequence], recentOrder: [sequence])
+            return []
+        }
+        defer { streams[key] = stream }
+        let ssrc = "SSRC 0x" + String(header.ssrc, radix: 16)
+        let step = Int(Int16(bitPattern: sequence &- stream.highest))
+        func finding(_ rule: ReplayRule, _ detail: String) -> [ReplayFinding] {
+            [ReplayFinding(rule, frame: packet.frame, flow: packet.flow, "\(ssrc): " + detail)]
+        }
+        if step <= 0 {
+            if stream.recent.contains(sequence) {
+                return finding(ReplayRules.rtpSequenceDuplicate, "sequence \(sequence) seen before")
+            }
+            stream.remember(sequence)
+            return finding(ReplayRules.rtpSequenceReorder, "sequence \(sequence) arrives after \(stream.highest)")
+        }
+        var findings: [ReplayFinding] = []
+        if step > 1 {
+            findings += finding(
+                ReplayRules.rtpSequenceGap, "sequence jumps from \(stream.highest) to \(sequence) (\(step - 1) missing)")
+        }
+        if Int32(bitPattern: header.timestamp &- stream.timestamp) < 0 {
+            findings += finding(
+                ReplayRules.rtpTimestampMonotonic,
+                "timestamp \(header.timestamp) at sequence \(sequence) is before \(stream.timestamp) at \(stream.highest)")
+        }
+        stream.highest = sequence
+        stream.timestamp = header.timestamp
+        stream.remember(sequence)
+        return findings
+    }
+}
