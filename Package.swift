@@ -133,7 +133,10 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
         .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing"]),
         .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "Wire", "Hashing", "Conformance", "Pcap"]),
-        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap"]),
+        .testTarget(
+            name: "ReplayTests",
+            dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
