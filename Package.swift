@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "crucible",
             dependencies: [
-                "Wire", "STUN", "SDP", "Conformance", "Fuzzing", "Replay", "Decryption",
+                "Wire", "STUN", "SDP", "Pcap", "Conformance", "Fuzzing", "Replay", "Decryption",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift

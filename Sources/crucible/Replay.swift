@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import Pcap
 import Replay
 
-/// `crucible replay CAPTURE [--json] [--ice-pwd PWD …] [--rtp srtp|plain|automatic] [--rules]`.
+/// `crucible replay CAPTURE [--json] [--html OUT] [--ice-pwd PWD …] [--rtp srtp|plain|automatic] [--rules]`.
 ///
 /// Exit codes: 0 when no rule of error severity is broken, 1 when one is, 2 for unreadable input or a
 /// usage error.
@@ -16,6 +17,9 @@ struct ReplayCommand: ParsableCommand {
 
     @Flag(help: "Print the report as JSON.")
     var json = false
+
+    @Option(help: "Also write the report as an HTML page with a ladder diagram of the session.")
+    var html: String?
 
     @Option(name: .customLong("ice-pwd"), help: "An ICE password; MESSAGE-INTEGRITY of Binding messages is verified with it (repeatable).")
     var icePasswords: [String] = []
@@ -40,12 +44,19 @@ struct ReplayCommand: ParsableCommand {
         }
         guard let capture else { throw ExitCode(2) }
         let options = ReplayOptions(icePasswords: icePasswords, protection: RTPProtection(rawValue: protection) ?? .automatic)
-        let report: ReplayReport
+        let datagrams: [ReplayDatagram]
+        let skipped: Int
         do {
-            report = try ReplayChecker.check(capturePath: capture, options: options)
+            let read = try CaptureReader(path: capture).udpDatagrams()
+            datagrams = read.datagrams.map(ReplayDatagram.init)
+            skipped = read.skipped
         } catch {
             FileHandle.standardError.write(Data("crucible replay: \(error.description)\n".utf8))
             throw ExitCode(2)
+        }
+        let report = ReplayChecker.check(datagrams, capture: capture, skippedFrames: skipped, options: options)
+        if let html {
+            try Data(HTMLReport.render(report, events: Ladder.events(datagrams)).utf8).write(to: URL(fileURLWithPath: html))
         }
         print(json ? try report.json() : report.text(), terminator: json ? "\n" : "")
         throw ExitCode(report.exitCode)
