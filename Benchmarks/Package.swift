@@ -24,6 +24,17 @@ let package = Package(
             ],
             path: "Benchmarks/Codecs",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        )
+        ),
+        .executableTarget(
+            name: "ReplayThroughput",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "Pcap", package: "Crucible"),
+                .product(name: "Replay", package: "Crucible"),
+                .product(name: "Conformance", package: "Crucible"),
+            ],
+            path: "Benchmarks/ReplayThroughput",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )
