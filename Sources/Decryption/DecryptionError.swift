@@ -14,6 +14,8 @@ public enum DecryptionError: Error, Hashable, Sendable, CustomStringConvertible 
     case unsupportedCipherSuite(UInt16)
     /// An SRTP protection profile this module does not know (RFC 5764 §4.1.2, RFC 7714 §14.2).
     case unsupportedProfile(UInt16)
+    /// The key log has no master secret for the handshake with this client random (32 bytes).
+    case noMasterSecret(clientRandom: [UInt8])
     /// No key was given for the stream the packet belongs to.
     case noKey(ssrc: UInt32)
     /// The underlying library failed for a reason not listed above (its status code and operation).
@@ -27,6 +29,8 @@ public enum DecryptionError: Error, Hashable, Sendable, CustomStringConvertible 
         case .malformedPacket(let detail): "malformed packet: \(detail)"
         case .unsupportedCipherSuite(let suite): "unsupported cipher suite 0x\(String(suite, radix: 16, uppercase: true))"
         case .unsupportedProfile(let profile): "unsupported SRTP protection profile 0x\(String(profile, radix: 16, uppercase: true))"
+        case .noMasterSecret(let random):
+            "no CLIENT_RANDOM line in the key log for client random \(random.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined())"
         case .noKey(let ssrc): "no SRTP key for SSRC 0x\(String(ssrc, radix: 16, uppercase: true))"
         case .libraryFailure(let detail): "library failure: \(detail)"
         }
