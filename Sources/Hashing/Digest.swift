@@ -8,6 +8,8 @@ public enum DigestAlgorithm: String, Hashable, Sendable, CaseIterable {
     case sha1 = "SHA1"
     /// SHA-256: MESSAGE-INTEGRITY-SHA256, USERHASH, certificate fingerprints (RFC 8122).
     case sha256 = "SHA256"
+    /// SHA-384: the PRF of TLS 1.2 suites that name it, such as the AES-256-GCM ones (RFC 5288 §3).
+    case sha384 = "SHA384"
 
     /// Length of the digest in bytes.
     public var outputLength: Int {
@@ -15,6 +17,16 @@ public enum DigestAlgorithm: String, Hashable, Sendable, CaseIterable {
         case .md5: 16
         case .sha1: 20
         case .sha256: 32
+        case .sha384: 48
+        }
+    }
+
+    /// Length of the block the compression function takes, which HMAC pads keys to (RFC 2104 §2's B):
+    /// 64 bytes for MD5, SHA-1 and SHA-256, 128 for SHA-384 (FIPS 180-4 §1).
+    public var blockLength: Int {
+        switch self {
+        case .md5, .sha1, .sha256: 64
+        case .sha384: 128
         }
     }
 
@@ -44,20 +56,24 @@ public enum DigestAlgorithm: String, Hashable, Sendable, CaseIterable {
 @usableFromInline
 struct DigestState: Sendable {
     let algorithm: DigestAlgorithm
-    /// Room for the context of any of the three algorithms. `SHA256_CTX` is the largest (112 bytes,
-    /// against 96 for `SHA_CTX` and 92 for `MD5_CTX`); all three hold only 32-bit words, so they share
-    /// its alignment too. Only OpenSSL reads or writes it, through `withContext`.
-    private var storage = SHA256_CTX()
+    /// Room for the context of any of the algorithms. `SHA512_CTX` (which SHA-384 uses) is the largest
+    /// (216 bytes, against 112 for `SHA256_CTX`, 96 for `SHA_CTX` and 92 for `MD5_CTX`) and has the
+    /// strictest alignment (64-bit words). Only OpenSSL reads or writes it, through `withContext`.
+    private var storage = SHA512_CTX()
 
     init(_ algorithm: DigestAlgorithm) {
         // Checked once per state; the layouts are constants, so the optimiser removes the check.
-        precondition(MemoryLayout<MD5_CTX>.size <= MemoryLayout<SHA256_CTX>.size
-            && MemoryLayout<SHA_CTX>.size <= MemoryLayout<SHA256_CTX>.size
-            && MemoryLayout<MD5_CTX>.alignment <= MemoryLayout<SHA256_CTX>.alignment
-            && MemoryLayout<SHA_CTX>.alignment <= MemoryLayout<SHA256_CTX>.alignment,
+        precondition(MemoryLayout<MD5_CTX>.size <= MemoryLayout<SHA512_CTX>.size
+            && MemoryLayout<SHA_CTX>.size <= MemoryLayout<SHA512_CTX>.size
+            && MemoryLayout<SHA256_CTX>.size <= MemoryLayout<SHA512_CTX>.size
+            && MemoryLayout<MD5_CTX>.alignment <= MemoryLayout<SHA512_CTX>.alignment
+            && MemoryLayout<SHA_CTX>.alignment <= MemoryLayout<SHA512_CTX>.alignment
+            && MemoryLayout<SHA256_CTX>.alignment <= MemoryLayout<SHA512_CTX>.alignment,
             "a digest context does not fit the shared storage")
         self.algorithm = algorithm
-        withContext(md5: { MD5_Init($0) }, sha1: { SHA1_Init($0) }, sha256: { SHA256_Init($0) })
+        withContext(
+            md5: { MD5_Init($0) }, sha1: { SHA1_Init($0) }, sha256: { SHA256_Init($0) },
+            sha384: { SHA384_Init($0) })
     }
 
     /// Calls the closure for this state's algorithm with a pointer to its context, in place.
@@ -65,7 +81,8 @@ struct DigestState: Sendable {
     private mutating func withContext(
         md5: (UnsafeMutablePointer<MD5_CTX>) -> Int32,
         sha1: (UnsafeMutablePointer<SHA_CTX>) -> Int32,
-        sha256: (UnsafeMutablePointer<SHA256_CTX>) -> Int32
+        sha256: (UnsafeMutablePointer<SHA256_CTX>) -> Int32,
+        sha384: (UnsafeMutablePointer<SHA512_CTX>) -> Int32
     ) {
         let algorithm = algorithm
         // The low-level functions return 1 on success and fail only on a null context, which this
@@ -74,7 +91,8 @@ struct DigestState: Sendable {
             switch algorithm {
             case .md5: md5(UnsafeMutableRawPointer(context).assumingMemoryBound(to: MD5_CTX.self))
             case .sha1: sha1(UnsafeMutableRawPointer(context).assumingMemoryBound(to: SHA_CTX.self))
-            case .sha256: sha256(context)
+            case .sha256: sha256(UnsafeMutableRawPointer(context).assumingMemoryBound(to: SHA256_CTX.self))
+            case .sha384: sha384(context)
             }
         }
     }
@@ -85,7 +103,8 @@ struct DigestState: Sendable {
         withContext(
             md5: { MD5_Update($0, base, count) },
             sha1: { SHA1_Update($0, base, count) },
-            sha256: { SHA256_Update($0, base, count) })
+            sha256: { SHA256_Update($0, base, count) },
+            sha384: { SHA384_Update($0, base, count) })
     }
 
     /// Writes the digest to the first `algorithm.outputLength` bytes of `output`. Finishing pads the
@@ -98,16 +117,17 @@ struct DigestState: Sendable {
         withContext(
             md5: { MD5_Final(digest, $0) },
             sha1: { SHA1_Final(digest, $0) },
-            sha256: { SHA256_Final(digest, $0) })
+            sha256: { SHA256_Final(digest, $0) },
+            sha384: { SHA384_Final(digest, $0) })
     }
 }
 
-/// Calls `body` with a 32-byte scratch buffer on the stack, long enough for any digest here: finishing
+/// Calls `body` with a 64-byte scratch buffer on the stack, long enough for any digest here: finishing
 /// a MAC into it allocates nothing. (An `[UInt8]` costs a heap allocation plus, on Linux, a run-time
 /// metadata lookup of a few hundred instructions, which was most of the cost of a STUN integrity check.)
 @inline(__always)
 func withDigestBuffer<Result>(_ body: (UnsafeMutableRawBufferPointer) -> Result) -> Result {
-    var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    var scratch: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
     return withUnsafeMutableBytes(of: &scratch) { body($0) }
 }
 

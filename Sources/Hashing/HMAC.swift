@@ -8,9 +8,6 @@ public struct HMACKey: Sendable {
     private let inner: DigestState
     private let outer: DigestState
 
-    /// All three digests HMAC is used with here have 64-byte blocks (RFC 2104 §2: B = 64).
-    private static let blockLength = 64
-
     @inlinable
     public init<Key: Collection>(_ algorithm: DigestAlgorithm, key: Key) where Key.Element == UInt8 {
         self = withContiguousBytes(key) { HMACKey(algorithm, keyBuffer: $0) }
@@ -20,8 +17,10 @@ public struct HMACKey: Sendable {
     public init(_ algorithm: DigestAlgorithm, keyBuffer: UnsafeRawBufferPointer) {
         self.algorithm = algorithm
         // RFC 2104 §2: a key longer than the block is hashed first; then it is zero-padded to the block.
-        var block = keyBuffer.count > Self.blockLength ? algorithm.hash(buffer: keyBuffer) : Array(keyBuffer)
-        block += [UInt8](repeating: 0, count: Self.blockLength - block.count)
+        // B is the digest's block length: 64 bytes, or 128 for SHA-384.
+        let blockLength = algorithm.blockLength
+        var block = keyBuffer.count > blockLength ? algorithm.hash(buffer: keyBuffer) : Array(keyBuffer)
+        block += [UInt8](repeating: 0, count: blockLength - block.count)
         var inner = DigestState(algorithm)
         var outer = DigestState(algorithm)
         block.map { $0 ^ 0x36 }.withUnsafeBytes { inner.update($0) }

@@ -18,6 +18,8 @@ struct DigestTests {
         Case(algorithm: .sha1, input: "abc", expected: "a9993e364706816aba3e25717850c26c9cd0d89d"),
         Case(algorithm: .sha256, input: "abc",
              expected: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        Case(algorithm: .sha384, input: "abc",
+             expected: "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7"),
     ])
     func digest(_ known: Case) {
         #expect(Hex.encode(known.algorithm.hash(Array(known.input.utf8))) == known.expected)
@@ -28,6 +30,27 @@ struct DigestTests {
         let key = HMACKey(.sha256, key: Array("Jefe".utf8))
         let mac = key.authenticationCode(for: Array("what do ya want for nothing?".utf8))
         #expect(Hex.encode(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test("HMAC-SHA384 RFC 4231 test cases 2 (short key) and 6 (131-byte key, hashed first)")
+    func hmacSHA384() {
+        let short = HMACKey(.sha384, key: Array("Jefe".utf8))
+        #expect(Hex.encode(short.authenticationCode(for: Array("what do ya want for nothing?".utf8)))
+            == "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e8e2240ca5e69e2c78b3239ecfab21649")
+        let long = HMACKey(.sha384, key: [UInt8](repeating: 0xAA, count: 131))
+        #expect(Hex.encode(long.authenticationCode(for: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8)))
+            == "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c60c2ef6ab4030fe8296248df163f44952")
+    }
+
+    @Test("HMAC-SHA384 pads a 100-byte key to its 128-byte block instead of hashing it (RFC 2104 §2)")
+    func hmacSHA384BlockLength() {
+        // Expected value from Python's hmac module (hmac.new(b"\xaa" * 100, b"x", "sha384")); a 64-byte
+        // block, right for the other digests, would hash this key and give a different MAC.
+        let key = HMACKey(.sha384, key: [UInt8](repeating: 0xAA, count: 100))
+        #expect(Hex.encode(key.authenticationCode(for: Array("x".utf8)))
+            == "0a24217d37dfd3f0bacac503947f91e9498d50a2defc1736757e79a6d2150c030921f5be718308804ed9111f1bc785c2")
+        #expect(DigestAlgorithm.sha384.blockLength == 128)
+        #expect(DigestAlgorithm.sha384.outputLength == 48)
     }
 
     @Test("HMAC-SHA1 RFC 2202 test case 2, fed in pieces")
