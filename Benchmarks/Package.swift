@@ -31,6 +31,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "Pcap", package: "Crucible"),
                 .product(name: "Replay", package: "Crucible"),
+                .product(name: "Decryption", package: "Crucible"),
                 .product(name: "Conformance", package: "Crucible"),
             ],
             path: "Benchmarks/ReplayThroughput",

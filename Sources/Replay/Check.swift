@@ -1,3 +1,4 @@
+public import Decryption
 public import Pcap
 
 /// What the caller knows about a capture that the capture itself does not say.
@@ -6,10 +7,13 @@ public struct ReplayOptions: Hashable, Sendable {
     public var icePasswords: [String]
     /// Whether RTP/RTCP are SRTP/SRTCP or plaintext.
     public var protection: RTPProtection
+    /// SRTP master keys by SSRC (`--srtp-key`): those streams are decrypted and must authenticate.
+    public var srtpKeys: [SRTPKeyAssignment]
 
-    public init(icePasswords: [String] = [], protection: RTPProtection = .automatic) {
+    public init(icePasswords: [String] = [], protection: RTPProtection = .automatic, srtpKeys: [SRTPKeyAssignment] = []) {
         self.icePasswords = icePasswords
         self.protection = protection
+        self.srtpKeys = srtpKeys
     }
 }
 
@@ -31,6 +35,7 @@ public enum ReplayChecker {
         var demultiplexer = Demultiplexer()
         let decoder = PacketDecoder(protection: options.protection)
         var rules = rules(options)
+        var decryption = SRTPDecryptionStage(options.srtpKeys)
         var findings: [ReplayFinding] = []
         var summaries: [ReplayReport.FlowSummary] = []
         for datagram in datagrams {
@@ -51,6 +56,7 @@ public enum ReplayChecker {
                 let (decoded, packetFindings) = decoder.decode(packet)
                 findings += packetFindings
                 for index in rules.indices { findings += rules[index].observe(decoded) }
+                if decryption.isActive { findings += decryption.observe(decoded) }
             }
         }
         for index in rules.indices { findings += rules[index].finish() }
@@ -59,7 +65,8 @@ public enum ReplayChecker {
         }
         findings.sort { $0.frame < $1.frame }
         return ReplayReport(
-            capture: capture, udpDatagrams: datagrams.count, skippedFrames: skippedFrames, flows: summaries, findings: findings)
+            capture: capture, udpDatagrams: datagrams.count, skippedFrames: skippedFrames, flows: summaries, findings: findings,
+            decryption: decryption.isActive ? decryption.summary : nil)
     }
 
     /// Reads a pcap or pcapng file and judges it.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Decryption
 import Pcap
 import Replay
 
@@ -24,6 +25,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("ice-pwd"), help: "An ICE password; MESSAGE-INTEGRITY of Binding messages is verified with it (repeatable).")
     var icePasswords: [String] = []
 
+    @Option(name: .customLong("srtp-key"), help: "SSRC=BASE64 or SSRC=PROFILE:BASE64 (master key ‖ salt; SSRC decimal or 0x hex): that stream is decrypted and must authenticate (repeatable).")
+    var srtpKeys: [String] = []
+
     @Option(name: .customLong("rtp"), help: "RTP protection: automatic (default), srtp or plain (a decrypted capture).")
     var protection: String = RTPProtection.automatic.rawValue
 
@@ -43,7 +47,13 @@ struct ReplayCommand: ParsableCommand {
             return
         }
         guard let capture else { throw ExitCode(2) }
-        let options = ReplayOptions(icePasswords: icePasswords, protection: RTPProtection(rawValue: protection) ?? .automatic)
+        let keys = try srtpKeys.map { text in
+            do throws(DecryptionError) { return try SRTPKeyAssignment(parsing: text) } catch {
+                throw ValidationError("--srtp-key \(text): \(error)")
+            }
+        }
+        let options = ReplayOptions(
+            icePasswords: icePasswords, protection: RTPProtection(rawValue: protection) ?? .automatic, srtpKeys: keys)
         let datagrams: [ReplayDatagram]
         let skipped: Int
         do {

@@ -48,8 +48,14 @@ public struct ReplayReport: Hashable, Sendable, Codable {
     /// The process exit code `crucible replay` uses: 0 when no error-severity rule is broken (warnings
     /// and notes allowed), 1 otherwise. (2, unreadable input, never gets this far.)
     public let exitCode: Int32
+    /// What SRTP decryption did, when keys were given.
+    public let decryption: DecryptionSummary?
 
-    public init(capture: String, udpDatagrams: Int, skippedFrames: Int, flows: [FlowSummary], findings: [ReplayFinding]) {
+    public init(
+        capture: String, udpDatagrams: Int, skippedFrames: Int, flows: [FlowSummary], findings: [ReplayFinding],
+        decryption: DecryptionSummary? = nil
+    ) {
+        self.decryption = decryption
         self.capture = capture
         self.udpDatagrams = udpDatagrams
         self.skippedFrames = skippedFrames

@@ -14,6 +14,11 @@ extension ReplayReport {
             lines.append("  [\(flow.id)] \(flow.a) <-> \(flow.b)\(relay): \(counts); frames \(flow.firstFrame)–\(flow.lastFrame), \(span) s")
         }
         lines.append("")
+        if let decryption {
+            let ssrcs = decryption.keyedSSRCs.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")
+            lines.append("srtp: keys for \(ssrcs); \(decryption.authenticated) packets authenticated and decrypted, \(decryption.failed) failed, \(decryption.replayed) replayed")
+            lines.append("")
+        }
         if findings.isEmpty {
             lines.append("verdict: conformant (no rule broken)")
             return lines.joined(separator: "\n") + "\n"

@@ -81,10 +81,26 @@ public enum ReplayRules {
         id: "DTLS.use-srtp-agreement", reference: "RFC 5764 §4.1.1", severity: .error,
         summary: "the server's use_srtp names exactly one profile the client offered")
 
+    // MARK: Decryption
+
+    /// RFC 3711 §3.3 step 5, §3.4: with the stream's keys, every packet authenticates.
+    public static let srtpAuthentication = ReplayRule(
+        id: "SRTP.authentication", reference: "RFC 3711 §3.3, §3.4", severity: .error,
+        summary: "every SRTP/SRTCP packet of a stream whose keys are given authenticates and decrypts")
+    /// RFC 3711 §3.3.2: a packet index seen before is a replay.
+    public static let srtpReplay = ReplayRule(
+        id: "SRTP.replay", reference: "RFC 3711 §3.3.2", severity: .warning,
+        summary: "no SRTP/SRTCP packet is seen twice (a capture may duplicate; a sender must not)")
+    /// The clear packet inside a valid SRTP packet is itself valid RTP or RTCP.
+    public static let srtpClearPacket = ReplayRule(
+        id: "SRTP.clear-packet", reference: "RFC 3711 §3.1, RFC 3550 §5.1, §6.1", severity: .error,
+        summary: "what an SRTP/SRTCP packet decrypts to is a valid RTP packet / RTCP compound packet")
+
     /// The stateful rules, in catalogue order.
     public static let stateful: [ReplayRule] =
         STUNTransactionRule.rules + STUNFingerprintPresenceRule.rules + STUNIntegrityRule.rules + ICECheckRule.rules + [turnChannelBound]
         + RTPSequenceRule.rules + RTCPCompoundRule.rules + DTLSRecordSequenceRule.rules + DTLSHandshakeOrderRule.rules + DTLSUseSRTPRule.rules
+        + SRTPDecryptionStage.rules
 
     /// Every rule: demultiplexing, round trip, each codec's rules, then the stateful rules.
     public static var catalogue: [ReplayRule] {

@@ -1,0 +1,70 @@
+public import Decryption
+import RTP
+
+/// SRTP and SRTCP decryption during a replay (RFC 3711), for the streams whose keys were given
+/// (`--srtp-key SSRC=BASE64`). Each protected packet of a keyed SSRC must authenticate; the clear
+/// packet then goes through the RTP or RTCP codec, so the media inside is judged too.
+///
+/// Not a `PacketRule`: libsrtp sessions are stateful objects (rollover counter, replay list) that live
+/// for one run, in capture order.
+struct SRTPDecryptionStage {
+    static let rules = [ReplayRules.srtpAuthentication, ReplayRules.srtpReplay, ReplayRules.srtpClearPacket]
+
+    private let keyring: SRTPKeyring
+    private(set) var summary = DecryptionSummary()
+
+    init(_ assignments: [SRTPKeyAssignment]) {
+        keyring = SRTPKeyring(assignments)
+        summary.keyedSSRCs = keyring.ssrcs.sorted()
+    }
+
+    var isActive: Bool { !summary.keyedSSRCs.isEmpty }
+
+    /// Decrypts an SRTP or SRTCP packet of a keyed stream; says what broke.
+    mutating func observe(_ decoded: DecodedPacket) -> [ReplayFinding] {
+        let packet = decoded.packet
+        let isRTCP: Bool
+        switch decoded.content {
+        case .rtp: isRTCP = false
+        case .srtcp: isRTCP = true
+        default: return []
+        }
+        do throws(DecryptionError) {
+            let clear = isRTCP ? try keyring.unprotectRTCP(packet.payload) : try keyring.unprotectRTP(packet.payload)
+            summary.authenticated += 1
+            let refused: String? = isRTCP
+                ? (try? RTCPCodec.parse(clear)) == nil ? "the decrypted RTCP does not parse as a compound packet" : nil
+                : (try? RTPCodec.parse(clear)) == nil ? "the decrypted RTP does not parse" : nil
+            return refused.map { [ReplayFinding(ReplayRules.srtpClearPacket, frame: packet.frame, flow: packet.flow, $0)] } ?? []
+        } catch {
+            switch error {
+            case .noKey: return []
+            case .replayed:
+                summary.replayed += 1
+                return [ReplayFinding(ReplayRules.srtpReplay, frame: packet.frame, flow: packet.flow, "\(isRTCP ? "SRTCP" : "SRTP") packet seen before")]
+            default:
+                summary.failed += 1
+                return [ReplayFinding(ReplayRules.srtpAuthentication, frame: packet.frame, flow: packet.flow, "\(isRTCP ? "SRTCP" : "SRTP"): \(error)")]
+            }
+        }
+    }
+}
+
+/// What decryption did in a replay.
+public struct DecryptionSummary: Hashable, Sendable, Codable {
+    /// The SSRCs whose keys were given.
+    public var keyedSSRCs: [UInt32] = []
+    /// Packets of keyed streams that authenticated and decrypted.
+    public var authenticated = 0
+    /// Packets of keyed streams that did not authenticate.
+    public var failed = 0
+    /// Packets refused as replays (seen before).
+    public var replayed = 0
+
+    public init(keyedSSRCs: [UInt32] = [], authenticated: Int = 0, failed: Int = 0, replayed: Int = 0) {
+        self.keyedSSRCs = keyedSSRCs
+        self.authenticated = authenticated
+        self.failed = failed
+        self.replayed = replayed
+    }
+}
