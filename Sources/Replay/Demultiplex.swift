@@ -1,4 +1,4 @@
-import Pcap
+public import Pcap
 import RTP
 import STUN
 import Wire

@@ -1,31 +1,12 @@
 public import Pcap
 
-/// A UDP datagram as the replay checker sees it: where it came from in the capture and its payload.
-///
-/// `Pcap.UDPDatagram` is what a capture yields; this type can also be built by hand, which is how the
-/// rule tests feed synthetic traffic.
-public struct ReplayDatagram: Hashable, Sendable {
-    /// 1-based frame number in the capture.
-    public let frame: Int
-    /// Capture time, nanoseconds since the Unix epoch.
-    public let timestampNanoseconds: Int64
-    public let source: Endpoint
-    public let destination: Endpoint
-    public let payload: [UInt8]
+/// A UDP datagram as the replay checker sees it: `Pcap.UDPDatagram`, which a capture yields and which
+/// tests build by hand to feed synthetic traffic.
+public typealias ReplayDatagram = UDPDatagram
 
-    public init(frame: Int, timestampNanoseconds: Int64, source: Endpoint, destination: Endpoint, payload: [UInt8]) {
-        self.frame = frame
-        self.timestampNanoseconds = timestampNanoseconds
-        self.source = source
-        self.destination = destination
-        self.payload = payload
-    }
-
-    public init(_ datagram: UDPDatagram) {
-        self.init(
-            frame: datagram.frame, timestampNanoseconds: datagram.timestampNanoseconds,
-            source: datagram.source, destination: datagram.destination, payload: datagram.payload)
-    }
+extension UDPDatagram {
+    /// The same datagram (kept so call sites read `datagrams.map(ReplayDatagram.init)`).
+    public init(_ datagram: UDPDatagram) { self = datagram }
 }
 
 /// Which way a packet travels inside its flow.

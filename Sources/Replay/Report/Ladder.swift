@@ -1,3 +1,4 @@
+public import Pcap
 import DTLSRecord
 import STUN
 
