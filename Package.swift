@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "Conformance", targets: ["Conformance"]),
         .library(name: "Decryption", targets: ["Decryption"]),
         .library(name: "Replay", targets: ["Replay"]),
+        .library(name: "SansIO", targets: ["SansIO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,6 +49,8 @@ let package = Package(
 
         // Bytes: readers, writers, checksums, the error shape every codec shares.
         .target(name: "Wire", dependencies: ["CWireKernels"], swiftSettings: strictSwift),
+        // The machine contract every stateful layer implements and every driver runs (DESIGN §1.1).
+        .target(name: "SansIO", dependencies: ["Wire"], swiftSettings: strictSwift),
         // Digests and HMAC over OpenSSL, for STUN integrity now and DTLS/SCTP cookies later.
         .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strictSwift),
 
@@ -88,6 +91,7 @@ let package = Package(
             name: "WireTests",
             dependencies: ["Wire", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
+        .testTarget(name: "SansIOTests", dependencies: ["SansIO", "Wire"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "Wire"]),
         .testTarget(
             name: "SystemLibraryTests",
