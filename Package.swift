@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "Wire", "Hashing", "Conformance", "Pcap"]),
         .testTarget(
             name: "ReplayTests",
-            dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord"]
+            dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -9,11 +9,17 @@ public struct ReplayOptions: Hashable, Sendable {
     public var protection: RTPProtection
     /// SRTP master keys by SSRC (`--srtp-key`): those streams are decrypted and must authenticate.
     public var srtpKeys: [SRTPKeyAssignment]
+    /// Codecs of RTP payload types (`--payload-type 111=opus`): clear payloads of those types are judged.
+    public var payloadTypes: [PayloadTypeAssignment]
 
-    public init(icePasswords: [String] = [], protection: RTPProtection = .automatic, srtpKeys: [SRTPKeyAssignment] = []) {
+    public init(
+        icePasswords: [String] = [], protection: RTPProtection = .automatic, srtpKeys: [SRTPKeyAssignment] = [],
+        payloadTypes: [PayloadTypeAssignment] = []
+    ) {
         self.icePasswords = icePasswords
         self.protection = protection
         self.srtpKeys = srtpKeys
+        self.payloadTypes = payloadTypes
     }
 }
 
@@ -36,6 +42,7 @@ public enum ReplayChecker {
         let decoder = PacketDecoder(protection: options.protection)
         var rules = rules(options)
         var decryption = SRTPDecryptionStage(options.srtpKeys)
+        var media = MediaPayloadStage(options.payloadTypes)
         var findings: [ReplayFinding] = []
         var summaries: [ReplayReport.FlowSummary] = []
         for datagram in datagrams {
@@ -56,17 +63,25 @@ public enum ReplayChecker {
                 let (decoded, packetFindings) = decoder.decode(packet)
                 findings += packetFindings
                 for index in rules.indices { findings += rules[index].observe(decoded) }
-                if decryption.isActive { findings += decryption.observe(decoded) }
+                var clearRTP: [UInt8]?
+                if decryption.isActive {
+                    let decrypted = decryption.observe(decoded)
+                    findings += decrypted.findings
+                    clearRTP = decrypted.clearRTP
+                }
+                if options.protection == .plain, case .rtp = decoded.content { clearRTP = packet.payload }
+                if let clearRTP { findings += media.observe(clearRTP: clearRTP, frame: packet.frame, flow: packet.flow) }
             }
         }
         for index in rules.indices { findings += rules[index].finish() }
+        findings += media.finish()
         for frame in demultiplexer.unboundChannelFrames {
             findings.append(ReplayFinding(ReplayRules.turnChannelBound, frame: frame, flow: nil, "ChannelData on a channel bound before the capture or never"))
         }
         findings.sort { $0.frame < $1.frame }
         return ReplayReport(
             capture: capture, udpDatagrams: datagrams.count, skippedFrames: skippedFrames, flows: summaries, findings: findings,
-            decryption: decryption.isActive ? decryption.summary : nil)
+            decryption: decryption.isActive ? decryption.summary : nil, media: media.summary)
     }
 
     /// Reads a pcap or pcapng file and judges it.

@@ -20,14 +20,15 @@ struct SRTPDecryptionStage {
 
     var isActive: Bool { !summary.keyedSSRCs.isEmpty }
 
-    /// Decrypts an SRTP or SRTCP packet of a keyed stream; says what broke.
-    mutating func observe(_ decoded: DecodedPacket) -> [ReplayFinding] {
+    /// Decrypts an SRTP or SRTCP packet of a keyed stream; says what broke, and hands back the clear
+    /// RTP packet (for the media stage) when there is one.
+    mutating func observe(_ decoded: DecodedPacket) -> (findings: [ReplayFinding], clearRTP: [UInt8]?) {
         let packet = decoded.packet
         let isRTCP: Bool
         switch decoded.content {
         case .rtp: isRTCP = false
         case .srtcp: isRTCP = true
-        default: return []
+        default: return ([], nil)
         }
         do throws(DecryptionError) {
             let clear = isRTCP ? try keyring.unprotectRTCP(packet.payload) : try keyring.unprotectRTP(packet.payload)
@@ -35,16 +36,17 @@ struct SRTPDecryptionStage {
             let refused: String? = isRTCP
                 ? (try? RTCPCodec.parse(clear)) == nil ? "the decrypted RTCP does not parse as a compound packet" : nil
                 : (try? RTPCodec.parse(clear)) == nil ? "the decrypted RTP does not parse" : nil
-            return refused.map { [ReplayFinding(ReplayRules.srtpClearPacket, frame: packet.frame, flow: packet.flow, $0)] } ?? []
+            if let refused { return ([ReplayFinding(ReplayRules.srtpClearPacket, frame: packet.frame, flow: packet.flow, refused)], nil) }
+            return ([], isRTCP ? nil : clear)
         } catch {
             switch error {
-            case .noKey: return []
+            case .noKey: return ([], nil)
             case .replayed:
                 summary.replayed += 1
-                return [ReplayFinding(ReplayRules.srtpReplay, frame: packet.frame, flow: packet.flow, "\(isRTCP ? "SRTCP" : "SRTP") packet seen before")]
+                return ([ReplayFinding(ReplayRules.srtpReplay, frame: packet.frame, flow: packet.flow, "\(isRTCP ? "SRTCP" : "SRTP") packet seen before")], nil)
             default:
                 summary.failed += 1
-                return [ReplayFinding(ReplayRules.srtpAuthentication, frame: packet.frame, flow: packet.flow, "\(isRTCP ? "SRTCP" : "SRTP"): \(error)")]
+                return ([ReplayFinding(ReplayRules.srtpAuthentication, frame: packet.frame, flow: packet.flow, "\(isRTCP ? "SRTCP" : "SRTP"): \(error)")], nil)
             }
         }
     }

@@ -4,7 +4,8 @@ import Decryption
 import Pcap
 import Replay
 
-/// `crucible replay CAPTURE [--json] [--html OUT] [--ice-pwd PWD …] [--rtp srtp|plain|automatic] [--rules]`.
+/// `crucible replay CAPTURE [--json] [--html OUT] [--ice-pwd PWD …] [--srtp-key SSRC=KEY …] [--payload-type PT=CODEC …]
+/// [--rtp srtp|plain|automatic] [--rules]`.
 ///
 /// Exit codes: 0 when no rule of error severity is broken, 1 when one is, 2 for unreadable input or a
 /// usage error.
@@ -28,6 +29,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("srtp-key"), help: "SSRC=BASE64 or SSRC=PROFILE:BASE64 (master key ‖ salt; SSRC decimal or 0x hex): that stream is decrypted and must authenticate (repeatable).")
     var srtpKeys: [String] = []
 
+    @Option(name: .customLong("payload-type"), help: "PT=CODEC (opus or vp8): clear RTP payloads of that payload type are judged by that codec (repeatable).")
+    var payloadTypes: [String] = []
+
     @Option(name: .customLong("rtp"), help: "RTP protection: automatic (default), srtp or plain (a decrypted capture).")
     var protection: String = RTPProtection.automatic.rawValue
 
@@ -37,6 +41,9 @@ struct ReplayCommand: ParsableCommand {
     func validate() throws {
         guard RTPProtection(rawValue: protection) != nil else {
             throw ValidationError("--rtp must be one of \(RTPProtection.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        for text in payloadTypes where PayloadTypeAssignment(parsing: text) == nil {
+            throw ValidationError("--payload-type \(text): expected PT=CODEC with PT 0–127 and CODEC one of \(MediaCodec.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard rules || capture != nil else { throw ValidationError("give a capture file (or --rules)") }
     }
@@ -53,7 +60,8 @@ struct ReplayCommand: ParsableCommand {
             }
         }
         let options = ReplayOptions(
-            icePasswords: icePasswords, protection: RTPProtection(rawValue: protection) ?? .automatic, srtpKeys: keys)
+            icePasswords: icePasswords, protection: RTPProtection(rawValue: protection) ?? .automatic, srtpKeys: keys,
+            payloadTypes: payloadTypes.compactMap(PayloadTypeAssignment.init(parsing:)))
         let datagrams: [ReplayDatagram]
         let skipped: Int
         do {

@@ -50,12 +50,15 @@ public struct ReplayReport: Hashable, Sendable, Codable {
     public let exitCode: Int32
     /// What SRTP decryption did, when keys were given.
     public let decryption: DecryptionSummary?
+    /// What the media stage judged of clear RTP payloads.
+    public let media: MediaSummary
 
     public init(
         capture: String, udpDatagrams: Int, skippedFrames: Int, flows: [FlowSummary], findings: [ReplayFinding],
-        decryption: DecryptionSummary? = nil
+        decryption: DecryptionSummary? = nil, media: MediaSummary = MediaSummary()
     ) {
         self.decryption = decryption
+        self.media = media
         self.capture = capture
         self.udpDatagrams = udpDatagrams
         self.skippedFrames = skippedFrames

@@ -19,6 +19,15 @@ extension ReplayReport {
             lines.append("srtp: keys for \(ssrcs); \(decryption.authenticated) packets authenticated and decrypted, \(decryption.failed) failed, \(decryption.replayed) replayed")
             lines.append("")
         }
+        if media.opusPackets > 0 || media.vp8Frames > 0 || !media.uncheckedPayloadTypes.isEmpty {
+            var parts: [String] = []
+            if media.opusPackets > 0 { parts.append("\(media.opusPackets) Opus packets parsed") }
+            if media.vp8Frames > 0 { parts.append("\(media.vp8Frames) VP8 frames reassembled (\(media.vp8KeyFrames) key)") }
+            let unchecked = media.uncheckedPayloadTypes.sorted { $0.key < $1.key }.map { "PT \($0.key) × \($0.value)" }
+            if !unchecked.isEmpty { parts.append("payloads not judged (no --payload-type): " + unchecked.joined(separator: ", ")) }
+            lines.append("media: " + parts.joined(separator: "; "))
+            lines.append("")
+        }
         if findings.isEmpty {
             lines.append("verdict: conformant (no rule broken)")
             return lines.joined(separator: "\n") + "\n"

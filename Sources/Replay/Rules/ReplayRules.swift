@@ -100,7 +100,7 @@ public enum ReplayRules {
     public static let stateful: [ReplayRule] =
         STUNTransactionRule.rules + STUNFingerprintPresenceRule.rules + STUNIntegrityRule.rules + ICECheckRule.rules + [turnChannelBound]
         + RTPSequenceRule.rules + RTCPCompoundRule.rules + DTLSRecordSequenceRule.rules + DTLSHandshakeOrderRule.rules + DTLSUseSRTPRule.rules
-        + SRTPDecryptionStage.rules
+        + SRTPDecryptionStage.rules + MediaPayloadStage.rules
 
     /// Every rule: demultiplexing, round trip, each codec's rules, then the stateful rules.
     public static var catalogue: [ReplayRule] {
@@ -108,6 +108,8 @@ public enum ReplayRules {
         all += STUNRule.allCases.map { codecRule($0, codec: "stun") }
         all += DTLSRule.allCases.map { codecRule($0, codec: "dtls") }
         all += RTPRule.allCases.map { codecRule($0, codec: "rtp") }
+        all += OpusRule.allCases.map { codecRule($0, codec: "opus") }
+        all += VP8Rule.allCases.map { codecRule($0, codec: "vp8") }
         // The compound rules are never thrown by the parser; RTCPCompoundRule reports them as warnings.
         all += RTCPRule.allCases.filter { !RTCPCompoundRule.checked.contains($0) }.map { codecRule($0, codec: "rtcp") }
         var seen = Set<String>()
