@@ -42,13 +42,16 @@ public struct SRTPKeyAssignment: Hashable, Sendable {
 /// and replay list (RFC 3711 §3.3.1–3.3.2). Packets must be given in capture order.
 public final class SRTPKeyring {
     private let keys: [UInt32: SRTPKeyMaterial]
+    private let anySSRC: SRTPKeyMaterial?
     private var sessions: [UInt32: SRTPSession] = [:]
 
     /// A keyring for these assignments; a later assignment for an SSRC replaces an earlier one.
-    public init(_ assignments: [SRTPKeyAssignment]) {
+    /// `anySSRC` keys every other SSRC: DTLS-SRTP keys a direction, not a stream (RFC 5764 §4.2).
+    public init(_ assignments: [SRTPKeyAssignment], anySSRC: SRTPKeyMaterial? = nil) {
         var keys: [UInt32: SRTPKeyMaterial] = [:]
         for assignment in assignments { keys[assignment.ssrc] = assignment.keys }
         self.keys = keys
+        self.anySSRC = anySSRC
     }
 
     /// The SSRCs that have keys.
@@ -70,7 +73,7 @@ public final class SRTPKeyring {
 
     private func session(for ssrc: UInt32) throws(DecryptionError) -> SRTPSession {
         if let existing = sessions[ssrc] { return existing }
-        guard let streamKeys = keys[ssrc] else { throw .noKey(ssrc: ssrc) }
+        guard let streamKeys = keys[ssrc] ?? anySSRC else { throw .noKey(ssrc: ssrc) }
         let created = try SRTPSession(keys: streamKeys, ssrc: ssrc)
         sessions[ssrc] = created
         return created

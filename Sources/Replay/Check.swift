@@ -9,13 +9,16 @@ public struct ReplayOptions: Hashable, Sendable {
     public var protection: RTPProtection
     /// SRTP master keys by SSRC (`--srtp-key`): those streams are decrypted and must authenticate.
     public var srtpKeys: [SRTPKeyAssignment]
+    /// An NSS key log (`--keylog`): DTLS 1.2 records are decrypted, SCTP and DCEP judged, SRTP keys exported.
+    public var keyLog: KeyLog?
     /// Codecs of RTP payload types (`--payload-type 111=opus`): clear payloads of those types are judged.
     public var payloadTypes: [PayloadTypeAssignment]
 
     public init(
         icePasswords: [String] = [], protection: RTPProtection = .automatic, srtpKeys: [SRTPKeyAssignment] = [],
-        payloadTypes: [PayloadTypeAssignment] = []
+        payloadTypes: [PayloadTypeAssignment] = [], keyLog: KeyLog? = nil
     ) {
+        self.keyLog = keyLog
         self.icePasswords = icePasswords
         self.protection = protection
         self.srtpKeys = srtpKeys
@@ -43,6 +46,8 @@ public enum ReplayChecker {
         var rules = rules(options)
         var decryption = SRTPDecryptionStage(options.srtpKeys)
         var media = MediaPayloadStage(options.payloadTypes)
+        var dtls = options.keyLog.map(DTLSDecryptionStage.init)
+        var sctp = SCTPAssociationRule()
         var findings: [ReplayFinding] = []
         var summaries: [ReplayReport.FlowSummary] = []
         for datagram in datagrams {
@@ -63,6 +68,18 @@ public enum ReplayChecker {
                 let (decoded, packetFindings) = decoder.decode(packet)
                 findings += packetFindings
                 for index in rules.indices { findings += rules[index].observe(decoded) }
+                if var stage = dtls {
+                    let output = stage.observe(decoded)
+                    dtls = stage
+                    findings += output.findings
+                    if let keys = output.srtpKeys, let client = output.clientDirection {
+                        decryption.add(keys, flow: packet.flow, clientDirection: client)
+                    }
+                    for data in output.applicationData {
+                        findings += sctp.observe(
+                            data, frame: packet.frame, flow: packet.flow, direction: packet.direction, clientDirection: output.clientDirection)
+                    }
+                }
                 var clearRTP: [UInt8]?
                 if decryption.isActive {
                     let decrypted = decryption.observe(decoded)
@@ -75,13 +92,15 @@ public enum ReplayChecker {
         }
         for index in rules.indices { findings += rules[index].finish() }
         findings += media.finish()
+        findings += sctp.finish()
         for frame in demultiplexer.unboundChannelFrames {
             findings.append(ReplayFinding(ReplayRules.turnChannelBound, frame: frame, flow: nil, "ChannelData on a channel bound before the capture or never"))
         }
         findings.sort { $0.frame < $1.frame }
         return ReplayReport(
             capture: capture, udpDatagrams: datagrams.count, skippedFrames: skippedFrames, flows: summaries, findings: findings,
-            decryption: decryption.isActive ? decryption.summary : nil, media: media.summary)
+            decryption: decryption.isActive ? decryption.summary : nil, media: media.summary, dtls: dtls?.summary,
+            sctpPackets: sctp.packets)
     }
 
     /// Reads a pcap or pcapng file and judges it.

@@ -96,23 +96,33 @@ public struct PacketDecoder: Sendable {
 
     /// Parses with `codec`, then checks the round trip; records what fails.
     private func run<Codec: WireCodec>(_ codec: Codec.Type, _ packet: ReplayPacket, _ findings: inout [ReplayFinding]) -> Codec.Value? {
+        Self.decode(codec, packet.payload, frame: packet.frame, flow: packet.flow, &findings)
+    }
+
+    /// Parses `bytes` with `codec` and checks that they re-serialise byte for byte (DESIGN §1.3); a
+    /// refusal is a finding under the codec's own rule, a mismatch under `Codec.round-trip`. Layers
+    /// found inside others (SCTP inside decrypted DTLS, DCEP inside SCTP) are judged the same way.
+    static func decode<Codec: WireCodec>(
+        _ codec: Codec.Type, _ bytes: [UInt8], frame: Int, flow: Int, _ findings: inout [ReplayFinding],
+        parse: (([UInt8]) throws(CodecError<Codec.Rule>) -> Codec.Value)? = nil
+    ) -> Codec.Value? {
         let value: Codec.Value
-        do {
-            value = try Codec.parse(packet.payload)
+        do throws(CodecError<Codec.Rule>) {
+            if let parse { value = try parse(bytes) } else { value = try Codec.parse(bytes) }
         } catch {
             findings.append(
                 ReplayFinding(
-                    ReplayRules.codecRule(error.rule, codec: Codec.name), frame: packet.frame, flow: packet.flow,
+                    ReplayRules.codecRule(error.rule, codec: Codec.name), frame: frame, flow: flow,
                     "\(Codec.name): offset \(error.offset): \(error.detail)"))
             return nil
         }
         let again = Codec.serialize(value)
-        if again != Codec.canonicalize(packet.payload) {
-            let at = zip(again, packet.payload).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(again.count, packet.payload.count)
+        if again != Codec.canonicalize(bytes) {
+            let at = zip(again, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(again.count, bytes.count)
             findings.append(
                 ReplayFinding(
-                    ReplayRules.roundTrip, frame: packet.frame, flow: packet.flow,
-                    "\(Codec.name): re-serialised \(again.count) bytes differ from the \(packet.payload.count) captured, first at offset \(at)"))
+                    ReplayRules.roundTrip, frame: frame, flow: flow,
+                    "\(Codec.name): re-serialised \(again.count) bytes differ from the \(bytes.count) captured, first at offset \(at)"))
         }
         return value
     }

@@ -10,7 +10,12 @@ import RTP
 struct SRTPDecryptionStage {
     static let rules = [ReplayRules.srtpAuthentication, ReplayRules.srtpReplay, ReplayRules.srtpClearPacket]
 
+    private struct Sender: Hashable { let flow: Int; let direction: FlowDirection }
+
+    /// Keys given by SSRC (`--srtp-key`).
     private let keyring: SRTPKeyring
+    /// Keys a DTLS-SRTP handshake exported, by the direction that protects with them (RFC 5764 §4.2).
+    private var exported: [Sender: SRTPKeyring] = [:]
     private(set) var summary = DecryptionSummary()
 
     init(_ assignments: [SRTPKeyAssignment]) {
@@ -18,7 +23,14 @@ struct SRTPDecryptionStage {
         summary.keyedSSRCs = keyring.ssrcs.sorted()
     }
 
-    var isActive: Bool { !summary.keyedSSRCs.isEmpty }
+    var isActive: Bool { !summary.keyedSSRCs.isEmpty || !exported.isEmpty }
+
+    /// Keys from a DTLS handshake on `flow`: the client's protect what the DTLS client sends.
+    mutating func add(_ keys: DTLSSRTPKeys, flow: Int, clientDirection: FlowDirection) {
+        exported[Sender(flow: flow, direction: clientDirection)] = SRTPKeyring([], anySSRC: keys.client)
+        exported[Sender(flow: flow, direction: clientDirection.reversed)] = SRTPKeyring([], anySSRC: keys.server)
+        summary.keyedDirections = exported.count
+    }
 
     /// Decrypts an SRTP or SRTCP packet of a keyed stream; says what broke, and hands back the clear
     /// RTP packet (for the media stage) when there is one.
@@ -31,7 +43,8 @@ struct SRTPDecryptionStage {
         default: return ([], nil)
         }
         do throws(DecryptionError) {
-            let clear = isRTCP ? try keyring.unprotectRTCP(packet.payload) : try keyring.unprotectRTP(packet.payload)
+            let keys = exported[Sender(flow: packet.flow, direction: packet.direction)] ?? keyring
+            let clear = isRTCP ? try keys.unprotectRTCP(packet.payload) : try keys.unprotectRTP(packet.payload)
             summary.authenticated += 1
             let refused: String? = isRTCP
                 ? (try? RTCPCodec.parse(clear)) == nil ? "the decrypted RTCP does not parse as a compound packet" : nil
@@ -56,6 +69,8 @@ struct SRTPDecryptionStage {
 public struct DecryptionSummary: Hashable, Sendable, Codable {
     /// The SSRCs whose keys were given.
     public var keyedSSRCs: [UInt32] = []
+    /// Flow directions keyed by a DTLS-SRTP handshake whose master secret the key log had.
+    public var keyedDirections = 0
     /// Packets of keyed streams that authenticated and decrypted.
     public var authenticated = 0
     /// Packets of keyed streams that did not authenticate.
@@ -63,8 +78,9 @@ public struct DecryptionSummary: Hashable, Sendable, Codable {
     /// Packets refused as replays (seen before).
     public var replayed = 0
 
-    public init(keyedSSRCs: [UInt32] = [], authenticated: Int = 0, failed: Int = 0, replayed: Int = 0) {
+    public init(keyedSSRCs: [UInt32] = [], keyedDirections: Int = 0, authenticated: Int = 0, failed: Int = 0, replayed: Int = 0) {
         self.keyedSSRCs = keyedSSRCs
+        self.keyedDirections = keyedDirections
         self.authenticated = authenticated
         self.failed = failed
         self.replayed = replayed

@@ -4,7 +4,7 @@ import Decryption
 import Pcap
 import Replay
 
-/// `crucible replay CAPTURE [--json] [--html OUT] [--ice-pwd PWD …] [--srtp-key SSRC=KEY …] [--payload-type PT=CODEC …]
+/// `crucible replay CAPTURE [--json] [--html OUT] [--ice-pwd PWD …] [--keylog FILE] [--srtp-key SSRC=KEY …] [--payload-type PT=CODEC …]
 /// [--rtp srtp|plain|automatic] [--rules]`.
 ///
 /// Exit codes: 0 when no rule of error severity is broken, 1 when one is, 2 for unreadable input or a
@@ -28,6 +28,9 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(name: .customLong("srtp-key"), help: "SSRC=BASE64 or SSRC=PROFILE:BASE64 (master key ‖ salt; SSRC decimal or 0x hex): that stream is decrypted and must authenticate (repeatable).")
     var srtpKeys: [String] = []
+
+    @Option(name: .customLong("keylog"), help: "An NSS key log (CLIENT_RANDOM lines): DTLS 1.2 is decrypted, SCTP and DCEP judged, and DTLS-SRTP keys exported.")
+    var keyLogPath: String?
 
     @Option(name: .customLong("payload-type"), help: "PT=CODEC (opus or vp8): clear RTP payloads of that payload type are judged by that codec (repeatable).")
     var payloadTypes: [String] = []
@@ -59,9 +62,21 @@ struct ReplayCommand: ParsableCommand {
                 throw ValidationError("--srtp-key \(text): \(error)")
             }
         }
+        var keyLog: KeyLog?
+        if let keyLogPath {
+            guard let text = try? String(contentsOfFile: keyLogPath, encoding: .utf8) else {
+                FileHandle.standardError.write(Data("crucible replay: cannot read the key log \(keyLogPath)\n".utf8))
+                throw ExitCode(2)
+            }
+            let parsed = KeyLog(parsing: text)
+            for problem in parsed.problems {
+                FileHandle.standardError.write(Data("crucible replay: key log \(keyLogPath): \(problem) (line ignored)\n".utf8))
+            }
+            keyLog = parsed
+        }
         let options = ReplayOptions(
             icePasswords: icePasswords, protection: RTPProtection(rawValue: protection) ?? .automatic, srtpKeys: keys,
-            payloadTypes: payloadTypes.compactMap(PayloadTypeAssignment.init(parsing:)))
+            payloadTypes: payloadTypes.compactMap(PayloadTypeAssignment.init(parsing:)), keyLog: keyLog)
         let datagrams: [ReplayDatagram]
         let skipped: Int
         do {

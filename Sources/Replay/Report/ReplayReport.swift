@@ -52,11 +52,18 @@ public struct ReplayReport: Hashable, Sendable, Codable {
     public let decryption: DecryptionSummary?
     /// What the media stage judged of clear RTP payloads.
     public let media: MediaSummary
+    /// What DTLS decryption did, when a key log was given.
+    public let dtls: DTLSDecryptionSummary?
+    /// SCTP packets judged (found inside decrypted DTLS).
+    public let sctpPackets: Int
 
     public init(
         capture: String, udpDatagrams: Int, skippedFrames: Int, flows: [FlowSummary], findings: [ReplayFinding],
-        decryption: DecryptionSummary? = nil, media: MediaSummary = MediaSummary()
+        decryption: DecryptionSummary? = nil, media: MediaSummary = MediaSummary(), dtls: DTLSDecryptionSummary? = nil,
+        sctpPackets: Int = 0
     ) {
+        self.dtls = dtls
+        self.sctpPackets = sctpPackets
         self.decryption = decryption
         self.media = media
         self.capture = capture

@@ -14,9 +14,16 @@ extension ReplayReport {
             lines.append("  [\(flow.id)] \(flow.a) <-> \(flow.b)\(relay): \(counts); frames \(flow.firstFrame)–\(flow.lastFrame), \(span) s")
         }
         lines.append("")
+        if let dtls {
+            lines.append(
+                "dtls: \(dtls.keyedHandshakes) handshake(s) keyed, \(dtls.missingKeys) without key; \(dtls.decrypted) records decrypted "
+                    + "(\(dtls.applicationData) application data, \(sctpPackets) SCTP packets judged), \(dtls.failed) failed, \(dtls.closeNotify) close_notify")
+            lines.append("")
+        }
         if let decryption {
-            let ssrcs = decryption.keyedSSRCs.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")
-            lines.append("srtp: keys for \(ssrcs); \(decryption.authenticated) packets authenticated and decrypted, \(decryption.failed) failed, \(decryption.replayed) replayed")
+            var keyed = decryption.keyedSSRCs.map { "0x" + String($0, radix: 16) }
+            if decryption.keyedDirections > 0 { keyed.append("\(decryption.keyedDirections) DTLS-SRTP direction(s)") }
+            lines.append("srtp: keys for \(keyed.joined(separator: ", ")); \(decryption.authenticated) packets authenticated and decrypted, \(decryption.failed) failed, \(decryption.replayed) replayed")
             lines.append("")
         }
         if media.opusPackets > 0 || media.vp8Frames > 0 || !media.uncheckedPayloadTypes.isEmpty {

@@ -1,5 +1,6 @@
 import DTLSRecord
 import RTP
+import SCTP
 import STUN
 public import Wire
 
@@ -100,7 +101,7 @@ public enum ReplayRules {
     public static let stateful: [ReplayRule] =
         STUNTransactionRule.rules + STUNFingerprintPresenceRule.rules + STUNIntegrityRule.rules + ICECheckRule.rules + [turnChannelBound]
         + RTPSequenceRule.rules + RTCPCompoundRule.rules + DTLSRecordSequenceRule.rules + DTLSHandshakeOrderRule.rules + DTLSUseSRTPRule.rules
-        + SRTPDecryptionStage.rules + MediaPayloadStage.rules
+        + SRTPDecryptionStage.rules + MediaPayloadStage.rules + DTLSDecryptionStage.rules + SCTPAssociationRule.rules
 
     /// Every rule: demultiplexing, round trip, each codec's rules, then the stateful rules.
     public static var catalogue: [ReplayRule] {
@@ -109,6 +110,8 @@ public enum ReplayRules {
         all += DTLSRule.allCases.map { codecRule($0, codec: "dtls") }
         all += RTPRule.allCases.map { codecRule($0, codec: "rtp") }
         all += OpusRule.allCases.map { codecRule($0, codec: "opus") }
+        all += SCTPRule.allCases.map { codecRule($0, codec: "sctp") }
+        all += DCEPRule.allCases.map { codecRule($0, codec: "dcep") }
         all += VP8Rule.allCases.map { codecRule($0, codec: "vp8") }
         // The compound rules are never thrown by the parser; RTCPCompoundRule reports them as warnings.
         all += RTCPRule.allCases.filter { !RTCPCompoundRule.checked.contains($0) }.map { codecRule($0, codec: "rtcp") }

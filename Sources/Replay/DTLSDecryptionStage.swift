@@ -1,0 +1,158 @@
+public import Decryption
+import DTLSRecord
+
+/// DTLS 1.2 decryption during a replay (`--keylog FILE`, an NSS key log of `CLIENT_RANDOM` lines).
+///
+/// Per flow it follows the plaintext handshake: the ClientHello says which direction is the DTLS
+/// client and gives the client random; the ServerHello gives the server random, the cipher suite and
+/// the use_srtp profile. With the master secret from the key log, the records of the protected epoch
+/// are decrypted (AES-GCM suites, RFC 5288; others are reported as not decryptable) and must
+/// authenticate; application data is handed up as SCTP (RFC 8261), and the DTLS-SRTP exporter
+/// (RFC 5764 §4.2) yields the SRTP keys of both directions.
+struct DTLSDecryptionStage {
+    static let rules = [recordAuthentication, notDecryptable, keyMissing, fatalAlert]
+
+    static let recordAuthentication = ReplayRule(
+        id: "DTLS.record-authentication", reference: "RFC 5246 §6.2.3.3, RFC 6347 §4.1.2.1", severity: .error,
+        summary: "with the master secret known, every protected record authenticates under its sender's keys")
+    static let notDecryptable = ReplayRule(
+        id: "DTLS.not-decryptable", reference: "RFC 5288 §3", severity: .info,
+        summary: "the negotiated cipher suite is one the checker decrypts (AES-GCM)")
+    static let keyMissing = ReplayRule(
+        id: "DTLS.key-missing", reference: "NSS key log format", severity: .info,
+        summary: "the key log has the master secret of every handshake in the capture")
+    static let fatalAlert = ReplayRule(
+        id: "DTLS.fatal-alert", reference: "RFC 5246 §7.2", severity: .warning,
+        summary: "no side sends a fatal alert (a failed handshake or a broken association)")
+
+    /// What one packet gave up.
+    struct Output {
+        var findings: [ReplayFinding] = []
+        /// Decrypted application data, one record each: SCTP packets for WebRTC.
+        var applicationData: [[UInt8]] = []
+        /// The DTLS-SRTP keys, on the ServerHello that completes what is needed to derive them.
+        var srtpKeys: DTLSSRTPKeys?
+        /// Which direction of the flow is the DTLS client, once known.
+        var clientDirection: FlowDirection?
+    }
+
+    private struct Handshake {
+        var clientDirection: FlowDirection
+        var clientRandom: [UInt8]
+        var serverRandom: [UInt8]?
+        var decryptor: DTLSRecordDecryptor?
+    }
+
+    private let keyLog: KeyLog
+    private var handshakes: [Int: Handshake] = [:]
+    private(set) var summary = DTLSDecryptionSummary()
+
+    init(_ keyLog: KeyLog) {
+        self.keyLog = keyLog
+    }
+
+    /// The DTLS client's direction on `flow`, once its ClientHello was seen.
+    func clientDirection(flow: Int) -> FlowDirection? { handshakes[flow]?.clientDirection }
+
+    mutating func observe(_ decoded: DecodedPacket) -> Output {
+        guard case .dtls(let datagram) = decoded.content else { return Output() }
+        let packet = decoded.packet
+        var output = Output()
+        for message in PlaintextHandshake.all(in: decoded) {
+            switch message.body {
+            case .clientHello(let hello)?:
+                // A new ClientHello (or its retransmission, or the one after HelloVerifyRequest) restarts the picture.
+                handshakes[packet.flow] = Handshake(clientDirection: packet.direction, clientRandom: hello.random)
+            case .serverHello(let hello)?:
+                guard var handshake = handshakes[packet.flow], handshake.serverRandom != hello.random else { continue }
+                handshake.serverRandom = hello.random
+                output.findings += keys(&handshake, hello: hello, packet: packet, output: &output)
+                handshakes[packet.flow] = handshake
+            default:
+                continue
+            }
+        }
+        output.clientDirection = handshakes[packet.flow]?.clientDirection
+        guard let handshake = handshakes[packet.flow], let decryptor = handshake.decryptor else { return output }
+        let sender: DTLSSender = packet.direction == handshake.clientDirection ? .client : .server
+        for case .classic(let record) in datagram.records where record.isEncrypted {
+            let plaintext: [UInt8]
+            do {
+                plaintext = try decryptor.decrypt(
+                    contentType: record.contentType.rawValue, version: record.version.rawValue, epoch: record.epoch,
+                    sequenceNumber: record.sequenceNumber, fragment: Array(record.fragment), from: sender)
+            } catch {
+                summary.failed += 1
+                output.findings.append(
+                    ReplayFinding(
+                        Self.recordAuthentication, frame: packet.frame, flow: packet.flow,
+                        "\(record.contentType) record epoch \(record.epoch) sequence \(record.sequenceNumber) from the \(sender): \(error)"))
+                continue
+            }
+            summary.decrypted += 1
+            switch record.contentType {
+            case .applicationData:
+                summary.applicationData += 1
+                output.applicationData.append(plaintext)
+            case .alert where plaintext.count == 2:
+                // RFC 5246 §7.2: level 2 is fatal; close_notify (0) is how an association ends cleanly.
+                if plaintext[1] == 0 { summary.closeNotify += 1 }
+                if plaintext[0] == 2 {
+                    output.findings.append(
+                        ReplayFinding(Self.fatalAlert, frame: packet.frame, flow: packet.flow, "the \(sender) sends fatal alert \(plaintext[1])"))
+                }
+            default:
+                continue
+            }
+        }
+        return output
+    }
+
+    /// Derives the record keys and the SRTP keys once the ServerHello is known.
+    private mutating func keys(
+        _ handshake: inout Handshake, hello: ServerHello, packet: ReplayPacket, output: inout Output
+    ) -> [ReplayFinding] {
+        guard let serverRandom = handshake.serverRandom else { return [] }
+        let secrets: DTLSHandshakeSecrets
+        do {
+            secrets = try DTLSHandshakeSecrets(
+                keyLog: keyLog, clientRandom: handshake.clientRandom, serverRandom: serverRandom, cipherSuite: hello.cipherSuite)
+        } catch {
+            summary.missingKeys += 1
+            return [ReplayFinding(Self.keyMissing, frame: packet.frame, flow: packet.flow, "no key log entry for this handshake: \(error)")]
+        }
+        summary.keyedHandshakes += 1
+        var findings: [ReplayFinding] = []
+        if let profileCode = DTLSUseSRTPRule.useSRTP(hello.extensions)?.profiles.first {
+            if let profile = SRTPProfile(rawValue: profileCode), let keys = try? secrets.srtpKeys(profile: profile) {
+                output.srtpKeys = keys
+            }
+        }
+        do {
+            handshake.decryptor = try secrets.recordDecryptor()
+        } catch {
+            findings.append(
+                ReplayFinding(
+                    Self.notDecryptable, frame: packet.frame, flow: packet.flow,
+                    "cipher suite 0x\(String(hello.cipherSuite, radix: 16)) is not AES-GCM; records stay opaque (SRTP keys are still derived)"))
+        }
+        return findings
+    }
+}
+
+/// What DTLS decryption did in a replay.
+public struct DTLSDecryptionSummary: Hashable, Sendable, Codable {
+    /// Handshakes whose master secret the key log had.
+    public var keyedHandshakes = 0
+    /// Handshakes it had not.
+    public var missingKeys = 0
+    /// Protected records that authenticated and decrypted, and those that did not.
+    public var decrypted = 0
+    public var failed = 0
+    /// Application data records among the decrypted (SCTP for WebRTC).
+    public var applicationData = 0
+    /// close_notify alerts seen.
+    public var closeNotify = 0
+
+    public init() {}
+}

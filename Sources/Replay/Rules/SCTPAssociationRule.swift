@@ -1,0 +1,252 @@
+import SCTP
+
+/// The SCTP association inside decrypted DTLS (RFC 8261), and DCEP on top of it (RFC 8832).
+///
+/// Fed the SCTP packets the DTLS stage decrypted, in capture order, with the direction they went and
+/// whether that direction is the DTLS client. A capture may start mid-association: what the INIT and
+/// INIT ACK would have said (tags, initial TSNs) is then learned from the first packets instead.
+///
+/// Public so that SCTP found elsewhere (a decrypted capture, a simulator's trace) can be judged too.
+public struct SCTPAssociationRule: Sendable {
+    public static let rules = [
+        verificationTag, initialTSN, tsnGap, ssnProgression, sackBeyondSent, sackOrder, dcepAckWithoutOpen,
+        dcepOpenUnacknowledged, dcepStreamParity,
+    ]
+
+    static let verificationTag = ReplayRule(
+        id: "SCTP.verification-tag", reference: "RFC 9260 §8.5, §8.5.1", severity: .error,
+        summary: "every packet carries the Initiate Tag its receiver chose (zero on INIT; its own with the T bit)")
+    static let initialTSN = ReplayRule(
+        id: "SCTP.initial-tsn", reference: "RFC 9260 §3.3.2, §6.1", severity: .error,
+        summary: "the first DATA a side sends after INIT / INIT ACK carries the Initial TSN it announced")
+    static let tsnGap = ReplayRule(
+        id: "SCTP.tsn-gap", reference: "RFC 9260 §6.1", severity: .warning,
+        summary: "new DATA TSNs of a direction advance by one (a gap means loss before the capture point)")
+    static let ssnProgression = ReplayRule(
+        id: "SCTP.ssn-progression", reference: "RFC 9260 §6.5, RFC 6525 §5.2.2", severity: .error,
+        summary: "ordered messages on a stream carry SSNs 0, 1, 2 … (restarting at 0 after a stream reset)")
+    static let sackBeyondSent = ReplayRule(
+        id: "SCTP.sack-beyond-sent", reference: "RFC 9260 §3.3.4, §6.2", severity: .error,
+        summary: "a SACK acknowledges no TSN beyond the highest the peer sent")
+    static let sackOrder = ReplayRule(
+        id: "SCTP.sack-order", reference: "RFC 9260 §6.2.1", severity: .warning,
+        summary: "Cumulative TSN Acks of a direction never go backwards (an older SACK arrived late)")
+    static let dcepAckWithoutOpen = ReplayRule(
+        id: "DCEP.ack-without-open", reference: "RFC 8832 §5.2, §6", severity: .error,
+        summary: "a DATA_CHANNEL_ACK answers a DATA_CHANNEL_OPEN the peer sent on the same stream")
+    static let dcepOpenUnacknowledged = ReplayRule(
+        id: "DCEP.open-unacknowledged", reference: "RFC 8832 §6", severity: .warning,
+        summary: "every DATA_CHANNEL_OPEN is acknowledged on its stream by the capture's end")
+    static let dcepStreamParity = ReplayRule(
+        id: "DCEP.stream-parity", reference: "RFC 8832 §6", severity: .error,
+        summary: "the DTLS client opens channels on even stream identifiers, the server on odd ones")
+
+    /// TSNs remembered per direction to tell retransmissions from new DATA.
+    static let memory = 4096
+
+    private struct Direction: Sendable {
+        /// The tag packets in this direction must carry (the receiver's Initiate Tag).
+        var tag: UInt32?
+        /// The Initial TSN announced by this direction's INIT / INIT ACK, until its first DATA.
+        var announcedTSN: UInt32?
+        var highestTSN: UInt32?
+        var recentTSNs: Set<UInt32> = []
+        var recentOrder: [UInt32] = []
+        /// Next SSN expected per stream.
+        var nextSSN: [UInt16: UInt16] = [:]
+        /// Whether streams not in `nextSSN` are known to start at SSN 0: the INIT / INIT ACK or a reset
+        /// of all streams is in the capture (otherwise it started mid-association).
+        var streamsStartAtZero = false
+        var highestCumulativeAck: UInt32?
+
+        mutating func remember(_ tsn: UInt32) {
+            guard recentTSNs.insert(tsn).inserted else { return }
+            recentOrder.append(tsn)
+            if recentOrder.count > SCTPAssociationRule.memory { recentTSNs.remove(recentOrder.removeFirst()) }
+        }
+    }
+
+    private struct PendingOpen: Sendable { let direction: FlowDirection; let frame: Int }
+
+    private struct Association: Sendable {
+        var directions: [FlowDirection: Direction] = [.aToB: Direction(), .bToA: Direction()]
+        var zeroChecksumOffered: [FlowDirection: Bool] = [:]
+        /// Open DATA_CHANNEL_OPENs: stream → (direction that sent it, frame).
+        var pendingOpens: [UInt16: PendingOpen] = [:]
+
+        var zeroChecksumAgreed: Bool { zeroChecksumOffered[.aToB] == true && zeroChecksumOffered[.bToA] == true }
+    }
+
+    private var associations: [Int: Association] = [:]
+    /// SCTP packets that parsed and were judged.
+    public private(set) var packets = 0
+
+    public init() {}
+
+    /// Judges one decrypted SCTP packet. `clientDirection` is the DTLS client's direction on the flow.
+    public mutating func observe(
+        _ bytes: [UInt8], frame: Int, flow: Int, direction: FlowDirection, clientDirection: FlowDirection?
+    ) -> [ReplayFinding] {
+        var association = associations[flow] ?? Association()
+        defer { associations[flow] = association }
+        var findings: [ReplayFinding] = []
+        let policy: SCTPPacket.ChecksumPolicy = association.zeroChecksumAgreed ? .zeroAllowed : .required
+        guard
+            let packet = PacketDecoder.decode(
+                SCTPCodec.self, bytes, frame: frame, flow: flow, &findings, parse: { bytes throws(SCTPError) in try SCTPPacket.parse(bytes, checksum: policy) })
+        else { return findings }
+        packets += 1
+        func finding(_ rule: ReplayRule, _ detail: String) {
+            findings.append(ReplayFinding(rule, frame: frame, flow: flow, detail))
+        }
+        checkTag(packet, direction: direction, &association, finding)
+        for chunk in packet.chunks {
+            switch chunk {
+            case .initiation(let initiation), .initiationAck(let initiation):
+                // The receiver of this chunk puts its Initiate Tag on everything it sends (§8.5).
+                association.directions[direction.reversed, default: Direction()].tag = initiation.initiateTag
+                if case .initiation = chunk {
+                    // A new association: forget what the old one said in both directions.
+                    association.directions[direction] = Direction()
+                    association.directions[direction.reversed] = Direction(tag: initiation.initiateTag)
+                    association.pendingOpens = [:]
+                    association.zeroChecksumOffered = [:]
+                }
+                association.directions[direction, default: Direction()].announcedTSN = initiation.initialTSN
+                association.directions[direction, default: Direction()].streamsStartAtZero = true
+                association.zeroChecksumOffered[direction] = initiation.parameters.elements.contains {
+                    if case .zeroChecksumAcceptable = $0 { true } else { false }
+                }
+            case .data(let data):
+                observeData(data, direction: direction, clientDirection: clientDirection, &association, finding, frame: frame)
+            case .selectiveAck(let sack):
+                observeSACK(sack, direction: direction, &association, finding)
+            case .reconfig(let reconfig):
+                // RFC 6525 §5.2.2: a reset outgoing stream starts again at SSN 0; all streams when none are listed.
+                for case .outgoingSSNResetRequest(let request) in reconfig.parameters.elements {
+                    if request.streams.isEmpty {
+                        association.directions[direction, default: Direction()].nextSSN = [:]
+                        association.directions[direction, default: Direction()].streamsStartAtZero = true
+                    } else {
+                        for stream in request.streams { association.directions[direction, default: Direction()].nextSSN[stream] = 0 }
+                    }
+                }
+            default:
+                continue
+            }
+        }
+        return findings
+    }
+
+    /// Ends the capture: channels opened and never acknowledged.
+    public mutating func finish() -> [ReplayFinding] {
+        var findings: [ReplayFinding] = []
+        for flow in associations.keys.sorted() {
+            for (stream, open) in associations[flow]?.pendingOpens.sorted(by: { $0.key < $1.key }) ?? [] {
+                findings.append(
+                    ReplayFinding(Self.dcepOpenUnacknowledged, frame: open.frame, flow: flow, "DATA_CHANNEL_OPEN on stream \(stream) never acknowledged"))
+            }
+        }
+        return findings
+    }
+
+    // MARK: Rules
+
+    private func checkTag(_ packet: SCTPPacket, direction: FlowDirection, _ association: inout Association, _ finding: (ReplayRule, String) -> Void) {
+        let tag = packet.verificationTag
+        // INIT: the codec already requires tag 0 (§8.5.1 (A)).
+        if packet.chunks.contains(where: { if case .initiation = $0 { true } else { false } }) { return }
+        // §8.5.1 (B), (C): with the T bit, ABORT and SHUTDOWN COMPLETE carry the sender's own tag, the one
+        // the other direction uses.
+        let reflected = packet.chunks.contains {
+            switch $0 {
+            case .abort(let abort): abort.reflectedTag
+            case .shutdownComplete(let complete): complete.reflectedTag
+            default: false
+            }
+        }
+        let side = reflected ? direction.reversed : direction
+        guard let expected = association.directions[side]?.tag else {
+            association.directions[side, default: Direction()].tag = tag
+            return
+        }
+        if tag != expected {
+            finding(Self.verificationTag, "verification tag 0x\(String(tag, radix: 16)), expected 0x\(String(expected, radix: 16))\(reflected ? " (T bit set)" : "")")
+        }
+    }
+
+    private func observeData(
+        _ data: DataChunk, direction: FlowDirection, clientDirection: FlowDirection?, _ association: inout Association,
+        _ finding: (ReplayRule, String) -> Void, frame: Int
+    ) {
+        var state = association.directions[direction] ?? Direction()
+        defer { association.directions[direction] = state }
+        let tsn = data.tsn
+        // A retransmission: already judged when it was new.
+        if state.recentTSNs.contains(tsn) { return }
+        if let highest = state.highestTSN, Int32(bitPattern: tsn &- highest) <= 0 { return }
+        if let announced = state.announcedTSN, state.highestTSN == nil, tsn != announced {
+            finding(Self.initialTSN, "first DATA has TSN \(tsn), the Initial TSN announced was \(announced)")
+        } else if let highest = state.highestTSN, tsn != highest &+ 1 {
+            finding(Self.tsnGap, "TSN jumps from \(highest) to \(tsn)")
+            // The lost DATA may have begun messages: every stream's SSN is unknown until seen again.
+            state.nextSSN = [:]
+            state.streamsStartAtZero = false
+        }
+        state.announcedTSN = nil
+        state.highestTSN = tsn
+        state.remember(tsn)
+        if !data.flags.contains(.unordered), data.flags.contains(.beginning) {
+            let stream = data.streamIdentifier
+            let expected = state.nextSSN[stream] ?? (state.streamsStartAtZero ? 0 : nil)
+            if let expected, data.streamSequenceNumber != expected {
+                finding(Self.ssnProgression, "stream \(stream): SSN \(data.streamSequenceNumber), expected \(expected)")
+            }
+            state.nextSSN[stream] = data.streamSequenceNumber &+ 1
+        }
+        guard data.payloadProtocol == .dcep, data.flags.contains(.complete) else { return }
+        var findings: [ReplayFinding] = []
+        guard let message = PacketDecoder.decode(DCEPCodec.self, Array(data.userData), frame: frame, flow: -1, &findings) else {
+            for found in findings { finding(found.rule, found.detail) }
+            return
+        }
+        let stream = data.streamIdentifier
+        switch message {
+        case .open:
+            if let clientDirection {
+                let fromClient = direction == clientDirection
+                if (stream % 2 == 0) != fromClient {
+                    finding(Self.dcepStreamParity, "the DTLS \(fromClient ? "client" : "server") opens a channel on stream \(stream)")
+                }
+            }
+            association.pendingOpens[stream] = PendingOpen(direction: direction, frame: frame)
+        case .ack:
+            if let open = association.pendingOpens[stream], open.direction == direction.reversed {
+                association.pendingOpens[stream] = nil
+            } else {
+                finding(Self.dcepAckWithoutOpen, "DATA_CHANNEL_ACK on stream \(stream) answers no DATA_CHANNEL_OPEN from the peer")
+            }
+        case .unknown:
+            break
+        }
+    }
+
+    private func observeSACK(
+        _ sack: SelectiveAckChunk, direction: FlowDirection, _ association: inout Association, _ finding: (ReplayRule, String) -> Void
+    ) {
+        let acknowledged = sack.cumulativeTSNAck
+        let peer = association.directions[direction.reversed]
+        // The highest TSN acknowledged, gap blocks included (offsets from the cumulative ack, §3.3.4).
+        let highestAcked = sack.gapAckBlocks.map { acknowledged &+ UInt32($0.end) }.max { Int32(bitPattern: $0 &- $1) < 0 } ?? acknowledged
+        if let sent = peer?.highestTSN, Int32(bitPattern: highestAcked &- sent) > 0 {
+            finding(Self.sackBeyondSent, "SACK acknowledges up to TSN \(highestAcked); the peer sent up to \(sent)")
+        }
+        var state = association.directions[direction] ?? Direction()
+        if let previous = state.highestCumulativeAck, Int32(bitPattern: acknowledged &- previous) < 0 {
+            finding(Self.sackOrder, "Cumulative TSN Ack \(acknowledged) after \(previous)")
+        } else {
+            state.highestCumulativeAck = acknowledged
+        }
+        association.directions[direction] = state
+    }
+}
