@@ -95,7 +95,7 @@ let package = Package(
             dependencies: ["Wire", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "SansIOTests", dependencies: ["SansIO", "Wire"]),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SansIO", "Wire"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SansIO", "Wire", "Hashing"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "Wire"]),
         .testTarget(
             name: "SystemLibraryTests",

@@ -1,0 +1,194 @@
+import SansIO
+import Simulation
+import Testing
+import Wire
+
+/// Offers `count` datagrams of `packetSize` bytes, one every `spacing`, and returns each decision with its
+/// offer instant.
+private func offer(
+    _ link: inout Link, count: Int, spacing: Duration = .milliseconds(1), packetSize: Int = 128
+) -> [(sent: Instant, decision: Link.Decision)] {
+    (0..<count).map { index in
+        let instant = Instant.zero + spacing * index
+        return (instant, link.offer(packetSize: packetSize, at: instant))
+    }
+}
+
+/// Lengths of the runs of consecutive losses.
+private func lossRuns(_ decisions: [Link.Decision]) -> [Int] {
+    var runs: [Int] = []
+    var current = 0
+    for decision in decisions {
+        if decision == .dropped(.loss) {
+            current += 1
+        } else if current > 0 {
+            runs.append(current)
+            current = 0
+        }
+    }
+    if current > 0 { runs.append(current) }
+    return runs
+}
+
+private func exits(_ decision: Link.Decision) -> [Link.Exit] {
+    if case .delivered(let exits) = decision { return exits }
+    return []
+}
+
+@Suite("Link model: delay, jitter, loss, reordering, duplication, MTU, rate limit, blackouts")
+struct LinkTests {
+    let seed = testSeed()
+    var replay: Comment { Comment(rawValue: seed.failureMessage(test: "SimulationTests.LinkTests")) }
+
+    @Test("every datagram takes between delay and delay + jitter, and jitter alone never reorders (FIFO)")
+    func delayAndJitter() {
+        var link = Link(name: "jitter", conditions: LinkConditions(delay: .milliseconds(20), jitter: .milliseconds(10)), seed: seed)
+        let offers = offer(&link, count: 2_000, spacing: .microseconds(500))
+        let transit = offers.map { exits($0.decision)[0].instant - $0.sent }
+        #expect(transit.allSatisfy { $0 >= .milliseconds(20) && $0 <= .milliseconds(30) }, replay)
+        let leaving = offers.map { exits($0.decision)[0].instant }
+        #expect(zip(leaving, leaving.dropFirst()).allSatisfy { $0 <= $1 }, replay)
+        // The jitter is real: transit times spread over much of the window.
+        #expect((transit.max() ?? .zero) - (transit.min() ?? .zero) > .milliseconds(5), replay)
+    }
+
+    @Test("independent loss drops close to its probability", arguments: [0.05, 0.20])
+    func independentLoss(probability: Double) {
+        var link = Link(name: "loss", conditions: LinkConditions(loss: .independent(probability)), seed: seed)
+        let decisions = offer(&link, count: 20_000).map(\.decision)
+        let lost = decisions.filter { $0 == .dropped(.loss) }.count
+        let expected = 20_000 * probability
+        // Six standard deviations of a binomial: fails by chance for no seed anyone will meet.
+        let tolerance = 6 * (expected * (1 - probability)).squareRoot()
+        #expect(abs(Double(lost) - expected) < tolerance, replay)
+        #expect(link.statistics.dropped[.loss] == lost)
+        #expect(link.statistics.delivered + lost == 20_000)
+    }
+
+    @Test("Gilbert-Elliott loss at the same average as independent loss loses in longer runs")
+    func burstLoss() {
+        let bursty = LossModel.gilbertElliott(goodToBad: 0.02, badToGood: 0.3, lossInGood: 0, lossInBad: 0.8)
+        #expect(abs(bursty.averageLossRate - 0.05) < 1e-9)
+        var burstLink = Link(name: "bursts", conditions: LinkConditions(loss: bursty), seed: seed)
+        var plainLink = Link(name: "plain", conditions: LinkConditions(loss: .independent(bursty.averageLossRate)), seed: seed)
+        let burstRuns = lossRuns(offer(&burstLink, count: 50_000).map(\.decision))
+        let plainRuns = lossRuns(offer(&plainLink, count: 50_000).map(\.decision))
+        let burstLost = burstRuns.reduce(0, +)
+        let plainLost = plainRuns.reduce(0, +)
+        #expect((1_750...3_250).contains(burstLost), replay)
+        #expect((2_000...3_000).contains(plainLost), replay)
+        let burstMean = Double(burstLost) / Double(burstRuns.count)
+        let plainMean = Double(plainLost) / Double(plainRuns.count)
+        // Independent 5 % loss: mean run ≈ 1/(1 − 0.05) ≈ 1.05; these bursts: ≈ 1/(1 − 0.7 × 0.8) ≈ 2.3.
+        #expect(plainMean < 1.2, replay)
+        #expect(burstMean > 1.8, replay)
+        #expect((burstRuns.max() ?? 0) > (plainRuns.max() ?? 0), replay)
+    }
+
+    @Test("reordering holds datagrams back so later ones overtake them, and counts them")
+    func reordering() {
+        let conditions = LinkConditions(delay: .milliseconds(10), reordering: Reordering(probability: 0.1, extraDelay: .milliseconds(30)))
+        var link = Link(name: "reorder", conditions: conditions, seed: seed)
+        let offers = offer(&link, count: 5_000)
+        let held = offers.filter { exits($0.decision)[0].isReordered }
+        #expect(link.statistics.reordered == held.count)
+        #expect((350...650).contains(held.count), replay)
+        #expect(held.allSatisfy { exits($0.decision)[0].instant - $0.sent == .milliseconds(40) }, replay)
+        let leaving = offers.map { exits($0.decision)[0].instant }
+        let overtaken = zip(leaving, leaving.dropFirst()).filter { $0 > $1 }.count
+        #expect(overtaken > 0, replay)
+    }
+
+    @Test("duplication delivers a second copy of some datagrams, and counts them")
+    func duplication() {
+        var link = Link(name: "duplicate", conditions: LinkConditions(delay: .milliseconds(5), duplication: 0.1), seed: seed)
+        let decisions = offer(&link, count: 5_000).map(\.decision)
+        let doubled = decisions.filter { exits($0).count == 2 }
+        #expect(doubled.allSatisfy { exits($0)[1].isDuplicate && !exits($0)[0].isDuplicate })
+        #expect(link.statistics.duplicated == doubled.count)
+        #expect((350...650).contains(doubled.count), replay)
+        #expect(link.statistics.delivered == 5_000 + doubled.count)
+        #expect(link.statistics.bytesDelivered == link.statistics.delivered * 128)
+    }
+
+    @Test(
+        "a packet larger than the MTU (payload + 28 bytes IPv4/UDP, 48 bytes IPv6/UDP) is dropped",
+        arguments: [(1472, false, true), (1473, false, false), (1452, true, true), (1453, true, false)]
+    )
+    func mtu(payload: Int, isIPv6: Bool, passes: Bool) {
+        var link = Link(name: "mtu", conditions: LinkConditions(mtu: 1500), seed: seed)
+        let decision = link.offer(packetSize: Link.packetSize(payloadCount: payload, isIPv6: isIPv6), at: .zero)
+        #expect((decision != .dropped(.mtu)) == passes)
+    }
+
+    @Test("a rate limit serialises datagrams one after another and tail-drops what does not fit in the queue")
+    func rateLimit() {
+        // 1250-byte packets at 1 Mbit/s take 10 ms each; the queue holds four of them.
+        let limit = RateLimit(bitsPerSecond: 1_000_000, queueBytes: 5_000)
+        var link = Link(name: "rate", conditions: LinkConditions(delay: .milliseconds(1), rateLimit: limit), seed: seed)
+        let burst = (0..<6).map { _ in link.offer(packetSize: 1_250, at: .zero) }
+        #expect(burst.prefix(4).map { exits($0).first?.instant } == [11, 21, 31, 41].map { Instant.milliseconds($0) })
+        #expect(Array(burst.suffix(2)) == [.dropped(.queueFull), .dropped(.queueFull)])
+        // At 15 ms the first packet has left the queue: room for one more, behind the other three.
+        #expect(exits(link.offer(packetSize: 1_250, at: .milliseconds(15))).first?.instant == .milliseconds(51))
+        #expect(link.offer(packetSize: 1_250, at: .milliseconds(15)) == .dropped(.queueFull))
+        #expect(link.statistics.dropped == [.queueFull: 3])
+    }
+
+    @Test("inside a blackout window every datagram is dropped; outside it nothing is")
+    func blackout() {
+        let window = Instant.seconds(1)..<Instant.seconds(2)
+        var link = Link(name: "blackout", conditions: LinkConditions(blackouts: [window]), seed: seed)
+        let verdicts = [Instant.milliseconds(999), .seconds(1), .milliseconds(1_999), .seconds(2)].map {
+            link.offer(packetSize: 100, at: $0) == .dropped(.blackout)
+        }
+        #expect(verdicts == [false, true, true, false])
+        #expect(link.statistics.dropped == [.blackout: 2])
+    }
+
+    @Test("turning on reordering does not change which datagrams a link loses (separate random streams)")
+    func independentStreams() {
+        var lossy = Link(name: "same", conditions: LinkConditions(loss: .independent(0.1)), seed: seed)
+        var lossyReordering = Link(
+            name: "same",
+            conditions: LinkConditions(loss: .independent(0.1), reordering: Reordering(probability: 0.5, extraDelay: .milliseconds(1))),
+            seed: seed
+        )
+        let plain = offer(&lossy, count: 1_000).map { $0.decision == .dropped(.loss) }
+        let reordered = offer(&lossyReordering, count: 1_000).map { $0.decision == .dropped(.loss) }
+        #expect(plain == reordered, replay)
+    }
+}
+
+@Suite("Link presets: the matrix issue 6 names, end to end between two hosts")
+struct LinkPresetTests {
+    @Test("a pinger and an echo over each preset: every datagram is accounted for, and round trips respect the delays",
+          arguments: LinkConditions.matrix.map(\.name))
+    func preset(name: String) throws {
+        let conditions = try #require(LinkConditions.matrix.first { $0.name == name }?.conditions)
+        let seed = testSeed()
+        var simulator = Simulator(seed: seed)
+        let pinger = simulator.addHost(
+            "pinger", addresses: [Addresses.publicAlice], uplink: conditions,
+            machine: Pinger(local: Addresses.publicAlice, to: [Addresses.server], count: 500, interval: .milliseconds(20))
+        )
+        let echo = simulator.addHost("echo", addresses: [Addresses.server], uplink: conditions, machine: Echo())
+        simulator.run(until: .seconds(20))
+        let comment = Comment(rawValue: seed.failureMessage(test: "SimulationTests.LinkPresetTests"))
+        let up = simulator.uplinkStatistics(pinger)
+        let back = simulator.uplinkStatistics(echo)
+        #expect(up.sent == 500)
+        #expect(up.delivered == up.sent - up.droppedTotal + up.duplicated)
+        #expect(back.sent == up.delivered, comment)
+        let arrivals = try #require(simulator.machine(pinger, as: Pinger.self)).arrivals
+        #expect(arrivals.count == back.delivered, comment)
+        let expectedLoss = 1 - (1 - conditions.loss.averageLossRate) * (1 - conditions.loss.averageLossRate)
+        let observedLoss = 1 - Double(arrivals.count) / 500
+        #expect(abs(observedLoss - expectedLoss) < 0.08, comment)
+        let pingerMachine = try #require(simulator.machine(pinger, as: Pinger.self))
+        for arrival in arrivals {
+            let sequence = Int(arrival.sequence ?? 0)
+            #expect(arrival.instant - pingerMachine.sendInstant(sequence) >= conditions.delay * 2, comment)
+        }
+    }
+}
