@@ -17,7 +17,13 @@ public import Wire
 /// - **Path.** A datagram from A to B crosses A's uplink, is routed at the instant it leaves it (through
 ///   A's NAT outbound, through B's NAT inbound), then crosses B's downlink. The NATs add no delay.
 /// - **Randomness.** Every link and NAT draws from its own stream derived from the seed and its name, so
-///   a run is a function of the seed and the set-up, and adding a host does not change the others' draws.
+///   a run is a function of the seed and the set-up, and adding a host does not change the draws of links
+///   it does not send through. Machines that need randomness take `seed.generator(label:)` at init.
+/// - **Values.** The simulator and its machines are values: a copy is an independent fork of the run
+///   (observers and the ``tap`` are closures, shared by the copies).
+///
+/// Out of scope for now: nested NATs, ICMP, TCP, per-path (rather than per-host) link conditions, and a
+/// delay inside the core network (give it to the uplinks).
 public struct Simulator {
     public let seed: SimulationSeed
     /// The virtual clock: the instant of the event being handled, or the last `run(until:)` bound.
@@ -30,6 +36,9 @@ public struct Simulator {
     public var maximumEventsPerInstant = 100_000
     /// Set when the run stopped because machines kept the clock from advancing; ``step()`` does nothing after.
     public private(set) var isStalled = false
+    /// Sees every datagram a host puts on its uplink (as its machine sent it) and every datagram a host's
+    /// machine receives (as it arrives, after NAT translation): the hook a driver uses to write a capture.
+    public var tap: ((TapRecord) -> Void)?
 
     private struct Timer {
         /// The deadline the machine asked for (possibly in the past).
@@ -86,7 +95,7 @@ public struct Simulator {
         record(
             name,
             "realm nat \(configuration.publicAddress) mapping=\(configuration.mapping) filtering=\(configuration.filtering)"
-                + " timeout=\(configuration.mappingTimeout) hairpinning=\(configuration.hairpinning)"
+                + " timeout=\(Trace.format(.zero + configuration.mappingTimeout))s hairpinning=\(configuration.hairpinning)"
         )
         return id
     }
@@ -142,14 +151,20 @@ public struct Simulator {
 
     // MARK: Looking inside
 
+    /// The name the host was added with, as the trace prints it.
     public func name(of host: HostID) -> String { hosts[host.index].name }
+
+    /// The transport addresses the host owns in its realm.
+    public func addresses(of host: HostID) -> [TransportAddress] { hosts[host.index].addresses }
 
     /// The host's machine as it is now, if it is an `M`.
     public func machine<M>(_ host: HostID, as type: M.Type = M.self) -> M? {
         hosts[host.index].machine.unboxed as? M
     }
 
+    /// What the host's uplink (host → network) did so far.
     public func uplinkStatistics(_ host: HostID) -> LinkStatistics { hosts[host.index].uplink.statistics }
+    /// What the host's downlink (network → host) did so far.
     public func downlinkStatistics(_ host: HostID) -> LinkStatistics { hosts[host.index].downlink.statistics }
 
     /// The NAT in front of a private realm (nil for the internet).
@@ -234,6 +249,7 @@ public struct Simulator {
             route(datagram, from: host)
         case .arrived(let host, let datagram):
             record(host, "deliver \(Self.describe(datagram))")
+            tap?(TapRecord(instant: now, host: host, point: .received, datagram: datagram))
             hosts[host.index].machine.receive(datagram, at: now)
             drain(host)
         }
@@ -269,6 +285,7 @@ public struct Simulator {
             drop(datagram, .sourceNotOwned, by: host, at: "host")
             return
         }
+        tap?(TapRecord(instant: now, host: host, point: .sent, datagram: datagram))
         let size = Link.packetSize(payloadCount: datagram.payload.count, isIPv6: datagram.destination.address.isIPv6)
         switch hosts[host.index].uplink.offer(packetSize: size, at: now) {
         case .dropped(let reason):
@@ -378,4 +395,19 @@ public struct Simulator {
         let digits = String(sum, radix: 16)
         return "\(datagram.source)>\(datagram.destination) len=\(datagram.payload.count) sum=\(String(repeating: "0", count: 8 - digits.count))\(digits)"
     }
+}
+
+/// A datagram seen by ``Simulator/tap``.
+public struct TapRecord: Hashable, Sendable {
+    public enum Point: String, Hashable, Sendable {
+        /// Put on the host's uplink, addresses as the machine wrote them.
+        case sent
+        /// Handed to the host's machine, addresses as it sees them.
+        case received
+    }
+
+    public var instant: Instant
+    public var host: HostID
+    public var point: Point
+    public var datagram: Datagram
 }

@@ -192,3 +192,49 @@ struct LinkPresetTests {
         }
     }
 }
+
+@Suite("Links inside the simulator: drops are traced with their reason and counted per link")
+struct SimulatedLinkTests {
+    @Test("a blackout on a host's uplink and an MTU on the peer's downlink drop, trace and count what they should")
+    func blackoutAndMTU() throws {
+        let seed = testSeed()
+        var simulator = Simulator(seed: seed, traceRetention: .all)
+        let blackout = LinkConditions(blackouts: [Instant.milliseconds(100)..<Instant.milliseconds(200)])
+        let alice = simulator.addHost(
+            "alice", addresses: [Addresses.publicAlice], uplink: blackout,
+            machine: Pinger(local: Addresses.publicAlice, to: [Addresses.publicBob], count: 30, interval: .milliseconds(10), payloadSize: 1_473)
+        )
+        let bob = simulator.addHost("bob", addresses: [Addresses.publicBob], downlink: LinkConditions(mtu: 1_500), machine: Echo())
+        simulator.run(until: .seconds(1))
+        // Sent at 100, 110, …, 190 ms: ten datagrams in the window.
+        #expect(simulator.uplinkStatistics(alice).dropped == [.blackout: 10])
+        // 1473 bytes of payload + 28 bytes of headers exceed an MTU of 1500: the other twenty die at Bob's downlink.
+        #expect(simulator.downlinkStatistics(bob).dropped == [.mtu: 20])
+        #expect(simulator.machine(bob, as: Echo.self)?.echoed == 0)
+        let lines = simulator.trace.lines
+        #expect(lines.filter { $0.contains(" alice drop blackout uplink 192.0.2.10:5000>192.0.2.20:6000 len=1473") }.count == 10)
+        #expect(lines.filter { $0.contains(" bob drop mtu downlink ") }.count == 20)
+    }
+
+    @Test("the tap sees each datagram as the sender sent it and as the receiver got it, after NAT translation")
+    func tap() throws {
+        var simulator = Simulator(seed: testSeed())
+        var records: [TapRecord] = []
+        simulator.tap = { records.append($0) }
+        let home = simulator.addPrivateRealm("home", nat: NATConfiguration(publicAddress: Addresses.natPublic))
+        let alice = simulator.addHost(
+            "alice", addresses: [Addresses.alice], in: home, uplink: LinkConditions(delay: .milliseconds(5)),
+            machine: Pinger(local: Addresses.alice, to: [Addresses.server], count: 1)
+        )
+        let server = simulator.addHost("server", addresses: [Addresses.server], machine: Echo())
+        simulator.run(until: .seconds(1))
+        #expect(records.map(\.point) == [.sent, .received, .sent, .received])
+        #expect(records.map(\.host) == [alice, server, server, alice])
+        #expect(records.map(\.instant) == [.zero, .milliseconds(5), .milliseconds(5), .milliseconds(5)])
+        let mapped = try #require(records.dropFirst().first?.datagram.source)
+        #expect(records.first?.datagram.source == Addresses.alice)
+        #expect(mapped.address == Addresses.natPublic)
+        #expect(records.last?.datagram.destination == Addresses.alice)
+        #expect(records.last?.datagram.source == Addresses.server)
+    }
+}
