@@ -310,7 +310,10 @@ public struct Simulator {
                 enterDownlink(datagram, of: owner)
                 return
             }
-            guard let nat = realms[realm.index].nat else { return }
+            guard let nat = realms[realm.index].nat else {
+                drop(datagram, .noRoute, by: sender, at: realms[realm.index].name)
+                return
+            }
             let hairpin = datagram.destination.address == nat.configuration.publicAddress
             if hairpin, !nat.configuration.hairpinning {
                 drop(datagram, .natNoHairpinning, by: sender, at: "nat:\(nat.name)")

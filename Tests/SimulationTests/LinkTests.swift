@@ -238,3 +238,66 @@ struct SimulatedLinkTests {
         #expect(records.last?.datagram.source == Addresses.server)
     }
 }
+
+@Suite("Link invariants under random conditions")
+struct LinkInvariantTests {
+    @Test("for any conditions: every datagram is delivered or dropped once, never early, and in order unless held back")
+    func conservation() {
+        let seed = testSeed()
+        var generator = seed.generator(label: "link-invariants")
+        for round in 0..<200 {
+            let conditions = LinkConditions.random(using: &generator)
+            var link = Link(name: "random-\(round)", conditions: conditions, seed: seed)
+            var lastInOrder = Instant.zero
+            var dropped = 0
+            var copies = 0
+            var now = Instant.zero
+            for _ in 0..<300 {
+                now += .microseconds(Int(generator.next() % 40_000))
+                let size = Link.packetSize(payloadCount: Int(generator.next() % 1_600), isIPv6: generator.next() % 2 == 0)
+                switch link.offer(packetSize: size, at: now) {
+                case .dropped:
+                    dropped += 1
+                case .delivered(let exits):
+                    copies += exits.count
+                    #expect((1...2).contains(exits.count))
+                    for exit in exits {
+                        #expect(exit.instant >= now + conditions.delay, Comment(rawValue: seed.failureMessage(test: "LinkInvariantTests")))
+                        if !exit.isReordered {
+                            #expect(exit.instant >= lastInOrder)
+                            lastInOrder = exit.instant
+                        }
+                    }
+                }
+            }
+            let statistics = link.statistics
+            #expect(statistics.sent == 300)
+            #expect(statistics.droppedTotal == dropped)
+            #expect(statistics.delivered == copies)
+            #expect(statistics.sent - statistics.droppedTotal + statistics.duplicated == statistics.delivered)
+        }
+    }
+}
+
+@Suite("IPv6 through the simulator")
+struct IPv6Tests {
+    @Test("IPv6 hosts exchange datagrams, and the MTU counts 48 header bytes for them")
+    func ipv6() throws {
+        let left = try #require(TransportAddress("[2001:db8::1]:5000"))
+        let right = try #require(TransportAddress("[2001:db8::2]:6000"))
+        var simulator = Simulator(seed: testSeed())
+        let small = simulator.addHost(
+            "small", addresses: [left], uplink: LinkConditions(delay: .milliseconds(3), mtu: 1_500),
+            machine: Pinger(local: left, to: [right], count: 1, payloadSize: 1_452)
+        )
+        let leftBig = try #require(TransportAddress("[2001:db8::3]:5000"))
+        let big = simulator.addHost(
+            "big", addresses: [leftBig], uplink: LinkConditions(mtu: 1_500),
+            machine: Pinger(local: leftBig, to: [right], count: 1, payloadSize: 1_453)
+        )
+        simulator.addHost("echo", addresses: [right], machine: Echo())
+        simulator.run(until: .seconds(1))
+        #expect(simulator.machine(small, as: Pinger.self)?.arrivals.map(\.instant) == [.milliseconds(3)])
+        #expect(simulator.uplinkStatistics(big).dropped == [.mtu: 1])
+    }
+}
