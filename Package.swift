@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "Decryption", targets: ["Decryption"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "SansIO", targets: ["SansIO"]),
+        .library(name: "Simulation", targets: ["Simulation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -77,6 +78,8 @@ let package = Package(
             dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Decryption"],
             swiftSettings: strictSwift
         ),
+        // The deterministic network simulator: virtual time, link model, NATs (DESIGN §1.1, §1.5).
+        .target(name: "Simulation", dependencies: ["Wire", "SansIO", "Hashing"], swiftSettings: strictSwift),
         .executableTarget(
             name: "crucible",
             dependencies: [
@@ -92,6 +95,7 @@ let package = Package(
             dependencies: ["Wire", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "SansIOTests", dependencies: ["SansIO", "Wire"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SansIO", "Wire", "Hashing"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing", "Wire"]),
         .testTarget(
             name: "SystemLibraryTests",
