@@ -171,6 +171,12 @@ public struct IceAgent: DatagramMachine, Sendable {
         }
         schedulePacing()
         let state = computeConnectionState()
+        if state == .completed, connectionState == .new || connectionState == .checking {
+            // A nomination that also settles everything still reports `connected` first, so an observer
+            // always sees checking → connected → completed.
+            connectionState = .connected
+            emit(.connectionStateChanged(.connected))
+        }
         if state != connectionState {
             connectionState = state
             emit(.connectionStateChanged(state))

@@ -186,7 +186,10 @@ extension IceAgent {
                 if let id = entry.transaction { cancelTransaction(id) }
             }
         }
-        guard best.pair != selectedPair else { return }
+        // After a restart the new generation's pair may be the same two addresses; it is selected
+        // again all the same, so consent moves to the new credentials.
+        let generationChanged = previousLocal != nil || (consent != nil && consent?.remote != remoteCredentials)
+        guard best.pair != selectedPair || generationChanged else { return }
         selectedPair = best.pair
         previousLocal = nil
         emit(.selectedPairChanged(best.pair))
