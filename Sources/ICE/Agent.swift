@@ -129,7 +129,6 @@ public struct IceAgent: DatagramMachine, Sendable {
         fireTransactionTimers()
         fireConsentTimers()
         if let due = nextPacingAt, due <= self.now { pace() }
-        if let due = nominationDeadline, due <= self.now { considerNomination() }
         afterEvent()
     }
 
@@ -169,6 +168,7 @@ public struct IceAgent: DatagramMachine, Sendable {
         if checkList.state == .running, checkList.allFailed, remoteEndOfCandidates, !configuration.isLite {
             checkList.state = .failed
         }
+        considerNomination()
         schedulePacing()
         let state = computeConnectionState()
         if state == .completed, connectionState == .new || connectionState == .checking {
@@ -223,7 +223,7 @@ public struct IceAgent: DatagramMachine, Sendable {
     func isValidated(source: TransportAddress, base: TransportAddress) -> Bool {
         if let selectedPair, selectedPair.local.base == base, selectedPair.remote.address == source { return true }
         let key = PairKey(localBase: base, remote: source)
-        return checkList.entry(key)?.state == .succeeded
+        return checkList.entry(key)?.isValid == true
     }
 
     /// RFC 7983 §7: a first byte of 0–3 is STUN; anything else is handed up when it comes over a

@@ -21,6 +21,9 @@ public struct CheckListEntry: Sendable, CustomStringConvertible {
     public internal(set) var state: CandidatePairState
     /// The pair priority in the agent's current role (RFC 8445 §6.1.2.3).
     public internal(set) var priority: UInt64
+    /// In the valid list (RFC 8445 §7.2.5.3.2): a check on it succeeded at least once. It stays valid
+    /// while a later check (the nominating one) is in flight, so data keeps flowing over it.
+    public internal(set) var isValid: Bool = false
     /// Nominated (RFC 8445 §8.1.1): a check with USE-CANDIDATE succeeded on it.
     public internal(set) var isNominated: Bool = false
     /// Controlled agent: the peer sent USE-CANDIDATE before this pair's own check succeeded, so it is
@@ -57,7 +60,7 @@ public struct CheckList: Sendable {
     /// key is already present is redundant and only raises the kept pair's local candidate when it has a
     /// higher priority; a new pair is Waiting when its foundation has a pair that succeeded or none that is
     /// Waiting or In-Progress, Frozen otherwise. Beyond `maximumSize` the lowest-priority pair that is not
-    /// In-Progress or Succeeded is dropped (§6.1.2.5). Returns the key when the pair is in the list.
+    /// In-Progress or valid is dropped (§6.1.2.5). Returns the key when the pair is in the list.
     @discardableResult
     public mutating func add(_ pair: IceCandidatePair, role: IceRole) -> PairKey? {
         let priority = pair.priority(as: role)
@@ -77,7 +80,7 @@ public struct CheckList: Sendable {
         entries.append(CheckListEntry(pair: pair, state: state, priority: priority))
         sort()
         if entries.count > maximumSize {
-            guard let victim = entries.lastIndex(where: { $0.state != .inProgress && $0.state != .succeeded }) else {
+            guard let victim = entries.lastIndex(where: { $0.state != .inProgress && !$0.isValid }) else {
                 entries.removeAll { $0.key == key }
                 return nil
             }

@@ -90,9 +90,9 @@ extension IceAgent {
         id: STUNTransactionID, cancelled: Bool
     ) {
         guard let entry = checkList.entry(key) else { return }
-        // A response to a cancelled or superseded check still counts (§7.3.1.4), unless the pair has
-        // already settled.
-        if entry.transaction != id, entry.state == .succeeded { return }
+        // A response to a cancelled or superseded check still counts (§7.3.1.4); a late error cannot
+        // undo a pair that has succeeded since. A late success is harmless: it can only add a nomination.
+        if message.type.messageClass == .errorResponse, entry.transaction != id, entry.state == .succeeded { return }
         if message.type.messageClass == .errorResponse {
             if case .errorCode(let error)? = message.value(of: .errorCode), error.code == STUNErrorCode.roleConflict {
                 // §7.2.5.1: switch to the role opposite the one the request claimed, then retry.
@@ -114,8 +114,12 @@ extension IceAgent {
         let nominated = nominating || (role == .controlled && entry.nominateOnSuccess)
         checkList.update(key) {
             $0.state = .succeeded
-            $0.transaction = nil
-            if nominated { $0.isNominated = true }
+            $0.isValid = true
+            if $0.transaction == id { $0.transaction = nil }
+            if nominated {
+                $0.isNominated = true
+                $0.nominationRequested = false
+            }
         }
         if firstSuccessAt == nil { firstSuccessAt = now }
         checkList.unfreeze(foundation: entry.pair.foundation)
@@ -178,7 +182,7 @@ extension IceAgent {
     /// completes the check list (§8.1.2), starts consent on it (RFC 7675), and retires the previous
     /// generation after a restart.
     mutating func updateSelection() {
-        guard let best = checkList.entries.first(where: { $0.isNominated && $0.state == .succeeded }) else { return }
+        guard let best = checkList.entries.first(where: { $0.isNominated && $0.isValid }) else { return }
         if checkList.state == .running {
             checkList.complete()
             // §8.1.2: lower-priority checks still in progress are not retransmitted any more.

@@ -86,6 +86,7 @@ extension IceAgent {
             // A lite agent's pairs are validated by the peer's checks alone (RFC 8445 §2.5, §7.3.1.5).
             checkList.update(key) {
                 $0.state = .succeeded
+                $0.isValid = true
                 if useCandidate { $0.isNominated = true }
             }
             if useCandidate { updateSelection() }

@@ -67,10 +67,12 @@ extension IceAgent {
 
     mutating func transactionTimedOut(_ transaction: Transaction) {
         switch transaction.purpose {
-        case .check(let key, _, _):
+        case .check(let key, let nominating, _):
             guard !transaction.cancelled else { return }
             checkList.update(key) { entry in
                 if entry.state == .inProgress { entry.state = .failed }
+                // A nomination that got no answer is given up, so another pair can be nominated.
+                if nominating { entry.nominationRequested = false }
             }
         case .consent:
             break  // silence is judged by the consent timers

@@ -136,6 +136,41 @@ struct ConnectTests {
         #expect(loop.connectionStates(1) == [.checking, .connected, .completed])
     }
 
+    @Test("pre-gathering (iceCandidatePoolSize): candidates gathered before the peer is known are used once it is")
+    func preGathering() {
+        var loop = TwoAgentLoop.loopback()
+        loop.autoSignal = false
+        loop.input(0, .startGathering)
+        loop.input(1, .startGathering)
+        loop.run(for: .seconds(5))
+        #expect(loop.gatheringStates(0) == [.gathering, .complete])
+        #expect(loop.connectionStates(0).isEmpty)
+        loop.autoSignal = true
+        loop.start()
+        for index in 0..<2 {
+            loop.input(index, .addRemoteCandidate(loop.agents[1 - index].localCandidates[0].sdpCandidate))
+            loop.input(index, .endOfRemoteCandidates)
+        }
+        loop.run(for: .seconds(2))
+        #expect(loop.connectionStates(0) == [.checking, .connected, .completed])
+        #expect(loop.connectionStates(1) == [.checking, .connected, .completed])
+    }
+
+    @Test("a remote candidate of another generation (its ufrag extension differs) is ignored")
+    func otherGenerationCandidate() {
+        var loop = TwoAgentLoop.loopback()
+        loop.autoSignal = false
+        loop.start()
+        var stale = loop.agents[1].localCandidates[0].sdpCandidate
+        stale.extensions = [.ufrag("old1")]
+        loop.input(0, .addRemoteCandidate(stale))
+        #expect(loop.agents[0].remoteCandidates.isEmpty)
+        var current = stale
+        current.extensions = [.ufrag(loop.agents[1].localCredentials.ufrag)]
+        loop.input(0, .addRemoteCandidate(current))
+        #expect(loop.agents[0].remoteCandidates.count == 1)
+    }
+
     @Test("every pair failing after end-of-candidates is failed; before it the agent keeps checking")
     func allPairsFail() {
         var loop = TwoAgentLoop.loopback()
