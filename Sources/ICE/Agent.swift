@@ -170,6 +170,8 @@ public struct IceAgent: DatagramMachine, Sendable {
         }
         considerNomination()
         schedulePacing()
+        // A free pacing slot is used at once rather than reported as a deadline that has already come.
+        if let due = nextPacingAt, due <= now { pace() }
         let state = computeConnectionState()
         if state == .completed, connectionState == .new || connectionState == .checking {
             // A nomination that also settles everything still reports `connected` first, so an observer
