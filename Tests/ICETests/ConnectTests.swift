@@ -66,6 +66,23 @@ struct ConnectTests {
         #expect(loop.agents[1].selectedPair?.local.address == TransportAddress("127.0.0.2:6000"))
     }
 
+    @Test("regular nomination waits for a silent higher-priority pair only nominationDelay (2 s) after the first success")
+    func nominationDelay() {
+        var loop = TwoAgentLoop.loopback { configuration, index in
+            if index == 0 { configuration.hostAddresses = [TransportAddress("127.0.0.1:5000")!, TransportAddress("127.0.0.3:5000")!] }
+        }
+        // A's preferred host is cut off: its pair never answers, the other one works.
+        let dead = TransportAddress("127.0.0.1:5000")!
+        loop.drop = { $0.source == dead || $0.destination == dead }
+        loop.start()
+        loop.run(until: .seconds(1.9))
+        #expect(loop.agents[0].selectedPair == nil)
+        loop.run(until: .seconds(2.5))
+        #expect(loop.agents[0].selectedPair?.local.address == TransportAddress("127.0.0.3:5000"))
+        #expect(loop.connectionStates(0).last == .completed)  // a nomination completes the list (§8.1.2)
+        #expect(loop.connectionStates(1).last == .completed)
+    }
+
     @Test("role conflict, both controlling: the larger tie-breaker stays controlling and they connect (§7.3.1.1)",
           arguments: [IceRole.controlling, .controlled])
     func roleConflict(role: IceRole) {
