@@ -156,6 +156,10 @@ public struct IceAgent: DatagramMachine, Sendable {
         return deadlines.min()
     }
 
+    /// STUN client transactions running (checks, consent, server requests): at most two per pair, two
+    /// for consent and one per host and server.
+    public var transactionCount: Int { transactions.count }
+
     mutating func emit(_ output: IceOutput) { outputs.append(output) }
 
     // MARK: States

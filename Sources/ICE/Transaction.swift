@@ -85,6 +85,14 @@ extension IceAgent {
     /// still taken until the transaction timeout.
     mutating func cancelTransaction(_ id: STUNTransactionID) {
         guard var transaction = transactions[id], !transaction.cancelled else { return }
+        // At most one cancelled transaction per pair waits for a late answer: a peer repeating its
+        // checks cannot pile them up.
+        if case .check(let key, _, _) = transaction.purpose {
+            transactions = transactions.filter { entry in
+                guard entry.value.cancelled, case .check(let other, _, _) = entry.value.purpose else { return true }
+                return other != key
+            }
+        }
         transaction.cancelled = true
         transaction.deadline = now + transaction.rto * configuration.retransmission.lastWaitMultiplier
         transactions[id] = transaction

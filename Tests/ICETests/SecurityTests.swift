@@ -146,6 +146,21 @@ struct SecurityTests {
         #expect(agent.remoteCandidates.count == 50)
     }
 
+    @Test("a peer repeating authenticated checks on one pair cannot pile up transactions")
+    func repeatedChecks() {
+        var agent = Self.agent()
+        agent.handle(.setRemoteCredentials(ufrag: "peer", pwd: "peerpeerpeerpeerpeerpeer", isLite: false), at: .zero)
+        var time = Instant.zero
+        for index in 0..<2000 {
+            time += .milliseconds(20)
+            agent.handle(.received(Datagram(from: Self.attacker, to: Self.local, payload: Self.check(to: agent, seed: UInt64(index)))), at: time)
+            if let deadline = agent.nextDeadline, deadline <= time { agent.handleTimeout(at: time) }
+            while agent.poll() != nil {}
+            #expect(agent.transactionCount <= 2)
+        }
+        #expect(agent.checkList.entries.count == 1)
+    }
+
     @Test("the per-window limit holds: at most 10 peer-reflexive candidates per second")
     func peerReflexiveRate() {
         var agent = Self.agent()
