@@ -1,5 +1,6 @@
 import ICE
 import SDP
+import STUN
 import SansIO
 import Testing
 import Wire
@@ -48,6 +49,48 @@ struct LifecycleTests {
         loop.input(0, .send([0x80, 0x03]))
         loop.run(for: .milliseconds(50))
         #expect(loop.received[1].last == [0x80, 0x03])
+    }
+
+    @Test("restart onto a different pair: data uses the old pair until the new one is nominated, then the new one")
+    func restartMovesPair() {
+        let a1 = TransportAddress("127.0.0.1:5000")!, a3 = TransportAddress("127.0.0.3:5000")!
+        var loop = TwoAgentLoop.loopback { configuration, index in
+            if index == 0 { configuration.hostAddresses = [a1, a3] }
+        }
+        loop.start()
+        loop.run(for: .seconds(2))
+        #expect(loop.agents[0].selectedPair?.local.address == a1)
+        loop.autoSignal = false
+        loop.input(0, .restart)
+        loop.input(1, .restart)
+        // The new generation's checks through a1 are lost, so it can only select the pair through a3;
+        // consent of the old generation still passes through a1.
+        let newUfrag = loop.agents[0].localCredentials.ufrag
+        loop.drop = { datagram in
+            guard datagram.source == a1 || datagram.destination == a1,
+                let message = try? STUNMessage.parse(datagram.payload), message.type == .bindingRequest,
+                case .username(let username)? = message.value(of: .username)
+            else { return false }
+            return username.contains(newUfrag)
+        }
+        loop.start()
+        for index in 0..<2 {
+            for candidate in loop.agents[1 - index].localCandidates { loop.input(index, .addRemoteCandidate(candidate.sdpCandidate)) }
+            loop.input(index, .endOfRemoteCandidates)
+        }
+        // Before the new nomination (it needs at least one round trip): data still goes through a1.
+        loop.input(0, .send([0x80, 0x0A]))
+        #expect(loop.sent[0].last?.datagram.source == a1)
+        loop.run(for: .seconds(3))
+        #expect(loop.agents[0].selectedPair?.local.address == a3)
+        #expect(loop.agents[1].selectedPair?.remote.address == a3)
+        loop.input(0, .send([0x80, 0x0B]))
+        #expect(loop.sent[0].last?.datagram.source == a3)
+        loop.input(1, .send([0x80, 0x0C]))
+        loop.run(for: .milliseconds(50))
+        #expect(loop.received[1].suffix(2) == [[0x80, 0x0A], [0x80, 0x0B]])
+        #expect(loop.received[0].last == [0x80, 0x0C])
+        #expect(loop.connectionStates(0).last == .completed)
     }
 
     @Test("consent lost: disconnected after 8 s without a response, failed at 30 s, and no data after")
