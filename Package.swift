@@ -62,6 +62,10 @@ let package = Package(
         .target(name: "SCTP", dependencies: ["Wire"], swiftSettings: strictSwift),
         .target(name: "DTLSRecord", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
 
+        // Machines over the codecs (DESIGN §1.1).
+        // The ICE agent (RFC 8445, 8838, 7675): gathering, checks, nomination, consent.
+        .target(name: "ICE", dependencies: ["Wire", "SansIO", "STUN", "SDP", "Hashing"], swiftSettings: strictSwift),
+
         // Harness layers.
         .target(name: "Pcap", dependencies: ["Wire", "CPcap"], swiftSettings: strictSwift),
         .target(name: "Fuzzing", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
@@ -136,6 +140,7 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
+        .testTarget(name: "ICETests", dependencies: ["ICE", "Wire", "SansIO", "STUN", "SDP"]),
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Conformance"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Conformance", "Wire"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),

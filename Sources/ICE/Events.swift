@@ -1,0 +1,56 @@
+public import SDP
+public import SansIO
+public import Wire
+
+/// What an `IceAgent` is told.
+public enum IceInput: DatagramInput, Sendable {
+    /// A datagram that arrived on one of the agent's bases (a host address or a relayed address).
+    case received(Datagram)
+    /// Start gathering local candidates (W3C `iceCandidatePoolSize` pre-gathering is this input sent
+    /// before any remote description exists: nothing here waits for the peer).
+    case startGathering
+    /// The peer's ufrag and pwd (`a=ice-ufrag`, `a=ice-pwd`) and whether it is ICE-lite (`a=ice-lite`).
+    /// New values while others are known mean the peer restarted ICE (RFC 8445 §9).
+    case setRemoteCredentials(ufrag: String, pwd: String, isLite: Bool)
+    /// A remote candidate from SDP or trickle. Ignored (see `IceCandidate.init(remote:)`) when not usable,
+    /// or when its `ufrag` extension names another generation.
+    case addRemoteCandidate(Candidate)
+    /// The peer's end-of-candidates (RFC 8838 §13).
+    case endOfRemoteCandidates
+    /// A relayed candidate a TURN client composed around the agent allocated: `relayed` is both its
+    /// address and its base, `mapped` its related address (RFC 8445 §5.1.1.2).
+    case addRelayedCandidate(relayed: TransportAddress, mapped: TransportAddress)
+    /// The TURN client has no more relayed candidates to report.
+    case relayGatheringFinished
+    /// ICE restart (RFC 8445 §9): new local credentials, new checks; the selected pair keeps carrying data
+    /// (and consent) until a pair of the new generation is selected.
+    case restart
+    /// Application data for the selected pair; dropped when no pair is selected or consent is lost
+    /// (RFC 7675 §5.2).
+    case send([UInt8])
+    /// Stop everything: no more datagrams, timers or events after `connectionStateChanged(.closed)`.
+    case close
+}
+
+/// What an `IceAgent` asks its driver to do or tells its owner.
+public enum IceOutput: DatagramOutput, Hashable, Sendable {
+    /// A datagram for the network. Its source is one of the agent's bases; a relayed source means the
+    /// TURN client must wrap it.
+    case transmit(Datagram)
+    /// A local candidate to signal (trickle, RFC 8838).
+    case localCandidate(IceCandidate)
+    case gatheringStateChanged(IceGatheringState)
+    case connectionStateChanged(IceConnectionState)
+    /// A (new) pair carries data from now on.
+    case selectedPairChanged(IceCandidatePair)
+    /// A datagram that is not STUN, from a remote address on a validated pair (RFC 7983 demultiplexing
+    /// above: DTLS, SRTP).
+    case received([UInt8], from: TransportAddress)
+    /// The role changed to resolve a conflict (RFC 8445 §7.2.5.1, §7.3.1.1) or because the peer is lite.
+    case roleChanged(IceRole)
+
+    public var transmission: Datagram? {
+        if case .transmit(let datagram) = self { return datagram }
+        return nil
+    }
+}

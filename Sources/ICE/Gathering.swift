@@ -1,0 +1,162 @@
+import SDP
+import SansIO
+import STUN
+import Wire
+
+/// Local candidates (RFC 8445 §5.1) and remote candidates (§5.3, RFC 8838).
+extension IceAgent {
+    /// Host candidates now; server-reflexive ones through the pacer; relayed ones from the TURN seam.
+    /// Under the `.relay` policy only relayed candidates are offered (W3C `RTCIceTransportPolicy`), and a
+    /// lite agent offers host candidates only (RFC 8445 §2.5).
+    mutating func startGathering() {
+        guard gatheringState == .new else { return }
+        setGatheringState(.gathering)
+        guard configuration.transportPolicy == .all else { return }
+        for host in hostCandidates { addLocalCandidate(host) }
+        guard !configuration.isLite else { return }
+        for host in hostCandidates {
+            for server in configuration.stunServers where server.address.isIPv6 == host.address.address.isIPv6 {
+                gatherQueue.append((host, server))
+            }
+        }
+    }
+
+    /// Adds an offered candidate unless it is redundant (RFC 8445 §5.1.3), signals it, and pairs it.
+    mutating func addLocalCandidate(_ candidate: IceCandidate) {
+        if localCandidates.contains(where: { $0.address == candidate.address && $0.base == candidate.base }) { return }
+        localCandidates.append(candidate)
+        emit(.localCandidate(candidate))
+        for remote in remoteCandidates { pair(local: candidate, remote: remote) }
+    }
+
+    /// Sends the next queued STUN server request (paced with the checks, RFC 8445 §14).
+    mutating func sendGatherRequest() {
+        guard !gatherQueue.isEmpty else { return }
+        let (base, server) = gatherQueue.removeFirst()
+        let id = newTransactionID()
+        pendingServerReflexive += 1
+        startTransaction(
+            id, .serverReflexive(base: base, server: server),
+            Datagram(from: base.address, to: server, payload: IceAgent.serverRequest(id)),
+            key: nil, rto: configuration.retransmission.minimumRTO)
+    }
+
+    /// A STUN server answered: a success with a mapped address gives a server-reflexive candidate whose
+    /// base is the host and whose foundation names the server (§5.1.1.2–5.1.1.3); a candidate equal to
+    /// its host (no NAT) is redundant and dropped.
+    mutating func serverResponded(_ message: STUNMessage, base: IceCandidate, server: TransportAddress) {
+        pendingServerReflexive -= 1
+        guard message.type.messageClass == .successResponse else { return }
+        let mapped: TransportAddress
+        if case .xorMappedAddress(let address)? = message.value(of: .xorMappedAddress) {
+            mapped = address
+        } else if case .mappedAddress(let address)? = message.value(of: .mappedAddress) {
+            mapped = address
+        } else {
+            return
+        }
+        let candidate = IceCandidate(
+            kind: .serverReflexive, address: mapped, base: base.address,
+            priority: IceCandidate.priority(typePreference: IceCandidateKind.serverReflexive.typePreference,
+                                            localPreference: base.localPreference),
+            foundation: IceCandidate.foundation(kind: .serverReflexive, baseAddress: base.address.address, server: server.address),
+            relatedAddress: base.address)
+        if pruneRedundantCandidates(localCandidates + [candidate]).contains(candidate) {
+            addLocalCandidate(candidate)
+        }
+    }
+
+    /// The TURN seam: a relayed candidate is a local base of its own (RFC 8445 §5.1.1.2).
+    mutating func addRelayedCandidate(relayed: TransportAddress, mapped: TransportAddress) {
+        guard !configuration.isLite else { return }
+        let relayCount = localCandidates.filter { $0.kind == .relayed }.count
+        let candidate = IceCandidate(
+            kind: .relayed, address: relayed, base: relayed,
+            priority: IceCandidate.priority(typePreference: IceCandidateKind.relayed.typePreference,
+                                            localPreference: UInt32(max(0, 65_535 - relayCount))),
+            foundation: IceCandidate.foundation(kind: .relayed, baseAddress: relayed.address, server: nil),
+            relatedAddress: mapped)
+        addLocalCandidate(candidate)
+    }
+
+    // MARK: Remote side
+
+    mutating func setRemoteCredentials(_ credentials: IceCredentials, isLite: Bool) {
+        if let current = remoteCredentials, current != credentials {
+            // The peer restarted (RFC 8445 §9): the old generation's candidates and checks go; the
+            // selected pair and its consent stay until a new pair is selected.
+            resetChecks()
+        }
+        remoteCredentials = credentials
+        remoteKey = IceAgent.key(for: credentials.pwd)
+        remoteIsLite = isLite
+        // A full agent facing a lite one takes the controlling role (RFC 8445 §6.1.1).
+        if isLite, !configuration.isLite, role != .controlling { switchRole(to: .controlling) }
+    }
+
+    /// A signalled remote candidate (RFC 8838 §11): stored within the limit, paired with every local
+    /// candidate of its family. A peer-reflexive one already learned from a check is upgraded in place.
+    mutating func addRemoteCandidate(_ sdp: Candidate) {
+        guard var candidate = IceCandidate(remote: sdp) else { return }
+        if let ufrag = sdp.ufrag, let remote = remoteCredentials, ufrag != remote.ufrag { return }
+        if let index = remoteCandidates.firstIndex(where: { $0.address == candidate.address }) {
+            remoteCandidates[index] = candidate
+            return
+        }
+        guard remoteCandidates.count < configuration.limits.maximumRemoteCandidates else { return }
+        candidate.base = candidate.address
+        remoteCandidates.append(candidate)
+        guard !configuration.isLite else { return }
+        for local in localCandidates { pair(local: local, remote: candidate) }
+    }
+
+    /// Forms a pair when families match (§6.1.2.2); a server-reflexive local candidate is replaced by its
+    /// base (§6.1.2.4), so it pairs as the host candidate; peer-reflexive local candidates are not paired.
+    mutating func pair(local: IceCandidate, remote: IceCandidate) {
+        guard local.address.address.isIPv6 == remote.address.address.isIPv6, local.kind != .peerReflexive,
+            checkList.state != .completed
+        else { return }
+        var local = local
+        if local.kind == .serverReflexive {
+            guard let host = hostCandidates.first(where: { $0.address == local.base }) else { return }
+            local = host
+        }
+        if configuration.transportPolicy == .relay, local.kind != .relayed { return }
+        checkList.add(IceCandidatePair(local: local, remote: remote), role: role)
+    }
+
+    /// Forgets the remote generation: candidates, pairs, transactions of checks.
+    mutating func resetChecks() {
+        remoteCandidates.removeAll()
+        checkList = CheckList(maximumSize: configuration.limits.maximumCheckListSize)
+        transactions = transactions.filter {
+            if case .check = $0.value.purpose { return false }
+            return true
+        }
+        remoteEndOfCandidates = false
+        firstSuccessAt = nil
+        failedLatched = false
+    }
+
+    /// ICE restart (RFC 8445 §9): new local credentials; the remote's must follow. Local candidates are
+    /// reused (allowed by §9) and signalled again, so gathering goes `gathering` → `complete` at once
+    /// unless a server request is still running. The selected pair keeps carrying data and consent.
+    mutating func restart() {
+        if selectedPair != nil, consent?.lost != true {
+            previousLocal = (localCredentials, localKey)
+        } else {
+            selectedPair = nil
+            consent = nil
+        }
+        localCredentials = IceCredentials.random(using: &generator)
+        localKey = IceAgent.key(for: localCredentials.pwd)
+        remoteCredentials = nil
+        remoteKey = nil
+        resetChecks()
+        guard gatheringState != .new else { return }
+        setGatheringState(.gathering)
+        let offered = localCandidates.filter { $0.kind != .peerReflexive }
+        localCandidates.removeAll()
+        for candidate in offered { addLocalCandidate(candidate) }
+    }
+}

@@ -1,0 +1,172 @@
+import ICE
+import SDP
+import STUN
+import SansIO
+import Testing
+import Wire
+
+@Suite("Restart and consent freshness (RFC 8445 §9, RFC 7675)")
+struct LifecycleTests {
+    static func connected(_ nomination: NominationMode = .regular) -> TwoAgentLoop {
+        var loop = TwoAgentLoop.loopback(nomination: nomination)
+        loop.start()
+        loop.run(for: .seconds(2))
+        return loop
+    }
+
+    @Test("restart: new credentials, the old pair carries data until a new pair is nominated")
+    func restartKeepsMediaFlowing() {
+        var loop = Self.connected()
+        #expect(loop.connectionStates(0).last == .completed)
+        let oldCredentials = loop.agents[0].localCredentials
+        let oldPair = loop.agents[0].selectedPair
+        loop.autoSignal = false
+        loop.input(0, .restart)
+        loop.input(1, .restart)
+        #expect(loop.agents[0].localCredentials != oldCredentials)
+        #expect(loop.agents[0].localCredentials.isValid)
+        // Between the restart and the new answer: data still flows on the old pair, both ways.
+        loop.input(0, .send([0x80, 0x01]))
+        loop.input(1, .send([0x80, 0x02]))
+        loop.run(for: .milliseconds(50))
+        #expect(loop.received[1].last == [0x80, 0x01])
+        #expect(loop.received[0].last == [0x80, 0x02])
+        #expect(loop.agents[0].selectedPair == oldPair)
+        // Consent on the old pair keeps being answered during the restart.
+        loop.run(for: .seconds(12))
+        #expect(!loop.connectionStates(0).contains(.disconnected))
+        // The new generation is signalled and nominated.
+        let selectionsBefore = loop.selectedPairs(0).count
+        loop.start()
+        loop.input(0, .addRemoteCandidate(loop.agents[1].localCandidates[0].sdpCandidate))
+        loop.input(1, .addRemoteCandidate(loop.agents[0].localCandidates[0].sdpCandidate))
+        loop.input(0, .endOfRemoteCandidates)
+        loop.input(1, .endOfRemoteCandidates)
+        loop.run(for: .seconds(2))
+        #expect(loop.selectedPairs(0).count == selectionsBefore + 1)
+        #expect(loop.connectionStates(0).last == .completed)
+        #expect(loop.gatheringStates(0) == [.gathering, .complete, .gathering, .complete])
+        loop.input(0, .send([0x80, 0x03]))
+        loop.run(for: .milliseconds(50))
+        #expect(loop.received[1].last == [0x80, 0x03])
+    }
+
+    @Test("restart onto a different pair: data uses the old pair until the new one is nominated, then the new one")
+    func restartMovesPair() {
+        let a1 = TransportAddress("127.0.0.1:5000")!, a3 = TransportAddress("127.0.0.3:5000")!
+        var loop = TwoAgentLoop.loopback { configuration, index in
+            if index == 0 { configuration.hostAddresses = [a1, a3] }
+        }
+        loop.start()
+        loop.run(for: .seconds(2))
+        #expect(loop.agents[0].selectedPair?.local.address == a1)
+        loop.autoSignal = false
+        loop.input(0, .restart)
+        loop.input(1, .restart)
+        // The new generation's checks through a1 are lost, so it can only select the pair through a3;
+        // consent of the old generation still passes through a1.
+        let newUfrag = loop.agents[0].localCredentials.ufrag
+        loop.drop = { datagram in
+            guard datagram.source == a1 || datagram.destination == a1,
+                let message = try? STUNMessage.parse(datagram.payload), message.type == .bindingRequest,
+                case .username(let username)? = message.value(of: .username)
+            else { return false }
+            return username.contains(newUfrag)
+        }
+        loop.start()
+        for index in 0..<2 {
+            for candidate in loop.agents[1 - index].localCandidates { loop.input(index, .addRemoteCandidate(candidate.sdpCandidate)) }
+            loop.input(index, .endOfRemoteCandidates)
+        }
+        // Before the new nomination (it needs at least one round trip): data still goes through a1.
+        loop.input(0, .send([0x80, 0x0A]))
+        #expect(loop.sent[0].last?.datagram.source == a1)
+        loop.run(for: .seconds(3))
+        #expect(loop.agents[0].selectedPair?.local.address == a3)
+        #expect(loop.agents[1].selectedPair?.remote.address == a3)
+        loop.input(0, .send([0x80, 0x0B]))
+        #expect(loop.sent[0].last?.datagram.source == a3)
+        loop.input(1, .send([0x80, 0x0C]))
+        loop.run(for: .milliseconds(50))
+        #expect(loop.received[1].suffix(2) == [[0x80, 0x0A], [0x80, 0x0B]])
+        #expect(loop.received[0].last == [0x80, 0x0C])
+        #expect(loop.connectionStates(0).last == .completed)
+    }
+
+    @Test("consent lost: disconnected after 8 s without a response, failed at 30 s, and no data after")
+    func consentLoss() {
+        var loop = Self.connected()
+        let cut = loop.now
+        loop.drop = { _ in true }
+        loop.run(for: .seconds(40))
+        #expect(loop.connectionStates(0) == [.checking, .connected, .completed, .disconnected, .failed])
+        // The last consent response arrived before the cut; disconnected and failed follow it by 8 s and 30 s.
+        let consentSends = loop.sent[0].filter { $0.at > cut }
+        #expect(!consentSends.isEmpty)
+        let sentBeforeSend = loop.sent[0].count
+        loop.drop = { _ in false }
+        loop.input(0, .send([0x80]))
+        #expect(loop.sent[0].count == sentBeforeSend)
+        loop.run(for: .seconds(20))
+        #expect(loop.agents[0].connectionState == .failed)  // consent, once lost, is not regained without a restart
+    }
+
+    @Test("disconnected and failed happen at the configured silences after the last consent response")
+    func consentTiming() {
+        var loop = TwoAgentLoop.loopback()
+        loop.start()
+        loop.run(for: .seconds(2))
+        loop.drop = { _ in true }
+        // Find when the states changed by stepping.
+        var disconnectedAt: Instant?
+        var failedAt: Instant?
+        for _ in 0..<400 {
+            loop.run(for: .milliseconds(100))
+            if disconnectedAt == nil, loop.agents[0].connectionState == .disconnected { disconnectedAt = loop.now }
+            if failedAt == nil, loop.agents[0].connectionState == .failed { failedAt = loop.now }
+        }
+        guard let disconnectedAt, let failedAt else {
+            Issue.record("never disconnected or failed")
+            return
+        }
+        #expect(failedAt - disconnectedAt >= .seconds(21) && failedAt - disconnectedAt <= .seconds(23))
+        #expect(disconnectedAt >= .seconds(8) && disconnectedAt <= .seconds(10.2))
+        #expect(failedAt >= .seconds(30) && failedAt <= .seconds(32.2))
+    }
+
+    @Test("recovery: consent responses returning after disconnected bring the state back to completed")
+    func recovery() {
+        var loop = Self.connected()
+        loop.drop = { _ in true }
+        loop.run(for: .seconds(12))
+        #expect(loop.agents[0].connectionState == .disconnected)
+        loop.drop = { _ in false }
+        loop.run(for: .seconds(8))
+        #expect(loop.connectionStates(0) == [.checking, .connected, .completed, .disconnected, .completed])
+        #expect(loop.connectionStates(1).last == .completed)
+    }
+
+    @Test("consent checks go every 4–6 s on the selected pair")
+    func consentInterval() {
+        var loop = Self.connected()
+        let start = loop.now
+        loop.run(for: .seconds(60))
+        let requests = loop.sent[0].filter { $0.at > start && $0.datagram.payload[0] == 0x00 && $0.datagram.payload[1] == 0x01 }
+        #expect((10...15).contains(requests.count))
+        for (earlier, later) in zip(requests, requests.dropFirst()) {
+            #expect(later.at - earlier.at >= .seconds(4) && later.at - earlier.at <= .seconds(6))
+        }
+    }
+
+    @Test("close: closed is reported once and nothing is sent or scheduled after")
+    func close() {
+        var loop = Self.connected()
+        loop.input(0, .close)
+        #expect(loop.connectionStates(0).last == .closed)
+        #expect(loop.agents[0].nextDeadline == nil)
+        let count = loop.sent[0].count
+        loop.input(0, .send([0x80]))
+        loop.run(for: .seconds(10))
+        #expect(loop.sent[0].count == count)
+    }
+}
