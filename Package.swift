@@ -32,10 +32,13 @@ let package = Package(
         .library(name: "Decryption", targets: ["Decryption"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "SansIO", targets: ["SansIO"]),
+        .library(name: "TURN", targets: ["TURN"]),
+        .library(name: "UDPDriver", targets: ["UDPDriver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages, installed by Scripts/bootstrap).
@@ -75,6 +78,20 @@ let package = Package(
         .target(
             name: "Replay",
             dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Decryption"],
+            swiftSettings: strictSwift
+        ),
+        // Machines (DESIGN §1.1): stateful layers without IO.
+        // TURN client (RFC 8656) over the STUN codec.
+        .target(name: "TURN", dependencies: ["Wire", "SansIO", "STUN", "Hashing"], swiftSettings: strictSwift),
+
+        // Drivers: the only IO. SwiftNIO datagram channels and wall-clock timers for any DatagramMachine.
+        .target(
+            name: "UDPDriver",
+            dependencies: [
+                "SansIO", "Wire", "Pcap",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strictSwift
         ),
         .executableTarget(
@@ -141,6 +158,8 @@ let package = Package(
             name: "ReplayTests",
             dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord"]
         ),
+        .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "SansIO", "Wire", "Hashing", "UDPDriver"]),
+        .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap"]),
     ],
     swiftLanguageModes: [.v6]
 )
