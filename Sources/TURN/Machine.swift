@@ -153,7 +153,9 @@ public struct TURNClient: DatagramMachine {
         // Oldest first, so the order of outputs is a function of the inputs alone (a Dictionary's
         // iteration order changes from run to run).
         let due = transactions.filter { $0.value.deadline <= now }.sorted { $0.value.sequence < $1.value.sequence }
-        for (id, transaction) in due { retransmitOrFail(id, transaction, at: now) }
+        for (id, transaction) in due where transactions[id] != nil {  // an earlier failure may have closed all
+            retransmitOrFail(id, transaction, at: now)
+        }
 
         guard state == .allocated else { return }
         if let expiry = allocationExpiresAt, expiry <= now {

@@ -90,6 +90,13 @@ extension TURNClient {
             }
         }
         finishTransaction(message.transactionID)
+        let unknown = message.unknownComprehensionRequired
+        guard unknown.isEmpty else {
+            // RFC 8489 §6.3.3–6.3.4: a response with comprehension-required attributes the client does not
+            // know fails its transaction.
+            let types = unknown.map { "0x" + String($0, radix: 16) }.joined(separator: ", ")
+            return fail(transaction.purpose, .malformedResponse(method, "unknown comprehension-required \(types)"), at: now)
+        }
         if let errorCode {
             return fail(transaction.purpose, .rejected(method, errorCode), at: now)
         }

@@ -84,6 +84,21 @@ struct HostileTests {
         #expect(harness.client.state == .idle)
     }
 
+    @Test("a response with an unknown comprehension-required attribute fails its transaction")
+    func unknownComprehensionRequired() throws {
+        let (pending, request) = try Self.pendingAllocate()
+        var harness = pending
+        var message = STUNMessage(type: STUNMessageType(method: .allocate, messageClass: .successResponse),
+                                  transactionID: request.transactionID,
+                                  values: [.xorRelayedAddress(TransportAddress(.loopbackV4, port: 1)), .lifetime(600)])
+        message.attributes.append(STUNAttribute(type: STUNAttributeType(0x7F01), value: [1, 2, 3, 4]))
+        harness.deliver(Datagram(from: Harness.serverAddress, to: Harness.clientAddress,
+                                 payload: message.withMessageIntegrity(key: harness.server.key).serialize()))
+        #expect(harness.events == [.failed(.malformedResponse(.allocate, "unknown comprehension-required 0x7f01"))])
+        #expect(harness.client.state == .idle)
+        #expect(harness.client.pendingRequests == 0)
+    }
+
     @Test("a 401 without NONCE fails the request instead of retrying")
     func unauthorizedWithoutNonce() {
         var harness = Harness()
