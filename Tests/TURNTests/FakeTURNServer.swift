@@ -4,8 +4,33 @@ import Wire
 
 /// A TURN server small enough to read, built from the STUN codec, for the client's machine tests: it
 /// authenticates with long-term credentials (401, 438), keeps one allocation, and records what the
-/// client asked for. Knobs make it misbehave the ways a test needs.
-struct FakeTURNServer {
+/// client asked for. Knobs make it misbehave the ways a test needs. It is a `DatagramMachine` too (it
+/// answers at once and keeps no timers), so any driver can run it.
+struct FakeTURNServer: DatagramMachine {
+    enum Input: DatagramInput, Sendable {
+        case received(Datagram)
+    }
+
+    enum Output: DatagramOutput, Hashable, Sendable {
+        case transmit(Datagram)
+        var transmission: Datagram? {
+            if case .transmit(let datagram) = self { return datagram }
+            return nil
+        }
+    }
+
+    private var answers: [Datagram] = []
+
+    mutating func handle(_ input: Input, at now: Instant) {
+        if case .received(let datagram) = input { answers += handle(datagram) }
+    }
+
+    mutating func handleTimeout(at now: Instant) {}
+
+    mutating func poll() -> Output? { answers.isEmpty ? nil : .transmit(answers.removeFirst()) }
+
+    var nextDeadline: Instant? { nil }
+
     let address: TransportAddress
     let username: String
     let password: String

@@ -154,3 +154,50 @@ struct HostileTests {
         #expect(harness.client.pendingRequests == TURNClient.maximumPendingTransactions)
     }
 }
+
+@Suite("TURN client: random sessions keep the machine contract")
+struct RandomSessionTests {
+    /// One random step: an input, a lost or delivered link, a hostile datagram, or time passing.
+    static func step(_ harness: inout Harness, using generator: inout SeededGenerator) {
+        let peers = (0..<4).map { TransportAddress(.v4(0x7F00_0001 + UInt32($0)), port: UInt16(5000 + $0)) }
+        let peer = peers[Int.random(in: 0..<peers.count, using: &generator)]
+        switch Int.random(in: 0..<12, using: &generator) {
+        case 0: harness.input(.allocate)
+        case 1: harness.input(.createPermission(peer.address))
+        case 2: harness.input(.bindChannel(peer))
+        case 3, 4: harness.input(.send([UInt8](repeating: 7, count: Int.random(in: 0...40, using: &generator)), to: peer))
+        case 5: harness.input(.refresh)
+        case 6: if Int.random(in: 0..<8, using: &generator) == 0 { harness.input(.close) }
+        case 7: harness.delivering.toggle()
+        case 8: harness.server.staleNoncesToSend = Int.random(in: 0...2, using: &generator)
+        case 9:
+            harness.deliver(harness.server.channelData(UInt16.random(in: 0x4000...0x4003, using: &generator), [1],
+                                                       to: Harness.clientAddress))
+        case 10:
+            harness.deliver(harness.server.dataIndication(from: peer, [2], to: Harness.clientAddress))
+        default:
+            harness.advance(by: .milliseconds(Int64.random(in: 1...400_000, using: &generator)))
+        }
+    }
+
+    @Test("for any seed: no trap, bounded tables, deadlines never left in the past, and the same trace twice",
+          arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
+    func randomSession(seed: UInt64) {
+        func run() -> [[UInt8]] {
+            var generator = SeededGenerator(seed: seed)
+            var harness = Harness(seed: seed)
+            for _ in 0..<400 {
+                Self.step(&harness, using: &generator)
+                harness.advance(by: .zero)  // fire whatever is due now
+                // A deadline at or before now after its timeout ran would spin a driver.
+                #expect(harness.client.nextDeadline.map { $0 > harness.now } ?? true, "seed \(seed): a deadline stuck at \(harness.now)")
+                #expect(harness.client.pendingRequests <= TURNClient.maximumPendingTransactions)
+            }
+            // Not vacuous: the session got somewhere.
+            #expect(harness.events.contains { if case .allocated = $0 { true } else { false } }, "seed \(seed)")
+            #expect(harness.events.contains { if case .data = $0 { true } else { false } }, "seed \(seed)")
+            return harness.sent.map(\.payload)
+        }
+        #expect(run() == run(), "seed \(seed): two runs differ")
+    }
+}
