@@ -24,7 +24,7 @@ public import Wire
 ///   counted (RFC 8656 §11.6, §12.6).
 /// Every table it keeps is bounded (``maximumPendingTransactions``, ``maximumPermissions``, and the 4096
 /// channel numbers).
-public struct TURNClient: DatagramMachine {
+public struct TURNClient: DatagramMachine, Sendable {
     /// What the owner asks of the client, and what the network brings it.
     public enum Input: DatagramInput, Sendable {
         /// A datagram arrived at `local`.
@@ -86,8 +86,11 @@ public struct TURNClient: DatagramMachine {
     /// 16-bit length, less room for the Send indication's header and attributes.
     public static let maximumDataLength = 65_535 - 64
 
+    /// The TURN server's UDP address: every request goes there, and only datagrams from it are read.
     public let server: TransportAddress
+    /// The local address datagrams are sent from (the driver's channel bound to it carries them).
     public let local: TransportAddress
+    /// The USERNAME of the long-term credentials, sent as given.
     public let username: String
     let password: String
     let preparation: STUNPasswordPreparation

@@ -10,6 +10,7 @@ public enum AddressPolicy: Hashable, Sendable {
     /// Any address: for a deployment that means it.
     case any
 
+    /// Whether `address` is on the list.
     public func allows(_ address: IPAddress) -> Bool {
         switch self {
         case .loopbackOnly: address.isLoopback

@@ -19,7 +19,8 @@ public final class UDPDriver<M: DatagramMachine & SendableMetatype>: @unchecked 
 where M.Input: Sendable, M.Output: Sendable {
     /// The loop the machine runs on.
     public let eventLoop: any EventLoop
-    /// The bound addresses, in configuration order, with the ports the system chose for port 0.
+    /// The bound addresses, in configuration order, with the ports the system chose for port 0. Written
+    /// once on the loop before `start` returns, never after, so reading it anywhere is safe.
     public private(set) var boundAddresses: [TransportAddress] = []
     /// The machine's outputs other than transmissions, in order. Finishes when the driver stops.
     public let outputs: AsyncStream<M.Output>
