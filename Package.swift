@@ -158,7 +158,7 @@ let package = Package(
             name: "ReplayTests",
             dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord"]
         ),
-        .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "SansIO", "Wire", "Hashing", "UDPDriver"]),
+        .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap"]),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap"]),
     ],
     swiftLanguageModes: [.v6]

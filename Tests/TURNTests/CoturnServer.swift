@@ -26,10 +26,8 @@ final class CoturnServer {
 
     /// Starts a server with one user. The caller must `stop()` it (see `CoturnServer.with`).
     static func start(username: String, password: String) throws -> CoturnServer {
-        guard let executable = locate() else {
-            Issue.record(Comment(rawValue: notFound))
-            throw CoturnError(message: notFound)
-        }
+        // Never a silent skip: a machine without coturn fails these tests with the way to fix it.
+        guard let executable = locate() else { throw CoturnError(message: notFound) }
         let port = try freeUDPPort()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crucible-coturn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
