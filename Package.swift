@@ -33,10 +33,14 @@ let package = Package(
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "SansIO", targets: ["SansIO"]),
         .library(name: "Simulation", targets: ["Simulation"]),
+        .library(name: "ICE", targets: ["ICE"]),
+        .library(name: "TURN", targets: ["TURN"]),
+        .library(name: "UDPDriver", targets: ["UDPDriver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // System libraries (Debian -dev packages, installed by Scripts/bootstrap).
@@ -84,6 +88,20 @@ let package = Package(
         ),
         // The deterministic network simulator: virtual time, link model, NATs (DESIGN §1.1, §1.5).
         .target(name: "Simulation", dependencies: ["Wire", "SansIO", "Hashing"], swiftSettings: strictSwift),
+        // Machines (DESIGN §1.1): stateful layers without IO.
+        // TURN client (RFC 8656) over the STUN codec.
+        .target(name: "TURN", dependencies: ["Wire", "SansIO", "STUN", "Hashing"], swiftSettings: strictSwift),
+
+        // Drivers: the only IO. SwiftNIO datagram channels and wall-clock timers for any DatagramMachine.
+        .target(
+            name: "UDPDriver",
+            dependencies: [
+                "SansIO", "Wire", "Pcap",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "crucible",
             dependencies: [
@@ -150,6 +168,8 @@ let package = Package(
             name: "ReplayTests",
             dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX"]
         ),
+        .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap"]),
+        .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -32,6 +32,14 @@ public struct PcapngWriter: Sendable {
         block(type: 6, body: body)
     }
 
+    /// The bytes written since the last call (the headers first), leaving the writer empty: a recorder
+    /// that streams to a file calls this after each `append` so memory stays bounded over a long session.
+    /// The pieces concatenated are exactly what `bytes` would have held.
+    public mutating func takeBytes() -> [UInt8] {
+        defer { bytes.removeAll(keepingCapacity: true) }
+        return bytes
+    }
+
     /// A block: type, total length, body, total length again (every block is a multiple of 4 bytes).
     private mutating func block(type: UInt32, body: [UInt8]) {
         let total = UInt32(12 + body.count)

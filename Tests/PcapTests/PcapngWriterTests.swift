@@ -41,6 +41,24 @@ struct PcapngWriterTests {
         #expect(try Self.roundTrip(renumbered) == renumbered)
     }
 
+    @Test("Taking the bytes piece by piece after each datagram gives the same file as writing it whole")
+    func streaming() {
+        let datagrams = (0..<5).map { index in
+            UDPDatagram(frame: index + 1, timestampNanoseconds: Int64(index), source: Endpoint(address: [127, 0, 0, 1], port: 1),
+                        destination: Endpoint(address: [127, 0, 0, 1], port: 2), payload: [UInt8](repeating: UInt8(index), count: index))
+        }
+        var whole = PcapngWriter()
+        var streamed = PcapngWriter()
+        var pieces = streamed.takeBytes()
+        for datagram in datagrams {
+            whole.append(datagram)
+            streamed.append(datagram)
+            pieces += streamed.takeBytes()
+        }
+        #expect(streamed.bytes.isEmpty)
+        #expect(pieces == whole.bytes)
+    }
+
     @Test("The UDP checksum verifies: summed with the pseudo-header it gives all ones (RFC 768)")
     func checksum() {
         let datagram = UDPDatagram(

@@ -1,0 +1,250 @@
+public import NIOCore
+import NIOPosix
+public import SansIO
+public import Wire
+
+/// Runs one ``SansIO/DatagramMachine`` on real UDP sockets (DESIGN §1.1: the only IO is in drivers).
+///
+/// The driver binds one SwiftNIO datagram channel per configured local address, refusing any address
+/// the allow-list does not hold; feeds each datagram that arrives to the machine as `.received(…)` at an
+/// ``SansIO/Instant`` read from a monotonic clock whose origin is the driver's start; keeps one timer on
+/// the machine's `nextDeadline`; sends each transmission from the channel bound to its source address;
+/// and hands every other output to ``outputs``. Optionally every datagram in and out is recorded to a
+/// pcapng file.
+///
+/// The machine lives on one event loop: every channel is bound on it, and every access (inputs, timer,
+/// received datagrams) runs there, so the machine itself need not be `Sendable`. That confinement is
+/// why the class can be `@unchecked Sendable`: its mutable state is touched only from `eventLoop`.
+public final class UDPDriver<M: DatagramMachine & SendableMetatype>: @unchecked Sendable
+where M.Input: Sendable, M.Output: Sendable {
+    /// The loop the machine runs on.
+    public let eventLoop: any EventLoop
+    /// The bound addresses, in configuration order, with the ports the system chose for port 0. Written
+    /// once on the loop before `start` returns, never after, so reading it anywhere is safe.
+    public private(set) var boundAddresses: [TransportAddress] = []
+    /// The machine's outputs other than transmissions, in order. Finishes when the driver stops.
+    public let outputs: AsyncStream<M.Output>
+
+    private let continuation: AsyncStream<M.Output>.Continuation
+    private let remotePolicy: AddressPolicy
+    /// `NIODeadline` uptime of the driver's start: instant zero.
+    private let origin: UInt64
+    // Touched only on `eventLoop`:
+    private var machine: M?
+    private var channels: [TransportAddress: any Channel] = [:]
+    private var timer: Scheduled<Void>?
+    private var timerDeadline: Instant?
+    private var recorder: Recorder?
+    private var counters = UDPDriverCounters()
+    private var running = true
+
+    private init(eventLoop: any EventLoop, remotePolicy: AddressPolicy) {
+        self.eventLoop = eventLoop
+        self.remotePolicy = remotePolicy
+        self.origin = NIODeadline.now().uptimeNanoseconds
+        (outputs, continuation) = AsyncStream.makeStream(of: M.Output.self)
+    }
+
+    /// Binds the configured addresses, makes the machine from the bound addresses (so a machine that
+    /// must know its own port can be given it), and starts running it.
+    ///
+    /// - Parameter group: where to find the event loop; the process-wide NIO singleton by default.
+    public static func start(
+        configuration: UDPDriverConfiguration,
+        group: (any EventLoopGroup)? = nil,
+        makeMachine: ([TransportAddress]) -> M
+    ) async throws(UDPDriverError) -> UDPDriver<M> {
+        guard !configuration.localAddresses.isEmpty else { throw .noLocalAddresses }
+        for address in configuration.localAddresses where !configuration.localPolicy.allows(address.address) {
+            throw .addressNotAllowed(address)
+        }
+        let loop = (group ?? MultiThreadedEventLoopGroup.singleton).next()
+        let driver = UDPDriver(eventLoop: loop, remotePolicy: configuration.remotePolicy)
+        let recorder = try configuration.recordingPath.map { path throws(UDPDriverError) in try Recorder(path: path) }
+
+        var bound: [(TransportAddress, any Channel)] = []
+        for requested in configuration.localAddresses {
+            do {
+                let channel = try await driver.bind(requested)
+                bound.append((try Self.transportAddress(channel.localAddress, requested: requested), channel))
+            } catch {
+                for (_, channel) in bound { try? await channel.close() }
+                recorder?.close()
+                throw .bindFailed(requested, "\(error)")
+            }
+        }
+        let addresses = bound.map(\.0)
+        let machine = Transfer(makeMachine(addresses))
+        let channels = Transfer(Dictionary(bound, uniquingKeysWith: { first, _ in first }))
+        let transferredRecorder = Transfer(recorder)
+        // Hand everything to the loop in one step; datagrams that came before it are dropped and counted.
+        try? await loop.submit {
+            driver.boundAddresses = addresses
+            driver.channels = channels.value
+            driver.recorder = transferredRecorder.value
+            driver.machine = machine.value
+            driver.rearmTimer()
+        }.get()
+        return driver
+    }
+
+    /// Delivers an input to the machine, on its loop, and returns once it and its outputs are handled.
+    public func handle(_ input: M.Input) async {
+        try? await eventLoop.submit { self.step { $0.handle(input, at: self.now()) } }.get()
+    }
+
+    /// What was carried and dropped so far.
+    public func counters() async -> UDPDriverCounters {
+        (try? await eventLoop.submit { self.counters }.get()) ?? UDPDriverCounters()
+    }
+
+    /// Reads the machine on its loop.
+    public func inspect<Result: Sendable>(_ body: @escaping @Sendable (M) -> Result) async -> Result? {
+        try? await eventLoop.submit { self.machine.map(body) }.get() ?? nil
+    }
+
+    /// Stops the timer, closes every channel, finishes ``outputs`` and the recording. The machine gets
+    /// no further input; a machine that should say goodbye (a TURN client's `.close`) is told before.
+    public func stop() async {
+        let channels = try? await eventLoop.submit { () -> [any Channel] in
+            self.running = false
+            self.timer?.cancel()
+            self.timer = nil
+            self.continuation.finish()
+            self.recorder?.close()
+            self.recorder = nil
+            return Array(self.channels.values)
+        }.get()
+        for channel in channels ?? [] { try? await channel.close() }
+    }
+
+    // MARK: - On the loop
+
+    /// The machine's clock: nanoseconds since the driver started, from the monotonic uptime clock.
+    private func now() -> Instant {
+        let uptime = NIODeadline.now().uptimeNanoseconds
+        return Instant(nanoseconds: uptime > origin ? uptime - origin : 0)
+    }
+
+    /// Runs one step of the machine contract: the input, then every output, then the timer.
+    private func step(_ body: (inout M) -> Void) {
+        eventLoop.preconditionInEventLoop()
+        guard running, var machine = self.machine else { return }
+        self.machine = nil  // held locally while it runs, so nothing re-enters it
+        body(&machine)
+        while let output = machine.poll() {
+            if let datagram = output.transmission { send(datagram) } else { continuation.yield(output) }
+        }
+        self.machine = machine
+        rearmTimer()
+    }
+
+    private func received(_ datagram: Datagram) {
+        guard running, machine != nil else {
+            counters.droppedNotRunning += 1
+            return
+        }
+        counters.received += 1
+        recorder?.record(datagram)
+        step { $0.handle(.received(datagram), at: self.now()) }
+    }
+
+    private func send(_ datagram: Datagram) {
+        guard remotePolicy.allows(datagram.destination.address) else {
+            counters.droppedDestination += 1
+            return
+        }
+        guard let channel = channels[datagram.source],
+            let remote = try? SocketAddress(ipAddress: datagram.destination.address.description,
+                                            port: Int(datagram.destination.port))
+        else {
+            counters.droppedNoChannel += 1
+            return
+        }
+        counters.sent += 1
+        recorder?.record(datagram)
+        let envelope = AddressedEnvelope(remoteAddress: remote, data: channel.allocator.buffer(bytes: datagram.payload))
+        channel.writeAndFlush(envelope).whenFailure { _ in self.counters.sendErrors += 1 }
+    }
+
+    /// Keeps exactly one timer, at the machine's next deadline.
+    private func rearmTimer() {
+        let deadline = running ? machine?.nextDeadline : nil
+        guard deadline != timerDeadline else { return }
+        timer?.cancel()
+        timer = nil
+        timerDeadline = deadline
+        guard let deadline else { return }
+        let (uptime, overflow) = origin.addingReportingOverflow(deadline.nanoseconds)
+        timer = eventLoop.scheduleTask(deadline: .uptimeNanoseconds(overflow ? .max : uptime)) {
+            self.timerDeadline = nil
+            self.timer = nil
+            self.step { $0.handleTimeout(at: self.now()) }
+        }
+    }
+
+    // MARK: - Sockets
+
+    private func bind(_ address: TransportAddress) async throws -> any Channel {
+        let socketAddress = try SocketAddress(ipAddress: address.address.description, port: Int(address.port))
+        let local = address
+        return try await DatagramBootstrap(group: eventLoop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(InboundHandler(driver: self, requested: local))
+                }
+            }
+            .bind(to: socketAddress)
+            .get()
+    }
+
+    /// A NIO socket address as a transport address; nil for anything but IPv4 and IPv6.
+    static func transportAddress(_ socketAddress: SocketAddress?) -> TransportAddress? {
+        guard let socketAddress, let text = socketAddress.ipAddress, let port = socketAddress.port,
+            let address = IPAddress(text), let port16 = UInt16(exactly: port)
+        else { return nil }
+        return TransportAddress(address, port: port16)
+    }
+
+    private static func transportAddress(_ socketAddress: SocketAddress?, requested: TransportAddress) throws -> TransportAddress {
+        guard let address = transportAddress(socketAddress) else {
+            throw UDPDriverError.bindFailed(requested, "the bound address is not IPv4 or IPv6")
+        }
+        return address
+    }
+
+    /// Lifts each datagram off the channel and gives it to the driver, on the loop.
+    private final class InboundHandler: ChannelInboundHandler {
+        typealias InboundIn = AddressedEnvelope<ByteBuffer>
+        let driver: UDPDriver<M>
+        /// Until the channel is active, the configured address (port may be 0).
+        var local: TransportAddress
+
+        init(driver: UDPDriver<M>, requested: TransportAddress) {
+            self.driver = driver
+            self.local = requested
+        }
+
+        func channelActive(context: ChannelHandlerContext) {
+            if let bound = UDPDriver.transportAddress(context.channel.localAddress) { local = bound }
+            context.fireChannelActive()
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let envelope = unwrapInboundIn(data)
+            guard let source = UDPDriver.transportAddress(envelope.remoteAddress) else { return }
+            driver.received(Datagram(from: source, to: local, payload: Array(envelope.data.readableBytesView)))
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            // An ICMP port unreachable surfaces here as a read error; UDP goes on.
+        }
+    }
+}
+
+/// Moves a value that is not `Sendable` to the event loop once, where it then stays: ownership passes,
+/// nothing is shared.
+private struct Transfer<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

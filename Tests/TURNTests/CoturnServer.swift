@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+import Wire
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A coturn `turnserver` of our own on 127.0.0.1, for the tests that prove the client against a real
+/// server: a free port, a generated configuration and log in a temporary directory, and a kill at the end.
+final class CoturnServer {
+    static let notFound = "coturn not found: run Scripts/bootstrap (apt-get install coturn)"
+    static let realm = "crucible.test"
+
+    let address: TransportAddress
+    let directory: URL
+    private let process: Process  // only `stop` touches it after start
+
+    private init(address: TransportAddress, directory: URL, process: Process) {
+        self.address = address
+        self.directory = directory
+        self.process = process
+    }
+
+    /// Starts a server with one user. The caller must `stop()` it (see `CoturnServer.with`).
+    static func start(username: String, password: String) throws -> CoturnServer {
+        // Never a silent skip: a machine without coturn fails these tests with the way to fix it.
+        guard let executable = locate() else { throw CoturnError(message: notFound) }
+        let port = try freeUDPPort()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crucible-coturn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Relay ports: a hundred of our own in a high range, picked from the listening port so two servers
+        // started together rarely share one.
+        let minPort = 40_000 + Int(port % 200) * 100
+        let configuration = """
+            listening-ip=127.0.0.1
+            relay-ip=127.0.0.1
+            listening-port=\(port)
+            min-port=\(minPort)
+            max-port=\(minPort + 99)
+            lt-cred-mech
+            user=\(username):\(password)
+            realm=\(realm)
+            no-tls
+            no-dtls
+            no-tcp
+            allow-loopback-peers
+            no-multicast-peers
+            no-cli
+            log-file=\(directory.path)/turnserver.log
+            simple-log
+            pidfile=\(directory.path)/turnserver.pid
+            userdb=\(directory.path)/turndb
+
+            """
+        let configurationFile = directory.appendingPathComponent("turnserver.conf")
+        try configuration.write(to: configurationFile, atomically: true, encoding: .utf8)
+
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["-c", configurationFile.path]
+        process.standardInput = FileHandle.nullDevice
+        let output = directory.appendingPathComponent("stdout.txt")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let outputHandle = try FileHandle(forWritingTo: output)
+        process.standardOutput = outputHandle
+        process.standardError = outputHandle
+        try process.run()
+        return CoturnServer(address: TransportAddress(.loopbackV4, port: port), directory: directory, process: process)
+    }
+
+    /// Runs `body` with a server that is stopped afterwards, whether `body` succeeds or throws.
+    static func with<Result>(
+        username: String = "alice", password: String = "secret", _ body: (CoturnServer) async throws -> Result
+    ) async throws -> Result {
+        let server = try start(username: username, password: password)
+        do {
+            let result = try await body(server)
+            server.stop()
+            return result
+        } catch {
+            Issue.record(Comment(rawValue: "turnserver log:\n" + server.log))
+            server.stop()
+            throw error
+        }
+    }
+
+    /// Terminates the server (SIGTERM, then SIGKILL after 1 s: it keeps nothing worth a clean exit) and removes its directory.
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(1)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// The server's log so far (for a failing test's report).
+    var log: String {
+        (try? String(contentsOf: directory.appendingPathComponent("turnserver.log"), encoding: .utf8)) ?? "(no log)"
+    }
+
+    /// `turnserver` on PATH, or in /usr/bin or /usr/sbin where Debian puts it.
+    static func locate() -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/usr/local/bin"]
+        for directory in directories {
+            let candidate = directory + "/turnserver"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return URL(fileURLWithPath: candidate) }
+        }
+        return nil
+    }
+
+    /// A UDP port on 127.0.0.1 that was free a moment ago: bind port 0, read it, close.
+    static func freeUDPPort() throws -> UInt16 {
+        #if canImport(Glibc)
+        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        #else
+        let descriptor = socket(AF_INET, SOCK_DGRAM, 0)
+        #endif
+        guard descriptor >= 0 else { throw CoturnError(message: "socket() failed") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        guard bound else { throw CoturnError(message: "bind() failed") }
+        return UInt16(bigEndian: address.sin_port)
+    }
+}
+
+struct CoturnError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
