@@ -1,6 +1,8 @@
 import CSRTP
 
-/// The receiving side of one SRTP sender: verifies and decrypts its SRTP and SRTCP packets with libsrtp.
+/// One SRTP sender's stream state in libsrtp: the receiving side verifies and decrypts its SRTP and
+/// SRTCP packets; an outbound session (`direction: .outbound`) protects them, as a sender or a test
+/// that builds keyed captures does.
 ///
 /// libsrtp keeps per-stream state, the rollover counter (RFC 3711 §3.3.1) and the replay list (§3.3.2),
 /// so one session must see one sender's packets in order: make one per direction and SSRC, once, and
@@ -11,14 +13,23 @@ public final class SRTPSession {
     /// The SSRC this session accepts, or nil for any (libsrtp's `ssrc_any_inbound`: a stream is made
     /// from the template for each new SSRC it sees).
     public let ssrc: UInt32?
+    public let direction: Direction
     private let context: srtp_t
+
+    /// Which way packets go through the session.
+    public enum Direction: Hashable, Sendable {
+        /// Packets are received: `unprotectRTP` / `unprotectRTCP`.
+        case inbound
+        /// Packets are sent: `protectRTP` / `protectRTCP`.
+        case outbound
+    }
 
     /// A session for packets sent with `keys`, from `ssrc` only or (nil) from any SSRC.
     ///
     /// - Parameter replayWindow: packets the replay list remembers (libsrtp's default, 128, when nil;
     ///   RFC 3711 §3.3.2 requires at least 64).
     /// - Throws: `DecryptionError.libraryFailure` if libsrtp cannot be initialised or refuses the policy.
-    public init(keys: SRTPKeyMaterial, ssrc: UInt32?, replayWindow: Int? = nil) throws(DecryptionError) {
+    public init(keys: SRTPKeyMaterial, ssrc: UInt32?, replayWindow: Int? = nil, direction: Direction = .inbound) throws(DecryptionError) {
         let initialised = SRTPLibrary.initialisation
         guard initialised == srtp_err_status_ok.rawValue else {
             throw .libraryFailure("srtp_init returned \(initialised)")
@@ -36,7 +47,7 @@ public final class SRTPSession {
         if let ssrc {
             policy.ssrc = srtp_ssrc_t(type: ssrc_specific, value: ssrc)
         } else {
-            policy.ssrc = srtp_ssrc_t(type: ssrc_any_inbound, value: 0)
+            policy.ssrc = srtp_ssrc_t(type: direction == .inbound ? ssrc_any_inbound : ssrc_any_outbound, value: 0)
         }
         policy.window_size = UInt(replayWindow ?? 0)
         policy.allow_repeat_tx = 0
@@ -53,6 +64,7 @@ public final class SRTPSession {
         }
         self.keys = keys
         self.ssrc = ssrc
+        self.direction = direction
         self.context = created
     }
 
@@ -76,15 +88,27 @@ public final class SRTPSession {
         return try run(packet) { srtp_unprotect_rtcp(context, $0, $1) }
     }
 
+    /// The SRTP packet protecting the RTP packet `packet` (RFC 3711 §3.3): encrypted, index and tag added.
+    public func protectRTP(_ packet: [UInt8]) throws(DecryptionError) -> [UInt8] {
+        guard packet.count >= 12 else { throw .malformedPacket("an RTP packet of \(packet.count) bytes has no header") }
+        return try run(packet, growing: true) { srtp_protect(context, $0, $1) }
+    }
+
+    /// The SRTCP packet protecting the RTCP compound packet `packet` (RFC 3711 §3.4).
+    public func protectRTCP(_ packet: [UInt8]) throws(DecryptionError) -> [UInt8] {
+        guard packet.count >= 8 else { throw .malformedPacket("an RTCP packet of \(packet.count) bytes has no header") }
+        return try run(packet, growing: true) { srtp_protect_rtcp(context, $0, $1) }
+    }
+
     private func run(
-        _ packet: [UInt8],
+        _ packet: [UInt8], growing: Bool = false,
         _ operation: (UnsafeMutableRawPointer, UnsafeMutablePointer<Int32>) -> srtp_err_status_t
     ) throws(DecryptionError) -> [UInt8] {
         guard packet.count <= Int(Int32.max) - Int(SRTP_MAX_TRAILER_LEN) else {
             throw .malformedPacket("\(packet.count) bytes is too long")
         }
-        // Unprotecting works in place and only shortens the packet; the spare trailer room is for
-        // libsrtp versions that assume it on every call.
+        // Both work in place: protecting appends at most SRTP_MAX_TRAILER_LEN bytes (index, MKI, tag);
+        // unprotecting only shortens, and the spare room is for libsrtp versions that assume it always.
         var buffer = packet + [UInt8](repeating: 0, count: Int(SRTP_MAX_TRAILER_LEN))
         var length = Int32(packet.count)
         let status = buffer.withUnsafeMutableBytes { bytes in
@@ -94,7 +118,7 @@ public final class SRTPSession {
         }
         switch status {
         case srtp_err_status_ok:
-            guard length >= 0, Int(length) <= packet.count else {
+            guard length >= 0, Int(length) <= packet.count + (growing ? Int(SRTP_MAX_TRAILER_LEN) : 0) else {
                 throw .libraryFailure("libsrtp reported an output of \(length) bytes for \(packet.count) in")
             }
             return Array(buffer.prefix(Int(length)))

@@ -1,4 +1,3 @@
-import CSRTP
 import Decryption
 import Testing
 import Wire
@@ -7,33 +6,10 @@ import Wire
 /// proves the policy set-up per profile and the mapping of each failure to its typed error.
 @Suite("SRTP profiles round trip through libsrtp's own protect")
 struct SRTPProfileTests {
-    /// An outbound libsrtp session protecting `packets` in order with `keys` for `ssrc`.
+    /// An outbound session protecting `packets` in order with `keys` for `ssrc`.
     static func protect(_ packets: [[UInt8]], keys: SRTPKeyMaterial, ssrc: UInt32, rtcp: Bool = false) throws -> [[UInt8]] {
-        // srtp_init is process-global and not safe to call concurrently (a second, parallel call was
-        // seen to fail here); making a session runs the module's once-only initialisation instead.
-        _ = try SRTPSession(keys: keys, ssrc: ssrc)
-        var policy = srtp_policy_t()
-        let profile = srtp_profile_t(rawValue: UInt32(keys.profile.rawValue))
-        try #require(srtp_crypto_policy_set_from_profile_for_rtp(&policy.rtp, profile) == srtp_err_status_ok)
-        try #require(srtp_crypto_policy_set_from_profile_for_rtcp(&policy.rtcp, profile) == srtp_err_status_ok)
-        policy.ssrc = srtp_ssrc_t(type: ssrc_specific, value: ssrc)
-        var key = keys.keyAndSalt
-        var session: srtp_t?
-        let created = key.withUnsafeMutableBufferPointer { buffer in
-            policy.key = buffer.baseAddress
-            return srtp_create(&session, &policy)
-        }
-        try #require(created == srtp_err_status_ok)
-        defer { srtp_dealloc(session) }
-        return try packets.map { packet in
-            var buffer = packet + [UInt8](repeating: 0, count: Int(SRTP_MAX_TRAILER_LEN))
-            var length = Int32(packet.count)
-            let status = buffer.withUnsafeMutableBytes { bytes in
-                rtcp ? srtp_protect_rtcp(session, bytes.baseAddress, &length) : srtp_protect(session, bytes.baseAddress, &length)
-            }
-            try #require(status == srtp_err_status_ok)
-            return Array(buffer.prefix(Int(length)))
-        }
+        let session = try SRTPSession(keys: keys, ssrc: ssrc, direction: .outbound)
+        return try packets.map { rtcp ? try session.protectRTCP($0) : try session.protectRTP($0) }
     }
 
     static func keys(_ profile: SRTPProfile) throws -> SRTPKeyMaterial {
