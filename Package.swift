@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "Decryption", targets: ["Decryption"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "SansIO", targets: ["SansIO"]),
+        .library(name: "DTLS", targets: ["DTLS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -71,6 +72,8 @@ let package = Package(
         ),
         // Keys and ciphers the replay checker needs to see inside DTLS and SRTP.
         .target(name: "Decryption", dependencies: ["Wire", "Hashing", "COpenSSL", "CSRTP"], swiftSettings: strictSwift),
+        // The DTLS endpoint machine over OpenSSL memory BIOs: certificates, fingerprints, DTLS-SRTP keys.
+        .target(name: "DTLS", dependencies: ["Wire", "SansIO", "Hashing", "COpenSSL"], swiftSettings: strictSwift),
         // The pcap replay checker: flows, demultiplexing, rules, reports.
         .target(
             name: "Replay",
@@ -137,6 +140,10 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
         .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing"]),
         .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "Wire", "Hashing", "Conformance", "Pcap"]),
+        .testTarget(
+            name: "DTLSTests",
+            dependencies: ["DTLS", "SansIO", "Wire", "Hashing", "DTLSRecord", "Decryption"]
+        ),
         .testTarget(
             name: "ReplayTests",
             dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord"]
