@@ -129,6 +129,12 @@ final class OpenSSLSession {
                   guard let bio, let session = OpenSSLSession.from(bio: bio) else { return -1 }
                   crucible_BIO_clear_retry_flags(bio)
                   guard let data, length > 0 else { return 0 }
+                  // A retransmission from OpenSSL's timer restarts the timer before it writes; a write
+                  // while the timer is stopped is the final flight, or its resend for a repeated
+                  // Finished (RFC 6347 §4.2.4), and must go out.
+                  if session.pipe.suppressingRetransmission && !session.openSSLTimerRunning {
+                      session.pipe.suppressingRetransmission = false
+                  }
                   session.pipe.write(UnsafeRawBufferPointer(start: data, count: Int(length)))
                   return length
               }) == 1,
@@ -172,7 +178,9 @@ final class OpenSSLSession {
         else { return nil }
 
         guard let ssl = SSL_new(context) else { return nil }
-        SSL_set_options(ssl, crucible_SSL_OP_NO_QUERY_MTU())
+        // The MTU is configured, never probed; and no session tickets: WebRTC never resumes (every
+        // association has fresh certificates), so a ticket would only add ~470 bytes to the last flight.
+        SSL_set_options(ssl, crucible_SSL_OP_NO_QUERY_MTU() | crucible_SSL_OP_NO_TICKET())
         SSL_set_info_callback(ssl) { ssl, location, value in
             guard let ssl, location & SSL_CB_READ_ALERT == SSL_CB_READ_ALERT,
                   let session = OpenSSLSession.from(ssl) else { return }

@@ -35,3 +35,4 @@ static inline long crucible_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *l
 static inline void crucible_BIO_set_retry_read(BIO *bio) { BIO_set_retry_read(bio); }
 static inline void crucible_BIO_clear_retry_flags(BIO *bio) { BIO_clear_retry_flags(bio); }
 static inline long crucible_DTLSv1_get_timeout(SSL *ssl, struct timeval *left) { return DTLSv1_get_timeout(ssl, left); }
+static inline uint64_t crucible_SSL_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }
