@@ -25,7 +25,10 @@ struct DatagramPipe {
     /// OpenSSL is busy; the oldest are dropped beyond this.
     static let inboundLimit = 64
 
+    /// Queues a received datagram. An empty one is dropped here: a read of 0 bytes is end-of-file to
+    /// OpenSSL, which would end the association, and an empty datagram holds no record anyway.
     mutating func receive(_ datagram: [UInt8]) {
+        guard !datagram.isEmpty else { return }
         if inbound.count - inboundStart >= Self.inboundLimit {
             inboundStart += 1
         }

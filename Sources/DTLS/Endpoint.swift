@@ -121,7 +121,8 @@ public final class DTLSEndpoint: Machine {
         switch input {
         case .received(let payload):
             guard state == .handshaking || state == .connected else { return }
-            session.pipe.receive(payload)
+            guard let records = RecordFilter.validRecords(in: payload) else { return }
+            session.pipe.receive(records)
             advance(at: now)
         case .send(let message):
             send(message, at: now)
