@@ -10,7 +10,7 @@ struct HostileInputTests {
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
 
-    @Test("garbage after the handshake is discarded: nothing delivered, still connected, data still flows", arguments: 0..<8)
+    @Test("garbage after the handshake is discarded: nothing delivered, still connected, data still flows", arguments: 0..<24)
     func garbageAfterHandshake(seed: UInt64) throws {
         let pair = try DataTests.connected()
         var generator = SeededGenerator(seed: seed)
@@ -36,7 +36,7 @@ struct HostileInputTests {
         #expect(pair.applicationData(.server) == [[42]])
     }
 
-    @Test("garbage during the handshake never traps: each side ends connected or with a typed failure", arguments: 0..<12)
+    @Test("garbage during the handshake never traps: each side ends connected or with a typed failure", arguments: 0..<24)
     func garbageDuringHandshake(seed: UInt64) throws {
         let pair = try Fixture.pair()
         var generator = SeededGenerator(seed: seed)

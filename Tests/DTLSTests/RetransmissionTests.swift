@@ -106,3 +106,48 @@ struct RetransmissionTests {
         #expect(pair.failure(.client) == .timeout(retransmissions: 9))
     }
 }
+
+@Suite("DTLS endpoint: packing flights under the MTU and independence from the wall clock")
+struct FlightTests {
+    @Test("with a 300-byte MTU the flights are fragmented into datagrams of at most 300 bytes and still connect")
+    func smallMTU() throws {
+        let pair = try Fixture.pair(mtu: 300)
+        pair.run(until: Instant.zero + .seconds(10))
+        #expect(pair.connectionInfo(.client) != nil && pair.connectionInfo(.server) != nil)
+        #expect(pair.transmissions.allSatisfy { $0.payload.count <= 300 })
+        #expect(pair.sent(by: .server).count > 2, "the server's certificate flight needs several datagrams")
+    }
+
+    @Test("when OpenSSL's own wall-clock timer has run out, still nothing is resent before the virtual deadline")
+    func wallClockIgnored() throws {
+        let pair = try Fixture.pair()
+        pair.client.handleTimeout(at: .zero)
+        var hello: [UInt8] = []
+        while let output = pair.client.poll() {
+            if case .transmit(let payload) = output { hello = payload }
+        }
+        pair.server.handle(.received(hello), at: .zero)
+        var flight: [[UInt8]] = []
+        while let output = pair.server.poll() {
+            if case .transmit(let payload) = output { flight.append(payload) }
+        }
+        // The one wall-clock wait in this suite: 30 ms is past any timer OpenSSL keeps for itself
+        // (16 ms), so its read path would retransmit now if the endpoint let it.
+        let start = ContinuousClock.now
+        while ContinuousClock.now - start < .milliseconds(30) {}
+        // A well-formed record of a future epoch reaches OpenSSL's read path, which is discarded there.
+        let stray = RecordFilterTests.record(type: 23, epoch: 1, fragment: 40)
+        pair.client.handle(.received(stray), at: .zero + .milliseconds(500))
+        #expect(pair.client.poll() == nil, "a stray record makes the client send nothing")
+        #expect(pair.client.suppressedRetransmissionRecords == 1, "OpenSSL did try to resend the ClientHello")
+        for datagram in flight {
+            pair.client.handle(.received(datagram), at: Instant.zero + .milliseconds(500))
+        }
+        var sent = 0
+        while let output = pair.client.poll() {
+            if case .transmit = output { sent += 1 }
+        }
+        #expect(sent == 1, "only the client's next flight, packed in one datagram")
+        #expect(pair.client.nextDeadline == Instant.zero + .milliseconds(500) + .seconds(1))
+    }
+}
