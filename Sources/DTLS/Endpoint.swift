@@ -117,6 +117,9 @@ public final class DTLSEndpoint: Machine {
     // MARK: Machine
 
     public func handle(_ input: Input, at now: Instant) {
+        if input == .close {
+            started = true  // closing before the first flight: there is nothing to start
+        }
         startIfNeeded(at: now)
         switch input {
         case .received(let payload):
@@ -186,7 +189,7 @@ public final class DTLSEndpoint: Machine {
                 let error = SSL_get_error(session.ssl, result)
                 collectTransmissions()
                 if error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE {
-                    fail(failure(fallback: "SSL_do_handshake error \(error)"))
+                    fail(failure(fallback: "SSL_do_handshake: \(Self.describe(sslError: error))"))
                     return
                 }
             }
@@ -229,7 +232,7 @@ public final class DTLSEndpoint: Machine {
             }
             collectTransmissions()
             if error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE {
-                fail(failure(fallback: "SSL_read error \(error)"))
+                fail(failure(fallback: "SSL_read: \(Self.describe(sslError: error))"))
             }
             return
         }
@@ -263,7 +266,7 @@ public final class DTLSEndpoint: Machine {
         if written <= 0 {
             let error = SSL_get_error(session.ssl, written)
             if error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE {
-                fail(failure(fallback: "SSL_write error \(error)"))
+                fail(failure(fallback: "SSL_write: \(Self.describe(sslError: error))"))
             }
         }
     }
@@ -361,6 +364,16 @@ public final class DTLSEndpoint: Machine {
         }
         let reasons = OpenSSLErrors.drain()
         return .handshakeFailed(reason: reasons.isEmpty ? fallback : reasons)
+    }
+
+    /// Words for an `SSL_get_error` code that came with an empty error queue.
+    static func describe(sslError code: Int32) -> String {
+        switch code {
+        case SSL_ERROR_SYSCALL: "the datagram pipe reported an error or end of input (SSL_ERROR_SYSCALL)"
+        case SSL_ERROR_SSL: "protocol error (SSL_ERROR_SSL)"
+        case SSL_ERROR_ZERO_RETURN: "the peer closed the association (SSL_ERROR_ZERO_RETURN)"
+        default: "SSL_get_error \(code)"
+        }
     }
 
     private func collectTransmissions() {
