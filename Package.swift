@@ -142,7 +142,10 @@ let package = Package(
         .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "Wire", "Hashing", "Conformance", "Pcap"]),
         .testTarget(
             name: "DTLSTests",
-            dependencies: ["DTLS", "SansIO", "Wire", "Hashing", "DTLSRecord", "Decryption"]
+            dependencies: [
+                "DTLS", "SansIO", "Wire", "Hashing", "DTLSRecord", "Decryption",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "ReplayTests",

@@ -86,6 +86,8 @@ public final class DTLSEndpoint: Machine {
     private var deadline: Instant?
     private var retransmissions = 0
     private var retransmissionTimeout = DTLSEndpoint.initialRetransmissionTimeout
+    /// Where `SSL_read` writes a record's plaintext: one record's worth, allocated once.
+    private var readBuffer = [UInt8](repeating: 0, count: DTLSEndpoint.maximumMessageLength)
 
     /// An endpoint in `role`.
     ///
@@ -213,12 +215,11 @@ public final class DTLSEndpoint: Machine {
     }
 
     private func readApplicationData() {
-        var buffer = [UInt8](repeating: 0, count: Self.maximumMessageLength + 1)
         while state == .connected {
             ERR_clear_error()
-            let count = buffer.withUnsafeMutableBytes { SSL_read(session.ssl, $0.baseAddress, Int32($0.count)) }
+            let count = readBuffer.withUnsafeMutableBytes { SSL_read(session.ssl, $0.baseAddress, Int32($0.count)) }
             if count > 0 {
-                outputs.append(.applicationData(Array(buffer[0..<Int(count)])))
+                outputs.append(.applicationData(Array(readBuffer[0..<Int(count)])))
                 continue
             }
             let error = SSL_get_error(session.ssl, count)

@@ -178,9 +178,11 @@ final class OpenSSLSession {
         else { return nil }
 
         guard let ssl = SSL_new(context) else { return nil }
-        // The MTU is configured, never probed; and no session tickets: WebRTC never resumes (every
+        // The MTU is configured, never probed. No session tickets: WebRTC never resumes (every
         // association has fresh certificates), so a ticket would only add ~470 bytes to the last flight.
-        SSL_set_options(ssl, crucible_SSL_OP_NO_QUERY_MTU() | crucible_SSL_OP_NO_TICKET())
+        // No renegotiation: RFC 8827 §6.5 has none, and a ClientHello after the handshake is answered
+        // with a no_renegotiation warning instead of a new handshake.
+        SSL_set_options(ssl, crucible_SSL_OP_NO_QUERY_MTU() | crucible_SSL_OP_NO_TICKET() | crucible_SSL_OP_NO_RENEGOTIATION())
         SSL_set_info_callback(ssl) { ssl, location, value in
             guard let ssl, location & SSL_CB_READ_ALERT == SSL_CB_READ_ALERT,
                   let session = OpenSSLSession.from(ssl) else { return }

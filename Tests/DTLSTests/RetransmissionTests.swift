@@ -151,3 +151,41 @@ struct FlightTests {
         #expect(pair.client.nextDeadline == Instant.zero + .milliseconds(500) + .seconds(1))
     }
 }
+
+@Suite("DTLS endpoint: schedules are a function of the inputs")
+struct ScheduleTests {
+    static func schedule() throws -> [String] {
+        let pair = try Fixture.pair()
+        pair.drop = { ($0.from == .client && $0.index == 0) || ($0.from == .server && $0.index == 1) }
+        pair.run(until: Instant.zero + .seconds(60))
+        return pair.transmissions.map { "\($0.time) \($0.from) #\($0.index)\($0.dropped ? " lost" : "")" }
+            + pair.clientEvents.map { "\($0)".prefix(12) }.map(String.init)
+    }
+
+    @Test("two runs with the same losses send the same number of datagrams from the same side at the same instants")
+    func repeatable() throws {
+        let first = try Self.schedule()
+        #expect(try Self.schedule() == first)
+        // ClientHello lost at 0 and resent at 1 s; flight 5 sent at 1 s, the server's last flight lost,
+        // so flight 5 is resent at 2 s (OpenSSL resends one message per datagram: Certificate,
+        // ClientKeyExchange, CertificateVerify, ChangeCipherSpec, Finished) and answered.
+        #expect(first == [
+            "0.000s client #0 lost", "1.000s client #1", "1.000s server #0", "1.000s client #2", "1.000s server #1 lost",
+            "2.000s client #3", "2.000s client #4", "2.000s client #5", "2.000s client #6", "2.000s client #7",
+            "2.000s server #2", "2.000s server #3", "connected(DT",
+        ])
+    }
+
+    @Test("application data sent by the server with its last flight waits at the client until its handshake completes")
+    func dataBeforeClientCompletes() throws {
+        let pair = try Fixture.pair()
+        pair.input(.send([9]), to: .server)
+        pair.drop = { $0.from == .server && $0.index == 1 }
+        pair.run(until: Instant.zero + .seconds(30))
+        #expect(pair.client.state == .connected)
+        #expect(pair.applicationData(.client) == [[9]])
+        let connectedAt = pair.clientEvents.firstIndex { if case .connected = $0 { true } else { false } }
+        let dataAt = pair.clientEvents.firstIndex { if case .applicationData = $0 { true } else { false } }
+        #expect(try #require(connectedAt) < #require(dataAt))
+    }
+}

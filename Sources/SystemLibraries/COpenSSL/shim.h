@@ -36,3 +36,4 @@ static inline void crucible_BIO_set_retry_read(BIO *bio) { BIO_set_retry_read(bi
 static inline void crucible_BIO_clear_retry_flags(BIO *bio) { BIO_clear_retry_flags(bio); }
 static inline long crucible_DTLSv1_get_timeout(SSL *ssl, struct timeval *left) { return DTLSv1_get_timeout(ssl, left); }
 static inline uint64_t crucible_SSL_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }
+static inline uint64_t crucible_SSL_OP_NO_RENEGOTIATION(void) { return SSL_OP_NO_RENEGOTIATION; }
