@@ -15,7 +15,10 @@ struct DatagramPipe {
     private var current: [UInt8] = []
     /// While true, handshake and ChangeCipherSpec records are dropped instead of sent: OpenSSL is
     /// retransmitting on its own initiative, which only the machine's clock may decide (see
-    /// `OpenSSLSession.timerCallback`). Alerts and application data always go out.
+    /// `OpenSSLSession.timerCallback`). Alerts and application data always go out. It is set when
+    /// OpenSSL's timer callback announces a retransmission the machine did not ask for, and cleared
+    /// when OpenSSL next reads, starts the timer for a new flight, writes while its timer is stopped
+    /// (the final flight), or returns to the machine.
     var suppressingRetransmission = false
     /// Records dropped while suppressing, for tests and statistics.
     private(set) var suppressedRecords = 0

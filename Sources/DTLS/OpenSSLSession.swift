@@ -37,13 +37,16 @@ final class OpenSSLSession {
 
     /// What OpenSSL's timer is set to each time it (re)starts, in microseconds of OpenSSL's wall clock.
     ///
-    /// OpenSSL counts a timer with less than 15 ms left as expired (`dtls1_get_timeout`), so 16 ms
-    /// means "expired 1 ms after it was set". The 1 ms matters: right after OpenSSL retransmits from
-    /// inside a read, it checks the timer again and would retransmit once more for as long as the
-    /// timer reads as expired, until it gives up after 12 — a timer of 1 µs (always expired) makes
-    /// every read loop that way. Retransmissions OpenSSL starts by itself from a read are dropped
+    /// OpenSSL checks its timer against the wall clock at the top of every read, and retransmits
+    /// when it has run out; it counts less than 15 ms left as run out (`dtls1_get_timeout`). So the
+    /// timer cannot be "always expired" (1 µs): right after retransmitting from inside a read OpenSSL
+    /// checks again, and would retransmit in a loop until it gives up after 12. Nor can it be long:
+    /// the machine asks OpenSSL to retransmit (`retransmit()`) only once OpenSSL agrees the timer ran
+    /// out. 65 ms reads as expired 50 ms after it was set: reads within 50 ms of a flight never
+    /// retransmit, and a virtual-clock retransmission waits at most 50 ms of wall time.
+    /// Retransmissions OpenSSL starts by itself from a read are dropped
     /// (`DatagramPipe.suppressingRetransmission`); only the machine's clock sends them.
-    static let openSSLTimerMicroseconds: UInt32 = 16_000
+    static let openSSLTimerMicroseconds: UInt32 = 65_000
 
     struct Configuration {
         var role: DTLSRole
@@ -126,8 +129,11 @@ final class OpenSSLSession {
             }
         }
         guard BIO_meth_set_write(method, { bio, data, length in
+                  // Writes always succeed, and must leave the retry flags alone: the BIO is also the
+                  // read side, and a retransmission written after a read that found nothing would
+                  // otherwise erase the "retry read" OpenSSL reports as SSL_ERROR_WANT_READ, turning
+                  // "no datagram yet" into SSL_ERROR_SYSCALL.
                   guard let bio, let session = OpenSSLSession.from(bio: bio) else { return -1 }
-                  crucible_BIO_clear_retry_flags(bio)
                   guard let data, length > 0 else { return 0 }
                   // A retransmission from OpenSSL's timer restarts the timer before it writes; a write
                   // while the timer is stopped is the final flight, or its resend for a repeated
@@ -230,19 +236,19 @@ final class OpenSSLSession {
     var openSSLTimerRunning: Bool { crucible_DTLSv1_timer_running(ssl) > 0 }
 
     /// Asks OpenSSL to retransmit its last flight now. OpenSSL only does so once its own timer has
-    /// run out, which is at most 1 ms of wall time after it was last set (`openSSLTimerMicroseconds`);
+    /// run out, which is at most 50 ms of wall time after it was last set (`openSSLTimerMicroseconds`);
     /// under a virtual clock the deadline may come sooner than that, so this waits out the rest.
     /// Under a real clock the machine's deadlines are a second or more apart and it never waits.
     /// - Returns: OpenSSL's answer: > 0 retransmitted, 0 nothing to do, < 0 failed.
     func retransmit() -> Int {
         var left = timeval()
-        var waited = 0
-        while crucible_DTLSv1_get_timeout(ssl, &left) > 0, left.tv_sec > 0 || left.tv_usec > 0, waited < 20 {
-            // OpenSSL reports less than 15 ms left as 0, so a non-zero answer is ≥ 15 ms; its timer is
-            // 16 ms, so this sleeps at most about 1 ms in total.
-            let microseconds = max(0, Int(left.tv_sec) * 1_000_000 + Int(left.tv_usec) - 15_000) + 50
-            usleep(UInt32(min(microseconds, 2_000)))
-            waited += 1
+        var naps = 0
+        // OpenSSL reports less than 15 ms left as 0, so the loop ends once 50 ms have passed since
+        // the timer was set; the nap count only bounds it should the clock misbehave.
+        while crucible_DTLSv1_get_timeout(ssl, &left) > 0, left.tv_sec > 0 || left.tv_usec > 0, naps < 100 {
+            let microseconds = Int(left.tv_sec) * 1_000_000 + Int(left.tv_usec) - 15_000 + 100
+            usleep(UInt32(max(100, min(microseconds, 60_000))))
+            naps += 1
         }
         machineRetransmitting = true
         defer { machineRetransmitting = false }

@@ -53,6 +53,52 @@ struct HostileInputTests {
         }
     }
 
+    @Test("handshake datagrams damaged on the link never trap: each side ends connected, failed with a reason, or idle", arguments: 0..<16)
+    func damagedHandshake(seed: UInt64) throws {
+        let pair = try Fixture.pair()
+        var generator = SeededGenerator(seed: seed)
+        var damage: [[UInt8]] = []
+        // Decide every datagram's damage up front from the seed, so the run is a function of it.
+        for _ in 0..<64 {
+            var flips: [UInt8] = []
+            if Int.random(in: 0..<3, using: &generator) == 0 {
+                flips = (0..<Int.random(in: 1...4, using: &generator)).flatMap { _ in
+                    [UInt8.random(in: 0...255, using: &generator), UInt8.random(in: 1...255, using: &generator)]
+                }
+            }
+            damage.append(flips)
+        }
+        var delivered = 0
+        pair.corrupt = { transmission in
+            defer { delivered += 1 }
+            guard delivered < damage.count, !damage[delivered].isEmpty else { return nil }
+            var bytes = transmission.payload
+            var index = 0
+            while index + 1 < damage[delivered].count {
+                let position = Int(damage[delivered][index]) * bytes.count / 256
+                bytes[position] ^= damage[delivered][index + 1]
+                index += 2
+            }
+            return bytes
+        }
+        pair.run(until: Instant.zero + .seconds(400))
+        print("OUTCOME \(seed) \(pair.client.state) \(pair.server.state) \(pair.failure(.client).map { "\($0)" } ?? "") | \(pair.failure(.server).map { "\($0)" } ?? "")")
+        for side in [TwoEndpoints.Side.client, .server] {
+            let endpoint = pair.endpoint(side)
+            switch endpoint.state {
+            case .connected: #expect(pair.connectionInfo(side) != nil)
+            case .failed: #expect(pair.failure(side) != nil)
+            case .handshaking: #expect(endpoint.nextDeadline == nil, "\(side) waits with no timer: its peer gave up")
+            case .closed: Issue.record("\(side) closed without being asked")
+            }
+        }
+        if pair.client.state == .connected && pair.server.state == .connected {
+            pair.corrupt = { _ in nil }
+            pair.input(.send([5]), to: .client)
+            #expect(pair.applicationData(.server).last == [5])
+        }
+    }
+
     @Test("every truncation of an application-data record is discarded; the whole record is then delivered")
     func truncatedRecords() throws {
         let pair = try DataTests.connected()

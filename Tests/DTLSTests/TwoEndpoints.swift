@@ -29,6 +29,8 @@ final class TwoEndpoints {
     private var sentCount: [Side: Int] = [:]
     /// Returns true to lose a datagram.
     var drop: (Transmission) -> Bool = { _ in false }
+    /// Returns what the link delivers instead of a datagram (nil: delivers it unchanged).
+    var corrupt: (Transmission) -> [UInt8]? = { _ in nil }
 
     init(client: DTLSEndpoint, server: DTLSEndpoint) {
         self.client = client
@@ -81,7 +83,7 @@ final class TwoEndpoints {
                 if drop(transmission) {
                     transmission = Transmission(time: now, from: side, index: index, payload: payload, dropped: true)
                 } else {
-                    inFlight.append((side == .client ? .server : .client, payload))
+                    inFlight.append((side == .client ? .server : .client, corrupt(transmission) ?? payload))
                 }
                 transmissions.append(transmission)
             } else if side == .client {
