@@ -71,6 +71,14 @@ public final class DTLSEndpoint: Machine {
     public private(set) var state: State = .handshaking
     /// Set once `.connected` is emitted.
     public private(set) var connectionInfo: DTLSConnectionInfo?
+    /// The longest message whose record still fits one `mtu`-sized datagram with the negotiated
+    /// suite (OpenSSL's `DTLS_get_data_mtu`: 1163 bytes for AES-GCM under a 1200-byte MTU); nil
+    /// until connected. Longer messages are still sent, in larger datagrams.
+    public var applicationDataMTU: Int? {
+        guard state == .connected else { return nil }
+        let size = DTLS_get_data_mtu(session.ssl)
+        return size > 0 ? Int(size) : nil
+    }
     /// Messages refused: longer than `maximumMessageLength`, sent after close, or beyond
     /// `pendingSendLimit` during the handshake.
     public private(set) var refusedSendCount = 0

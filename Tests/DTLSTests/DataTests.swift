@@ -26,6 +26,16 @@ struct DataTests {
         #expect(appRecords.allSatisfy { $0.payload.count == length + 37 && $0.payload.first == 23 })
     }
 
+    @Test("the application-data MTU is the MTU less the AES-GCM record overhead, and a message of that size fits")
+    func dataMTU() throws {
+        let pair = try Self.connected()
+        #expect(pair.client.applicationDataMTU == 1200 - 37)
+        pair.input(.send([UInt8](repeating: 3, count: 1163)), to: .client)
+        #expect(pair.sent(by: .client).last?.payload.count == 1200)
+        let fresh = try Fixture.pair()
+        #expect(fresh.client.applicationDataMTU == nil)
+    }
+
     @Test("an empty message sends nothing and delivers nothing (OpenSSL writes no empty record); later data still flows")
     func emptyMessage() throws {
         let pair = try Self.connected()
