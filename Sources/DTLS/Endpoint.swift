@@ -17,6 +17,13 @@ public import SansIO
 ///
 /// Randomness (hello randoms, ECDHE keys, explicit nonces) comes from OpenSSL's generator, so the
 /// bytes of a run differ from run to run; the schedule of what is sent when does not.
+///
+/// Time: OpenSSL 3.0 keeps its own wall-clock retransmission timer and cannot be given another clock.
+/// The endpoint sets that timer short (see `OpenSSLSession.openSSLTimerMicroseconds`), drops the
+/// retransmissions OpenSSL starts by itself when it reads, and asks for one (`DTLSv1_handle_timeout`)
+/// only at its own deadlines: 1 s, doubling to at most 60 s, giving up after
+/// `maximumRetransmissions` (RFC 6347 §4.2.4.1). Under a virtual clock a deadline can come before
+/// OpenSSL agrees its timer ran out; the endpoint then waits up to 50 ms of wall time for it.
 public final class DTLSEndpoint: Machine {
     /// What the endpoint is fed.
     public enum Input: Hashable, Sendable {
