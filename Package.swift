@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "ICE", targets: ["ICE"]),
         .library(name: "TURN", targets: ["TURN"]),
         .library(name: "UDPDriver", targets: ["UDPDriver"]),
+        .library(name: "DTLS", targets: ["DTLS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -80,6 +81,8 @@ let package = Package(
         ),
         // Keys and ciphers the replay checker needs to see inside DTLS and SRTP.
         .target(name: "Decryption", dependencies: ["Wire", "Hashing", "COpenSSL", "CSRTP"], swiftSettings: strictSwift),
+        // The DTLS endpoint machine over OpenSSL memory BIOs: certificates, fingerprints, DTLS-SRTP keys.
+        .target(name: "DTLS", dependencies: ["Wire", "SansIO", "Hashing", "COpenSSL"], swiftSettings: strictSwift),
         // The pcap replay checker: flows, demultiplexing, rules, reports.
         .target(
             name: "Replay",
@@ -164,6 +167,13 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
         .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing"]),
         .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "Wire", "Hashing", "Conformance", "Pcap"]),
+        .testTarget(
+            name: "DTLSTests",
+            dependencies: [
+                "DTLS", "SansIO", "Wire", "Hashing", "DTLSRecord", "Decryption",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(
             name: "ReplayTests",
             dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX"]

@@ -12,3 +12,28 @@
 #include <openssl/params.h>
 #include <openssl/ssl.h>
 #include <openssl/err.h>
+#include <openssl/x509.h>
+#include <openssl/ec.h>
+#include <openssl/srtp.h>
+
+// DTLS endpoint (Sources/DTLS): functions for the OpenSSL calls that are macros, which Swift cannot call.
+static inline long crucible_SSL_set_mtu(SSL *ssl, long mtu) { return SSL_set_mtu(ssl, mtu); }
+static inline long crucible_DTLS_set_link_mtu(SSL *ssl, long mtu) { return DTLS_set_link_mtu(ssl, mtu); }
+static inline long crucible_DTLSv1_handle_timeout(SSL *ssl) { return DTLSv1_handle_timeout(ssl); }
+/// 1 while OpenSSL's retransmission timer runs (the time left it reports is ignored: the machine owns time).
+static inline long crucible_DTLSv1_timer_running(SSL *ssl) {
+    struct timeval left;
+    return DTLSv1_get_timeout(ssl, &left);
+}
+static inline uint64_t crucible_SSL_OP_NO_QUERY_MTU(void) { return SSL_OP_NO_QUERY_MTU; }
+static inline long crucible_SSL_CTX_set_dtls12_only(SSL_CTX *ctx) {
+    return SSL_CTX_set_min_proto_version(ctx, DTLS1_2_VERSION) && SSL_CTX_set_max_proto_version(ctx, DTLS1_2_VERSION);
+}
+static inline long crucible_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *list) {
+    return SSL_CTX_set1_groups_list(ctx, list);
+}
+static inline void crucible_BIO_set_retry_read(BIO *bio) { BIO_set_retry_read(bio); }
+static inline void crucible_BIO_clear_retry_flags(BIO *bio) { BIO_clear_retry_flags(bio); }
+static inline long crucible_DTLSv1_get_timeout(SSL *ssl, struct timeval *left) { return DTLSv1_get_timeout(ssl, left); }
+static inline uint64_t crucible_SSL_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }
+static inline uint64_t crucible_SSL_OP_NO_RENEGOTIATION(void) { return SSL_OP_NO_RENEGOTIATION; }

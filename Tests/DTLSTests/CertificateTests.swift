@@ -1,0 +1,84 @@
+import DTLS
+import DTLSRecord
+import Hashing
+import Testing
+
+@Suite("DTLS certificates and a=fingerprint values (RFC 8122 §5)")
+struct CertificateTests {
+    @Test("a generated certificate is DER (a SEQUENCE) and the DTLS Certificate message carries it as the peer saw it")
+    func derCertificate() throws {
+        let certificate = try DTLSCertificate(commonName: "crucible")
+        #expect(certificate.der.first == 0x30, "an X.509 certificate is an ASN.1 SEQUENCE")
+        #expect(certificate.der.count > 200 && certificate.der.count < 600)
+        // The subject common name is in the DER as a UTF8String/PrintableString value.
+        let name = Array("crucible".utf8)
+        #expect(certificate.der.indices.contains { index in certificate.der[index...].starts(with: name) })
+    }
+
+    @Test("two certificates have different keys and fingerprints")
+    func distinct() throws {
+        #expect(try DTLSCertificate().fingerprint() != DTLSCertificate().fingerprint())
+    }
+
+    @Test("the sha-256 fingerprint is 'sha-256 ' and 32 upper-case hex pairs joined by ':' and matches DTLSRecord's")
+    func fingerprintText() throws {
+        let certificate = try DTLSCertificate()
+        let text = certificate.fingerprint().sdpValue
+        #expect(text.hasPrefix("sha-256 "))
+        let pairs = text.dropFirst("sha-256 ".count).split(separator: ":")
+        #expect(pairs.count == 32)
+        #expect(pairs.allSatisfy { $0.count == 2 && $0.allSatisfy { "0123456789ABCDEF".contains($0) } })
+        #expect(String(text.dropFirst("sha-256 ".count)) == CertificateMessage.sha256Fingerprint(of: certificate.der))
+        #expect(certificate.fingerprint().digest == DigestAlgorithm.sha256.hash(certificate.der))
+    }
+
+    @Test("a fingerprint parses back from its SDP text, for every algorithm", arguments: DigestAlgorithm.allCases)
+    func roundTrip(algorithm: DigestAlgorithm) throws {
+        let fingerprint = try DTLSCertificate().fingerprint(algorithm)
+        #expect(try DTLSFingerprint(sdpValue: fingerprint.sdpValue) == fingerprint)
+    }
+
+    @Test("the hash token is case-insensitive and lower-case hex is read")
+    func lenientReading() throws {
+        let fingerprint = try DTLSCertificate().fingerprint()
+        let lowered = "SHA-256 " + fingerprint.hexPairs.lowercased()
+        #expect(try DTLSFingerprint(sdpValue: lowered) == fingerprint)
+    }
+
+    @Test("matches(certificateDER:) accepts the certificate and refuses any other bytes")
+    func matching() throws {
+        let certificate = try DTLSCertificate()
+        let fingerprint = certificate.fingerprint()
+        #expect(fingerprint.matches(certificateDER: certificate.der))
+        var altered = certificate.der
+        altered[altered.count / 2] ^= 1
+        #expect(!fingerprint.matches(certificateDER: altered))
+        #expect(!fingerprint.matches(certificateDER: []))
+    }
+
+    static let malformed: [(String, String)] = [
+        ("", "no fields"),
+        ("sha-256", "no digest"),
+        ("sha-256 AB:CD extra", "three fields"),
+        ("sha-512 " + Array(repeating: "AB", count: 64).joined(separator: ":"), "sha-512 is not computed here"),
+        ("md2 AB:CD", "md2 is not computed here"),
+        ("sha-256 " + Array(repeating: "AB", count: 31).joined(separator: ":"), "31 bytes for sha-256"),
+        ("sha-256 " + Array(repeating: "AB", count: 33).joined(separator: ":"), "33 bytes for sha-256"),
+        ("sha-256 ABC:" + Array(repeating: "AB", count: 31).joined(separator: ":"), "three digits in a pair"),
+        ("sha-256 " + Array(repeating: "AB", count: 31).joined(separator: ":") + ":G0", "not hex"),
+        ("sha-256 " + Array(repeating: "AB", count: 32).joined(separator: ":") + ":", "trailing colon"),
+        ("sha-256 " + Array(repeating: "AB", count: 32).joined(separator: "-"), "wrong separator"),
+    ]
+
+    @Test("malformed a=fingerprint values are refused with a typed error", arguments: malformed)
+    func refuses(text: String, why: String) {
+        #expect(throws: DTLSFingerprintError.self, "\(why)") { try DTLSFingerprint(sdpValue: text) }
+    }
+
+    @Test("a fingerprint made from parts must have the algorithm's length")
+    func fromParts() {
+        #expect(throws: DTLSFingerprintError.digestLength(algorithm: .sha256, found: 20)) {
+            try DTLSFingerprint(algorithm: .sha256, digest: [UInt8](repeating: 0, count: 20))
+        }
+    }
+}
