@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayTests",
-            dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX"]
+            dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX", "DTLS", "SCTP", "SansIO"]
         ),
         .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap"]),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap"]),

@@ -17,7 +17,7 @@ public enum OpusRule: String, ProtocolRule, CaseIterable {
         switch self {
         case .truncated: "RFC 6716 §3.2 (a length or count byte is cut)"
         case .empty: "RFC 6716 §3.4 R1 (at least one byte: the TOC)"
-        case .code1Length: "RFC 6716 §3.4 R3 (code 1: an odd number of bytes after the TOC)"
+        case .code1Length: "RFC 6716 §3.4 R3 (code 1: an odd total length, so the bytes after the TOC split into two equal frames)"
         case .frameLength: "RFC 6716 §3.4 R2/R4 (frames at most 1275 bytes, within the packet)"
         case .frameCount: "RFC 6716 §3.4 R5 (code 3: M is not zero)"
         case .duration: "RFC 6716 §3.4 R5 (at most 120 ms of audio)"
