@@ -160,7 +160,8 @@ struct MediaPayloadStage {
 
     /// Puts a packet in its stream's reorder buffer and releases what is ready, in sequence order.
     private mutating func enqueueVP8(_ incoming: Pending, key: Key) -> [ReplayFinding] {
-        var stream = vp8Streams[key] ?? VP8Stream()
+        // Taken out, not copied, so the buffers are not duplicated on write.
+        var stream = vp8Streams.removeValue(forKey: key) ?? VP8Stream()
         defer { vp8Streams[key] = stream }
         // Extend the 16-bit sequence number against the highest seen so far (RFC 3550 §A.1).
         let extended: Int64

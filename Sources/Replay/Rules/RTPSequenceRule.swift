@@ -38,15 +38,15 @@ public struct RTPSequenceRule: PacketRule {
         let packet = decoded.packet
         let key = Key(flow: packet.flow, ssrc: header.ssrc)
         let sequence = header.sequenceNumber
-        guard var stream = streams[key] else {
+        // Taken out, not copied: a copy would duplicate the `recent` set on every packet (copy on write).
+        guard var stream = streams.removeValue(forKey: key) else {
             streams[key] = Stream(highest: sequence, timestamp: header.timestamp, recent: [sequence], recentOrder: [sequence])
             return []
         }
         defer { streams[key] = stream }
-        let ssrc = "SSRC 0x" + String(header.ssrc, radix: 16)
         let step = Int(Int16(bitPattern: sequence &- stream.highest))
         func finding(_ rule: ReplayRule, _ detail: String) -> [ReplayFinding] {
-            [ReplayFinding(rule, frame: packet.frame, flow: packet.flow, "\(ssrc): " + detail)]
+            [ReplayFinding(rule, frame: packet.frame, flow: packet.flow, "SSRC 0x\(String(header.ssrc, radix: 16)): " + detail)]
         }
         if step <= 0 {
             if stream.recent.contains(sequence) {

@@ -87,7 +87,8 @@ public struct SCTPAssociationRule: Sendable {
     public mutating func observe(
         _ bytes: [UInt8], frame: Int, flow: Int, direction: FlowDirection, clientDirection: FlowDirection?
     ) -> [ReplayFinding] {
-        var association = associations[flow] ?? Association()
+        // Taken out, not copied, so the TSN sets are not duplicated on write.
+        var association = associations.removeValue(forKey: flow) ?? Association()
         defer { associations[flow] = association }
         var findings: [ReplayFinding] = []
         let policy: SCTPPacket.ChecksumPolicy = association.zeroChecksumAgreed ? .zeroAllowed : .required
@@ -179,7 +180,7 @@ public struct SCTPAssociationRule: Sendable {
         _ data: DataChunk, direction: FlowDirection, clientDirection: FlowDirection?, _ association: inout Association,
         _ finding: (ReplayRule, String) -> Void, frame: Int
     ) {
-        var state = association.directions[direction] ?? Direction()
+        var state = association.directions.removeValue(forKey: direction) ?? Direction()
         defer { association.directions[direction] = state }
         let tsn = data.tsn
         // A retransmission: already judged when it was new.
@@ -241,7 +242,7 @@ public struct SCTPAssociationRule: Sendable {
         if let sent = peer?.highestTSN, Int32(bitPattern: highestAcked &- sent) > 0 {
             finding(Self.sackBeyondSent, "SACK acknowledges up to TSN \(highestAcked); the peer sent up to \(sent)")
         }
-        var state = association.directions[direction] ?? Direction()
+        var state = association.directions.removeValue(forKey: direction) ?? Direction()
         if let previous = state.highestCumulativeAck, Int32(bitPattern: acknowledged &- previous) < 0 {
             finding(Self.sackOrder, "Cumulative TSN Ack \(acknowledged) after \(previous)")
         } else {
