@@ -33,7 +33,7 @@ public enum ReplayChecker {
     public static func rules(_ options: ReplayOptions) -> [any PacketRule] {
         [
             STUNTransactionRule(), STUNFingerprintPresenceRule(), STUNIntegrityRule(passwords: options.icePasswords), ICECheckRule(),
-            RTPSequenceRule(), RTCPCompoundRule(), DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
+            ICEConsentRule(), RTPSequenceRule(), RTCPCompoundRule(), RTCPReportRule(), DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
         ]
     }
 
@@ -85,6 +85,11 @@ public enum ReplayChecker {
                     let decrypted = decryption.observe(decoded)
                     findings += decrypted.findings
                     clearRTP = decrypted.clearRTP
+                    // Decrypted SRTCP is judged by the RTCP rules like plaintext RTCP.
+                    if let compound = decrypted.clearRTCP {
+                        let clear = DecodedPacket(packet: packet, content: .rtcp(compound))
+                        for index in rules.indices { findings += rules[index].observe(clear) }
+                    }
                 }
                 if options.protection == .plain, case .rtp = decoded.content { clearRTP = packet.payload }
                 if let clearRTP { findings += media.observe(clearRTP: clearRTP, frame: packet.frame, flow: packet.flow) }

@@ -32,34 +32,47 @@ struct SRTPDecryptionStage {
         summary.keyedDirections = exported.count
     }
 
-    /// Decrypts an SRTP or SRTCP packet of a keyed stream; says what broke, and hands back the clear
-    /// RTP packet (for the media stage) when there is one.
-    mutating func observe(_ decoded: DecodedPacket) -> (findings: [ReplayFinding], clearRTP: [UInt8]?) {
+    /// What decrypting one packet gave.
+    struct Output {
+        var findings: [ReplayFinding] = []
+        /// The clear RTP packet, for the media stage.
+        var clearRTP: [UInt8]?
+        /// The clear RTCP compound packet, for the RTCP rules.
+        var clearRTCP: RTCPCompound?
+    }
+
+    /// Decrypts an SRTP or SRTCP packet of a keyed stream; says what broke, and hands back the clear packet.
+    mutating func observe(_ decoded: DecodedPacket) -> Output {
         let packet = decoded.packet
         let isRTCP: Bool
         switch decoded.content {
         case .rtp: isRTCP = false
         case .srtcp: isRTCP = true
-        default: return ([], nil)
+        default: return Output()
         }
         do throws(DecryptionError) {
             let keys = exported[Sender(flow: packet.flow, direction: packet.direction)] ?? keyring
             let clear = isRTCP ? try keys.unprotectRTCP(packet.payload) : try keys.unprotectRTP(packet.payload)
             summary.authenticated += 1
-            let refused: String? = isRTCP
-                ? (try? RTCPCodec.parse(clear)) == nil ? "the decrypted RTCP does not parse as a compound packet" : nil
-                : (try? RTPCodec.parse(clear)) == nil ? "the decrypted RTP does not parse" : nil
-            if let refused { return ([ReplayFinding(ReplayRules.srtpClearPacket, frame: packet.frame, flow: packet.flow, refused)], nil) }
-            return ([], isRTCP ? nil : clear)
+            if isRTCP {
+                guard let compound = try? RTCPCodec.parse(clear) else {
+                    return Output(findings: [ReplayFinding(ReplayRules.srtpClearPacket, frame: packet.frame, flow: packet.flow, "the decrypted RTCP does not parse as a compound packet")])
+                }
+                return Output(clearRTCP: compound)
+            }
+            guard (try? RTPCodec.parse(clear)) != nil else {
+                return Output(findings: [ReplayFinding(ReplayRules.srtpClearPacket, frame: packet.frame, flow: packet.flow, "the decrypted RTP does not parse")])
+            }
+            return Output(clearRTP: clear)
         } catch {
             switch error {
-            case .noKey: return ([], nil)
+            case .noKey: return Output()
             case .replayed:
                 summary.replayed += 1
-                return ([ReplayFinding(ReplayRules.srtpReplay, frame: packet.frame, flow: packet.flow, "\(isRTCP ? "SRTCP" : "SRTP") packet seen before")], nil)
+                return Output(findings: [ReplayFinding(ReplayRules.srtpReplay, frame: packet.frame, flow: packet.flow, "\(isRTCP ? "SRTCP" : "SRTP") packet seen before")])
             default:
                 summary.failed += 1
-                return ([ReplayFinding(ReplayRules.srtpAuthentication, frame: packet.frame, flow: packet.flow, "\(isRTCP ? "SRTCP" : "SRTP"): \(error)")], nil)
+                return Output(findings: [ReplayFinding(ReplayRules.srtpAuthentication, frame: packet.frame, flow: packet.flow, "\(isRTCP ? "SRTCP" : "SRTP"): \(error)")])
             }
         }
     }

@@ -99,8 +99,8 @@ public enum ReplayRules {
 
     /// The stateful rules, in catalogue order.
     public static let stateful: [ReplayRule] =
-        STUNTransactionRule.rules + STUNFingerprintPresenceRule.rules + STUNIntegrityRule.rules + ICECheckRule.rules + [turnChannelBound]
-        + RTPSequenceRule.rules + RTCPCompoundRule.rules + DTLSRecordSequenceRule.rules + DTLSHandshakeOrderRule.rules + DTLSUseSRTPRule.rules
+        STUNTransactionRule.rules + STUNFingerprintPresenceRule.rules + STUNIntegrityRule.rules + ICECheckRule.rules + ICEConsentRule.rules + [turnChannelBound]
+        + RTPSequenceRule.rules + RTCPCompoundRule.rules + RTCPReportRule.rules + DTLSRecordSequenceRule.rules + DTLSHandshakeOrderRule.rules + DTLSUseSRTPRule.rules
         + SRTPDecryptionStage.rules + MediaPayloadStage.rules + DTLSDecryptionStage.rules + SCTPAssociationRule.rules
 
     /// Every rule: demultiplexing, round trip, each codec's rules, then the stateful rules.

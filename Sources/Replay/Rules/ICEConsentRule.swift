@@ -1,0 +1,59 @@
+import STUN
+
+/// Data goes only where a connectivity check succeeded (RFC 8445 §12.1: media on a valid pair; RFC
+/// 7675 §5.3: no data without consent). On a flow that carries ICE checks, DTLS and media before the
+/// first successful check are an error; flows without any check (a capture that starts late, or
+/// keying without ICE) are not judged. Also notes which flows were nominated (USE-CANDIDATE answered
+/// with success, RFC 8445 §8.1.1) and warns when data keeps flowing on another flow after that.
+public struct ICEConsentRule: PacketRule {
+    public static let rules = [dataBeforeConsent, dataOffNominated]
+
+    public static let dataBeforeConsent = ReplayRule(
+        id: "ICE.data-before-consent", reference: "RFC 8445 §12.1, RFC 7675 §5.3", severity: .error,
+        summary: "DTLS and media are sent on a flow only after a connectivity check on it succeeded")
+    public static let dataOffNominated = ReplayRule(
+        id: "ICE.data-off-nominated", reference: "RFC 8445 §8.1.1, §12.1", severity: .warning,
+        summary: "once a pair is nominated, data between the same two agents flows on the nominated pair")
+
+    private struct Check { let flow: Int; let nominating: Bool }
+    /// Open checks by transaction id (bounded: the oldest are forgotten).
+    private var checks: [STUNTransactionID: Check] = [:]
+    private var checkOrder: [STUNTransactionID] = []
+    private var flowsWithChecks: Set<Int> = []
+    private var validated: Set<Int> = []
+    private var nominated: Set<Int> = []
+    private var reported: Set<Int> = []
+    private var reportedOff: Set<Int> = []
+    static let memory = 4096
+
+    public init() {}
+
+    public mutating func observe(_ decoded: DecodedPacket) -> [ReplayFinding] {
+        let flow = decoded.packet.flow
+        switch decoded.content {
+        case .stun(let message):
+            if message.type == .bindingRequest, STUNFingerprintPresenceRule.isConnectivityCheck(message) {
+                flowsWithChecks.insert(flow)
+                if checks.updateValue(Check(flow: flow, nominating: message.first(.useCandidate) != nil), forKey: message.transactionID) == nil {
+                    checkOrder.append(message.transactionID)
+                    if checkOrder.count > Self.memory { checks[checkOrder.removeFirst()] = nil }
+                }
+            } else if message.type == .bindingSuccess, let check = checks[message.transactionID], check.flow == flow {
+                validated.insert(flow)
+                if check.nominating { nominated.insert(flow) }
+            }
+            return []
+        case .dtls, .rtp, .rtcp, .srtcp:
+            if flowsWithChecks.contains(flow), !validated.contains(flow), reported.insert(flow).inserted {
+                return [ReplayFinding(Self.dataBeforeConsent, frame: decoded.packet.frame, flow: flow, "data on a flow whose connectivity checks have not succeeded yet")]
+            }
+            if !nominated.isEmpty, !nominated.contains(flow), flowsWithChecks.contains(flow), reportedOff.insert(flow).inserted {
+                let others = nominated.sorted().map(String.init).joined(separator: ", ")
+                return [ReplayFinding(Self.dataOffNominated, frame: decoded.packet.frame, flow: flow, "data on this flow after flow \(others) was nominated")]
+            }
+            return []
+        default:
+            return []
+        }
+    }
+}
