@@ -22,15 +22,16 @@ final class SignallingBoard: @unchecked Sendable {
 
 /// An `IceEndpoint` as a simulated host: it starts itself at instant zero with the peer's credentials
 /// known (as after offer/answer), trickles its candidates through the board, takes the peer's from it,
-/// and once connected sends numbered pings on the selected pair. It records what it receives.
+/// and once connected sends a numbered ping on the selected pair every `pingInterval` for as long as it
+/// runs (the peer may validate the pair much later under loss, and drops data until then). It records
+/// what it receives.
 struct SignalledEndpoint: DatagramMachine {
     typealias Input = IceInput
     typealias Output = IceOutput
 
     /// How often the board is read while the peer's end-of-candidates has not come.
     static let signallingTick: Duration = .milliseconds(10)
-    static let pingCount = 20
-    static let pingInterval: Duration = .milliseconds(20)
+    static let pingInterval: Duration = .milliseconds(50)
 
     var endpoint: IceEndpoint
     let index: Int
@@ -75,10 +76,10 @@ struct SignalledEndpoint: DatagramMachine {
             endpoint.handle(input, at: now)
         }
         endpoint.handleTimeout(at: now)
-        if let due = nextPingAt, due <= now, pingsSent < Self.pingCount {
+        if let due = nextPingAt, due <= now {
             endpoint.handle(.send(Self.ping(pingsSent, from: index)), at: now)
             pingsSent += 1
-            nextPingAt = pingsSent < Self.pingCount ? now + Self.pingInterval : nil
+            nextPingAt = now + Self.pingInterval
         }
         collect(at: now)
     }

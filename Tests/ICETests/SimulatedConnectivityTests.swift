@@ -24,11 +24,16 @@ struct SimulatedConnectivityTests {
         var testDescription: String { "\(name) within \(connectWithin)" }
     }
 
+    /// Bounds from a sweep of 200 seeds (worst seen: clean 0.20 s, reordering 0.29 s, rtt300ms 0.79 s,
+    /// loss5 0.70 s, bursts 7.8 s, loss20 11.2 s), with room: a check whose every retransmission is
+    /// lost backs off 0.5 → 16 s (RFC 8489 §6.2.1), so under 20 % loss a late nomination is normal.
     static let matrix: [LinkCase] = LinkConditions.matrix.map { row in
         let bound: Duration = switch row.name {
-        case "loss20": .seconds(20)
-        case "rtt300ms", "loss5", "bursts": .seconds(10)
-        default: .seconds(5)
+        case "loss20": .seconds(40)
+        case "bursts": .seconds(20)
+        case "loss5": .seconds(5)
+        case "rtt300ms": .seconds(3)
+        default: .seconds(1)
         }
         return LinkCase(name: row.name, conditions: row.conditions, connectWithin: bound)
     }
@@ -80,20 +85,26 @@ struct SimulatedConnectivityTests {
     /// Both sides connected, on pairs that point at each other, and each received pings from the
     /// address its selected pair names (data flows both ways on the selected pair).
     static func expectConnected(_ outcome: Outcome, _ replay: Comment) {
-        #expect(outcome.connected, replay)
-        guard outcome.peers.count == 2 else { return Issue.record("machines missing", replay) }
+        let connected = outcome.connected
+        #expect(connected, replay)
+        guard outcome.peers.count == 2 else {
+            Issue.record(Comment(rawValue: "machines missing; " + replay.rawValue))
+            return
+        }
         for (index, peer) in outcome.peers.enumerated() {
             let other = outcome.peers[1 - index]
-            #expect(peer.isConnected, replay)
+            let isConnected = peer.isConnected
+            #expect(isConnected, replay)
             guard let pair = peer.endpoint.agent.selectedPair else {
-                Issue.record("side \(index) has no selected pair", replay)
+                Issue.record(Comment(rawValue: "side \(index) has no selected pair; " + replay.rawValue))
                 continue
             }
             let pings = peer.received.filter { $0.payload.starts(with: Array("ping ".utf8)) }
             #expect(!pings.isEmpty, replay)
             #expect(pings.allSatisfy { $0.from == pair.remote.address }, replay)
-            #expect(pings.allSatisfy { $0.payload.hasSuffix(Array(" from \(1 - index)".utf8)) }, replay)
-            #expect(other.pingsSent > 0, replay)
+            #expect(pings.allSatisfy { String(decoding: $0.payload, as: UTF8.self).hasSuffix(" from \(1 - index)") }, replay)
+            let pingsSent = other.pingsSent
+            #expect(pingsSent > 0, replay)
         }
     }
 
@@ -108,6 +119,9 @@ struct SimulatedConnectivityTests {
 
     // MARK: Symmetric NAT
 
+    /// Worst of 100 seeds on clean links: 2.4 s (gathering waits for the allocation; the relayed pair
+    /// has the lowest priority and is checked last).
+    static let natBound: Duration = .seconds(8)
     static let serverAddress = TransportAddress("192.0.2.1:3478")!
     static let relayedAddress = TransportAddress("192.0.2.1:50000")!
 
@@ -132,7 +146,7 @@ struct SimulatedConnectivityTests {
                                   machine: endpoint(0, hosts: [hostA], stun: [serverAddress], turn: [turn], seed: seed, board: board))
         let b = simulator.addHost("b", addresses: [hostB], in: realmB, uplink: conditions,
                                   machine: endpoint(1, hosts: [hostB], stun: [serverAddress], seed: seed, board: board))
-        let outcome = run(&simulator, a, b, limit: .seconds(15))
+        let outcome = run(&simulator, a, b, limit: natBound)
         return (outcome, simulator, serverHost)
     }
 
@@ -141,7 +155,7 @@ struct SimulatedConnectivityTests {
         let replay = Comment(rawValue: Self.seed.failureMessage(test: "ICETests.SimulatedConnectivityTests/symmetricNATWithTURN"))
         let (outcome, simulator, serverHost) = Self.symmetricNATScenario(seed: Self.seed, conditions: .clean)
         Self.expectConnected(outcome, replay)
-        #expect(outcome.now <= .zero + .seconds(15), replay)
+        #expect(outcome.now <= .zero + Self.natBound, replay)
         guard outcome.peers.count == 2 else { return }
         let a = outcome.peers[0].endpoint, b = outcome.peers[1].endpoint
         #expect(a.agent.selectedPair?.local.kind == .relayed, replay)
@@ -153,6 +167,19 @@ struct SimulatedConnectivityTests {
         #expect((simulator.routingDrops[.natFiltered] ?? 0) > 0, replay)
         let server = simulator.machine(serverHost, as: FakeTURNServer.self)
         #expect(server?.permissions.contains(IPAddress("203.0.113.10")!) == true, replay)
+    }
+
+    /// The matrix again over more seeds: the single-seed table above could pass by luck. Each failing
+    /// run names its own seed, which the table test replays exactly.
+    @Test("each link preset connects within its bound for 16 seeds derived from the base seed", arguments: matrix)
+    func linkMatrixSeeds(_ row: LinkCase) {
+        for offset in 1...16 {
+            let seed = SimulationSeed(Self.seed.value &+ UInt64(offset) &* 0x9E37_79B9_7F4A_7C15)
+            let replay = Comment(rawValue: seed.failureMessage(test: "ICETests.SimulatedConnectivityTests/linkMatrix") + " case \(row.name)")
+            let outcome = Self.linkScenario(row, seed: seed)
+            Self.expectConnected(outcome, replay)
+            #expect(outcome.now <= .zero + row.connectWithin, replay)
+        }
     }
 
     @Test("the same seed gives the same trace twice; another seed gives another")
