@@ -85,7 +85,9 @@ struct CoturnConnectivityTests {
                 $0.contains(.received(Array("hello from b".utf8), from: offered[1][0].address))
             })
 
-            // Close: each endpoint deletes its allocation (Refresh LIFETIME 0) and coturn confirms.
+            // Close: each endpoint deletes its allocation (Refresh LIFETIME 0) and coturn confirms. Closed
+            // within 2 s means confirmed: an unanswered deletion only gives up after the full transaction
+            // timeout (about 40 s, RFC 8489 §6.2.1).
             for driver in drivers { await driver.handle(.close) }
             for (index, driver) in drivers.enumerated() {
                 var closed = false
