@@ -62,8 +62,8 @@ public struct IceRelayStatus: Hashable, Sendable {
     /// The host address the allocation is made from.
     public var base: TransportAddress
     public var phase: Phase
-    /// Datagrams from the agent dropped because the queue waiting for a permission was full, or because
-    /// the permission could not be created.
+    /// Datagrams from the agent dropped because the queue waiting for a permission was full, because the
+    /// permission could not be created, or because the allocation was gone when they were sent.
     public var droppedWaitingForPermission: Int
 }
 
@@ -105,7 +105,8 @@ public struct IceEndpoint: DatagramMachine, Sendable {
         var relayed: TransportAddress?
         var waiting: [Datagram] = []
         var dropped = 0
-        /// The peer a channel was asked for, so a selected pair is bound once.
+        /// The peers a channel was asked for, so each selected relayed pair is bound once (at most one per
+        /// selection; the client's 4096 channel numbers bound it too).
         var channelPeers: Set<TransportAddress> = []
 
         var isSettled: Bool {
