@@ -69,7 +69,7 @@ let package = Package(
 
         // Machines over the codecs (DESIGN §1.1).
         // The ICE agent (RFC 8445, 8838, 7675): gathering, checks, nomination, consent.
-        .target(name: "ICE", dependencies: ["Wire", "SansIO", "STUN", "SDP", "Hashing"], swiftSettings: strictSwift),
+        .target(name: "ICE", dependencies: ["Wire", "SansIO", "STUN", "SDP", "Hashing", "TURN"], swiftSettings: strictSwift),
 
         // Harness layers.
         .target(name: "Pcap", dependencies: ["Wire", "CPcap"], swiftSettings: strictSwift),
@@ -115,6 +115,12 @@ let package = Package(
         ),
 
         // Tests: one folder per module.
+        // Test doubles shared by several test targets: the fake TURN server, the coturn process helper.
+        .target(
+            name: "CrucibleTestSupport",
+            dependencies: ["Wire", "SansIO", "STUN", "UDPDriver"],
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "WireTests",
             dependencies: ["Wire", .product(name: "PropertyBased", package: "swift-property-based")]
@@ -161,7 +167,12 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "ICETests", dependencies: ["ICE", "Wire", "SansIO", "STUN", "SDP"]),
+        .testTarget(
+            name: "ICETests",
+            dependencies: [
+                "ICE", "Wire", "SansIO", "STUN", "SDP", "TURN", "Simulation", "UDPDriver", "Pcap", "CrucibleTestSupport",
+            ]
+        ),
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Conformance"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Conformance", "Wire"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
@@ -178,7 +189,10 @@ let package = Package(
             name: "ReplayTests",
             dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX", "DTLS", "SCTP", "SansIO"]
         ),
-        .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap"]),
+        .testTarget(
+            name: "TURNTests",
+            dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
+        ),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import CrucibleTestSupport
 import SansIO
 import STUN
 import TURN

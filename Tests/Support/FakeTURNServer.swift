@@ -6,14 +6,20 @@ import Wire
 /// authenticates with long-term credentials (401, 438), keeps one allocation, and records what the
 /// client asked for. Knobs make it misbehave the ways a test needs. It is a `DatagramMachine` too (it
 /// answers at once and keeps no timers), so any driver can run it.
-struct FakeTURNServer: DatagramMachine {
-    enum Input: DatagramInput, Sendable {
+///
+/// With ``relaysToPeers`` on it is a working relay for the simulator: it answers STUN Binding requests
+/// (so it is a STUN server too), sends what the client relays to peers from the relayed address, and
+/// hands datagrams that peers with a permission send to the relayed address back to the client (as
+/// ChannelData on a bound channel, else as a Data indication). A driver must then route the relayed
+/// address to this machine as well as ``address``. One allocation at a time, as before.
+public struct FakeTURNServer: DatagramMachine {
+    public enum Input: DatagramInput, Sendable {
         case received(Datagram)
     }
 
-    enum Output: DatagramOutput, Hashable, Sendable {
+    public enum Output: DatagramOutput, Hashable, Sendable {
         case transmit(Datagram)
-        var transmission: Datagram? {
+        public var transmission: Datagram? {
             if case .transmit(let datagram) = self { return datagram }
             return nil
         }
@@ -21,58 +27,66 @@ struct FakeTURNServer: DatagramMachine {
 
     private var answers: [Datagram] = []
 
-    mutating func handle(_ input: Input, at now: Instant) {
+    public mutating func handle(_ input: Input, at now: Instant) {
         if case .received(let datagram) = input { answers += handle(datagram) }
     }
 
-    mutating func handleTimeout(at now: Instant) {}
+    public mutating func handleTimeout(at now: Instant) {}
 
-    mutating func poll() -> Output? { answers.isEmpty ? nil : .transmit(answers.removeFirst()) }
+    public mutating func poll() -> Output? { answers.isEmpty ? nil : .transmit(answers.removeFirst()) }
 
-    var nextDeadline: Instant? { nil }
+    public var nextDeadline: Instant? { nil }
 
-    let address: TransportAddress
-    let username: String
-    let password: String
-    var realm = "crucible.test"
-    var nonce = "nonce-0"
+    public let address: TransportAddress
+    public let username: String
+    public let password: String
+    public var realm = "crucible.test"
+    public var nonce = "nonce-0"
     /// The LIFETIME granted to Allocate and Refresh.
-    var lifetime: UInt32 = 600
-    var relayed = TransportAddress(IPAddress.v4(0xC000_020F), port: 50_000)  // 192.0.2.15, never on a wire
+    public var lifetime: UInt32 = 600
+    public var relayed = TransportAddress(IPAddress.v4(0xC000_020F), port: 50_000)  // 192.0.2.15, never on a wire
+
+    /// Be a working relay and a STUN server (see the type's comment); off, the server only records.
+    public var relaysToPeers = false
+    /// The client's address as the server saw it when it allocated: where relayed data goes.
+    public private(set) var clientAddress: TransportAddress?
 
     /// Answer the next this many authenticated requests with 438 and a fresh nonce.
-    var staleNoncesToSend = 0
+    public var staleNoncesToSend = 0
     /// Sign responses with a wrong key.
-    var corruptIntegrity = false
+    public var corruptIntegrity = false
     /// Answer requests of this method with this error code.
-    var rejecting: (method: STUNMethod, code: UInt16)?
+    public var rejecting: (method: STUNMethod, code: UInt16)?
 
-    private(set) var requests: [STUNMessage] = []
-    private(set) var permissions: Set<IPAddress> = []
-    private(set) var channels: [UInt16: TransportAddress] = [:]
-    private(set) var allocated = false
+    public private(set) var requests: [STUNMessage] = []
+    public private(set) var permissions: Set<IPAddress> = []
+    public private(set) var channels: [UInt16: TransportAddress] = [:]
+    public private(set) var allocated = false
     /// Data the client relayed to peers, with how it came (true: ChannelData).
-    private(set) var relayedToPeers: [(peer: TransportAddress, data: [UInt8], viaChannel: Bool)] = []
+    public private(set) var relayedToPeers: [(peer: TransportAddress, data: [UInt8], viaChannel: Bool)] = []
     private var nonceCounter = 0
+    private var indicationCounter: UInt64 = 1000
 
-    init(address: TransportAddress, username: String, password: String) {
+    public init(address: TransportAddress, username: String, password: String) {
         self.address = address
         self.username = username
         self.password = password
     }
 
-    var key: STUNKey {
+    public var key: STUNKey {
         // The server side of RFC 8489 §9.2.2; ASCII credentials make the preparation moot.
         (try? STUNCredentials.longTermKey(username: username, realm: realm, password: password, preparation: .saslPrep))
             ?? STUNKey(bytes: [])
     }
 
     /// Everything the server sends back for one datagram from the client.
-    mutating func handle(_ datagram: Datagram) -> [Datagram] {
+    public mutating func handle(_ datagram: Datagram) -> [Datagram] {
+        if relaysToPeers, allocated, datagram.destination == relayed { return fromPeer(datagram) }
         let payload = datagram.payload
         if let first = payload.first, (64...79).contains(first) {
             if let message = try? ChannelData.parse(payload), let peer = channels[message.channelNumber] {
                 relayedToPeers.append((peer, Array(message.data), true))
+                return toPeer(peer, Array(message.data))
             }
             return []
         }
@@ -81,10 +95,17 @@ struct FakeTURNServer: DatagramMachine {
             if message.type.method == .send, case .xorPeerAddress(let peer)? = message.value(of: .xorPeerAddress),
                 case .data(let data)? = message.value(of: .data), permissions.contains(peer.address) {
                 relayedToPeers.append((peer, data, false))
+                return toPeer(peer, data)
             }
             return []
         }
         guard message.type.messageClass == .request else { return [] }
+        if relaysToPeers, message.type == .bindingRequest {
+            // RFC 8489 §7.3.1: a Binding request needs no credentials; the answer is the source seen.
+            let response = STUNMessage(type: .bindingSuccess, transactionID: message.transactionID,
+                                       values: [.xorMappedAddress(datagram.source)])
+            return [Datagram(from: address, to: datagram.source, payload: response.withFingerprint().serialize())]
+        }
         requests.append(message)
         return [Datagram(from: address, to: datagram.source, payload: respond(to: message, from: datagram.source))]
     }
@@ -117,6 +138,7 @@ struct FakeTURNServer: DatagramMachine {
         switch method {
         case .allocate:
             allocated = true
+            clientAddress = client
             values = [.xorRelayedAddress(relayed), .xorMappedAddress(client), .lifetime(lifetime)]
         case .refresh:
             if case .lifetime(0)? = request.value(of: .lifetime) {
@@ -147,8 +169,25 @@ struct FakeTURNServer: DatagramMachine {
         message.withMessageIntegrity(key: corruptIntegrity ? STUNKey(bytes: Array("wrong".utf8)) : key)
     }
 
+    /// What the client relays, as it leaves the relayed address (only when relaying).
+    private func toPeer(_ peer: TransportAddress, _ data: [UInt8]) -> [Datagram] {
+        guard relaysToPeers, allocated else { return [] }
+        return [Datagram(from: relayed, to: peer, payload: data)]
+    }
+
+    /// A peer's datagram to the relayed address: dropped without a permission for its IP (RFC 8656
+    /// §9), else ChannelData on its channel or a Data indication (§11.3, §12.4).
+    private mutating func fromPeer(_ datagram: Datagram) -> [Datagram] {
+        guard let clientAddress, permissions.contains(datagram.source.address) else { return [] }
+        if let (number, _) = channels.first(where: { $0.value == datagram.source }) {
+            return [channelData(number, datagram.payload, to: clientAddress)]
+        }
+        indicationCounter &+= 1
+        return [dataIndication(from: datagram.source, datagram.payload, to: clientAddress, id: indicationCounter)]
+    }
+
     /// A Data indication relaying `data` from `peer` (RFC 8656 §11.3).
-    func dataIndication(from peer: TransportAddress, _ data: [UInt8], to client: TransportAddress, id: UInt64 = 7) -> Datagram {
+    public func dataIndication(from peer: TransportAddress, _ data: [UInt8], to client: TransportAddress, id: UInt64 = 7) -> Datagram {
         let message = STUNMessage(type: STUNMessageType(method: .data, messageClass: .indication),
                                   transactionID: STUNTransactionID(high: 1, low: id),
                                   values: [.xorPeerAddress(peer), .data(data)])
@@ -156,7 +195,7 @@ struct FakeTURNServer: DatagramMachine {
     }
 
     /// A ChannelData message on `channel` (RFC 8656 §12.4).
-    func channelData(_ channel: UInt16, _ data: [UInt8], to client: TransportAddress) -> Datagram {
+    public func channelData(_ channel: UInt16, _ data: [UInt8], to client: TransportAddress) -> Datagram {
         Datagram(from: address, to: client, payload: ChannelData(channelNumber: channel, data: data).serialize())
     }
 }

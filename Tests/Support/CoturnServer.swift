@@ -10,12 +10,12 @@ import Darwin
 
 /// A coturn `turnserver` of our own on 127.0.0.1, for the tests that prove the client against a real
 /// server: a free port, a generated configuration and log in a temporary directory, and a kill at the end.
-final class CoturnServer {
-    static let notFound = "coturn not found: run Scripts/bootstrap (apt-get install coturn)"
-    static let realm = "crucible.test"
+public final class CoturnServer {
+    public static let notFound = "coturn not found: run Scripts/bootstrap (apt-get install coturn)"
+    public static let realm = "crucible.test"
 
-    let address: TransportAddress
-    let directory: URL
+    public let address: TransportAddress
+    public let directory: URL
     private let process: Process  // only `stop` touches it after start
 
     private init(address: TransportAddress, directory: URL, process: Process) {
@@ -25,7 +25,7 @@ final class CoturnServer {
     }
 
     /// Starts a server with one user. The caller must `stop()` it (see `CoturnServer.with`).
-    static func start(username: String, password: String) throws -> CoturnServer {
+    public static func start(username: String, password: String) throws -> CoturnServer {
         // Never a silent skip: a machine without coturn fails these tests with the way to fix it.
         guard let executable = locate() else { throw CoturnError(message: notFound) }
         let port = try freeUDPPort()
@@ -72,7 +72,7 @@ final class CoturnServer {
     }
 
     /// Runs `body` with a server that is stopped afterwards, whether `body` succeeds or throws.
-    static func with<Result>(
+    public static func with<Result>(
         username: String = "alice", password: String = "secret", _ body: (CoturnServer) async throws -> Result
     ) async throws -> Result {
         let server = try start(username: username, password: password)
@@ -88,7 +88,7 @@ final class CoturnServer {
     }
 
     /// Terminates the server (SIGTERM, then SIGKILL after 1 s: it keeps nothing worth a clean exit) and removes its directory.
-    func stop() {
+    public func stop() {
         if process.isRunning {
             process.terminate()
             let deadline = Date().addingTimeInterval(1)
@@ -100,12 +100,12 @@ final class CoturnServer {
     }
 
     /// The server's log so far (for a failing test's report).
-    var log: String {
+    public var log: String {
         (try? String(contentsOf: directory.appendingPathComponent("turnserver.log"), encoding: .utf8)) ?? "(no log)"
     }
 
     /// `turnserver` on PATH, or in /usr/bin or /usr/sbin where Debian puts it.
-    static func locate() -> URL? {
+    public static func locate() -> URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let directories = path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/usr/local/bin"]
         for directory in directories {
@@ -116,7 +116,7 @@ final class CoturnServer {
     }
 
     /// A UDP port on 127.0.0.1 that was free a moment ago: bind port 0, read it, close.
-    static func freeUDPPort() throws -> UInt16 {
+    public static func freeUDPPort() throws -> UInt16 {
         #if canImport(Glibc)
         let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         #else
@@ -139,7 +139,7 @@ final class CoturnServer {
     }
 }
 
-struct CoturnError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
+public struct CoturnError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
