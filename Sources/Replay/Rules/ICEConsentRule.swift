@@ -4,7 +4,8 @@ import STUN
 /// 7675 §5.3: no data without consent). On a flow that carries ICE checks, DTLS and media before the
 /// first successful check are an error; flows without any check (a capture that starts late, or
 /// keying without ICE) are not judged. Also notes which flows were nominated (USE-CANDIDATE answered
-/// with success, RFC 8445 §8.1.1) and warns when data keeps flowing on another flow after that.
+/// with success, RFC 8445 §8.1.1) and warns when data between the same two agents — the same pair of
+/// ufrags in the checks' USERNAME — keeps flowing on another flow after that.
 public struct ICEConsentRule: PacketRule {
     public static let rules = [dataBeforeConsent, dataOffNominated]
 
@@ -15,13 +16,16 @@ public struct ICEConsentRule: PacketRule {
         id: "ICE.data-off-nominated", reference: "RFC 8445 §8.1.1, §12.1", severity: .warning,
         summary: "once a pair is nominated, data between the same two agents flows on the nominated pair")
 
-    private struct Check { let flow: Int; let nominating: Bool }
+    private struct Check { let flow: Int; let nominating: Bool; let agents: Set<Substring>? }
     /// Open checks by transaction id (bounded: the oldest are forgotten).
     private var checks: [STUNTransactionID: Check] = [:]
     private var checkOrder: [STUNTransactionID] = []
     private var flowsWithChecks: Set<Int> = []
     private var validated: Set<Int> = []
-    private var nominated: Set<Int> = []
+    /// Nominated flow by the two agents' ufrags.
+    private var nominated: [Set<Substring>: Int] = [:]
+    /// The agents (ufrag pair) whose checks each flow carried.
+    private var agentsOfFlow: [Int: Set<Substring>] = [:]
     private var reported: Set<Int> = []
     private var reportedOff: Set<Int> = []
     static let memory = 4096
@@ -34,22 +38,28 @@ public struct ICEConsentRule: PacketRule {
         case .stun(let message):
             if message.type == .bindingRequest, STUNFingerprintPresenceRule.isConnectivityCheck(message) {
                 flowsWithChecks.insert(flow)
-                if checks.updateValue(Check(flow: flow, nominating: message.first(.useCandidate) != nil), forKey: message.transactionID) == nil {
+                // USERNAME is "receiver ufrag:sender ufrag" (RFC 8445 §7.2.2); the set names the two agents.
+                var agents: Set<Substring>?
+                if case .username(let text)? = message.value(of: .username) {
+                    agents = Set(text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false))
+                    agentsOfFlow[flow] = agents
+                }
+                let check = Check(flow: flow, nominating: message.first(.useCandidate) != nil, agents: agents)
+                if checks.updateValue(check, forKey: message.transactionID) == nil {
                     checkOrder.append(message.transactionID)
                     if checkOrder.count > Self.memory { checks[checkOrder.removeFirst()] = nil }
                 }
             } else if message.type == .bindingSuccess, let check = checks[message.transactionID], check.flow == flow {
                 validated.insert(flow)
-                if check.nominating { nominated.insert(flow) }
+                if check.nominating, let agents = check.agents { nominated[agents] = flow }
             }
             return []
         case .dtls, .rtp, .rtcp, .srtcp:
             if flowsWithChecks.contains(flow), !validated.contains(flow), reported.insert(flow).inserted {
                 return [ReplayFinding(Self.dataBeforeConsent, frame: decoded.packet.frame, flow: flow, "data on a flow whose connectivity checks have not succeeded yet")]
             }
-            if !nominated.isEmpty, !nominated.contains(flow), flowsWithChecks.contains(flow), reportedOff.insert(flow).inserted {
-                let others = nominated.sorted().map(String.init).joined(separator: ", ")
-                return [ReplayFinding(Self.dataOffNominated, frame: decoded.packet.frame, flow: flow, "data on this flow after flow \(others) was nominated")]
+            if let agents = agentsOfFlow[flow], let chosen = nominated[agents], chosen != flow, reportedOff.insert(flow).inserted {
+                return [ReplayFinding(Self.dataOffNominated, frame: decoded.packet.frame, flow: flow, "data on this flow after the same agents nominated flow \(chosen)")]
             }
             return []
         default:
