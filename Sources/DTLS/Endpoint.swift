@@ -95,8 +95,7 @@ public final class DTLSEndpoint: Machine {
     private let session: OpenSSLSession
     private let srtpProfiles: [DTLSSRTPProfile]
     private var started = false
-    private var outputs: [Output] = []
-    private var outputStart = 0
+    private var outputs = OutputQueue<Output>()
     private var pendingSends: [[UInt8]] = []
     private var deadline: Instant?
     private var retransmissions = 0
@@ -171,13 +170,7 @@ public final class DTLSEndpoint: Machine {
     }
 
     public func poll() -> Output? {
-        guard outputStart < outputs.count else {
-            outputs.removeAll(keepingCapacity: true)
-            outputStart = 0
-            return nil
-        }
-        defer { outputStart += 1 }
-        return outputs[outputStart]
+        outputs.next()
     }
 
     public var nextDeadline: Instant? {

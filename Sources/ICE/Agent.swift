@@ -35,8 +35,7 @@ public struct IceAgent: DatagramMachine, Sendable {
     public internal(set) var remoteEndOfCandidates = false
 
     var generator: SeededGenerator
-    var outputs: [IceOutput] = []
-    var outputHead = 0
+    var outputs = OutputQueue<IceOutput>()
     var localKey: STUNKey
     var remoteKey: STUNKey?
     /// Host bases the driver bound (every one, whatever the transport policy: datagrams arrive there).
@@ -133,13 +132,7 @@ public struct IceAgent: DatagramMachine, Sendable {
     }
 
     public mutating func poll() -> IceOutput? {
-        guard outputHead < outputs.count else {
-            outputs.removeAll(keepingCapacity: true)
-            outputHead = 0
-            return nil
-        }
-        defer { outputHead += 1 }
-        return outputs[outputHead]
+        outputs.next()
     }
 
     public var nextDeadline: Instant? {

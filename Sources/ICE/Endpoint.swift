@@ -91,8 +91,7 @@ public struct IceEndpoint: DatagramMachine, Sendable {
     /// The agent inside: its candidates, pairs, states.
     public internal(set) var agent: IceAgent
     var relays: [Relay]
-    var outputs: [IceOutput] = []
-    var outputHead = 0
+    var outputs = OutputQueue<IceOutput>()
     var relayGatheringReported = false
 
     /// One allocation: its client and the agent's datagrams waiting for a permission.
@@ -187,13 +186,7 @@ public struct IceEndpoint: DatagramMachine, Sendable {
     }
 
     public mutating func poll() -> IceOutput? {
-        guard outputHead < outputs.count else {
-            outputs.removeAll(keepingCapacity: true)
-            outputHead = 0
-            return nil
-        }
-        defer { outputHead += 1 }
-        return outputs[outputHead]
+        outputs.next()
     }
 
     public var nextDeadline: Instant? {

@@ -112,8 +112,7 @@ public struct TURNClient: DatagramMachine, Sendable {
     var channels: [TransportAddress: Channel] = [:]
     var peersByChannel: [UInt16: TransportAddress] = [:]
     var nextChannelNumber: UInt16 = ChannelData.channelNumbers.lowerBound
-    var outputs: [Output] = []
-    var outputIndex = 0
+    var outputs = OutputQueue<Output>()
 
     /// A client for the allocation on `server`, sending from `local`.
     ///
@@ -175,13 +174,7 @@ public struct TURNClient: DatagramMachine, Sendable {
     }
 
     public mutating func poll() -> Output? {
-        guard outputIndex < outputs.count else {
-            outputs.removeAll(keepingCapacity: true)
-            outputIndex = 0
-            return nil
-        }
-        defer { outputIndex += 1 }
-        return outputs[outputIndex]
+        outputs.next()
     }
 
     public var nextDeadline: Instant? {

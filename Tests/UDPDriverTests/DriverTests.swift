@@ -1,3 +1,4 @@
+import CrucibleTestSupport
 import Synchronization
 import Foundation
 import Pcap
