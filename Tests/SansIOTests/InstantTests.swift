@@ -26,3 +26,20 @@ struct InstantTests {
         #expect(Instant.zero.description == "0.000s")
     }
 }
+
+@Suite("Output queue")
+struct OutputQueueTests {
+    @Test("outputs drain oldest first, and the queue is reusable once empty")
+    func drainsInOrder() {
+        var queue = OutputQueue<Int>()
+        #expect(queue.next() == nil && queue.isEmpty)
+        queue.append(1)
+        queue.append(2)
+        #expect(queue.count == 2)
+        #expect(queue.next() == 1)
+        queue.append(3)
+        #expect(queue.next() == 2 && queue.next() == 3 && queue.next() == nil)
+        queue.append(4)
+        #expect(queue.count == 1 && queue.next() == 4 && queue.isEmpty)
+    }
+}
