@@ -218,11 +218,12 @@ public struct IceAgent: DatagramMachine, Sendable {
         emit(.transmit(Datagram(from: selectedPair.local.base, to: selectedPair.remote.address, payload: payload)))
     }
 
-    /// Whether non-STUN data from `source` to `base` comes over a validated pair.
+    /// Whether non-STUN data from `source` to `base` comes over a pair that a check proved: one of ours
+    /// succeeded on it, or the peer checked it with our password (RFC 8445 §12.2).
     func isValidated(source: TransportAddress, base: TransportAddress) -> Bool {
         if let selectedPair, selectedPair.local.base == base, selectedPair.remote.address == source { return true }
-        let key = PairKey(localBase: base, remote: source)
-        return checkList.entry(key)?.isValid == true
+        guard let entry = checkList.entry(PairKey(localBase: base, remote: source)) else { return false }
+        return entry.isValid || entry.peerChecked
     }
 
     /// RFC 7983 §7: a first byte of 0–3 is STUN; anything else is handed up when it comes over a

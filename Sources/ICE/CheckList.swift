@@ -26,6 +26,10 @@ public struct CheckListEntry: Sendable, CustomStringConvertible {
     public internal(set) var isValid: Bool = false
     /// Nominated (RFC 8445 §8.1.1): a check with USE-CANDIDATE succeeded on it.
     public internal(set) var isNominated: Bool = false
+    /// The peer sent an authenticated check on this pair: it knows our password and chose this path,
+    /// so data it sends here is accepted before our own check succeeds (RFC 8445 §12.2: be prepared to
+    /// receive on any pair the peer may use; RFC 7675 §5.3 consent is about what we send).
+    public internal(set) var peerChecked: Bool = false
     /// Controlled agent: the peer sent USE-CANDIDATE before this pair's own check succeeded, so it is
     /// nominated when that check succeeds (RFC 8445 §7.3.1.5).
     var nominateOnSuccess: Bool = false

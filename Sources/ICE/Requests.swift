@@ -82,6 +82,7 @@ extension IceAgent {
         guard let key = checkList.add(IceCandidatePair(local: local, remote: remote), role: role),
             let entry = checkList.entry(key)
         else { return }
+        checkList.update(key) { $0.peerChecked = true }
         if configuration.isLite {
             // A lite agent's pairs are validated by the peer's checks alone (RFC 8445 §2.5, §7.3.1.5).
             checkList.update(key) {

@@ -57,6 +57,22 @@ struct SecurityTests {
         #expect(agent.connectionState == .new)
     }
 
+    @Test("data is accepted from a remote that sent an authenticated check, before our own check succeeds; from anyone else it is dropped")
+    func dataAfterPeersCheck() {
+        var agent = Self.agent()
+        agent.handle(.setRemoteCredentials(ufrag: "peer", pwd: "peerpeerpeerpeerpeerpeer", isLite: false), at: .zero)
+        while agent.poll() != nil {}
+        let dtls: [UInt8] = [22, 0xFE, 0xFD, 0, 0]
+        func delivered(_ outputs: [IceOutput]) -> Bool {
+            outputs.contains { if case .received(let payload, _) = $0 { payload == dtls } else { false } }
+        }
+        #expect(!delivered(Self.deliver(dtls, to: &agent).outputs), "no check yet: dropped")
+        // A success response, then the triggered check back (RFC 8445 §7.3.1.4).
+        #expect(Self.deliver(Self.check(to: agent), to: &agent).codes.first == .some(nil))
+        #expect(delivered(Self.deliver(dtls, to: &agent).outputs), "after the peer's authenticated check")
+        #expect(!delivered(Self.deliver(dtls, from: TransportAddress("127.0.0.77:1")!, to: &agent).outputs), "another source")
+    }
+
     @Test("a check with a wrong MESSAGE-INTEGRITY gets 401 without integrity and creates no state")
     func badIntegrity() {
         var agent = Self.agent()
