@@ -170,6 +170,8 @@ let package = Package(
         ),
         .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap"]),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap"]),
+        // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
+        .testTarget(name: "InteropTests", dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire"]),
     ],
     swiftLanguageModes: [.v6]
 )

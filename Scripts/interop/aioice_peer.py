@@ -10,7 +10,7 @@ Events on stdout (the peer speaks first):
     {"event": "credentials", "ufrag": ..., "pwd": ...}
     {"event": "candidate", "candidate": "candidate:<SDP fields>"}    one per local candidate
     {"event": "end-of-candidates"}
-    {"event": "connected", "local": "127.0.0.1:p", "remote": "127.0.0.1:q", "controlling": bool}
+    {"event": "connected", "local": "127.0.0.1:p", "remote": "127.0.0.1:q", "role": ...}
     {"event": "received", "data": "<hex>"}                            every datagram the Connection delivers
     {"event": "sent", "data": "<hex>"}                                after a "send" command
     {"event": "failed", "error": "..."}
@@ -133,7 +133,7 @@ class Peer:
             "connected",
             local=address(pair.local_addr) if pair else None,
             remote=address(pair.remote_addr) if pair else None,
-            controlling=self.connection.ice_controlling,
+            role="controlling" if self.connection.ice_controlling else "controlled",
         )
         self.receive_task = asyncio.create_task(self.receive())
 
