@@ -16,10 +16,13 @@ struct AioiceTests {
     /// aioice takes the role opposite ours.
     static func peerRole(facing ours: IceRole) -> AioicePeer.Role { ours == .controlling ? .controlled : .controlling }
 
-    @Test("checks succeed, both sides select the same pair, and data flows both ways", arguments: roles)
-    func connects(role: IceRole) async throws {
+    /// Our role, and how we nominate when controlling (a controlled agent does not nominate).
+    static let setups: [(IceRole, NominationMode)] = [(.controlling, .regular), (.controlling, .aggressive), (.controlled, .regular)]
+
+    @Test("checks succeed, both sides select the same pair, and data flows both ways", arguments: setups)
+    func connects(role: IceRole, nomination: NominationMode) async throws {
         try await AioicePeer.with(Self.peerRole(facing: role)) { peer in
-            try await LoopbackAgent.with(role: role, seed: role == .controlling ? 1 : 2) { agent in
+            try await LoopbackAgent.with(role: role, nomination: nomination, seed: role == .controlling ? 1 : 2) { agent in
                 let peerAddress = try await Self.signal(agent, peer, startGathering: true)
                 try await Self.expectConnected(agent, peer, peerAddress: peerAddress)
                 #expect(try await agent.read { $0.role } == role)

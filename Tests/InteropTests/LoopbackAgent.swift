@@ -19,11 +19,13 @@ final class LoopbackAgent: Sendable {
         self.local = local
     }
 
-    static func start(role: IceRole, seed: UInt64) async throws -> LoopbackAgent {
+    static func start(role: IceRole, nomination: NominationMode = .regular, seed: UInt64) async throws -> LoopbackAgent {
         let driver = try await UDPDriver.start(
             configuration: UDPDriverConfiguration(localAddresses: [TransportAddress(.loopbackV4, port: 0)])
         ) { addresses in
-            IceAgent(configuration: IceConfiguration(hostAddresses: addresses), role: role, generator: SeededGenerator(seed: seed))
+            IceAgent(
+                configuration: IceConfiguration(hostAddresses: addresses, nomination: nomination), role: role,
+                generator: SeededGenerator(seed: seed))
         }
         guard let local = driver.boundAddresses.first else { throw InteropError(message: "the driver bound nothing") }
         let agent = LoopbackAgent(driver: driver, local: local)
@@ -35,8 +37,10 @@ final class LoopbackAgent: Sendable {
     }
 
     /// Runs `body` with an agent that is closed and stopped afterwards, whatever `body` does.
-    static func with<Result>(role: IceRole, seed: UInt64, _ body: (LoopbackAgent) async throws -> Result) async throws -> Result {
-        let agent = try await start(role: role, seed: seed)
+    static func with<Result>(
+        role: IceRole, nomination: NominationMode = .regular, seed: UInt64, _ body: (LoopbackAgent) async throws -> Result
+    ) async throws -> Result {
+        let agent = try await start(role: role, nomination: nomination, seed: seed)
         do {
             let result = try await body(agent)
             await agent.stop()
