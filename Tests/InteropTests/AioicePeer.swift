@@ -68,6 +68,8 @@ final class AioicePeer: Sendable {
     /// Starts a peer; the caller must `stop()` it (see `with`).
     static func start(_ role: Role) throws -> AioicePeer {
         try requireInstalled()
+        // A peer that died must make our next command fail with EPIPE, not kill the test process.
+        signal(SIGPIPE, SIG_IGN)
         let process = Process()
         process.executableURL = python
         // -u: unbuffered, so every event line reaches us as soon as it is written.
