@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(name: "TURNTests", dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap"]),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap"]),
         // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
-        .testTarget(name: "InteropTests", dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire"]),
+        .testTarget(name: "InteropTests", dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,6 @@
+import Foundation
 import ICE
+import Replay
 import SDP
 import Testing
 import Wire
@@ -19,17 +21,29 @@ struct AioiceTests {
     /// Our role, and how we nominate when controlling (a controlled agent does not nominate).
     static let setups: [(IceRole, NominationMode)] = [(.controlling, .regular), (.controlling, .aggressive), (.controlled, .regular)]
 
-    @Test("checks succeed, both sides select the same pair, and data flows both ways", arguments: setups)
+    /// The session is recorded by the driver and then judged by the replay checker with both passwords:
+    /// every STUN message of either stack must carry a valid FINGERPRINT and MESSAGE-INTEGRITY, every
+    /// transaction must be answered consistently, every check must follow ICE's rules.
+    @Test("checks succeed, both sides select the same pair, data flows both ways, and the capture breaks no STUN or ICE replay rule", arguments: setups)
     func connects(role: IceRole, nomination: NominationMode) async throws {
+        let recording = FileManager.default.temporaryDirectory.appendingPathComponent("crucible-aioice-\(UUID().uuidString).pcapng").path
+        defer { try? FileManager.default.removeItem(atPath: recording) }
+        var passwords: [String] = []
         try await AioicePeer.with(Self.peerRole(facing: role)) { peer in
-            try await LoopbackAgent.with(role: role, nomination: nomination, seed: role == .controlling ? 1 : 2) { agent in
+            try await LoopbackAgent.with(role: role, nomination: nomination, seed: role == .controlling ? 1 : 2, recordingPath: recording) { agent in
                 let peerAddress = try await Self.signal(agent, peer, startGathering: true)
                 try await Self.expectConnected(agent, peer, peerAddress: peerAddress)
                 #expect(try await agent.read { $0.role } == role)
                 #expect(peer.events("connected").first?["role"] == Self.peerRole(facing: role).rawValue)
                 try await Self.expectDataBothWays(agent, peer, peerAddress: peerAddress, label: "first")
+                passwords = [try await agent.read { $0.localCredentials.pwd }] + peer.events("credentials").compactMap { $0["pwd"] }
             }
         }
+        let report = try ReplayChecker.check(capturePath: recording, options: ReplayOptions(icePasswords: passwords))
+        #expect(report.udpDatagrams >= 6, "the recording holds checks, responses and data")
+        // The two test payloads are plain text, whose first byte RFC 7983 assigns to no protocol: they and
+        // only they are flagged. Every STUN message of both stacks passes.
+        #expect(report.brokenRules == ["Demux.unexpected": 2], "rules broken: \(report.brokenRules); \(report.findings)")
     }
 
     /// aioice cannot restart a `Connection` (it has no API for new credentials on a live one), so the

@@ -19,9 +19,11 @@ final class LoopbackAgent: Sendable {
         self.local = local
     }
 
-    static func start(role: IceRole, nomination: NominationMode = .regular, seed: UInt64) async throws -> LoopbackAgent {
+    static func start(
+        role: IceRole, nomination: NominationMode = .regular, seed: UInt64, recordingPath: String? = nil
+    ) async throws -> LoopbackAgent {
         let driver = try await UDPDriver.start(
-            configuration: UDPDriverConfiguration(localAddresses: [TransportAddress(.loopbackV4, port: 0)])
+            configuration: UDPDriverConfiguration(localAddresses: [TransportAddress(.loopbackV4, port: 0)], recordingPath: recordingPath)
         ) { addresses in
             IceAgent(
                 configuration: IceConfiguration(hostAddresses: addresses, nomination: nomination), role: role,
@@ -36,11 +38,13 @@ final class LoopbackAgent: Sendable {
         return agent
     }
 
-    /// Runs `body` with an agent that is closed and stopped afterwards, whatever `body` does.
+    /// Runs `body` with an agent that is closed and stopped afterwards (its recording, if any, complete),
+    /// whatever `body` does.
     static func with<Result>(
-        role: IceRole, nomination: NominationMode = .regular, seed: UInt64, _ body: (LoopbackAgent) async throws -> Result
+        role: IceRole, nomination: NominationMode = .regular, seed: UInt64, recordingPath: String? = nil,
+        _ body: (LoopbackAgent) async throws -> Result
     ) async throws -> Result {
-        let agent = try await start(role: role, nomination: nomination, seed: seed)
+        let agent = try await start(role: role, nomination: nomination, seed: seed, recordingPath: recordingPath)
         do {
             let result = try await body(agent)
             await agent.stop()
