@@ -46,6 +46,22 @@ struct AioiceTests {
         #expect(report.brokenRules == ["Demux.unexpected": 2], "rules broken: \(report.brokenRules); \(report.findings)")
     }
 
+    /// Both sides claim the same role: the tie-breakers decide (RFC 8445 §7.3.1.1, §7.2.5.1), exactly one
+    /// side switches, and the session connects with one controlling and one controlled agent.
+    @Test("a role conflict with aioice resolves to one controlling and one controlled agent, then connects", arguments: roles)
+    func resolvesRoleConflict(role: IceRole) async throws {
+        try await AioicePeer.with(AioicePeer.Role(rawValue: role.rawValue)!) { peer in
+            try await LoopbackAgent.with(role: role, seed: role == .controlling ? 5 : 6) { agent in
+                let peerAddress = try await Self.signal(agent, peer, startGathering: true)
+                try await Self.expectConnected(agent, peer, peerAddress: peerAddress)
+                let ours = try await agent.read { $0.role }
+                let theirs = try #require(peer.events("connected").first?["role"])
+                #expect(ours.rawValue != theirs, "we are \(ours), aioice is \(theirs)")
+                try await Self.expectDataBothWays(agent, peer, peerAddress: peerAddress, label: "after the conflict")
+            }
+        }
+    }
+
     /// aioice cannot restart a `Connection` (it has no API for new credentials on a live one), so the
     /// restart is ours: our agent restarts (new ufrag/pwd, new checks), and the peer's new generation is a
     /// fresh aioice `Connection` with its own credentials and port, as a browser's ICE restart looks to us
