@@ -50,7 +50,8 @@ struct AioiceTests {
     /// side switches, and the session connects with one controlling and one controlled agent.
     @Test("a role conflict with aioice resolves to one controlling and one controlled agent, then connects", arguments: roles)
     func resolvesRoleConflict(role: IceRole) async throws {
-        try await AioicePeer.with(AioicePeer.Role(rawValue: role.rawValue)!) { peer in
+        let sameRole = try #require(AioicePeer.Role(rawValue: role.rawValue))
+        try await AioicePeer.with(sameRole) { peer in
             try await LoopbackAgent.with(role: role, seed: role == .controlling ? 5 : 6) { agent in
                 let peerAddress = try await Self.signal(agent, peer, startGathering: true)
                 try await Self.expectConnected(agent, peer, peerAddress: peerAddress)
