@@ -194,6 +194,8 @@ let package = Package(
             dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
         ),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
+        // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
+        .testTarget(name: "InteropTests", dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay"]),
     ],
     swiftLanguageModes: [.v6]
 )

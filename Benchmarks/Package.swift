@@ -37,5 +37,18 @@ let package = Package(
             path: "Benchmarks/ReplayThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "IceAgents",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "ICE", package: "Crucible"),
+                .product(name: "SansIO", package: "Crucible"),
+                .product(name: "Simulation", package: "Crucible"),
+                .product(name: "UDPDriver", package: "Crucible"),
+                .product(name: "Wire", package: "Crucible"),
+            ],
+            path: "Benchmarks/IceAgents",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )
