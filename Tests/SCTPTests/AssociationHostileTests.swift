@@ -1,0 +1,142 @@
+import SCTP
+import SansIO
+import Testing
+import Wire
+
+@Suite("SCTP association: hostile peers stay within bounded memory")
+struct AssociationHostileTests {
+    /// An established server and the peer's parameters, made by a hand-driven handshake, so the test can
+    /// then speak as the peer with any packet.
+    struct Forger {
+        var server: SCTPAssociation
+        var peerTag: UInt32 = 0x5EED
+        var serverTag: UInt32 = 0
+        var nextTSN: UInt32 = 1000
+        var now = Instant.zero
+
+        init(configure: (inout SCTPAssociationConfiguration) -> Void = { _ in }) throws {
+            var configuration = SCTPAssociationConfiguration()
+            configure(&configuration)
+            server = SCTPAssociation(configuration: configuration, generator: SeededGenerator(seed: 7))
+            let initChunk = InitChunk(
+                initiateTag: peerTag, advertisedReceiverWindowCredit: UInt32.max, outboundStreams: 1024, inboundStreams: 1024,
+                initialTSN: nextTSN, parameters: [.forwardTSNSupported, .supportedExtensions([130, 192])])
+            let replies = send([.initiation(initChunk)], tag: 0)
+            guard case .initiationAck(let ack)? = try replies.first.map({ try SCTPPacket.parse($0) })?.chunks.first else {
+                throw ForgerError.noInitAck
+            }
+            serverTag = ack.initiateTag
+            var cookie: [UInt8] = []
+            for case .stateCookie(let bytes) in ack.parameters.elements { cookie = bytes }
+            _ = send([.cookieEcho(CookieEchoChunk(cookie: cookie))], tag: serverTag)
+            guard server.state == .established else { throw ForgerError.notEstablished }
+        }
+
+        enum ForgerError: Error { case noInitAck, notEstablished }
+
+        @discardableResult
+        mutating func send(_ chunks: [SCTPChunk], tag: UInt32? = nil) -> [[UInt8]] {
+            let packet = SCTPPacket(sourcePort: 5000, destinationPort: 5000, verificationTag: tag ?? serverTag, chunks: chunks)
+            server.handle(.received(packet.serialize()), at: now)
+            var out: [[UInt8]] = []
+            while let output = server.poll() { if case .transmit(let bytes) = output { out.append(bytes) } }
+            return out
+        }
+
+        func data(tsn: UInt32, stream: UInt16 = 0, ssn: UInt16 = 0, flags: DataChunkFlags, size: Int) -> SCTPChunk {
+            .data(DataChunk(
+                flags: flags, tsn: tsn, streamIdentifier: stream, streamSequenceNumber: ssn, payloadProtocol: .binary,
+                userData: ArraySlice(repeating: 0xAB, count: size)))
+        }
+    }
+
+    @Test("a flood of first fragments that never end stays within the receive buffer and the window shrinks")
+    func reassemblyFlood() throws {
+        var forger = try Forger()
+        var tsn: UInt32 = 1000
+        for index in 0..<3000 {
+            // Beginning fragments on many streams, with every other TSN skipped so nothing completes.
+            forger.send([forger.data(tsn: tsn, stream: UInt16(index % 1000), ssn: 0, flags: .beginning, size: 1100)])
+            tsn &+= 2
+            #expect(forger.server.receiveBufferedBytes <= 1024 * 1024)
+        }
+        #expect(forger.server.statistics.droppedDataChunks > 0)
+        #expect(!forger.server.isTerminated)
+    }
+
+    @Test("a message growing past max-message-size aborts the association")
+    func oversizedMessage() throws {
+        var forger = try Forger()
+        var tsn: UInt32 = 1000
+        forger.send([forger.data(tsn: tsn, flags: .beginning, size: 1100)])
+        for _ in 0..<300 where !forger.server.isTerminated {
+            tsn &+= 1
+            forger.send([forger.data(tsn: tsn, flags: [], size: 1100)])
+        }
+        #expect(forger.server.isTerminated)
+        #expect(forger.server.receiveBufferedBytes <= 256 * 1024 + 1100)
+    }
+
+    @Test("tiny chunks far ahead are bounded by the chunk count, not only by bytes")
+    func tinyChunkFlood() throws {
+        var forger = try Forger()
+        for offset in stride(from: UInt32(2), to: 20000, by: 2) {
+            forger.send([forger.data(tsn: 1000 &+ offset, flags: .beginning, size: 1)])
+        }
+        #expect(forger.server.statistics.droppedDataChunks > 0)
+        #expect(forger.server.receiveBufferedBytes <= 4096)
+    }
+
+    @Test("a huge advertised window does not make us send beyond cwnd")
+    func hugeWindow() throws {
+        var forger = try Forger()
+        for _ in 0..<100 {
+            try forger.server.send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [UInt8](repeating: 1, count: 1000)), at: forger.now)
+        }
+        forger.server.handleTimeout(at: forger.now)
+        var sentBytes = 0
+        while let output = forger.server.poll() { if case .transmit(let bytes) = output { sentBytes += bytes.count } }
+        // Nothing acknowledged yet: at most cwnd (4380) plus one packet in flight.
+        #expect(sentBytes <= 4380 + 1160)
+        #expect(forger.server.congestionWindow == 4380)
+    }
+
+    @Test("the send buffer is bounded: beyond it send fails with sendBufferFull")
+    func sendBufferBound() throws {
+        var forger = try Forger { $0.sendBufferSize = 10_000 }
+        for _ in 0..<10 {
+            try forger.server.send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [UInt8](repeating: 1, count: 1000)), at: forger.now)
+        }
+        #expect(throws: SCTPAssociationError.sendBufferFull(queued: 10_000, limit: 10_000)) {
+            try forger.server.send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [1]), at: forger.now)
+        }
+    }
+
+    @Test("a SACK acknowledging TSNs never sent is ignored")
+    func bogusSack() throws {
+        var forger = try Forger()
+        try forger.server.send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [1]), at: forger.now)
+        forger.server.handleTimeout(at: forger.now)
+        while forger.server.poll() != nil {}
+        forger.send([.selectiveAck(SelectiveAckChunk(cumulativeTSNAck: 0xFFFF_0000, advertisedReceiverWindowCredit: 0, gapAckBlocks: [GapAckBlock(start: 1, end: 65535)]))])
+        #expect(forger.server.sendBufferedBytes == 1)
+    }
+
+    @Test("random and mutated packets never trap and leave memory bounded", arguments: [1, 2, 3, 4] as [UInt64])
+    func fuzz(seed: UInt64) throws {
+        var forger = try Forger()
+        var random = SeededGenerator(seed: seed)
+        for _ in 0..<1500 {
+            var packet = SCTPPacket.random(using: &random)
+            if Bool.random(using: &random) { packet.verificationTag = forger.serverTag }
+            packet.sourcePort = 5000
+            packet.destinationPort = 5000
+            _ = SCTPCodec.mutate(&packet, using: &random)
+            forger.now += .milliseconds(Int64.random(in: 0...300, using: &random))
+            forger.server.handle(.received(packet.serialize()), at: forger.now)
+            if let deadline = forger.server.nextDeadline, deadline <= forger.now { forger.server.handleTimeout(at: forger.now) }
+            while forger.server.poll() != nil {}
+            #expect(forger.server.receiveBufferedBytes <= 1024 * 1024)
+        }
+    }
+}
