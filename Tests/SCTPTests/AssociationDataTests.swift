@@ -75,7 +75,7 @@ struct AssociationDataTests {
         loop.loss = 0.2
         for index in 0..<200 { loop.input(0, .send(Self.message(index, reliability: .maxRetransmits(0)))) }
         loop.input(0, .send(Self.message(1000, stream: 2)))
-        #expect(loop.run(for: .seconds(120)) { $0.sides[0].sendBufferedBytes == 0 && $0.messages(1).contains { $0.stream == 2 } })
+        #expect(loop.run(for: .seconds(900)) { $0.sides[0].sendBufferedBytes == 0 && $0.messages(1).contains { $0.stream == 2 } })
         let received = loop.messages(1).filter { $0.stream == 1 }
         #expect(received.count < 200)
         #expect(received.count > 100)

@@ -14,7 +14,7 @@ struct ReceiverState {
     /// The peer's last TSN received in sequence.
     var cumulativeTSN: UInt32 = 0
     /// TSNs received above the cumulative TSN (gap blocks).
-    var receivedAbove: Set<UInt32> = []
+    var receivedAbove = SortedTSNs()
     var held: [UInt32: HeldChunk] = [:]
     /// Complete ordered messages waiting for an earlier SSN.
     var ready: [UInt16: [UInt16: SCTPReceivedMessage]] = [:]
@@ -39,15 +39,16 @@ struct ReceiverState {
     }
 
     mutating func advanceCumulativeTSN() {
-        while receivedAbove.remove(cumulativeTSN &+ 1) != nil { cumulativeTSN &+= 1 }
+        cumulativeTSN = receivedAbove.removeRun(after: cumulativeTSN)
     }
 
     /// Gap Ack Blocks for what arrived above the cumulative TSN (§3.3.4), at most `limit` of them.
     func gapBlocks(limit: Int) -> [GapAckBlock] {
-        let offsets = receivedAbove.map { $0 &- cumulativeTSN }.filter { $0 <= UInt32(UInt16.max) }.sorted()
         var blocks: [GapAckBlock] = []
-        for offset in offsets {
-            let value = UInt16(offset)
+        for tsn in receivedAbove.elements {
+            let offset = tsn &- cumulativeTSN
+            guard offset <= UInt32(UInt16.max) else { break }
+            let value = UInt16(truncatingIfNeeded: offset)
             if let last = blocks.last, last.end &+ 1 == value {
                 blocks[blocks.count - 1].end = value
             } else {
@@ -56,6 +57,59 @@ struct ReceiverState {
             }
         }
         return blocks
+    }
+}
+
+/// TSNs above the cumulative TSN in serial order (all lie within `tsnWindow` of it, so serial order is
+/// total): binary search to insert and find, the lowest at the front.
+struct SortedTSNs {
+    private(set) var elements: [UInt32] = []
+
+    var isEmpty: Bool { elements.isEmpty }
+    var count: Int { elements.count }
+    var last: UInt32? { elements.last }
+
+    private func index(of tsn: UInt32) -> Int {
+        var low = 0
+        var high = elements.count
+        while low < high {
+            let middle = (low + high) / 2
+            if tsnBefore(elements[middle], tsn) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    func contains(_ tsn: UInt32) -> Bool {
+        let position = index(of: tsn)
+        return position < elements.count && elements[position] == tsn
+    }
+
+    mutating func insert(_ tsn: UInt32) {
+        let position = index(of: tsn)
+        guard position == elements.count || elements[position] != tsn else { return }
+        elements.insert(tsn, at: position)
+    }
+
+    mutating func remove(_ tsn: UInt32) {
+        let position = index(of: tsn)
+        if position < elements.count, elements[position] == tsn { elements.remove(at: position) }
+    }
+
+    /// Removes the run of consecutive TSNs that starts right after `tsn`; returns the run's last TSN.
+    mutating func removeRun(after tsn: UInt32) -> UInt32 {
+        var count = 0
+        var last = tsn
+        while count < elements.count, elements[count] == last &+ 1 {
+            last &+= 1
+            count += 1
+        }
+        elements.removeFirst(count)
+        return last
+    }
+
+    /// Drops every TSN at or before `tsn`.
+    mutating func removeThrough(_ tsn: UInt32) {
+        elements.removeFirst(index(of: tsn &+ 1))
     }
 }
 
@@ -116,6 +170,8 @@ extension SCTPAssociation {
         func fits() -> Bool {
             receiver.heldBytes + size <= configuration.receiveBufferSize && receiver.held.count < configuration.maxHeldChunks
         }
+        // The TSN beyond everything received so far is dropped without a search (§6.2).
+        if !fits(), let highest = receiver.receivedAbove.last, !tsnBefore(tsn, highest) { return false }
         while !fits() {
             let candidates = receiver.held.keys.filter { tsnBefore(receiver.cumulativeTSN, $0) }
             guard let highest = candidates.max(by: tsnBefore), tsnBefore(tsn, highest) else { return false }
@@ -202,7 +258,7 @@ extension SCTPAssociation {
             newCumulative &- receiver.cumulativeTSN <= Self.tsnWindow
         else { return }
         receiver.cumulativeTSN = newCumulative
-        receiver.receivedAbove = receiver.receivedAbove.filter { tsnBefore(newCumulative, $0) }
+        receiver.receivedAbove.removeThrough(newCumulative)
         for tsn in receiver.held.keys where tsnAtOrBefore(tsn, newCumulative) {
             if let dropped = receiver.held.removeValue(forKey: tsn) { receiver.heldBytes -= dropped.payload.count }
         }

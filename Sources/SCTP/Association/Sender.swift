@@ -211,7 +211,8 @@ extension SCTPAssociation {
                 sender.release(fragment.payload.count, on: fragment.stream)
             }
             if sender.rttProbe == fragment.tsn {
-                if fragment.transmissions == 1 { rto.measure(now - fragment.sentAt) }
+                // Karn's rule (RFC 6298 §3): only a chunk sent once, and acknowledged rather than skipped.
+                if fragment.transmissions == 1, !fragment.abandoned { rto.measure(now - fragment.sentAt) }
                 sender.rttProbe = nil
             }
         }
@@ -278,7 +279,8 @@ extension SCTPAssociation {
 
         advancePeerAckPoint()
         // §6.3.2 R2/R3: restart T3 when the earliest outstanding TSN was acknowledged; stop it when idle.
-        if !sender.outstanding.contains(where: { $0.inFlight }) {
+        // Abandoned chunks keep it running until FORWARD TSN is acknowledged (RFC 3758 §3.5 C3).
+        if sender.outstanding.isEmpty {
             sender.t3Deadline = nil
         } else if newlyAcked > 0 {
             sender.t3Deadline = now + rto.value
@@ -334,6 +336,7 @@ extension SCTPAssociation {
         if sender.forwardTSNNeeded, tsnBefore(sender.cumulativeAck, sender.advancedPeerAckPoint) {
             sender.forwardTSNNeeded = false
             chunks.insert(forwardTSNChunk(), at: 0)
+            sentAny = true
         }
         while sender.hasPending {
             var fragment = sender.pending[sender.pendingHead]
