@@ -140,3 +140,60 @@ struct AssociationHostileTests {
         }
     }
 }
+
+@Suite("SCTP association: what the receiver acknowledges (RFC 9260 §6.2, §3.3.4)")
+struct AssociationAcknowledgementTests {
+    func sacks(_ packets: [[UInt8]]) -> [SelectiveAckChunk] {
+        packets.flatMap { (try? SCTPPacket.parse($0).chunks) ?? [] }.compactMap { if case .selectiveAck(let sack) = $0 { sack } else { nil } }
+    }
+
+    @Test("a gap is acknowledged at once with its Gap Ack Block, and a duplicate TSN is reported")
+    func gapAndDuplicate() throws {
+        var forger = try AssociationHostileTests.Forger()
+        _ = forger.send([forger.data(tsn: 1000, flags: .complete, size: 10)])
+        let gapped = sacks(forger.send([forger.data(tsn: 1002, ssn: 2, flags: .complete, size: 10), forger.data(tsn: 1003, ssn: 3, flags: .complete, size: 10)]))
+        #expect(gapped.last?.cumulativeTSNAck == 1000)
+        #expect(gapped.last?.gapAckBlocks == [GapAckBlock(start: 2, end: 3)])
+        let duplicate = sacks(forger.send([forger.data(tsn: 1002, ssn: 2, flags: .complete, size: 10)]))
+        #expect(duplicate.last?.duplicateTSNs == [1002])
+        let filled = sacks(forger.send([forger.data(tsn: 1001, ssn: 1, flags: .complete, size: 10)]))
+        #expect(filled.last?.cumulativeTSNAck == 1003)
+        #expect(filled.last?.gapAckBlocks == [])
+    }
+
+    @Test("the advertised window shrinks by what is held and recovers when it is delivered")
+    func window() throws {
+        var forger = try AssociationHostileTests.Forger()
+        let held = sacks(forger.send([forger.data(tsn: 1001, ssn: 1, flags: .complete, size: 1000)]))
+        #expect(held.last?.advertisedReceiverWindowCredit == UInt32(1024 * 1024 - 1000))
+        let delivered = sacks(forger.send([forger.data(tsn: 1000, flags: .complete, size: 10)]))
+        #expect(delivered.last?.advertisedReceiverWindowCredit == UInt32(1024 * 1024))
+    }
+
+    @Test("an unknown chunk whose type asks for a report gets an ERROR (Unrecognized Chunk Type)")
+    func unknownChunk() throws {
+        var forger = try AssociationHostileTests.Forger()
+        let replies = forger.send([.unknown(UnknownChunk(type: 0x7F, value: [1, 2, 3, 4]))])
+        let chunks = replies.flatMap { (try? SCTPPacket.parse($0).chunks) ?? [] }
+        #expect(chunks.contains { if case .error(let error) = $0, case .unrecognizedChunkType = error.causes.elements.first { true } else { false } })
+    }
+
+    @Test("random packets sent to an association that is not yet established never trap", arguments: [5, 6] as [UInt64])
+    func fuzzBeforeEstablishment(seed: UInt64) {
+        var random = SeededGenerator(seed: seed)
+        var association = SCTPAssociation(generator: SeededGenerator(seed: seed))
+        association.handle(.connect, at: .zero)
+        var now = Instant.zero
+        for _ in 0..<1000 {
+            var packet = SCTPPacket.random(using: &random)
+            packet.sourcePort = 5000
+            packet.destinationPort = 5000
+            _ = SCTPCodec.mutate(&packet, using: &random)
+            now += .milliseconds(50)
+            association.handle(.received(packet.serialize()), at: now)
+            association.handleTimeout(at: now)
+            while association.poll() != nil {}
+        }
+        #expect(association.receiveBufferedBytes == 0)
+    }
+}

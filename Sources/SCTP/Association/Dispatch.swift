@@ -15,6 +15,8 @@ extension SCTPAssociation {
             return
         }
         var receivedData = false
+        // §6.7: a packet that fills (part of) a gap is acknowledged at once too.
+        let hadGaps = !receiver.receivedAbove.isEmpty
         for chunk in packet.chunks {
             guard !isTerminated else { return }
             switch chunk {
@@ -61,13 +63,16 @@ extension SCTPAssociation {
                 continue
             case .unknown(let chunk):
                 // RFC 9260 §3.2: the two high bits of the type say whether to stop or skip.
-                switch chunk.action {
-                case .stopAndDiscard, .stopDiscardAndReport: return
-                case .skip, .skipAndReport: continue
+                let action = chunk.action
+                if action == .stopDiscardAndReport || action == .skipAndReport, peer != nil {
+                    let bytes = SCTPChunk.unknown(chunk).serialize()
+                    // The copy is cut to keep the ERROR within one packet.
+                    controlChunks.append(.error(ErrorChunk(causes: [.unrecognizedChunkType(Array(bytes.prefix(512)))])))
                 }
+                if action == .stopAndDiscard || action == .stopDiscardAndReport { return }
             }
         }
-        if receivedData { receiver.noteDataPacket(at: now, delay: configuration.sackDelay) }
+        if receivedData { receiver.noteDataPacket(at: now, delay: configuration.sackDelay, filledGap: hadGaps) }
     }
 
     /// States in which DATA, SACK and RE-CONFIG are processed (RFC 9260 §4, §9.2).

@@ -1,4 +1,4 @@
-public import SansIO
+import SansIO
 
 /// How hard the association tries to deliver a message (RFC 3758 partial reliability, RFC 8831 §6.1).
 public enum SCTPReliability: Hashable, Sendable {

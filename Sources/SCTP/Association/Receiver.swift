@@ -29,9 +29,9 @@ struct ReceiverState {
     mutating func start(peerInitialTSN: UInt32) { cumulativeTSN = peerInitialTSN &- 1 }
 
     /// §6.2: acknowledge at least every second DATA packet, or within the delay.
-    mutating func noteDataPacket(at now: Instant, delay: Duration) {
+    mutating func noteDataPacket(at now: Instant, delay: Duration, filledGap: Bool) {
         packetsSinceSack += 1
-        if packetsSinceSack >= 2 || !receivedAbove.isEmpty || !duplicates.isEmpty {
+        if packetsSinceSack >= 2 || filledGap || !receivedAbove.isEmpty || !duplicates.isEmpty {
             sackNeeded = true
         } else if sackDeadline == nil {
             sackDeadline = now + delay
