@@ -64,6 +64,21 @@ struct AssociationHostileTests {
         #expect(!forger.server.isTerminated)
     }
 
+    @Test("complete ordered messages waiting behind a missing SSN are bounded in number; the missing one still gets in")
+    func orderedFlood() throws {
+        var forger = try Forger()
+        // TSN 1000 (stream 0, SSN 0) is missing; everything after it completes but must wait.
+        for index in 0..<12000 {
+            let tsn = 1001 &+ UInt32(index)
+            forger.send([forger.data(tsn: tsn, stream: UInt16(index % 7), ssn: UInt16(1 + index / 7), flags: .complete, size: 1)])
+        }
+        #expect(forger.server.statistics.droppedDataChunks > 0)
+        let before = forger.server.receiveBufferedBytes
+        #expect(before <= 4096)
+        forger.send([forger.data(tsn: 1000, stream: 0, ssn: 0, flags: .complete, size: 1)])
+        #expect(forger.server.receiveBufferedBytes < before - 500)
+    }
+
     @Test("a message growing past max-message-size aborts the association")
     func oversizedMessage() throws {
         var forger = try Forger()

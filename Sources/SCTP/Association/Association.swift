@@ -12,7 +12,7 @@ public import Wire
 /// heartbeats, SHUTDOWN and ABORT. Not implemented: association restart (an INIT for an established
 /// association gets an INIT ACK, but a COOKIE ECHO with a new peer tag is dropped), I-DATA (RFC 8260),
 /// zero checksum (RFC 9653), multi-homing.
-public struct SCTPAssociation: Machine {
+public struct SCTPAssociation: Machine, Sendable {
     public typealias Input = SCTPAssociationInput
     public typealias Output = SCTPAssociationOutput
 
@@ -95,7 +95,7 @@ public struct SCTPAssociation: Machine {
             .compactMap { $0 }.min()
     }
 
-    /// Bytes held for reassembly and ordering: never more than the configured receive buffer.
+    /// Bytes held for reassembly and ordering: at most `receiveBufferSize + maxMessageSize` (see `makeRoom`).
     public var receiveBufferedBytes: Int { receiver.heldBytes }
     /// Bytes queued or in flight and not yet acknowledged.
     public var sendBufferedBytes: Int { sender.bufferedTotal }

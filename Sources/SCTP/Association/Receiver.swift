@@ -19,6 +19,8 @@ struct ReceiverState {
     /// Complete ordered messages waiting for an earlier SSN.
     var ready: [UInt16: [UInt16: SCTPReceivedMessage]] = [:]
     var nextSSN: [UInt16: UInt16] = [:]
+    /// How many messages `ready` holds.
+    var readyCount = 0
     /// Every byte in `held` and `ready`.
     var heldBytes = 0
     var duplicates: [UInt32] = []
@@ -166,9 +168,17 @@ extension SCTPAssociation {
 
     /// Bounded memory (§6.2): when the buffer or chunk bound is full, a chunk beyond every held one is
     /// dropped; an earlier one displaces the highest held chunks (renege), which the sender will resend.
+    ///
+    /// The chunk right after the cumulative TSN may use one max-message-size (and as many chunks again)
+    /// beyond the bounds: it is the one that unblocks ordered delivery, and refusing it when the buffer is
+    /// full of later messages would stall the association. So at most
+    /// `receiveBufferSize + maxMessageSize` bytes and `2 * maxHeldChunks` chunks and messages are held.
     mutating func makeRoom(for size: Int, below tsn: UInt32) -> Bool {
+        let unblocking = tsn == receiver.cumulativeTSN &+ 1
+        let byteLimit = configuration.receiveBufferSize + (unblocking ? configuration.maxMessageSize : 0)
+        let countLimit = configuration.maxHeldChunks * (unblocking ? 2 : 1)
         func fits() -> Bool {
-            receiver.heldBytes + size <= configuration.receiveBufferSize && receiver.held.count < configuration.maxHeldChunks
+            receiver.heldBytes + size <= byteLimit && receiver.held.count + receiver.readyCount < countLimit
         }
         // The TSN beyond everything received so far is dropped without a search (§6.2).
         if !fits(), let highest = receiver.receivedAbove.last, !tsnBefore(tsn, highest) { return false }
@@ -234,6 +244,11 @@ extension SCTPAssociation {
             receiver.nextSSN[head.stream] = expected &+ 1
             deliverReady(on: head.stream)
         } else if ssnBefore(expected, head.ssn) {
+            if let replaced = receiver.ready[head.stream]?[head.ssn] {
+                receiver.heldBytes -= replaced.bytes.count
+            } else {
+                receiver.readyCount += 1
+            }
             receiver.ready[head.stream, default: [:]][head.ssn] = message
             receiver.heldBytes += bytes.count
         }
@@ -244,6 +259,7 @@ extension SCTPAssociation {
             let message = receiver.ready[stream]?.removeValue(forKey: expected)
         {
             receiver.heldBytes -= message.bytes.count
+            receiver.readyCount -= 1
             outputs.append(.message(message))
             receiver.nextSSN[stream] = expected &+ 1
         }
@@ -268,7 +284,10 @@ extension SCTPAssociation {
             guard !ssnBefore(skipped.sequenceNumber, expected) else { continue }
             if var waiting = receiver.ready[skipped.identifier] {
                 for ssn in waiting.keys where !ssnBefore(skipped.sequenceNumber, ssn) {
-                    if let dropped = waiting.removeValue(forKey: ssn) { receiver.heldBytes -= dropped.bytes.count }
+                    if let dropped = waiting.removeValue(forKey: ssn) {
+                        receiver.heldBytes -= dropped.bytes.count
+                        receiver.readyCount -= 1
+                    }
                 }
                 receiver.ready[skipped.identifier] = waiting
             }

@@ -133,7 +133,10 @@ extension SCTPAssociation {
     }
 
     mutating func dropReady(on stream: UInt16) {
-        for message in (receiver.ready.removeValue(forKey: stream) ?? [:]).values { receiver.heldBytes -= message.bytes.count }
+        for message in (receiver.ready.removeValue(forKey: stream) ?? [:]).values {
+            receiver.heldBytes -= message.bytes.count
+            receiver.readyCount -= 1
+        }
     }
 
     mutating func handleResetResponse(_ response: ReconfigurationResponse) {
