@@ -161,3 +161,35 @@ struct AssociationHandshakeTests {
         #expect(server.statistics.wrongTagPackets == 2)
     }
 }
+
+@Suite("SCTP association: zero checksum (RFC 9653)")
+struct AssociationZeroChecksumTests {
+    func checksums(_ packets: [[UInt8]]) -> [Bool] { packets.map { $0[8..<12].allSatisfy { $0 == 0 } } }
+
+    @Test("when both offer it, packets after the handshake carry checksum 0, handshake packets a CRC, and data flows")
+    func bothOffer() {
+        var loop = AssociationLoop { configuration, _ in configuration.zeroChecksum = true }
+        let established = loop.establish()
+        #expect(established)
+        let handshake = loop.sent[0].count
+        loop.input(0, .send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [1, 2, 3])))
+        let done = loop.run(for: .seconds(5)) { !$0.messages(1).isEmpty }
+        #expect(done)
+        #expect(checksums(Array(loop.sent[0].prefix(2))) == [false, false])
+        #expect(checksums(Array(loop.sent[0].dropFirst(handshake))).allSatisfy { $0 })
+    }
+
+    @Test("when only one side offers it, every packet carries a CRC-32c and a zero checksum is refused by the other")
+    func oneOffers() throws {
+        var loop = AssociationLoop { configuration, side in configuration.zeroChecksum = side == 0 }
+        let established = loop.establish()
+        #expect(established)
+        loop.input(0, .send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [1])))
+        loop.run(for: .seconds(5)) { !$0.messages(1).isEmpty }
+        #expect(checksums(loop.sent[0] + loop.sent[1]).allSatisfy { !$0 })
+        var packet = try SCTPPacket.parse(loop.sent[0].last ?? [])
+        packet.checksum = .zero
+        loop.sides[1].handle(.received(packet.serialize()), at: loop.now)
+        #expect(loop.sides[1].statistics.malformedPackets == 1)
+    }
+}

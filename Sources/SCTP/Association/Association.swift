@@ -118,6 +118,7 @@ public struct SCTPAssociation: Machine, Sendable {
         if let cookie { parameters.append(.stateCookie(cookie)) }
         parameters.append(.forwardTSNSupported)
         parameters.append(.supportedExtensions([SCTPChunkType.forwardTSN, SCTPChunkType.reconfig]))
+        if configuration.zeroChecksum { parameters.append(.zeroChecksumAcceptable(edmid: SCTPParameter.edmidDTLS)) }
         return InitChunk(
             initiateTag: localTag, advertisedReceiverWindowCredit: UInt32(clamping: configuration.receiveBufferSize),
             outboundStreams: configuration.outboundStreams, inboundStreams: configuration.inboundStreams,
@@ -281,29 +282,31 @@ public struct SCTPAssociation: Machine, Sendable {
     // MARK: Packets
 
     /// Sends one packet now, outside the bundling of `flush` (INIT, INIT ACK, COOKIE ECHO, ABORT…).
-    mutating func transmit(_ chunks: [SCTPChunk], tag: UInt32) {
+    /// Handshake packets always carry a CRC-32c; later ones carry zero when both sides offered it (RFC 9653 §5).
+    mutating func transmit(_ chunks: [SCTPChunk], tag: UInt32, zeroChecksum: Bool = false) {
         let packet = SCTPPacket(
             sourcePort: configuration.sourcePort, destinationPort: configuration.destinationPort,
-            verificationTag: tag, chunks: chunks)
+            verificationTag: tag, checksum: zeroChecksum ? .zero : .crc32c, chunks: chunks)
         outputs.append(.transmit(packet.serialize()))
     }
 
     /// Sends chunks in as few packets of at most `maxPacketSize` as they fit (bundling, §6.10).
     mutating func transmitBundled(_ chunks: [SCTPChunk]) {
         guard let peer, !chunks.isEmpty else { return }
+        let zero = configuration.zeroChecksum && peer.zeroChecksum && negotiated != nil
         var packet: [SCTPChunk] = []
         var size = 12
         for chunk in chunks {
             let chunkSize = chunk.bundledSize
             if !packet.isEmpty, size + chunkSize > configuration.maxPacketSize {
-                transmit(packet, tag: peer.tag)
+                transmit(packet, tag: peer.tag, zeroChecksum: zero)
                 packet = []
                 size = 12
             }
             packet.append(chunk)
             size += chunkSize
         }
-        if !packet.isEmpty { transmit(packet, tag: peer.tag) }
+        if !packet.isEmpty { transmit(packet, tag: peer.tag, zeroChecksum: zero) }
     }
 }
 

@@ -37,6 +37,9 @@ public struct SCTPAssociationConfiguration: Sendable {
     public var heartbeatInterval: Duration = .seconds(30)
     /// The delayed SACK timer: 200 ms, within RFC 9260 §6.2's 500 ms limit.
     public var sackDelay: Duration = .milliseconds(200)
+    /// Offer and accept a zero checksum with DTLS as the alternate error detection method (RFC 9653,
+    /// EDMID 1). When both INITs carry the parameter, packets after the handshake go out with checksum 0.
+    public var zeroChecksum = false
     /// The cookie HMAC key; nil draws 32 bytes from the association's generator.
     public var cookieSecret: [UInt8]?
 

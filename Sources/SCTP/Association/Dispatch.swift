@@ -4,7 +4,9 @@ import Wire
 extension SCTPAssociation {
     /// One packet from the peer: parse, check the verification tag (RFC 9260 §8.5), then each chunk in order.
     mutating func receive(_ bytes: [UInt8], at now: Instant) {
-        guard let packet = try? SCTPPacket.parse(bytes, checksum: .required), !packet.chunks.isEmpty else {
+        // RFC 9653 §5.3: having offered it, we accept a zero checksum (DTLS protects the packet).
+        let policy: SCTPPacket.ChecksumPolicy = configuration.zeroChecksum ? .zeroAllowed : .required
+        guard let packet = try? SCTPPacket.parse(bytes, checksum: policy), !packet.chunks.isEmpty else {
             statistics.malformedPackets += 1
             return
         }

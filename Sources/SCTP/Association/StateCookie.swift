@@ -23,7 +23,7 @@ struct StateCookie: Hashable {
         writer.writeUInt32(peer.window)
         writer.writeUInt16(peer.outboundStreams)
         writer.writeUInt16(peer.inboundStreams)
-        writer.writeUInt8((peer.forwardTSN ? 1 : 0) | (peer.reconfig ? 2 : 0))
+        writer.writeUInt8((peer.forwardTSN ? 1 : 0) | (peer.reconfig ? 2 : 0) | (peer.zeroChecksum ? 4 : 0))
         writer.writeUInt32(localTag)
         writer.writeUInt32(localInitialTSN)
         writer.writeUInt64(createdAt)
@@ -47,7 +47,8 @@ struct StateCookie: Hashable {
             let features = try reader.readUInt8()
             let peer = PeerParameters(
                 tag: tag, initialTSN: initialTSN, window: window, outboundStreams: outbound,
-                inboundStreams: inbound, forwardTSN: features & 1 != 0, reconfig: features & 2 != 0)
+                inboundStreams: inbound, forwardTSN: features & 1 != 0, reconfig: features & 2 != 0,
+                zeroChecksum: features & 4 != 0)
             return StateCookie(
                 peer: peer, localTag: try reader.readUInt32(), localInitialTSN: try reader.readUInt32(),
                 createdAt: try reader.readUInt64())
@@ -68,8 +69,13 @@ struct PeerParameters: Hashable {
     var forwardTSN: Bool
     /// It listed RE-CONFIG (RFC 6525 §5): stream resets are possible.
     var reconfig: Bool
+    /// It sent Zero Checksum Acceptable with EDMID 1, DTLS (RFC 9653 §4).
+    var zeroChecksum: Bool
 
-    init(tag: UInt32, initialTSN: UInt32, window: UInt32, outboundStreams: UInt16, inboundStreams: UInt16, forwardTSN: Bool, reconfig: Bool) {
+    init(
+        tag: UInt32, initialTSN: UInt32, window: UInt32, outboundStreams: UInt16, inboundStreams: UInt16, forwardTSN: Bool,
+        reconfig: Bool, zeroChecksum: Bool
+    ) {
         self.tag = tag
         self.initialTSN = initialTSN
         self.window = window
@@ -77,24 +83,27 @@ struct PeerParameters: Hashable {
         self.inboundStreams = inboundStreams
         self.forwardTSN = forwardTSN
         self.reconfig = reconfig
+        self.zeroChecksum = zeroChecksum
     }
 
     init(_ chunk: InitChunk) {
         var forwardTSN = false
         var reconfig = false
+        var zeroChecksum = false
         for parameter in chunk.parameters.elements {
             switch parameter {
             case .forwardTSNSupported: forwardTSN = true
             case .supportedExtensions(let types):
                 if types.contains(SCTPChunkType.forwardTSN) { forwardTSN = true }
                 if types.contains(SCTPChunkType.reconfig) { reconfig = true }
+            case .zeroChecksumAcceptable(let edmid): zeroChecksum = edmid == SCTPParameter.edmidDTLS
             default: break
             }
         }
         self.init(
             tag: chunk.initiateTag, initialTSN: chunk.initialTSN, window: chunk.advertisedReceiverWindowCredit,
             outboundStreams: chunk.outboundStreams, inboundStreams: chunk.inboundStreams, forwardTSN: forwardTSN,
-            reconfig: reconfig)
+            reconfig: reconfig, zeroChecksum: zeroChecksum)
     }
 }
 
