@@ -11,7 +11,16 @@ public import Wire
 /// cwnd/ssthresh (§7.2), partial reliability (RFC 3758 FORWARD TSN), outgoing stream reset (RFC 6525),
 /// heartbeats, SHUTDOWN and ABORT. Not implemented: association restart (an INIT for an established
 /// association gets an INIT ACK, but a COOKIE ECHO with a new peer tag is dropped), I-DATA (RFC 8260),
-/// zero checksum (RFC 9653), multi-homing.
+/// multi-homing.
+///
+/// Numbers (all in ``SCTPAssociationConfiguration``): RTO.Initial 1 s, RTO.Max 60 s (RFC 9260 §16),
+/// RTO.Min lowered to 200 ms for WebRTC (RFC 6298 §2.4 allows it); α = 1/8, β = 1/4 (RFC 6298 §2);
+/// initial cwnd = min(4·MTU, max(2·MTU, 4380)) = 4380 with MTU 1160 (§7.2.1); initial ssthresh = the
+/// peer's a_rwnd; on T3 ssthresh = max(cwnd/2, 4·MTU), cwnd = 1 MTU (§7.2.3); fast retransmit on the
+/// third miss indication with ssthresh = cwnd = max(cwnd/2, 4·MTU) (§7.2.4); SACK every second DATA
+/// packet or after 200 ms, at once for gaps and duplicates (§6.2); Association.Max.Retrans 10,
+/// Max.Init.Retransmits 8, Valid.Cookie.Life 60 s, HB.interval 30 s (§16). Zero checksum (RFC 9653) when
+/// configured and offered by both.
 public struct SCTPAssociation: Machine, Sendable {
     public typealias Input = SCTPAssociationInput
     public typealias Output = SCTPAssociationOutput

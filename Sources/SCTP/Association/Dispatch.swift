@@ -74,7 +74,14 @@ extension SCTPAssociation {
                 if action == .stopAndDiscard || action == .stopDiscardAndReport { return }
             }
         }
-        if receivedData { receiver.noteDataPacket(at: now, delay: configuration.sackDelay, filledGap: hadGaps) }
+        if receivedData {
+            receiver.noteDataPacket(at: now, delay: configuration.sackDelay, filledGap: hadGaps)
+            if state == .shutdownSent {
+                // §9.2: in SHUTDOWN-SENT, DATA is answered at once with a SACK and the SHUTDOWN again.
+                receiver.sackNeeded = true
+                controlChunks.append(.shutdown(ShutdownChunk(cumulativeTSNAck: receiver.cumulativeTSN)))
+            }
+        }
     }
 
     /// States in which DATA, SACK and RE-CONFIG are processed (RFC 9260 §4, §9.2).

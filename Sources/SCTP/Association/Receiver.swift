@@ -160,6 +160,8 @@ extension SCTPAssociation {
             stream: chunk.streamIdentifier, ssn: chunk.streamSequenceNumber, payloadProtocol: chunk.payloadProtocol,
             flags: chunk.flags, payload: Array(chunk.userData))
         receiver.heldBytes += size
+        // RFC 7053 §4: the I bit asks for a SACK without delay.
+        if chunk.flags.contains(.immediate) { receiver.sackNeeded = true }
         receiver.receivedAbove.insert(tsn)
         receiver.advanceCumulativeTSN()
         pathWasUsed(at: now)
