@@ -18,6 +18,33 @@ struct AssociationLifecycleTests {
         #expect(loop.run(for: .seconds(5)) { $0.has(1, .streamsReset(.outgoing, [4, 6])) && $0.has(0, .streamsReset(.incoming, [4, 6])) })
     }
 
+    @Test("a reset request that overtakes lost data waits for it (In progress, RFC 6525 §5.2.2), then the message comes first")
+    func deferredReset() {
+        var loop = AssociationLoop()
+        let established = loop.establish()
+        #expect(established)
+        var droppedData = false
+        loop.drop = { side, bytes in
+            guard side == 0, !droppedData, let packet = try? SCTPPacket.parse(bytes),
+                packet.chunks.contains(where: { if case .data = $0 { true } else { false } })
+            else { return false }
+            droppedData = true
+            return true
+        }
+        loop.input(0, .send(SCTPMessage(stream: 5, payloadProtocol: .binary, bytes: [7])))
+        loop.input(0, .resetStreams([5]))
+        let done = loop.run(for: .seconds(10)) { $0.has(0, .streamsReset(.outgoing, [5])) && $0.has(1, .streamsReset(.incoming, [5])) }
+        #expect(done)
+        let order = loop.events[1].compactMap { event -> String? in
+            switch event {
+            case .message: "message"
+            case .streamsReset: "reset"
+            default: nil
+            }
+        }
+        #expect(order == ["message", "reset"])
+    }
+
     @Test("after a reset the stream starts again at SSN 0 and ordered delivery continues")
     func reuseAfterReset() {
         var loop = AssociationLoop()
