@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "STUN", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
         .target(name: "SDP", dependencies: ["Wire"], swiftSettings: strictSwift),
         .target(name: "RTP", dependencies: ["Wire"], swiftSettings: strictSwift),
-        .target(name: "SCTP", dependencies: ["Wire"], swiftSettings: strictSwift),
+        .target(name: "SCTP", dependencies: ["Wire", "SansIO", "Hashing"], swiftSettings: strictSwift),
         .target(name: "DTLSRecord", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
 
         // Machines over the codecs (DESIGN §1.1).
@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "SCTPTests",
             dependencies: [
-                "SCTP", "Wire", "Conformance",
+                "SCTP", "Wire", "SansIO", "Conformance",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

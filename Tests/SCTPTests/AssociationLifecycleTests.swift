@@ -1,0 +1,123 @@
+import SCTP
+import SansIO
+import Testing
+import Wire
+
+@Suite("SCTP association: stream reset, heartbeat, SHUTDOWN, ABORT (RFC 6525, RFC 9260 §8.3, §9)")
+struct AssociationLifecycleTests {
+    @Test("resetting our outgoing streams is confirmed to us and reported to the peer as incoming")
+    func resetFromEitherSide() {
+        var loop = AssociationLoop()
+        let done1 = loop.establish()
+        #expect(done1)
+        loop.input(0, .send(SCTPMessage(stream: 4, payloadProtocol: .binary, bytes: [1])))
+        loop.input(0, .resetStreams([4]))
+        #expect(loop.run(for: .seconds(5)) { $0.has(0, .streamsReset(.outgoing, [4])) && $0.has(1, .streamsReset(.incoming, [4])) })
+        #expect(loop.messages(1).map(\.bytes) == [[1]])
+        loop.input(1, .resetStreams([4, 6]))
+        #expect(loop.run(for: .seconds(5)) { $0.has(1, .streamsReset(.outgoing, [4, 6])) && $0.has(0, .streamsReset(.incoming, [4, 6])) })
+    }
+
+    @Test("a reset request that overtakes lost data waits for it (In progress, RFC 6525 §5.2.2), then the message comes first")
+    func deferredReset() {
+        var loop = AssociationLoop()
+        let established = loop.establish()
+        #expect(established)
+        var droppedData = false
+        loop.drop = { side, bytes in
+            guard side == 0, !droppedData, let packet = try? SCTPPacket.parse(bytes),
+                packet.chunks.contains(where: { if case .data = $0 { true } else { false } })
+            else { return false }
+            droppedData = true
+            return true
+        }
+        loop.input(0, .send(SCTPMessage(stream: 5, payloadProtocol: .binary, bytes: [7])))
+        loop.input(0, .resetStreams([5]))
+        let done = loop.run(for: .seconds(10)) { $0.has(0, .streamsReset(.outgoing, [5])) && $0.has(1, .streamsReset(.incoming, [5])) }
+        #expect(done)
+        let order = loop.events[1].compactMap { event -> String? in
+            switch event {
+            case .message: "message"
+            case .streamsReset: "reset"
+            default: nil
+            }
+        }
+        #expect(order == ["message", "reset"])
+    }
+
+    @Test("after a reset the stream starts again at SSN 0 and ordered delivery continues")
+    func reuseAfterReset() {
+        var loop = AssociationLoop()
+        let done2 = loop.establish()
+        #expect(done2)
+        for byte in 0..<3 { loop.input(0, .send(SCTPMessage(stream: 2, payloadProtocol: .binary, bytes: [UInt8(byte)]))) }
+        loop.input(0, .resetStreams([2]))
+        #expect(loop.run(for: .seconds(5)) { $0.has(0, .streamsReset(.outgoing, [2])) })
+        loop.input(0, .send(SCTPMessage(stream: 2, payloadProtocol: .binary, bytes: [9])))
+        #expect(loop.run(for: .seconds(5)) { $0.messages(1).count == 4 })
+        #expect(loop.messages(1).map(\.bytes) == [[0], [1], [2], [9]])
+    }
+
+    @Test("sending on a stream being reset fails with streamResetting")
+    func sendWhileResetting() {
+        var loop = AssociationLoop()
+        let done3 = loop.establish()
+        #expect(done3)
+        loop.input(0, .resetStreams([3]))
+        #expect(throws: SCTPAssociationError.streamResetting(3)) {
+            try loop.sides[0].send(SCTPMessage(stream: 3, payloadProtocol: .binary, bytes: [1]), at: loop.now)
+        }
+    }
+
+    @Test("SHUTDOWN delivers queued data first and both sides see closed")
+    func shutdown() {
+        var loop = AssociationLoop()
+        let done4 = loop.establish()
+        #expect(done4)
+        loop.loss = 0.1
+        for index in 0..<50 { loop.input(0, .send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [UInt8(index)]))) }
+        loop.input(0, .shutdown)
+        #expect(loop.run(for: .seconds(120)) { $0.has(0, .closed) && $0.has(1, .closed) })
+        #expect(loop.messages(1).count == 50)
+        #expect(loop.sides[0].nextDeadline == nil)
+        #expect(loop.sides[1].nextDeadline == nil)
+        loop.input(0, .send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [1])))
+        #expect(loop.events[0].last == .closed)
+    }
+
+    @Test("ABORT is seen by both: requested here, with the peer's causes there")
+    func abort() {
+        var loop = AssociationLoop()
+        let done5 = loop.establish()
+        #expect(done5)
+        loop.input(1, .abort)
+        #expect(loop.run(for: .seconds(5)) { $0.events[0].contains { if case .aborted(.peer) = $0 { true } else { false } } })
+        #expect(loop.has(1, .aborted(.requested)))
+        #expect(loop.sides[0].isTerminated && loop.sides[1].isTerminated)
+    }
+
+    @Test("an idle association exchanges heartbeats and stays up; a dead peer is detected")
+    func heartbeats() {
+        var loop = AssociationLoop()
+        let done6 = loop.establish()
+        #expect(done6)
+        let before = loop.sent[0].count
+        loop.run(for: .seconds(100))
+        #expect(loop.sent[0].count > before)
+        #expect(loop.sides[0].state == .established)
+        loop.loss = 1
+        loop.run(for: .seconds(3600))
+        #expect(loop.has(0, .aborted(.retransmissionLimitReached)))
+    }
+
+    @Test("data to a vanished peer fails the association after Association.Max.Retrans timeouts")
+    func retransmissionLimit() {
+        var loop = AssociationLoop()
+        let done7 = loop.establish()
+        #expect(done7)
+        loop.loss = 1
+        loop.input(0, .send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [1])))
+        loop.run(for: .seconds(3600))
+        #expect(loop.has(0, .aborted(.retransmissionLimitReached)))
+    }
+}
