@@ -254,14 +254,21 @@ public struct SCTPAssociation: Machine, Sendable {
         }
     }
 
-    mutating func t2Expired(at now: Instant) {
+    /// A retransmission timer expired: counts it against Association.Max.Retrans (RFC 9260 §8.1) and
+    /// backs the RTO off (§6.3.3 E2). False when the association was aborted for it.
+    mutating func countTimeout() -> Bool {
         statistics.timeouts += 1
         errorCount += 1
         guard errorCount <= configuration.maxRetransmissions else {
             abort(.retransmissionLimitReached, causes: [])
-            return
+            return false
         }
         rto.backOff()
+        return true
+    }
+
+    mutating func t2Expired(at now: Instant) {
+        guard countTimeout() else { return }
         switch state {
         case .shutdownSent: controlChunks.append(.shutdown(ShutdownChunk(cumulativeTSNAck: receiver.cumulativeTSN)))
         case .shutdownAckSent: controlChunks.append(.shutdownAck(EmptyChunk()))

@@ -292,14 +292,7 @@ extension SCTPAssociation {
     /// §6.3.3: the retransmission timer expired.
     mutating func t3Expired(at now: Instant) {
         sender.t3Deadline = nil
-        guard !sender.outstanding.isEmpty else { return }
-        statistics.timeouts += 1
-        errorCount += 1
-        guard errorCount <= configuration.maxRetransmissions else {
-            abort(.retransmissionLimitReached, causes: [])
-            return
-        }
-        rto.backOff()
+        guard !sender.outstanding.isEmpty, countTimeout() else { return }
         // §7.2.3: ssthresh = max(cwnd/2, 4*MTU), cwnd = 1 MTU.
         sender.ssthresh = max(sender.cwnd / 2, 4 * sender.mtu)
         sender.cwnd = sender.mtu

@@ -49,15 +49,8 @@ extension SCTPAssociation {
             heartbeat.deadline = nil
             return
         }
-        if heartbeat.outstanding != nil {
-            statistics.timeouts += 1
-            errorCount += 1
-            rto.backOff()
-            if errorCount > configuration.maxRetransmissions {
-                abort(.retransmissionLimitReached, causes: [])
-                return
-            }
-        }
+        // An unanswered heartbeat counts like any other timeout (RFC 9260 §8.3).
+        if heartbeat.outstanding != nil, !countTimeout() { return }
         let nonce = generator.next()
         var info = ByteWriter(capacity: 8)
         info.writeUInt64(nonce)
