@@ -43,7 +43,8 @@ struct CoturnTests {
             _ = try await Self.binding(server)  // the server answers: go on
 
             let peer = try await UDPDriver.start(configuration: UDPDriverConfiguration(localAddresses: [Self.local])) { _ in
-                EchoPeer()
+                // A UDP peer behind the relay: sends back every datagram, prefixed with "echo:".
+                EchoMachine { Array("echo:".utf8) + $0 }
             }
             let peerAddress = peer.boundAddresses[0]
             let peerOutputs = Collector(peer.outputs)

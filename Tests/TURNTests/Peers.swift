@@ -2,36 +2,6 @@ import SansIO
 import STUN
 import Wire
 
-/// A UDP peer behind the relay: sends back every datagram it gets, prefixed with "echo:", and reports it.
-struct EchoPeer: DatagramMachine {
-    enum Input: DatagramInput, Sendable {
-        case received(Datagram)
-    }
-
-    enum Output: DatagramOutput, Hashable, Sendable {
-        case transmit(Datagram)
-        case got(Datagram)
-
-        var transmission: Datagram? {
-            if case .transmit(let datagram) = self { return datagram }
-            return nil
-        }
-    }
-
-    private var queue: [Output] = []
-
-    mutating func handle(_ input: Input, at now: Instant) {
-        guard case .received(let datagram) = input else { return }
-        queue.append(.got(datagram))
-        queue.append(.transmit(Datagram(from: datagram.destination, to: datagram.source,
-                                        payload: Array("echo:".utf8) + datagram.payload)))
-    }
-
-    mutating func handleTimeout(at now: Instant) {}
-    mutating func poll() -> Output? { queue.isEmpty ? nil : queue.removeFirst() }
-    var nextDeadline: Instant? { nil }
-}
-
 /// A STUN Binding client (RFC 8489 §6): sends one request, every `interval` until answered, and reports
 /// the XOR-MAPPED-ADDRESS of the success response with the same transaction ID. Also how a test waits
 /// until a server it started answers.
@@ -57,7 +27,7 @@ struct BindingClient: DatagramMachine {
     private var generator = SeededGenerator(seed: 0x6269_6E64)
     private var request: (id: STUNTransactionID, bytes: [UInt8])?
     private var deadline: Instant?
-    private var queue: [Output] = []
+    private var queue = OutputQueue<Output>()
 
     init(local: TransportAddress, server: TransportAddress, interval: Duration = .milliseconds(100)) {
         self.local = local
@@ -93,6 +63,6 @@ struct BindingClient: DatagramMachine {
         deadline = now + interval
     }
 
-    mutating func poll() -> Output? { queue.isEmpty ? nil : queue.removeFirst() }
+    mutating func poll() -> Output? { queue.next() }
     var nextDeadline: Instant? { deadline }
 }

@@ -12,7 +12,7 @@ struct DriverTests {
     static func echo(on address: TransportAddress, recording: String? = nil) async throws -> UDPDriver<EchoMachine> {
         try await UDPDriver.start(
             configuration: UDPDriverConfiguration(localAddresses: [address], recordingPath: recording)
-        ) { _ in EchoMachine() }
+        ) { _ in EchoMachine.pingPong() }
     }
 
     @Test("two echo machines exchange datagrams over loopback", arguments: ["127.0.0.1:0", "[::1]:0"])
@@ -95,14 +95,14 @@ struct DriverTests {
         await #expect(throws: UDPDriverError.addressNotAllowed(address)) {
             _ = try await UDPDriver.start(
                 configuration: UDPDriverConfiguration(localAddresses: [address], localPolicy: policy)
-            ) { _ in EchoMachine() }
+            ) { _ in EchoMachine.pingPong() }
         }
     }
 
     @Test("a configuration without addresses is refused")
     func noAddresses() async {
         await #expect(throws: UDPDriverError.noLocalAddresses) {
-            _ = try await UDPDriver.start(configuration: UDPDriverConfiguration(localAddresses: [])) { _ in EchoMachine() }
+            _ = try await UDPDriver.start(configuration: UDPDriverConfiguration(localAddresses: [])) { _ in EchoMachine.pingPong() }
         }
     }
 
@@ -128,7 +128,7 @@ struct DriverTests {
             ])
         ) { addresses in
             seen.withLock { $0 = addresses }
-            return EchoMachine()
+            return EchoMachine.pingPong()
         }
         #expect(seen.withLock { $0 } == driver.boundAddresses)
         #expect(driver.boundAddresses.count == 2)
