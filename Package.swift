@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "TURN", targets: ["TURN"]),
         .library(name: "UDPDriver", targets: ["UDPDriver"]),
         .library(name: "DTLS", targets: ["DTLS"]),
+        .library(name: "WebRTC", targets: ["WebRTC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -105,10 +106,19 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // The engine and its client API (DESIGN §3): peer connections composing ICE, DTLS and data
+        // channels, on the UDP driver or the simulator.
+        .target(
+            name: "WebRTC",
+            dependencies: [
+                "Wire", "SansIO", "Hashing", "SDP", "SCTP", "ICE", "DTLS", "DataChannel", "JSEP", "Simulation", "UDPDriver", "Pcap",
+            ],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "crucible",
             dependencies: [
-                "Wire", "STUN", "SDP", "Pcap", "Conformance", "Fuzzing", "Replay", "Decryption",
+                "Wire", "STUN", "SDP", "Pcap", "Conformance", "Fuzzing", "Replay", "Decryption", "WebRTC", "EchoSignaling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -194,6 +204,10 @@ let package = Package(
             dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
         ),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
+        .testTarget(
+            name: "WebRTCTests",
+            dependencies: ["WebRTC", "DataChannel", "JSEP", "ICE", "DTLS", "SCTP", "SansIO", "Simulation", "Wire", "Replay", "Pcap"]
+        ),
         // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
         .testTarget(name: "InteropTests", dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay"]),
     ],

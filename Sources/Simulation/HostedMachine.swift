@@ -10,6 +10,8 @@ protocol HostedMachine {
     var nextDeadline: Instant? { get }
     /// The machine itself, for ``Simulator/machine(_:as:)``.
     var unboxed: Any { get }
+    /// Runs `body` on the machine when it is a `T`; nil otherwise.
+    mutating func perform<T, Result>(as type: T.Type, at now: Instant, _ body: (inout T, Instant) -> Result) -> Result?
 }
 
 enum HostedOutput {
@@ -39,4 +41,12 @@ struct MachineBox<M: DatagramMachine>: HostedMachine {
 
     var nextDeadline: Instant? { machine.nextDeadline }
     var unboxed: Any { machine }
+
+    mutating func perform<T, Result>(as type: T.Type, at now: Instant, _ body: (inout T, Instant) -> Result) -> Result? {
+        guard var typed = machine as? T else { return nil }
+        let result = body(&typed, now)
+        guard let back = typed as? M else { return nil }
+        machine = back
+        return result
+    }
 }

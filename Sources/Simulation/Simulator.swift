@@ -173,6 +173,18 @@ public struct Simulator {
     /// The trace hash so far (see ``Trace/hash``).
     public var traceHash: String { trace.hash }
 
+    /// Runs `body` on `host`'s machine at the current instant, as an application call into it (an API
+    /// request, a scripted fault), then drains its outputs and re-arms its timer like any other event.
+    /// Nil when the host runs a machine of another type.
+    public mutating func perform<M: DatagramMachine, Result>(
+        on host: HostID, as type: M.Type = M.self, _ body: (inout M, Instant) -> Result
+    ) -> Result? {
+        guard let result = hosts[host.index].machine.perform(as: type, at: now, body) else { return nil }
+        record(host, "perform")
+        drain(host)
+        return result
+    }
+
     // MARK: Running
 
     /// Sends `datagram` from `host` at `instant` (not before now) as if its machine had: for unsolicited

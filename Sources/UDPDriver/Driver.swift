@@ -27,6 +27,7 @@ where M.Input: Sendable, M.Output: Sendable {
 
     private let continuation: AsyncStream<M.Output>.Continuation
     private let remotePolicy: AddressPolicy
+    private let observer: (@Sendable (M.Output) -> Void)?
     /// `NIODeadline` uptime of the driver's start: instant zero.
     private let origin: UInt64
     // Touched only on `eventLoop`:
@@ -38,8 +39,9 @@ where M.Input: Sendable, M.Output: Sendable {
     private var counters = UDPDriverCounters()
     private var running = true
 
-    private init(eventLoop: any EventLoop, remotePolicy: AddressPolicy) {
+    private init(eventLoop: any EventLoop, remotePolicy: AddressPolicy, observer: (@Sendable (M.Output) -> Void)?) {
         self.eventLoop = eventLoop
+        self.observer = observer
         self.remotePolicy = remotePolicy
         self.origin = NIODeadline.now().uptimeNanoseconds
         (outputs, continuation) = AsyncStream.makeStream(of: M.Output.self)
@@ -48,10 +50,15 @@ where M.Input: Sendable, M.Output: Sendable {
     /// Binds the configured addresses, makes the machine from the bound addresses (so a machine that
     /// must know its own port can be given it), and starts running it.
     ///
-    /// - Parameter group: where to find the event loop; the process-wide NIO singleton by default.
+    /// - Parameters:
+    ///   - group: where to find the event loop; the process-wide NIO singleton by default.
+    ///   - observer: when given, receives the outputs that are not datagrams on the loop, as the machine
+    ///     emits them, instead of ``outputs`` (which then only finishes): an owner that must see a call's
+    ///     events before ``perform(_:)`` returns uses it.
     public static func start(
         configuration: UDPDriverConfiguration,
         group: (any EventLoopGroup)? = nil,
+        observer: (@Sendable (M.Output) -> Void)? = nil,
         makeMachine: ([TransportAddress]) -> M
     ) async throws(UDPDriverError) -> UDPDriver<M> {
         guard !configuration.localAddresses.isEmpty else { throw .noLocalAddresses }
@@ -59,7 +66,7 @@ where M.Input: Sendable, M.Output: Sendable {
             throw .addressNotAllowed(address)
         }
         let loop = (group ?? MultiThreadedEventLoopGroup.singleton).next()
-        let driver = UDPDriver(eventLoop: loop, remotePolicy: configuration.remotePolicy)
+        let driver = UDPDriver(eventLoop: loop, remotePolicy: configuration.remotePolicy, observer: observer)
         let recorder = try configuration.recordingPath.map { path throws(UDPDriverError) in try Recorder(path: path) }
 
         var bound: [(TransportAddress, any Channel)] = []
@@ -91,6 +98,16 @@ where M.Input: Sendable, M.Output: Sendable {
     /// Delivers an input to the machine, on its loop, and returns once it and its outputs are handled.
     public func handle(_ input: M.Input) async {
         try? await eventLoop.submit { self.step { $0.handle(input, at: self.now()) } }.get()
+    }
+
+    /// Runs `body` on the machine, on its loop, at the driver's current instant (an application call
+    /// into the machine), then handles its outputs and re-arms the timer. Nil once the driver stopped.
+    public func perform<Result: Sendable>(_ body: @escaping @Sendable (inout M, Instant) -> Result) async -> Result? {
+        try? await eventLoop.submit { () -> Result? in
+            var result: Result?
+            self.step { machine in result = body(&machine, self.now()) }
+            return result
+        }.get() ?? nil
     }
 
     /// What was carried and dropped so far.
@@ -133,7 +150,13 @@ where M.Input: Sendable, M.Output: Sendable {
         self.machine = nil  // held locally while it runs, so nothing re-enters it
         body(&machine)
         while let output = machine.poll() {
-            if let datagram = output.transmission { send(datagram) } else { continuation.yield(output) }
+            if let datagram = output.transmission {
+                send(datagram)
+            } else if let observer {
+                observer(output)
+            } else {
+                continuation.yield(output)
+            }
         }
         self.machine = machine
         rearmTimer()

@@ -1,0 +1,130 @@
+public import DataChannel
+import Foundation
+import ICE
+import JSEP
+import Synchronization
+
+/// The state of one connection as the client API sees it: the machine's events, folded. Events come
+/// in through ``ingest(_:)`` on the host's side, in order; readers wait through the host.
+final class ConnectionCore: Sendable {
+    struct ChannelRecord {
+        var info: DataChannelInfo
+        var inbox: [DataChannelMessage] = []
+        var bufferedAmount = 0
+        var bufferedAmountLowThreshold = 0
+        var object: DataChannel?
+    }
+
+    let slot: HostSlot
+    let timeout: Duration
+    let signaling: EventLog<SignalingState>
+    let iceConnection: EventLog<IceConnectionState>
+    let iceGathering: EventLog<IceGatheringState>
+    let connection: EventLog<PeerConnectionState>
+    let dtls: EventLog<DTLSTransportState>
+    let candidates: EventLog<IceCandidate>
+    let channelEvents: EventLog<DataChannelEvent>
+    let negotiationNeeded: EventLog<Int>
+    let channels = Mutex<[DataChannelHandle: ChannelRecord]>([:])
+    let keyLog = Mutex<[String]>([])
+    private let keyLogFile: Mutex<FileHandle?>
+
+    init(slot: HostSlot, timeout: Duration, keyLogPath: String?) {
+        self.slot = slot
+        self.timeout = timeout
+        signaling = EventLog(waiting: slot)
+        iceConnection = EventLog(waiting: slot)
+        iceGathering = EventLog(waiting: slot)
+        connection = EventLog(waiting: slot)
+        dtls = EventLog(waiting: slot)
+        candidates = EventLog(waiting: slot)
+        channelEvents = EventLog(waiting: slot)
+        negotiationNeeded = EventLog(waiting: slot)
+        var file: FileHandle?
+        if let keyLogPath, FileManager.default.createFile(atPath: keyLogPath, contents: nil) {
+            file = FileHandle(forWritingAtPath: keyLogPath)
+        }
+        keyLogFile = Mutex(file)
+    }
+
+    var host: any EngineHost {
+        get throws(WebRTCError) {
+            guard let host = slot.host else { throw .invalidState("the peer connection has no runtime") }
+            return host
+        }
+    }
+
+    /// Folds one machine event into the state.
+    func ingest(_ event: EngineEvent) {
+        switch event {
+        case .signalingStateChanged(let state): signaling.append(state)
+        case .iceGatheringStateChanged(let state): iceGathering.append(state)
+        case .iceConnectionStateChanged(let state): iceConnection.append(state)
+        case .dtlsStateChanged(let state): dtls.append(state)
+        case .connectionStateChanged(let state): connection.append(state)
+        case .localCandidate(let local):
+            if let line = local.candidate {
+                candidates.append(IceCandidate(candidate: line, sdpMid: local.sdpMid, sdpMLineIndex: local.sdpMLineIndex))
+            }
+        case .negotiationNeeded: negotiationNeeded.append(negotiationNeeded.snapshot().count + 1)
+        case .selectedPairChanged: break
+        case .keyLog(let line):
+            keyLog.withLock { $0.append(line) }
+            keyLogFile.withLock { file in try? file?.write(contentsOf: Data((line + "\n").utf8)) }
+        case .dataChannelInfo(let info): update(info)
+        case .dataChannel(let output): ingest(output)
+        }
+    }
+
+    private func ingest(_ output: DataChannelOutput) {
+        switch output {
+        case .announced(let info): update(info)
+        case .open(let handle):
+            if let channel = object(handle) { channelEvents.append(.open(channel)) }
+        case .message(let handle, let message):
+            channels.withLock { $0[handle]?.inbox.append(message) }
+        case .bufferedAmount(let handle, let amount):
+            channels.withLock { $0[handle]?.bufferedAmount = amount }
+        case .bufferedAmountLow(let handle):
+            if let channel = object(handle) { channelEvents.append(.bufferedAmountLow(channel)) }
+        case .closing(let handle):
+            if let channel = object(handle) { channelEvents.append(.closing(channel)) }
+        case .closed(let handle):
+            if let channel = object(handle) { channelEvents.append(.closed(channel)) }
+        case .error(let handle, let error):
+            if let channel = object(handle) { channelEvents.append(.error(channel, .dataChannel(error))) }
+        case .transmit, .associationEstablished, .associationClosed, .associationFailed:
+            break
+        }
+    }
+
+    /// Records a channel's description; the first time, makes its API object.
+    func update(_ info: DataChannelInfo) {
+        channels.withLock { records in
+            if records[info.handle] == nil {
+                records[info.handle] = ChannelRecord(info: info)
+                records[info.handle]?.object = DataChannel(core: self, handle: info.handle)
+            } else {
+                records[info.handle]?.info = info
+            }
+        }
+    }
+
+    func object(_ handle: DataChannelHandle) -> DataChannel? { channels.withLock { $0[handle]?.object } }
+    func record(_ handle: DataChannelHandle) -> ChannelRecord? { channels.withLock { $0[handle] } }
+
+    /// Ends every sequence and drops the channel objects (which refer back to the core).
+    func finish() {
+        for log in [signaling.finish, iceConnection.finish, iceGathering.finish, connection.finish, dtls.finish,
+                    candidates.finish, channelEvents.finish, negotiationNeeded.finish] { log() }
+        keyLogFile.withLock { file in
+            try? file?.close()
+            file = nil
+        }
+    }
+
+    /// Waits for a condition on the state, through the host.
+    func wait(_ what: String, timeout: Duration? = nil, until condition: @escaping @Sendable () -> Bool) async throws(WebRTCError) {
+        guard await slot.wait(until: condition, timeout: timeout ?? self.timeout) else { throw .timeout(what) }
+    }
+}

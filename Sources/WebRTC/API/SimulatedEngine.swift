@@ -1,0 +1,148 @@
+public import DTLS
+import Foundation
+import Pcap
+public import SansIO
+public import Simulation
+import Synchronization
+public import Wire
+
+/// A deterministic network for peer connections (DESIGN §1.5): one ``Simulation/Simulator`` on virtual
+/// time. Time moves only while a caller of the client API waits for something, and then only as far as
+/// that something needs; so a scripted session on it is a function of its seed (DTLS's own randomness
+/// aside, which OpenSSL draws).
+public final class SimulatedNetwork: Sendable {
+    private struct State: ~Copyable {
+        var simulator: Simulator
+        var hosts = 0
+    }
+
+    /// The capture the simulator's tap writes; touched only under the network's lock.
+    private final class Capture: @unchecked Sendable {
+        var writer = PcapngWriter()
+    }
+
+    public let seed: SimulationSeed
+    public let conditions: LinkConditions
+    private let state: Mutex<State>
+    private let capture: Capture?
+
+    /// A network whose every host has `conditions` on its uplink and downlink.
+    ///
+    /// - Parameter recording: when set, every datagram sent is kept for ``writeCapture(to:)``.
+    public init(seed: SimulationSeed, conditions: LinkConditions = .perfect, recording: Bool = false) {
+        self.seed = seed
+        self.conditions = conditions
+        var simulator = Simulator(seed: seed)
+        let capture = recording ? Capture() : nil
+        if let capture {
+            simulator.tap = { record in
+                guard record.point == .sent else { return }
+                let datagram = record.datagram
+                capture.writer.append(UDPDatagram(
+                    frame: 0, timestampNanoseconds: Int64(clamping: record.instant.nanoseconds),
+                    source: Endpoint(address: datagram.source.address.bytes, port: datagram.source.port),
+                    destination: Endpoint(address: datagram.destination.address.bytes, port: datagram.destination.port),
+                    payload: datagram.payload))
+            }
+        }
+        self.capture = capture
+        state = Mutex(State(simulator: simulator))
+    }
+
+    /// The virtual instant now.
+    public var now: Instant { state.withLock { $0.simulator.now } }
+    /// The hash of the event trace: the same seed and script give the same hash.
+    public var traceHash: String { state.withLock { $0.simulator.traceHash } }
+    /// Why datagrams were dropped in the network, summed over hosts.
+    public var routingDrops: [DropReason: Int] { state.withLock { $0.simulator.routingDrops } }
+
+    /// Adds a host for one peer connection at `192.0.2.N:5000` (RFC 5737 documentation addresses: the
+    /// simulation never touches a real network).
+    func addHost(
+        configuration: EngineConfiguration, certificate: DTLSCertificate, sink: @escaping @Sendable (EngineEvent) -> Void
+    ) -> HostID {
+        state.withLock { state in
+            state.hosts += 1
+            let address = TransportAddress(.v4(0xC000_0200 | UInt32(state.hosts & 0xFF)), port: 5000)
+            var engine = configuration
+            engine.hostAddresses = [address]
+            let machine = PeerConnectionMachine(configuration: engine, certificate: certificate)
+            return state.simulator.addHost(
+                "peer\(state.hosts)", addresses: [address], uplink: conditions, downlink: conditions, machine: machine
+            ) { output, _ in
+                if case .event(let event) = output { sink(event) }
+            }
+        }
+    }
+
+    func perform<Result>(on host: HostID, _ body: (inout PeerConnectionMachine, Instant) -> Result) -> Result? {
+        state.withLock { state in
+            state.simulator.perform(on: host, as: PeerConnectionMachine.self, body)
+        }
+    }
+
+    /// Runs the simulation until `condition` holds or `timeout` of virtual time passes.
+    func run(until condition: () -> Bool, timeout: Duration) -> Bool {
+        state.withLock { state in
+            let limit = state.simulator.now + timeout
+            var held = condition()
+            while !held {
+                guard let next = state.simulator.nextEventInstant, next <= limit, state.simulator.step() else { break }
+                held = condition()
+            }
+            return held
+        }
+    }
+
+    /// Runs the simulation for `duration` of virtual time.
+    public func run(for duration: Duration) {
+        _ = run(until: { false }, timeout: duration)
+    }
+
+    /// Writes every datagram sent so far as pcapng (when the network records), with virtual timestamps.
+    public func writeCapture(to path: String) throws(WebRTCError) {
+        let bytes = state.withLock { _ in capture?.writer.bytes }
+        guard let bytes else { throw .operationError("the network was made without recording") }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            throw .operationError("cannot write \(path)")
+        }
+    }
+}
+
+/// Our engine inside a ``SimulatedNetwork``.
+public struct SimulatedEngine: WebRTCEngine {
+    public let network: SimulatedNetwork
+
+    public init(network: SimulatedNetwork) { self.network = network }
+
+    public func makeHost(
+        configuration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,
+        sink: @escaping @Sendable (EngineEvent) -> Void
+    ) async throws(WebRTCError) -> any EngineHost {
+        SimulatedHost(network: network, host: network.addHost(configuration: configuration, certificate: certificate, sink: sink))
+    }
+}
+
+final class SimulatedHost: EngineHost {
+    let network: SimulatedNetwork
+    let host: HostID
+    private let stopped = Atomic<Bool>(false)
+
+    init(network: SimulatedNetwork, host: HostID) {
+        self.network = network
+        self.host = host
+    }
+
+    func perform<Result: Sendable>(_ body: @escaping @Sendable (inout PeerConnectionMachine, Instant) -> Result) async -> Result? {
+        guard !stopped.load(ordering: .relaxed) else { return nil }
+        return network.perform(on: host, body)
+    }
+
+    func wait(until condition: @escaping @Sendable () -> Bool, timeout: Duration) async -> Bool {
+        network.run(until: condition, timeout: timeout)
+    }
+
+    func stop() async {
+        stopped.store(true, ordering: .relaxed)
+    }
+}

@@ -1,0 +1,42 @@
+/// What every connection of a client starts from (Ktor's `WebRtcConfig`).
+public struct WebRTCClientConfiguration: Sendable {
+    /// The configuration each new connection starts with; `createPeerConnection` may change it.
+    public var defaultConnection = ConnectionConfiguration()
+
+    public init() {}
+}
+
+/// The entry point (Ktor's `WebRtcClient`): makes peer connections on one engine.
+public final class WebRTCClient: Sendable {
+    public let engine: any WebRTCEngine
+    public let configuration: WebRTCClientConfiguration
+
+    public init(engine: any WebRTCEngine = .native, configure: (inout WebRTCClientConfiguration) -> Void = { _ in }) {
+        var configuration = WebRTCClientConfiguration()
+        configure(&configuration)
+        self.engine = engine
+        self.configuration = configuration
+    }
+
+    /// A new peer connection; `configure` adjusts this connection's copy of the default configuration.
+    public func createPeerConnection(
+        configure: (inout ConnectionConfiguration) -> Void = { _ in }
+    ) async throws(WebRTCError) -> PeerConnection {
+        var connection = configuration.defaultConnection
+        configure(&connection)
+        let seed = connection.seed ?? UInt64.random(in: .min ... .max)
+        let engineConfiguration = try connection.engineConfiguration(seed: seed)
+        let certificate = try PeerConnectionMachine.makeCertificate()
+        let slot = HostSlot(sequenceTimeout: engine is SimulatedEngine ? connection.operationTimeout : .seconds(365 * 86_400))
+        let core = ConnectionCore(slot: slot, timeout: connection.operationTimeout, keyLogPath: connection.recording?.keyLogPath)
+        let host = try await engine.makeHost(
+            configuration: engineConfiguration, certificate: certificate, recording: connection.recording
+        ) { [weak core] event in core?.ingest(event) }
+        slot.set(host)
+        let peer = PeerConnection(core: core, configuration: connection)
+        if connection.iceCandidatePoolSize > 0 {
+            _ = await host.perform { machine, now in machine.pregather(at: now) }
+        }
+        return peer
+    }
+}

@@ -1,0 +1,22 @@
+public import DTLS
+
+/// What runs a peer connection's machine (DESIGN §3): ``NativeEngine`` on real sockets, or
+/// ``SimulatedEngine`` inside a seeded network simulation. The client API above is the same for both,
+/// so one scenario runs on either.
+public protocol WebRTCEngine: Sendable {
+    /// Makes the host of one peer connection; `sink` receives the machine's events in order.
+    func makeHost(
+        configuration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,
+        sink: @escaping @Sendable (EngineEvent) -> Void
+    ) async throws(WebRTCError) -> any EngineHost
+}
+
+extension WebRTCEngine where Self == NativeEngine {
+    /// Our engine on loopback UDP sockets (or the addresses the configuration allows).
+    public static var native: NativeEngine { NativeEngine() }
+}
+
+extension WebRTCEngine where Self == SimulatedEngine {
+    /// Our engine inside `network`, a deterministic simulation.
+    public static func simulated(_ network: SimulatedNetwork) -> SimulatedEngine { SimulatedEngine(network: network) }
+}

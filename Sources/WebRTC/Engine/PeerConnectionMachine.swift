@@ -1,0 +1,337 @@
+public import DTLS
+public import DataChannel
+public import ICE
+public import JSEP
+public import SansIO
+import SCTP
+public import Wire
+
+/// One peer connection as a sans-IO machine (DESIGN §1.1): JSEP negotiation, then ICE, DTLS and the
+/// SCTP data channels over one bundled transport (RFC 8843 max-bundle), with RFC 7983 demultiplexing.
+///
+/// The machine composes the layers' own machines and moves bytes and events between them:
+/// ```
+/// datagram ─▶ IceEndpoint ─(non-STUN, first byte 20…63)─▶ DTLSEndpoint ─(application data)─▶ DataChannelMachine
+/// ```
+/// and back the same way. It is driven like any `DatagramMachine`; what the application asks for
+/// (offers, answers, candidates, channels) comes in through its methods, which answer at once and queue
+/// their effects as outputs.
+public struct PeerConnectionMachine: DatagramMachine {
+    public enum Input: DatagramInput, Sendable {
+        case received(Datagram)
+    }
+
+    public enum Output: DatagramOutput, Hashable, Sendable {
+        case transmit(Datagram)
+        case event(EngineEvent)
+
+        public var transmission: Datagram? {
+            if case .transmit(let datagram) = self { return datagram }
+            return nil
+        }
+    }
+
+    public let configuration: EngineConfiguration
+    public let certificate: DTLSCertificate
+    public var localFingerprint: DTLSFingerprint { certificate.fingerprint(.sha256) }
+
+    // Negotiation.
+    var signaling = SignalingStateMachine()
+    let sessionID: UInt64
+    var sessionVersion: UInt64 = 0
+    /// Our credentials until the ICE endpoint exists (then the agent's are the truth).
+    var initialCredentials: IceCredentials
+    public internal(set) var currentLocalDescription: NegotiatedDescription?
+    public internal(set) var pendingLocalDescription: NegotiatedDescription?
+    public internal(set) var currentRemoteDescription: NegotiatedDescription?
+    public internal(set) var pendingRemoteDescription: NegotiatedDescription?
+    var lastOffer: String?
+    var lastAnswer: String?
+    var restartRequested = false
+    var negotiationNeededFired = false
+
+    // Transport.
+    public internal(set) var ice: IceEndpoint?
+    var pendingRemoteCandidates: [Candidate] = []
+    var pendingRemoteEndOfCandidates = false
+    public internal(set) var localCandidates: [ICE.IceCandidate] = []
+    var dtls: DTLSEndpoint?
+    var dtlsStarted = false
+    /// DTLS records that came before the DTLS endpoint could be made (bounded: a peer may be quick).
+    var earlyDTLSRecords: [[UInt8]] = []
+    static let earlyDTLSRecordLimit = 16
+    public internal(set) var channels: DataChannelMachine
+
+    // States.
+    public internal(set) var iceConnectionState: IceConnectionState = .new
+    public internal(set) var iceGatheringState: IceGatheringState = .new
+    public internal(set) var dtlsState: DTLSTransportState = .new
+    public internal(set) var connectionState: PeerConnectionState = .new
+    public internal(set) var isClosed = false
+    public internal(set) var selectedPair: IceCandidatePair?
+    public internal(set) var dtlsRole: DTLSRole?
+    public internal(set) var counters = EngineCounters()
+
+    var generator: SeededGenerator
+    var outputs = OutputQueue<Output>()
+
+    /// A fresh self-signed P-256 certificate (RFC 8827 §6.5: ECDSA P-256 is what every browser offers).
+    public static func makeCertificate() throws(WebRTCError) -> DTLSCertificate {
+        do {
+            return try DTLSCertificate()
+        } catch {
+            throw .operationError("certificate: \(error)")
+        }
+    }
+
+    /// A peer connection with its certificate (see ``makeCertificate()``).
+    public init(configuration: EngineConfiguration, certificate: DTLSCertificate) {
+        self.configuration = configuration
+        self.certificate = certificate
+        var generator = SeededGenerator(seed: configuration.seed)
+        // JSEP §5.2.1: the session id is a random number below 2^63.
+        sessionID = generator.next() & 0x7FFF_FFFF_FFFF_FFFF
+        initialCredentials = IceCredentials.random(using: &generator)
+        channels = DataChannelMachine(
+            configuration: DataChannelConfiguration(association: Self.associationConfiguration(configuration, remote: nil)),
+            generator: SeededGenerator(seed: generator.next()))
+        self.generator = generator
+    }
+
+    /// The SCTP association settings from our configuration and, once known, the peer's data section.
+    static func associationConfiguration(_ configuration: EngineConfiguration, remote: MediaSection?) -> SCTPAssociationConfiguration {
+        var association = SCTPAssociationConfiguration()
+        association.sourcePort = configuration.sctpPort
+        association.destinationPort = remote?.sctpPort ?? 5000
+        association.maxMessageSize = configuration.maxMessageSize
+        association.peerMaxMessageSize = remote.map { $0.maxMessageSize ?? 65_536 }.map { $0 == 0 ? Int.max : $0 }
+        association.zeroChecksum = configuration.sctpZeroChecksum
+        return association
+    }
+
+    /// The local credentials the descriptions carry.
+    public var localCredentials: IceCredentials { ice?.agent.localCredentials ?? initialCredentials }
+
+    // MARK: Machine
+
+    public mutating func handle(_ input: Input, at now: Instant) {
+        guard !isClosed else { return }
+        switch input {
+        case .received(let datagram):
+            ice?.handle(.received(datagram), at: now)
+        }
+        pump(at: now)
+    }
+
+    public mutating func handleTimeout(at now: Instant) {
+        guard !isClosed else { return }
+        if let deadline = ice?.nextDeadline, deadline <= now { ice?.handleTimeout(at: now) }
+        if dtlsStarted, let dtls, let deadline = dtls.nextDeadline, deadline <= now { dtls.handleTimeout(at: now) }
+        if let deadline = channels.nextDeadline, deadline <= now { channels.handleTimeout(at: now) }
+        pump(at: now)
+    }
+
+    public mutating func poll() -> Output? { outputs.next() }
+
+    public var nextDeadline: Instant? {
+        guard !isClosed else { return nil }
+        let candidates = [ice?.nextDeadline, dtlsStarted ? dtls?.nextDeadline : nil, channels.nextDeadline]
+        return candidates.compactMap { $0 }.min()
+    }
+
+    // MARK: Moving outputs between the layers
+
+    /// Drains every layer until none has anything more: one layer's output is often another's input.
+    mutating func pump(at now: Instant) {
+        var progressed = true
+        while progressed {
+            progressed = false
+            while let output = ice?.poll() {
+                progressed = true
+                route(output, at: now)
+            }
+            while let dtls, let output = dtls.poll() {
+                progressed = true
+                route(output, at: now)
+            }
+            while let output = channels.poll() {
+                progressed = true
+                route(output, at: now)
+            }
+        }
+        updateConnectionState()
+    }
+
+    mutating func route(_ output: IceOutput, at now: Instant) {
+        switch output {
+        case .transmit(let datagram):
+            counters.datagramsSent += 1
+            counters.bytesSent += datagram.payload.count
+            outputs.push(.transmit(datagram))
+        case .localCandidate(let candidate):
+            localCandidates.append(candidate)
+            emit(.localCandidate(localCandidateEvent(candidate.sdpCandidate)))
+        case .gatheringStateChanged(let state):
+            iceGatheringState = state
+            emit(.iceGatheringStateChanged(state))
+            if state == .complete { emit(.localCandidate(localCandidateEvent(nil))) }
+        case .connectionStateChanged(let state):
+            iceConnectionState = state
+            emit(.iceConnectionStateChanged(state))
+        case .selectedPairChanged(let pair):
+            selectedPair = pair
+            emit(.selectedPairChanged(pair))
+            startDTLSIfReady(at: now)
+        case .received(let bytes, _):
+            counters.datagramsReceived += 1
+            counters.bytesReceived += bytes.count
+            demultiplex(bytes, at: now)
+        case .roleChanged:
+            break
+        }
+    }
+
+    /// RFC 7983 §7: the first byte tells DTLS (20–63) from RTP/RTCP (128–191), TURN channels (64–79) and
+    /// STUN (0–3, which the ICE agent has already taken). Media arrives with issue #8; until then it is
+    /// counted and dropped.
+    mutating func demultiplex(_ bytes: [UInt8], at now: Instant) {
+        switch PacketClass(firstByte: bytes.first) {
+        case .dtls:
+            guard let dtls else {
+                if earlyDTLSRecords.count < Self.earlyDTLSRecordLimit { earlyDTLSRecords.append(bytes) }
+                else { counters.droppedEarlyDTLS += 1 }
+                return
+            }
+            if !dtlsStarted { startDTLS(at: now) }
+            dtls.handle(.received(bytes), at: now)
+        case .rtp:
+            counters.droppedMedia += 1
+        case .stun, .turnChannel, .unknown:
+            counters.droppedUnknown += 1
+        }
+    }
+
+    mutating func route(_ output: DTLSEndpoint.Output, at now: Instant) {
+        switch output {
+        case .transmit(let bytes):
+            ice?.handle(.send(bytes), at: now)
+        case .connected(let info):
+            dtlsRole = info.role
+            setDTLSState(.connected)
+            channels.handle(.start(info.role == .client ? .even : .odd), at: now)
+        case .applicationData(let bytes):
+            channels.handle(.received(bytes), at: now)
+        case .keyLog(let line):
+            emit(.keyLog(line))
+        case .closed:
+            setDTLSState(.closed)
+        case .failed:
+            setDTLSState(.failed)
+        }
+    }
+
+    mutating func route(_ output: DataChannelOutput, at now: Instant) {
+        if case .transmit(let bytes) = output {
+            dtls?.handle(.send(bytes), at: now)
+            return
+        }
+        if let handle = output.channelHandle, let info = channels.channel(handle) { emit(.dataChannelInfo(info)) }
+        emit(.dataChannel(output))
+    }
+
+    // MARK: DTLS
+
+    /// Makes the DTLS endpoint once both descriptions of an exchange are known (RFC 8842 §5: the roles
+    /// come from `a=setup`, the peer's certificate must match its `a=fingerprint`).
+    mutating func prepareDTLS(local: NegotiatedDescription, remote: NegotiatedDescription, at now: Instant) throws(WebRTCError) {
+        guard dtls == nil else { return }
+        guard local.dataSection != nil, remote.dataSection != nil else { return }
+        guard let role = DTLSRole(local: local.setup, remote: remote.setup) else {
+            throw .invalidDescription(.invalidAttribute("setup", value: "\(local.setup.rawValue)/\(remote.setup.rawValue)",
+                                                        reason: "the two a=setup values name no single DTLS role (RFC 8842 §5.3)"))
+        }
+        guard let fingerprint = remote.fingerprints.first else {
+            throw .invalidDescription(.missingAttribute("fingerprint", mid: remote.dataSection?.mid))
+        }
+        do {
+            dtls = try DTLSEndpoint(
+                role: role, certificate: certificate, expectedPeerFingerprint: fingerprint, srtpProfiles: [],
+                mtu: configuration.mtu, keyLog: configuration.keyLog)
+        } catch {
+            throw .operationError("DTLS: \(error)")
+        }
+        channels.reconfigure(association: Self.associationConfiguration(configuration, remote: remote.dataSection))
+        dtlsRole = role
+        setDTLSState(.new)
+        startDTLSIfReady(at: now)
+    }
+
+    /// The client sends its first flight once ICE has a pair to carry it (RFC 8842 §5.3: after ICE).
+    mutating func startDTLSIfReady(at now: Instant) {
+        guard dtls != nil, !dtlsStarted, selectedPair != nil || !earlyDTLSRecords.isEmpty else { return }
+        startDTLS(at: now)
+    }
+
+    mutating func startDTLS(at now: Instant) {
+        guard let dtls, !dtlsStarted else { return }
+        dtlsStarted = true
+        setDTLSState(.connecting)
+        dtls.handleTimeout(at: now)
+        let early = earlyDTLSRecords
+        earlyDTLSRecords.removeAll()
+        for record in early { dtls.handle(.received(record), at: now) }
+    }
+
+    // MARK: States
+
+    mutating func emit(_ event: EngineEvent) { outputs.push(.event(event)) }
+
+    mutating func setDTLSState(_ state: DTLSTransportState) {
+        guard dtlsState != state else { return }
+        dtlsState = state
+        emit(.dtlsStateChanged(state))
+    }
+
+    mutating func updateConnectionState() {
+        let state = PeerConnectionState.aggregate(ice: iceConnectionState, dtls: dtlsState, isClosed: isClosed)
+        guard state != connectionState else { return }
+        connectionState = state
+        emit(.connectionStateChanged(state))
+    }
+
+    /// The media section candidates belong to: the first bundled data section (max-bundle, RFC 8843).
+    func localCandidateEvent(_ candidate: Candidate?) -> LocalCandidateEvent {
+        let section = (currentLocalDescription ?? pendingLocalDescription)?.dataSection
+        return LocalCandidateEvent(
+            candidate: candidate.map { CandidateLine(form: .bare, candidate: $0).text },
+            sdpMid: section?.mid ?? "0", sdpMLineIndex: section?.index ?? 0, usernameFragment: localCredentials.ufrag)
+    }
+}
+
+/// What the machine counted, for statistics and for the security negatives.
+public struct EngineCounters: Hashable, Sendable {
+    public var datagramsSent = 0
+    public var bytesSent = 0
+    public var datagramsReceived = 0
+    public var bytesReceived = 0
+    /// RTP/RTCP before media support (issue #8).
+    public var droppedMedia = 0
+    /// First bytes RFC 7983 assigns to nothing we run.
+    public var droppedUnknown = 0
+    /// DTLS records beyond the early-record bound.
+    public var droppedEarlyDTLS = 0
+}
+
+extension DataChannelOutput {
+    /// The channel whose description (stream id, state) an output may change; nil for the frequent
+    /// outputs that change neither (messages, buffered amounts).
+    var channelHandle: DataChannelHandle? {
+        switch self {
+        case .announced(let info): info.handle
+        case .open(let handle), .closing(let handle), .closed(let handle), .error(let handle, _): handle
+        case .transmit, .message, .bufferedAmount, .bufferedAmountLow, .associationEstablished, .associationClosed,
+            .associationFailed:
+            nil
+        }
+    }
+}

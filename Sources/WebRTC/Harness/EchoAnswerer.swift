@@ -1,0 +1,75 @@
+public import DataChannel
+import Synchronization
+
+/// The answering side of the webrtc-echoes interop convention: answers each offer with a new peer
+/// connection and echoes every message on every channel back on the channel it came from.
+public final class EchoAnswerer: Sendable {
+    public let client: WebRTCClient
+    /// Negotiated channels (RFC 8832 §6 "negotiated") to create on every connection, by id.
+    public let negotiatedIDs: [UInt16]
+    private let state = Mutex<(connections: [PeerConnection], tasks: [Task<Void, Never>])>(([], []))
+
+    public init(client: WebRTCClient, negotiatedIDs: [UInt16] = []) {
+        self.client = client
+        self.negotiatedIDs = negotiatedIDs
+    }
+
+    /// The connections made so far.
+    public var connections: [PeerConnection] { state.withLock { $0.connections } }
+
+    /// Answers `offer` (SDP text with the offerer's candidates) and returns the answer with ours.
+    public func answer(_ offer: String, recording: Recording? = nil) async throws(WebRTCError) -> String {
+        let connection = try await client.createPeerConnection { $0.recording = recording }
+        do throws(WebRTCError) {
+            try await connection.setRemoteDescription(SessionDescription(type: .offer, sdp: offer))
+            for id in negotiatedIDs {
+                _ = try await connection.createDataChannel("negotiated-\(id)") {
+                    $0.negotiated = true
+                    $0.id = id
+                }
+            }
+            let answer = try await connection.createAnswer()
+            try await connection.setLocalDescription(answer)
+            try await connection.awaitIceGatheringComplete()
+            guard let full = try await connection.localDescription() else { throw .invalidState("no local answer") }
+            let echo = Task { await Self.echo(on: connection) }
+            state.withLock {
+                $0.connections.append(connection)
+                $0.tasks.append(echo)
+            }
+            return full.sdp
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    /// Closes every connection.
+    public func close() async {
+        let (connections, tasks) = state.withLock { ($0.connections, $0.tasks) }
+        for connection in connections { await connection.close() }
+        for task in tasks { await task.value }
+    }
+
+    /// Echoes on every channel that opens, until the connection ends.
+    static func echo(on connection: PeerConnection) async {
+        await withTaskGroup(of: Void.self) { group in
+            for await event in connection.dataChannelEvents {
+                if case .open(let channel) = event { group.addTask { await echo(channel) } }
+            }
+        }
+    }
+
+    /// Sends back every message until the channel closes.
+    static func echo(_ channel: DataChannel) async {
+        while channel.state != .closed {
+            do {
+                let message = try await channel.receive()
+                try await channel.send(message)
+            } catch {
+                if case .timeout = error { continue }
+                return
+            }
+        }
+    }
+}
