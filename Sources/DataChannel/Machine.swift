@@ -257,7 +257,7 @@ public struct DataChannelMachine: Machine, Sendable {
         let sctp = SCTPMessage(
             stream: stream, payloadProtocol: payloadProtocol, bytes: bytes,
             // RFC 8832 §6: ordered until the peer's ACK shows it has processed the OPEN.
-            ordered: options.ordered && !channel.awaitingAck, reliability: options.reliability)
+            ordered: options.ordered || channel.awaitingAck, reliability: options.reliability)
         do throws(SCTPAssociationError) { try association.send(sctp, at: now) } catch { throw DataChannelError(error) }
         pendingFlush = true
         if message.byteCount == 0 { table[handle]?.overhead += bytes.count }
