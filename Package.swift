@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "TURN", targets: ["TURN"]),
         .library(name: "UDPDriver", targets: ["UDPDriver"]),
         .library(name: "DTLS", targets: ["DTLS"]),
+        .library(name: "DataChannel", targets: ["DataChannel"]),
         .library(name: "WebRTC", targets: ["WebRTC"]),
     ],
     dependencies: [
@@ -84,6 +85,8 @@ let package = Package(
         .target(name: "Decryption", dependencies: ["Wire", "Hashing", "COpenSSL", "CSRTP"], swiftSettings: strictSwift),
         // The DTLS endpoint machine over OpenSSL memory BIOs: certificates, fingerprints, DTLS-SRTP keys.
         .target(name: "DTLS", dependencies: ["Wire", "SansIO", "Hashing", "COpenSSL"], swiftSettings: strictSwift),
+        // WebRTC data channels over one SCTP association (RFC 8831, RFC 8832 DCEP).
+        .target(name: "DataChannel", dependencies: ["Wire", "SansIO", "SCTP"], swiftSettings: strictSwift),
         // The pcap replay checker: flows, demultiplexing, rules, reports.
         .target(
             name: "Replay",
@@ -203,6 +206,7 @@ let package = Package(
             name: "TURNTests",
             dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
         ),
+        .testTarget(name: "DataChannelTests", dependencies: ["DataChannel", "SCTP", "SansIO", "Wire"]),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
         .testTarget(
             name: "WebRTCTests",

@@ -1,0 +1,129 @@
+import DataChannel
+import SCTP
+import SansIO
+import Testing
+import Wire
+
+@Suite("Data channels: bufferedAmount, closing, association end (W3C, RFC 8831 §6.7)")
+struct LifecycleTests {
+    func lowEvents(_ loop: ChannelLoop, _ handle: DataChannelHandle) -> Int {
+        loop.events(0).filter { $0 == .bufferedAmountLow(handle) }.count
+    }
+
+    @Test("bufferedAmount rises at send and falls to 0 as data is acknowledged; bufferedAmountLow fires exactly once per downward crossing")
+    func bufferedAmountLow() throws {
+        var (loop, local, _) = try openChannel()
+        loop.input(0, .setBufferedAmountLowThreshold(local, 1000))
+        for _ in 0..<10 { try loop.send(0, .binary([UInt8](repeating: 1, count: 500)), on: local) }
+        #expect(loop.a.bufferedAmount(local) == 5000)
+        #expect(loop.has(0, .bufferedAmount(local, 5000)))
+        #expect(loop.run(for: .seconds(10)) { $0.a.bufferedAmount(local) == 0 })
+        #expect(loop.has(0, .bufferedAmount(local, 0)))
+        #expect(lowEvents(loop, local) == 1)
+        // Staying at or below the threshold is no crossing.
+        try loop.send(0, .binary([UInt8](repeating: 1, count: 100)), on: local)
+        #expect(loop.run(for: .seconds(10)) { $0.a.bufferedAmount(local) == 0 })
+        #expect(lowEvents(loop, local) == 1)
+        // A second rise above it and fall: a second event.
+        for _ in 0..<5 { try loop.send(0, .binary([UInt8](repeating: 1, count: 500)), on: local) }
+        #expect(loop.run(for: .seconds(10)) { $0.a.bufferedAmount(local) == 0 })
+        #expect(lowEvents(loop, local) == 2)
+    }
+
+    @Test("with the default threshold 0, bufferedAmountLow fires once when everything is acknowledged")
+    func defaultThreshold() throws {
+        var (loop, local, _) = try openChannel()
+        for index in 0..<20 { try loop.send(0, .text("m\(index)"), on: local) }
+        #expect(loop.run(for: .seconds(10)) { $0.a.bufferedAmount(local) == 0 })
+        #expect(lowEvents(loop, local) == 1)
+        let amounts = loop.events(0).compactMap { if case .bufferedAmount(local, let n) = $0 { n } else { nil } }
+        #expect(amounts.first == 2)
+        #expect(amounts.last == 0)
+    }
+
+    @Test("close is seen by both sides as closing then closed, and the stream id is free again")
+    func closeBothSides() throws {
+        var (loop, local, remote) = try openChannel()
+        try loop.send(0, .text("last words"), on: local)
+        loop.input(0, .close(local))
+        #expect(loop.a.channel(local)?.state == .closing)
+        #expect(loop.run(for: .seconds(10)) { $0.has(0, .closed(local)) && $0.has(1, .closed(remote)) })
+        #expect(loop.lifecycle(0, local) == [.open(local), .closing(local), .closed(local)])
+        #expect(loop.lifecycle(1, remote).suffix(2) == [.closing(remote), .closed(remote)])
+        // RFC 8831 §6.7: data sent before close is delivered first.
+        #expect(loop.messages(1, on: remote) == [.text("last words")])
+        #expect(loop.a.channels.isEmpty && loop.b.channels.isEmpty)
+        #expect(loop.a.statistics.dataChannelsClosed == 1)
+        let again = try loop.create(0, "reused")
+        #expect(loop.a.channel(again)?.stream == 0)
+        #expect(loop.run(for: .seconds(5)) { $0.has(0, .open(again)) && $0.announced(1).count == 2 })
+        let second = try #require(loop.announced(1).last)
+        #expect(second.stream == 0 && second.label == "reused")
+        try loop.send(0, .text("again"), on: again)
+        #expect(loop.run(for: .seconds(5)) { !$0.messages(1, on: second.handle).isEmpty })
+        #expect(loop.messages(1, on: second.handle) == [.text("again")])
+    }
+
+    @Test("a close by the side that did not open the channel closes it on both sides too")
+    func closeByAnnouncingSide() throws {
+        var (loop, local, remote) = try openChannel()
+        loop.input(1, .close(remote))
+        #expect(loop.run(for: .seconds(10)) { $0.has(0, .closed(local)) && $0.has(1, .closed(remote)) })
+        #expect(loop.lifecycle(0, local) == [.open(local), .closing(local), .closed(local)])
+    }
+
+    @Test("closing a channel before the association is up closes it at once, with nothing on the wire")
+    func closeBeforeStart() throws {
+        var loop = ChannelLoop()
+        let handle = try loop.create(0, "short-lived")
+        loop.input(0, .close(handle))
+        #expect(loop.events(0) == [.closing(handle), .closed(handle)])
+        let started = loop.start()
+        #expect(started)
+        loop.run(for: .seconds(2))
+        #expect(loop.announced(1).isEmpty)
+    }
+
+    @Test("send after close fails with notOpen: closing right after close, closed once it is")
+    func sendAfterClose() throws {
+        var (loop, local, _) = try openChannel()
+        loop.input(0, .close(local))
+        #expect(throws: DataChannelError.notOpen(local, .closing)) { try loop.send(0, .text("late"), on: local) }
+        #expect(loop.run(for: .seconds(10)) { $0.has(0, .closed(local)) })
+        #expect(throws: DataChannelError.notOpen(local, .closed)) { try loop.send(0, .text("later"), on: local) }
+        loop.input(0, .send(local, .binary([1])))
+        #expect(loop.has(0, .error(local, .notOpen(local, .closed))))
+        let stranger = DataChannelHandle(rawValue: 999)
+        #expect(throws: DataChannelError.unknownChannel(stranger)) { try loop.send(0, .text("?"), on: stranger) }
+    }
+
+    @Test("a peer ABORT gives every channel an error then closed, then associationFailed")
+    func peerAbort() throws {
+        var (loop, local, remote) = try openChannel()
+        let other = try loop.create(0, "second")
+        #expect(loop.run(for: .seconds(5)) { $0.has(0, .open(other)) })
+        loop.input(1, .abort)
+        #expect(loop.run(for: .seconds(5)) { $0.events(0).contains { if case .associationFailed = $0 { true } else { false } } })
+        let tail = Array(loop.events(0).suffix(5))
+        #expect(tail.prefix(4) == [
+            .error(local, .association(.notOpen)), .closed(local), .error(other, .association(.notOpen)), .closed(other),
+        ])
+        if case .associationFailed(.peer) = tail.last {} else { Issue.record("expected associationFailed(.peer), got \(String(describing: tail.last))") }
+        #expect(loop.has(1, .closed(remote)))
+        #expect(loop.a.channels.isEmpty)
+        #expect(throws: DataChannelError.association(.notOpen)) { try loop.create(0, "after the end") }
+    }
+
+    @Test("SHUTDOWN delivers what is queued, then every channel on both sides is closed before associationClosed")
+    func shutdown() throws {
+        var (loop, local, remote) = try openChannel()
+        loop.loss = 0.1
+        for index in 0..<30 { try loop.send(0, .text("queued \(index)"), on: local) }
+        loop.input(0, .shutdown)
+        #expect(loop.run(for: .seconds(120)) { $0.has(0, .associationClosed) && $0.has(1, .associationClosed) })
+        #expect(loop.messages(1, on: remote).count == 30)
+        #expect(loop.events(0).suffix(2) == [.closed(local), .associationClosed])
+        #expect(loop.events(1).suffix(2) == [.closed(remote), .associationClosed])
+        #expect(loop.lifecycle(0, local) == [.open(local), .closing(local), .closed(local)])
+    }
+}
