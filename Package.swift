@@ -37,6 +37,7 @@ let package = Package(
         .library(name: "TURN", targets: ["TURN"]),
         .library(name: "UDPDriver", targets: ["UDPDriver"]),
         .library(name: "DTLS", targets: ["DTLS"]),
+        .library(name: "JSEP", targets: ["JSEP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -83,6 +84,8 @@ let package = Package(
         .target(name: "Decryption", dependencies: ["Wire", "Hashing", "COpenSSL", "CSRTP"], swiftSettings: strictSwift),
         // The DTLS endpoint machine over OpenSSL memory BIOs: certificates, fingerprints, DTLS-SRTP keys.
         .target(name: "DTLS", dependencies: ["Wire", "SansIO", "Hashing", "COpenSSL"], swiftSettings: strictSwift),
+        // JSEP offer/answer (RFC 9429) for data-channel sessions and the W3C signaling state machine.
+        .target(name: "JSEP", dependencies: ["Wire", "SDP", "DTLS", "ICE"], swiftSettings: strictSwift),
         // The pcap replay checker: flows, demultiplexing, rules, reports.
         .target(
             name: "Replay",
@@ -193,6 +196,7 @@ let package = Package(
             name: "TURNTests",
             dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
         ),
+        .testTarget(name: "JSEPTests", dependencies: ["JSEP", "SDP", "DTLS", "ICE", "Wire", "Hashing", "Conformance"]),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
         // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
         .testTarget(name: "InteropTests", dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay"]),
