@@ -196,7 +196,13 @@ let package = Package(
             name: "TURNTests",
             dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
         ),
-        .testTarget(name: "JSEPTests", dependencies: ["JSEP", "SDP", "DTLS", "ICE", "Wire", "Hashing", "Conformance"]),
+        .testTarget(
+            name: "JSEPTests",
+            dependencies: [
+                "JSEP", "SDP", "DTLS", "ICE", "Wire", "Hashing", "Conformance",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
         // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
         .testTarget(name: "InteropTests", dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay"]),

@@ -44,9 +44,12 @@ public struct LocalSessionParameters: Hashable, Sendable {
 /// A parsed, validated description (ours or the peer's).
 ///
 /// The transport parameters (`credentials`, `fingerprints`, `setup`, `candidates`) are those of the
-/// *transport section*: the first non-rejected section named by the first BUNDLE group (the tagged
-/// m= section, RFC 8843 §7.2.1), or without BUNDLE the data section, or else the first used section.
-/// Media-level attributes win over session-level ones (RFC 8839 §5.4, RFC 8122 §5).
+/// *transport section*: the data section when it carries its own `a=ice-ufrag` (aiortc gives every
+/// section its own credentials, and answering only the data section makes its transport the one used);
+/// otherwise the first used section named by the first BUNDLE group (the tagged m= section,
+/// RFC 8843 §7.2.1), or without BUNDLE the first used section. Attributes the transport section lacks
+/// come from the tagged section; media-level attributes win over session-level ones (RFC 8839 §5.4,
+/// RFC 8122 §5).
 public struct NegotiatedDescription: Hashable, Sendable {
     public var type: DescriptionType
     /// The exact text (never re-serialised for the peer).

@@ -48,24 +48,33 @@ extension JSEP {
             }
         guard let transportIndex else { throw .noDataSection }
 
-        var transport: DescriptionReader.Transport?
+        var transports: [Int: DescriptionReader.Transport] = [:]
         for section in sections where !section.isRejected {
             let needsOwnTransport =
                 section.index == transportIndex || !(bundle ?? []).contains { $0 == section.mid }
-            let found = try DescriptionReader.transport(
+            transports[section.index] = try DescriptionReader.transport(
                 of: model.media[section.index], session: model, mid: section.mid, required: needsOwnTransport,
                 isAnswer: isAnswer)
-            if section.index == transportIndex { transport = found }
         }
-        // The transport section was required to have every attribute, so `transport` is complete here.
-        guard let transport, let credentials = transport.credentials, let setup = transport.setup,
-            !transport.fingerprints.isEmpty
-        else { throw .missingAttribute("ice-ufrag", mid: sections[transportIndex].mid) }
+        // The data section is the one we use: when it carries its own ICE credentials (aiortc gives each
+        // section its own even inside BUNDLE), those are the ones the peer will use once we accept only
+        // it; otherwise (a bundle-only section, RFC 8843 §6) the tagged section's apply.
+        let chosenIndex =
+            if let dataSection, model.media[dataSection.index].iceUfrag != nil { dataSection.index } else { transportIndex }
+        let chosen = transports[chosenIndex]
+        let tagged = transports[transportIndex]
+        // The tagged section was required to have every attribute, so these are present.
+        guard let credentials = chosen?.credentials ?? tagged?.credentials else {
+            throw .missingAttribute("ice-ufrag", mid: sections[chosenIndex].mid)
+        }
+        guard let setup = chosen?.setup ?? tagged?.setup else { throw .missingAttribute("setup", mid: sections[chosenIndex].mid) }
+        let fingerprints = (chosen?.fingerprints).flatMap { $0.isEmpty ? nil : $0 } ?? tagged?.fingerprints ?? []
+        guard !fingerprints.isEmpty else { throw .missingAttribute("fingerprint", mid: sections[chosenIndex].mid) }
 
-        let transportMedia = model.media[transportIndex]
+        let transportMedia = model.media[chosenIndex]
         let description = NegotiatedDescription(
             type: type, sdp: sdp, model: model, credentials: credentials,
-            iceLite: model.attributes.contains(.iceLite), fingerprints: transport.fingerprints, setup: setup,
+            iceLite: model.attributes.contains(.iceLite), fingerprints: fingerprints, setup: setup,
             bundle: bundle, sections: sections, dataSection: dataSection, candidates: transportMedia.candidates,
             endOfCandidates: transportMedia.attributes.contains(.endOfCandidates)
                 || model.attributes.contains(.endOfCandidates))
