@@ -39,6 +39,7 @@ let package = Package(
         .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "DataChannel", targets: ["DataChannel"]),
         .library(name: "WebRTC", targets: ["WebRTC"]),
+        .library(name: "JSEP", targets: ["JSEP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -87,6 +88,8 @@ let package = Package(
         .target(name: "DTLS", dependencies: ["Wire", "SansIO", "Hashing", "COpenSSL"], swiftSettings: strictSwift),
         // WebRTC data channels over one SCTP association (RFC 8831, RFC 8832 DCEP).
         .target(name: "DataChannel", dependencies: ["Wire", "SansIO", "SCTP"], swiftSettings: strictSwift),
+        // JSEP offer/answer (RFC 9429) for data-channel sessions and the W3C signaling state machine.
+        .target(name: "JSEP", dependencies: ["Wire", "SDP", "DTLS", "ICE"], swiftSettings: strictSwift),
         // The pcap replay checker: flows, demultiplexing, rules, reports.
         .target(
             name: "Replay",
@@ -207,6 +210,13 @@ let package = Package(
             dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
         ),
         .testTarget(name: "DataChannelTests", dependencies: ["DataChannel", "SCTP", "SansIO", "Wire"]),
+        .testTarget(
+            name: "JSEPTests",
+            dependencies: [
+                "JSEP", "SDP", "DTLS", "ICE", "Wire", "Hashing", "Conformance",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
         .testTarget(
             name: "WebRTCTests",
