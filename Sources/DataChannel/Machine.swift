@@ -28,7 +28,7 @@ public struct DataChannelMachine: Machine, Sendable {
     public typealias Input = DataChannelInput
     public typealias Output = DataChannelOutput
 
-    public let configuration: DataChannelConfiguration
+    public internal(set) var configuration: DataChannelConfiguration
     /// The association underneath, for its statistics and state.
     public internal(set) var association: SCTPAssociation
 

@@ -83,7 +83,7 @@ struct DataChannelScenarioTests {
         for index in 0..<1000 {
             let text = try await pair.answererChannel.receiveText()
             guard text == "message \(index)" else {
-                Issue.record("message \(index) arrived as \(text)", bench.replay)
+                Issue.record("message \(index) arrived as \(text); \(bench.replay)")
                 break
             }
         }

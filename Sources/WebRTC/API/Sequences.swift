@@ -85,9 +85,7 @@ final class EventLog<Event: Sendable>: Sendable {
 
     /// The event at `position`, waiting for it; nil when the log finished first or the wait ran out.
     func element(at position: Int) async -> Event? {
-        let ready: @Sendable () -> Bool = { [state] in
-            state.withLock { $0.events.count > position || $0.finished }
-        }
+        let ready: @Sendable () -> Bool = { self.state.withLock { $0.events.count > position || $0.finished } }
         if !ready() {
             _ = await waiting.wait(until: ready, timeout: waiting.sequenceTimeout)
         }

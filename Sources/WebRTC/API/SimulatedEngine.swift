@@ -75,7 +75,7 @@ public final class SimulatedNetwork: Sendable {
         }
     }
 
-    func perform<Result>(on host: HostID, _ body: (inout PeerConnectionMachine, Instant) -> Result) -> Result? {
+    func perform<Result: Sendable>(on host: HostID, _ body: @Sendable (inout PeerConnectionMachine, Instant) -> Result) -> Result? {
         state.withLock { state in
             state.simulator.perform(on: host, as: PeerConnectionMachine.self, body)
         }

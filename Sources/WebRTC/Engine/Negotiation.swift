@@ -2,6 +2,7 @@ import DTLS
 import ICE
 public import JSEP
 import SDP
+import Wire
 public import SansIO
 
 /// JSEP (RFC 9429) on the machine: descriptions in and out, and what each one starts.

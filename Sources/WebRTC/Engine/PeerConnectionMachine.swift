@@ -5,6 +5,7 @@ public import JSEP
 public import SansIO
 import SCTP
 public import Wire
+public import SDP
 
 /// One peer connection as a sans-IO machine (DESIGN §1.1): JSEP negotiation, then ICE, DTLS and the
 /// SCTP data channels over one bundled transport (RFC 8843 max-bundle), with RFC 7983 demultiplexing.
@@ -167,7 +168,7 @@ public struct PeerConnectionMachine: DatagramMachine {
         case .transmit(let datagram):
             counters.datagramsSent += 1
             counters.bytesSent += datagram.payload.count
-            outputs.push(.transmit(datagram))
+            outputs.append(.transmit(datagram))
         case .localCandidate(let candidate):
             localCandidates.append(candidate)
             emit(.localCandidate(localCandidateEvent(candidate.sdpCandidate)))
@@ -260,7 +261,9 @@ public struct PeerConnectionMachine: DatagramMachine {
         } catch {
             throw .operationError("DTLS: \(error)")
         }
-        channels.reconfigure(association: Self.associationConfiguration(configuration, remote: remote.dataSection))
+        channels.reconfigure(
+            association: Self.associationConfiguration(configuration, remote: remote.dataSection),
+            generator: SeededGenerator(seed: generator.next()))
         dtlsRole = role
         setDTLSState(.new)
         startDTLSIfReady(at: now)
@@ -284,7 +287,7 @@ public struct PeerConnectionMachine: DatagramMachine {
 
     // MARK: States
 
-    mutating func emit(_ event: EngineEvent) { outputs.push(.event(event)) }
+    mutating func emit(_ event: EngineEvent) { outputs.append(.event(event)) }
 
     mutating func setDTLSState(_ state: DTLSTransportState) {
         guard dtlsState != state else { return }

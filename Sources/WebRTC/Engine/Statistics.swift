@@ -52,8 +52,8 @@ extension PeerConnectionMachine {
         }
         let infos = channels.channels
         add("P", "peer-connection", [
-            "dataChannelsOpened": .int(channels.statistics.channelsOpened),
-            "dataChannelsClosed": .int(channels.statistics.channelsClosed),
+            "dataChannelsOpened": .int(channels.statistics.dataChannelsOpened),
+            "dataChannelsClosed": .int(channels.statistics.dataChannelsClosed),
         ])
         var transport: [String: StatisticsValue] = [
             "bytesSent": .int(counters.bytesSent), "bytesReceived": .int(counters.bytesReceived),

@@ -68,7 +68,7 @@ public enum BulkTransfer {
         }
         let elapsed = clock() - start
         guard received == payload else {
-            let firstDifference = zip(received, payload).firstIndex { $0 != $1 } ?? min(received.count, payload.count)
+            let firstDifference = zip(received, payload).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(received.count, payload.count)
             throw .operationError("the bytes differ from offset \(firstDifference) (\(received.count) received of \(count))")
         }
         return Result(bytes: count, sha256: Hex.encode(DigestAlgorithm.sha256.hash(received)), elapsed: elapsed)
