@@ -37,13 +37,10 @@ extension JSEP {
                 media.append(SessionBuilder.rejected(description, mid: section.mid))
             }
         }
-        // Without a BUNDLE group in the offer the answer may not add one (RFC 8843 §7.3.1).
-        if offer.bundle == nil || !(offer.bundle ?? []).contains(where: { $0 == data.mid }) {
-            let session = SessionDescription(
-                origin: SessionBuilder.origin(parameters), sessionName: "-", media: media)
-            return SDPCodec.text(session)
-        }
-        return SessionBuilder.text(origin: SessionBuilder.origin(parameters), media: media)
+        // The answer bundles only what the offer bundled (RFC 8843 §7.3.1): without the data section in
+        // the offer's group, the answer has no group.
+        let bundlesData = offer.bundle?.contains { $0 == data.mid } ?? false
+        return SessionBuilder.text(origin: SessionBuilder.origin(parameters), media: media, bundle: bundlesData)
     }
 
     /// Our `a=setup` in an answer to an offer that said `offered` (RFC 8842 §5.3; RFC 4145 §4).
