@@ -80,6 +80,7 @@ final class ConnectionCore: Sendable {
         switch output {
         case .announced(let info): update(info)
         case .open(let handle):
+            setState(.open, of: handle)
             if let channel = object(handle) { channelEvents.append(.open(channel)) }
         case .message(let handle, let message):
             channels.withLock { $0[handle]?.inbox.append(message) }
@@ -88,8 +89,11 @@ final class ConnectionCore: Sendable {
         case .bufferedAmountLow(let handle):
             if let channel = object(handle) { channelEvents.append(.bufferedAmountLow(channel)) }
         case .closing(let handle):
+            setState(.closing, of: handle)
             if let channel = object(handle) { channelEvents.append(.closing(channel)) }
         case .closed(let handle):
+            // The machine forgets a closed channel, so no description follows this event: the state is set here.
+            setState(.closed, of: handle)
             if let channel = object(handle) { channelEvents.append(.closed(channel)) }
         case .error(let handle, let error):
             if let channel = object(handle) { channelEvents.append(.error(channel, .dataChannel(error))) }
@@ -108,6 +112,10 @@ final class ConnectionCore: Sendable {
                 records[info.handle]?.info = info
             }
         }
+    }
+
+    private func setState(_ state: DataChannelState, of handle: DataChannelHandle) {
+        channels.withLock { $0[handle]?.info.state = state }
     }
 
     func object(_ handle: DataChannelHandle) -> DataChannel? { channels.withLock { $0[handle]?.object } }

@@ -123,6 +123,11 @@ public final class PeerConnection: Sendable {
 
     // MARK: Statistics and close
 
+    /// Where the connection stands, in a few lines (states, ICE check list, counters): for failure messages.
+    public func diagnostics() async -> String {
+        await core.slot.host?.perform { machine, _ in machine.diagnostics } ?? "no runtime"
+    }
+
     /// A W3C webrtc-stats report: peer-connection, transport, candidate-pair, local/remote-candidate,
     /// certificate and data-channel entries.
     public func statistics() async throws(WebRTCError) -> StatisticsReport {

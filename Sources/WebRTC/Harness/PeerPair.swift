@@ -54,7 +54,13 @@ public struct PeerPair: Sendable {
         try await offerer.setRemoteDescription(fullAnswer)
         mark("answer")
 
-        try await offerer.iceConnectionState.wait(until: { $0 == .connected || $0 == .completed || $0 == .failed })
+        do {
+            try await offerer.iceConnectionState.wait(until: { $0 == .connected || $0 == .completed || $0 == .failed })
+        } catch {
+            let offererState = await offerer.diagnostics()
+            let answererState = await answerer.diagnostics()
+            throw .timeout("ICE did not connect.\nofferer:\n\(offererState)\nanswerer:\n\(answererState)")
+        }
         mark("ICE connected")
         try await offerer.dtlsState.wait(until: { $0 == .connected || $0 == .failed })
         mark("DTLS connected")
