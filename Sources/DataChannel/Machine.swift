@@ -12,10 +12,10 @@ public import Wire
 ///   ``SCTP/SCTPAssociationConfiguration/sendBufferSize`` (beyond it: ``DataChannelError/sendBufferFull(queued:limit:)``),
 ///   then sent after the OPEN. Until the DATA_CHANNEL_ACK (or a first user message) comes back, they go
 ///   out ordered (RFC 8832 §6). An API layer that wants W3C's InvalidStateError checks the state first.
-/// - A DATA_CHANNEL_OPEN on a stream of our parity, or with a channel type RFC 8832 §8.2.2 does not
-///   assign, is refused by resetting the stream (closing the peer's channel, RFC 8831 §6.7). An OPEN on a
-///   stream that already carries a channel is ignored: resetting would tear down the live channel the
-///   application owns. Both are counted in ``DataChannelStatistics/dcepErrors``.
+/// - A DATA_CHANNEL_OPEN on a stream of our parity, on a stream in use, with a channel type RFC 8832
+///   §8.2.2 does not assign, or not well formed, gets no ACK and closes "the corresponding data channel"
+///   (RFC 8832 §6): a reset of the stream, which also closes a channel of ours that lived on it. Each is
+///   counted in ``DataChannelStatistics/dcepErrors``.
 /// - The deprecated partial PPIDs 52/54 are dropped, not concatenated (see ``DataChannelMessage``).
 /// - bufferedAmount is the association's per-stream figure less the bytes we added (DCEP messages, the
 ///   byte of an empty message); the association reports per stream, not per message, so that correction
