@@ -137,7 +137,9 @@ struct HostileTests {
         let started = loop.startRaw()
         #expect(started)
         var random = SeededGenerator(seed: 2026)
-        let ppids: [PayloadProtocolIdentifier] = [.dcep, .dcep, .dcep, .string, .binary, .stringEmpty, .binaryEmpty, .stringPartial, PayloadProtocolIdentifier(rawValue: 0)]
+        let ppids: [PayloadProtocolIdentifier] = [
+            .dcep, .dcep, .dcep, .string, .binary, .stringEmpty, .binaryEmpty, .stringPartial, PayloadProtocolIdentifier(rawValue: 0),
+        ]
         for round in 0..<1500 {
             let stream = UInt16.random(in: 0..<64, using: &random)
             let ppid = ppids.randomElement(using: &random) ?? .dcep

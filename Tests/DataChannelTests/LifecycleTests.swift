@@ -108,7 +108,9 @@ struct LifecycleTests {
         #expect(tail.prefix(4) == [
             .error(local, .association(.notOpen)), .closed(local), .error(other, .association(.notOpen)), .closed(other),
         ])
-        if case .associationFailed(.peer) = tail.last {} else { Issue.record("expected associationFailed(.peer), got \(String(describing: tail.last))") }
+        if case .associationFailed(.peer) = tail.last {} else {
+            Issue.record("expected associationFailed(.peer), got \(String(describing: tail.last))")
+        }
         #expect(loop.has(1, .closed(remote)))
         #expect(loop.a.channels.isEmpty)
         #expect(throws: DataChannelError.association(.notOpen)) { try loop.create(0, "after the end") }
@@ -125,5 +127,32 @@ struct LifecycleTests {
         #expect(loop.events(0).suffix(2) == [.closed(local), .associationClosed])
         #expect(loop.events(1).suffix(2) == [.closed(remote), .associationClosed])
         #expect(loop.lifecycle(0, local) == [.open(local), .closing(local), .closed(local)])
+    }
+
+    @Test("a path that goes silent ends in associationFailed(retransmissionLimitReached), each channel getting an error and closed first")
+    func retransmissionLimit() throws {
+        var (loop, local, _) = try openChannel()
+        loop.drop = { _, _ in true }
+        try loop.send(0, .text("into the void"), on: local)
+        #expect(loop.run(for: .seconds(3600)) { $0.has(0, .associationFailed(.retransmissionLimitReached)) })
+        #expect(loop.events(0).suffix(3) == [
+            .error(local, .association(.notOpen)), .closed(local), .associationFailed(.retransmissionLimitReached),
+        ])
+    }
+
+    @Test("the same seeds give the same event trace on both sides (DESIGN §1.5)")
+    func deterministic() throws {
+        func trace() throws -> [String] {
+            var (loop, local, _) = try openChannel()
+            loop.loss = 0.15
+            loop.jitter = .milliseconds(15)
+            for index in 0..<100 { try loop.send(0, .text("t\(index)"), on: local) }
+            loop.input(0, .close(local))
+            loop.run(for: .seconds(60))
+            return (loop.events(0) + loop.events(1)).map { "\($0)" } + loop.sent[0].map { "\($0)" }
+        }
+        let first = try trace()
+        #expect(first.count > 200)
+        #expect(try trace() == first)
     }
 }

@@ -27,7 +27,9 @@ struct MessageTests {
         ("empty binary", .binary([]), .binaryEmpty, [0]),
     ]
 
-    @Test("text, binary, empty text and empty binary round trip with PPIDs 51, 53, 56 and 57 (an empty message is one zero byte)", arguments: kinds)
+    @Test(
+        "text, binary, empty text and empty binary round trip with PPIDs 51, 53, 56 and 57 (an empty message is one zero byte)",
+        arguments: kinds)
     func roundTrip(_ name: String, _ message: DataChannelMessage, _ ppid: PayloadProtocolIdentifier, _ wire: [UInt8]) throws {
         var (loop, local, remote) = try openChannel()
         try loop.send(0, message, on: local)
