@@ -18,8 +18,8 @@ public import Wire
 ///   counted in ``DataChannelStatistics/dcepErrors``.
 /// - The deprecated partial PPIDs 52/54 are dropped, not concatenated (see ``DataChannelMessage``).
 /// - bufferedAmount is the association's per-stream figure less the bytes we added (DCEP messages, the
-///   byte of an empty message); the association reports per stream, not per message, so that correction
-///   is exact once the stream drains and may undercount by those few bytes meanwhile.
+///   byte of an empty message), which a ledger (`StreamLedger`) keeps in send order: exact when the peer
+///   acknowledges in order, off by those few bytes at most otherwise, exact again once the stream drains.
 /// - A closed channel leaves ``channels``: its handle then answers `.notOpen(handle, .closed)` to a send.
 ///
 /// `createChannel` and `send(_:on:at:)` may produce outputs too: drain ``poll()`` after them, as after
@@ -122,8 +122,7 @@ public struct DataChannelMachine: Machine, Sendable {
         case .streamsReset(.incoming, let streams): incomingReset(streams, at: now)
         case .bufferedAmount(let stream, let bytes):
             guard let handle = owners[stream], var channel = table[handle] else { return }
-            channel.associationBytes = bytes
-            channel.overhead = bytes == 0 ? 0 : min(channel.overhead, bytes)
+            channel.unacknowledged.settle(remaining: bytes)
             table[handle] = channel
             reportBufferedAmount(handle)
         case .closed:

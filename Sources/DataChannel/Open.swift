@@ -104,7 +104,7 @@ extension DataChannelMachine {
                 return
             }
             pendingFlush = true
-            channel.overhead += open.count
+            channel.unacknowledged.append(open.count, extra: true)
             channel.awaitingAck = true
         }
         let held = channel.held

@@ -74,7 +74,7 @@ extension DataChannelMachine {
             return
         }
         pendingFlush = true
-        table[handle]?.overhead += 1
+        table[handle]?.unacknowledged.append(1, extra: true)
         markOpen(handle)
     }
 }

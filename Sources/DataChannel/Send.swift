@@ -41,7 +41,7 @@ extension DataChannelMachine {
             ordered: options.ordered || channel.awaitingAck, reliability: options.reliability)
         do throws(SCTPAssociationError) { try association.send(sctp, at: now) } catch { throw DataChannelError(error) }
         pendingFlush = true
-        if message.byteCount == 0 { table[handle]?.overhead += bytes.count }
+        table[handle]?.unacknowledged.append(bytes.count, extra: message.byteCount == 0)
         table[handle]?.traffic.messagesSent += 1
         table[handle]?.traffic.bytesSent += message.byteCount
     }

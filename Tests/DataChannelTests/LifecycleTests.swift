@@ -41,6 +41,32 @@ struct LifecycleTests {
         #expect(amounts.last == 0)
     }
 
+    @Test("bufferedAmount counts only what the application sent, not the DATA_CHANNEL_OPEN ahead of it nor an empty message's byte")
+    func bufferedAmountExcludesDCEP() throws {
+        var loop = ChannelLoop()
+        let started = loop.start()
+        #expect(started)
+        // The last fragment (736 bytes, bundled with the empty message's byte) is lost once, so the OPEN
+        // and the first two fragments are acknowledged before it.
+        var dropped = false
+        loop.drop = { side, bytes in
+            guard side == 0, !dropped, dataChunks(in: [bytes]).contains(where: { $0.userData.count == 736 }) else { return false }
+            dropped = true
+            return true
+        }
+        let handle = try loop.create(0, "a label long enough to notice")
+        try loop.send(0, .binary([UInt8](repeating: 1, count: 3000)), on: handle)
+        try loop.send(0, .text(""), on: handle)
+        #expect(loop.a.bufferedAmount(handle) == 3000)
+        #expect(loop.a.association.sendBufferedBytes > 3001)
+        #expect(loop.run(for: .seconds(5)) { $0.a.association.sendBufferedBytes == 0 })
+        #expect(dropped)
+        let amounts = loop.events(0).compactMap { if case .bufferedAmount(handle, let n) = $0 { n } else { nil } }
+        // Released in order: 1132 bytes per full fragment (RFC 9260 fragmenting to 1160-byte packets).
+        #expect(amounts == [3000, 1868, 736, 0])
+        #expect(lowEvents(loop, handle) == 1)
+    }
+
     @Test("close is seen by both sides as closing then closed, and the stream id is free again")
     func closeBothSides() throws {
         var (loop, local, remote) = try openChannel()
