@@ -10,7 +10,11 @@ extension DataChannelMachine {
         label: String, options: DataChannelOptions, at now: Instant
     ) throws(DataChannelError) -> DataChannelHandle {
         if let reason = options.validationFailure(label: label) { throw .invalidOptions(reason) }
-        guard !associationEnded else { throw .association(.notOpen) }
+        switch association.state {
+        case .closed, .cookieWait, .cookieEchoed, .established: guard !associationEnded else { throw .association(.notOpen) }
+        // SHUTDOWN under way (RFC 9260 §9.2): the association takes no new data.
+        default: throw .association(.notOpen)
+        }
         var stream = options.id
         if let id = options.id {
             guard isFree(id) else { throw .streamIdInUse(id) }

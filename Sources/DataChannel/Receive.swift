@@ -14,6 +14,12 @@ extension DataChannelMachine {
             counters.droppedMessages += 1
             return
         }
+        // W3C "receiving messages": data for a channel that is no longer open is discarded (the peer's data
+        // sent before its own close still arrives while we are open: its reset waits for it, RFC 6525 §5.2.2).
+        guard table[handle]?.info.state != .closing else {
+            counters.droppedMessages += 1
+            return
+        }
         // RFC 8832 §6: a user message from the peer on our channel means it processed our OPEN, as an ACK would.
         if table[handle]?.awaitingAck == true {
             table[handle]?.awaitingAck = false

@@ -155,6 +155,18 @@ struct LifecycleTests {
         #expect(loop.lifecycle(0, local) == [.open(local), .closing(local), .closed(local)])
     }
 
+    @Test("during SHUTDOWN no channel can be created, and data for a closing channel is discarded (W3C receiving messages)")
+    func duringShutdown() throws {
+        var (loop, local, remote) = try openChannel()
+        loop.input(0, .shutdown)
+        #expect(throws: DataChannelError.association(.notOpen)) { try loop.create(0, "too late") }
+        #expect(throws: DataChannelError.notOpen(local, .closing)) { try loop.send(0, .text("too late"), on: local) }
+        try loop.send(1, .text("into a closing channel"), on: remote)
+        #expect(loop.run(for: .seconds(30)) { $0.has(0, .associationClosed) && $0.has(1, .associationClosed) })
+        #expect(loop.messages(0).isEmpty)
+        #expect(loop.a.statistics.droppedMessages == 1)
+    }
+
     @Test("a path that goes silent ends in associationFailed(retransmissionLimitReached), each channel getting an error and closed first")
     func retransmissionLimit() throws {
         var (loop, local, _) = try openChannel()
