@@ -58,8 +58,8 @@ public struct DataChannelStatistics: Hashable, Sendable {
     /// DCEP messages that broke RFC 8832: unparsable, unknown type, OPEN with the wrong parity or on a
     /// stream in use, an ACK nobody waited for.
     public var dcepErrors = 0
-    /// User messages dropped: no channel on their stream, an unknown PPID, or a deprecated partial PPID
-    /// (52/54, RFC 8831 §8: we do not reassemble those).
+    /// User messages dropped: no channel on their stream, the channel closing (W3C discards those), an
+    /// unknown PPID, or a deprecated partial PPID (52/54, RFC 8831 §8: we do not reassemble those).
     public var droppedMessages = 0
 
     public init() {}

@@ -14,6 +14,12 @@ extension DataChannelMachine {
             counters.droppedMessages += 1
             return
         }
+        // W3C "receiving messages": data for a channel that is no longer open is discarded (the peer's data
+        // sent before its own close still arrives while we are open: its reset waits for it, RFC 6525 §5.2.2).
+        guard table[handle]?.info.state != .closing else {
+            counters.droppedMessages += 1
+            return
+        }
         // RFC 8832 §6: a user message from the peer on our channel means it processed our OPEN, as an ACK would.
         if table[handle]?.awaitingAck == true {
             table[handle]?.awaitingAck = false
@@ -26,8 +32,11 @@ extension DataChannelMachine {
 
     mutating func receiveDCEP(_ message: SCTPReceivedMessage, at now: Instant) {
         let stream = message.stream
-        guard let dcep = try? DCEPMessage.parse(message.bytes) else {
+        let dcep: DCEPMessage
+        do throws(DCEPError) { dcep = try DCEPMessage.parse(message.bytes) } catch {
             counters.dcepErrors += 1
+            // RFC 8832 §6: an OPEN that is "not well formed" is refused like any other bad OPEN.
+            if message.bytes.first == DCEPMessage.openType { refuse(stream, at: now) }
             return
         }
         switch dcep {
@@ -46,22 +55,13 @@ extension DataChannelMachine {
         }
     }
 
-    /// RFC 8832 §6: the peer opens a channel on a stream of its parity whose both directions are unused;
-    /// we answer DATA_CHANNEL_ACK on the same stream and announce the channel, open at once.
+    /// RFC 8832 §6: the peer opens a channel on an unused stream of its parity; we answer DATA_CHANNEL_ACK
+    /// on the same stream and announce the channel, open at once.
     mutating func receiveOpen(_ open: DataChannelOpen, on stream: UInt16, at now: Instant) {
-        guard isFree(stream) else {
-            // The peer broke "unused" (RFC 8832 §6). Resetting the stream would close the channel already
-            // on it, which the application owns: the OPEN is ignored instead.
-            counters.dcepErrors += 1
-            return
-        }
         let wrongParity = parity.map { $0.owns(stream) } ?? false
-        guard !wrongParity, let options = DataChannelOptions(open: open, stream: stream) else {
-            // Our parity (RFC 8832 §6) or a channel type we cannot honour (§8.2.2): refuse the channel by
-            // closing it as RFC 8831 §6.7 closes any channel, with a reset of our outgoing stream.
+        guard isFree(stream), !wrongParity, let options = DataChannelOptions(open: open, stream: stream) else {
             counters.dcepErrors += 1
-            rejected[stream] = RejectedStream()
-            association.handle(.resetStreams([stream]), at: now)
+            refuse(stream, at: now)
             return
         }
         let handle = DataChannelHandle(rawValue: nextHandle)
@@ -80,7 +80,24 @@ extension DataChannelMachine {
             return
         }
         pendingFlush = true
-        table[handle]?.overhead += 1
+        table[handle]?.unacknowledged.append(1, extra: true)
         markOpen(handle)
+    }
+}
+
+extension DataChannelMachine {
+    /// RFC 8832 §6: an OPEN on a used stream, of the wrong parity, with invalid parameters or not well
+    /// formed is answered by closing "the corresponding data channel" (RFC 8831 §6.7, a reset of our
+    /// outgoing stream) and no ACK. When a channel already lives on the stream, that is the channel
+    /// closed: the peer could close it anyway by resetting its own side. Otherwise the stream is held as
+    /// rejected until both directions are reset, so no new channel takes it meanwhile.
+    mutating func refuse(_ stream: UInt16, at now: Instant) {
+        if let handle = owners[stream] {
+            close(handle, at: now)
+            return
+        }
+        guard rejected[stream] == nil else { return }
+        rejected[stream] = RejectedStream()
+        association.handle(.resetStreams([stream]), at: now)
     }
 }

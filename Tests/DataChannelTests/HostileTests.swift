@@ -71,7 +71,7 @@ struct HostileTests {
         #expect(loop.peerSaw(.streamsReset(.incoming, [3])))
     }
 
-    @Test("an OPEN on a stream that carries a channel is ignored and counted; the live channels are untouched")
+    @Test("an OPEN on a stream that carries a channel closes that channel (RFC 8832 §6: no ACK, close the corresponding channel)")
     func duplicateId() throws {
         var loop = RawLoop()
         let started = loop.startRaw()
@@ -80,6 +80,7 @@ struct HostileTests {
         loop.settle()
         #expect(loop.announcedA.map(\.label) == ["first"])
         let announced = try #require(loop.announcedA.first?.handle)
+        let acks = dataChunks(in: loop.sent[0]).filter { $0.payloadProtocol == .dcep && $0.streamIdentifier == 1 }.count
         loop.peerOpens(stream: 1, label: "again")
         let mine = try loop.a.createChannel(label: "mine", options: .init(), at: loop.now)
         loop.drain()
@@ -87,27 +88,33 @@ struct HostileTests {
         loop.settle()
         #expect(loop.announcedA.count == 1)
         #expect(loop.a.statistics.dcepErrors == 2)
-        #expect(loop.a.channel(announced)?.state == .open)
-        #expect(loop.a.channel(mine)?.state == .connecting)
-        #expect(!loop.eventsB.contains { if case .streamsReset = $0 { true } else { false } })
-        loop.peerSends(stream: 1, .string, Array("still here".utf8))
+        #expect(dataChunks(in: loop.sent[0]).filter { $0.payloadProtocol == .dcep && $0.streamIdentifier == 1 }.count == acks)
+        #expect(loop.a.channel(announced)?.state == .closing)
+        #expect(loop.a.channel(mine)?.state == .closing)
+        #expect(loop.peerSaw(.streamsReset(.incoming, [1])) && loop.peerSaw(.streamsReset(.incoming, [0])))
+        // The peer completes the close by resetting its side (RFC 8831 §6.7).
+        loop.b.handle(.resetStreams([0, 1]), at: loop.now)
         loop.settle()
-        #expect(loop.eventsA.contains(.message(announced, .text("still here"))))
+        #expect(loop.eventsA.contains(.closed(announced)) && loop.eventsA.contains(.closed(mine)))
+        #expect(loop.a.channels.isEmpty)
     }
 
-    static let refused: [(String, UInt16, PayloadProtocolIdentifier, [UInt8], Bool)] = [
-        ("an ACK nobody waited for", 5, .dcep, [0x02], true),
-        ("a DCEP message type RFC 8832 does not assign", 5, .dcep, [0x09, 1, 2], true),
-        ("a truncated OPEN", 5, .dcep, [0x03, 0x00, 0x01], true),
-        ("an OPEN whose label is not UTF-8", 5, .dcep, [0x03, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0xFF], true),
-        ("a string on a stream without a channel", 9, .string, Array("orphan".utf8), false),
-        ("a deprecated partial string (PPID 52)", 1, .stringPartial, [1, 2], false),
-        ("a deprecated partial binary (PPID 54)", 1, .binaryPartial, [1, 2], false),
-        ("a PPID WebRTC does not define", 1, PayloadProtocolIdentifier(rawValue: 99), [1], false),
+    /// (name, stream, PPID, bytes, a DCEP error?, does the stream get reset?)
+    static let refused: [(String, UInt16, PayloadProtocolIdentifier, [UInt8], Bool, Bool)] = [
+        ("an ACK nobody waited for", 5, .dcep, [0x02], true, false),
+        ("a DCEP message type RFC 8832 does not assign", 5, .dcep, [0x09, 1, 2], true, false),
+        ("a truncated OPEN", 5, .dcep, [0x03, 0x00, 0x01], true, true),
+        ("an OPEN whose label is not UTF-8", 5, .dcep, [0x03, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0xFF], true, true),
+        ("a string on a stream without a channel", 9, .string, Array("orphan".utf8), false, false),
+        ("a deprecated partial string (PPID 52)", 1, .stringPartial, [1, 2], false, false),
+        ("a deprecated partial binary (PPID 54)", 1, .binaryPartial, [1, 2], false, false),
+        ("a PPID WebRTC does not define", 1, PayloadProtocolIdentifier(rawValue: 99), [1], false, false),
     ]
 
-    @Test("DCEP errors and undeliverable messages are dropped and counted", arguments: refused)
-    func droppedAndCounted(_ name: String, _ stream: UInt16, _ ppid: PayloadProtocolIdentifier, _ bytes: [UInt8], _ isDCEP: Bool) throws {
+    @Test("DCEP errors and undeliverable messages are dropped and counted; a malformed OPEN also resets its stream", arguments: refused)
+    func droppedAndCounted(
+        _ name: String, _ stream: UInt16, _ ppid: PayloadProtocolIdentifier, _ bytes: [UInt8], _ isDCEP: Bool, _ resets: Bool
+    ) throws {
         var loop = RawLoop()
         let started = loop.startRaw()
         #expect(started)
@@ -121,6 +128,7 @@ struct HostileTests {
         #expect(statistics.droppedMessages == (isDCEP ? 0 : 1))
         #expect(!loop.eventsA.contains { if case .message = $0 { true } else { false } })
         #expect(loop.a.channel(channel)?.state == .open)
+        #expect(loop.peerSaw(.streamsReset(.incoming, [stream])) == resets)
     }
 
     @Test("random DCEP and user messages from the peer, and random bytes as packets, never trap and stay bounded")
@@ -129,7 +137,9 @@ struct HostileTests {
         let started = loop.startRaw()
         #expect(started)
         var random = SeededGenerator(seed: 2026)
-        let ppids: [PayloadProtocolIdentifier] = [.dcep, .dcep, .dcep, .string, .binary, .stringEmpty, .binaryEmpty, .stringPartial, PayloadProtocolIdentifier(rawValue: 0)]
+        let ppids: [PayloadProtocolIdentifier] = [
+            .dcep, .dcep, .dcep, .string, .binary, .stringEmpty, .binaryEmpty, .stringPartial, PayloadProtocolIdentifier(rawValue: 0),
+        ]
         for round in 0..<1500 {
             let stream = UInt16.random(in: 0..<64, using: &random)
             let ppid = ppids.randomElement(using: &random) ?? .dcep

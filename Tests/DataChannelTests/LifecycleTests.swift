@@ -41,6 +41,32 @@ struct LifecycleTests {
         #expect(amounts.last == 0)
     }
 
+    @Test("bufferedAmount counts only what the application sent, not the DATA_CHANNEL_OPEN ahead of it nor an empty message's byte")
+    func bufferedAmountExcludesDCEP() throws {
+        var loop = ChannelLoop()
+        let started = loop.start()
+        #expect(started)
+        // The last fragment (736 bytes, bundled with the empty message's byte) is lost once, so the OPEN
+        // and the first two fragments are acknowledged before it.
+        var dropped = false
+        loop.drop = { side, bytes in
+            guard side == 0, !dropped, dataChunks(in: [bytes]).contains(where: { $0.userData.count == 736 }) else { return false }
+            dropped = true
+            return true
+        }
+        let handle = try loop.create(0, "a label long enough to notice")
+        try loop.send(0, .binary([UInt8](repeating: 1, count: 3000)), on: handle)
+        try loop.send(0, .text(""), on: handle)
+        #expect(loop.a.bufferedAmount(handle) == 3000)
+        #expect(loop.a.association.sendBufferedBytes > 3001)
+        #expect(loop.run(for: .seconds(5)) { $0.a.association.sendBufferedBytes == 0 })
+        #expect(dropped)
+        let amounts = loop.events(0).compactMap { if case .bufferedAmount(handle, let n) = $0 { n } else { nil } }
+        // Released in order: 1132 bytes per full fragment (RFC 9260 fragmenting to 1160-byte packets).
+        #expect(amounts == [3000, 1868, 736, 0])
+        #expect(lowEvents(loop, handle) == 1)
+    }
+
     @Test("close is seen by both sides as closing then closed, and the stream id is free again")
     func closeBothSides() throws {
         var (loop, local, remote) = try openChannel()
@@ -108,7 +134,9 @@ struct LifecycleTests {
         #expect(tail.prefix(4) == [
             .error(local, .association(.notOpen)), .closed(local), .error(other, .association(.notOpen)), .closed(other),
         ])
-        if case .associationFailed(.peer) = tail.last {} else { Issue.record("expected associationFailed(.peer), got \(String(describing: tail.last))") }
+        if case .associationFailed(.peer) = tail.last {} else {
+            Issue.record("expected associationFailed(.peer), got \(String(describing: tail.last))")
+        }
         #expect(loop.has(1, .closed(remote)))
         #expect(loop.a.channels.isEmpty)
         #expect(throws: DataChannelError.association(.notOpen)) { try loop.create(0, "after the end") }
@@ -125,5 +153,44 @@ struct LifecycleTests {
         #expect(loop.events(0).suffix(2) == [.closed(local), .associationClosed])
         #expect(loop.events(1).suffix(2) == [.closed(remote), .associationClosed])
         #expect(loop.lifecycle(0, local) == [.open(local), .closing(local), .closed(local)])
+    }
+
+    @Test("during SHUTDOWN no channel can be created, and data for a closing channel is discarded (W3C receiving messages)")
+    func duringShutdown() throws {
+        var (loop, local, remote) = try openChannel()
+        loop.input(0, .shutdown)
+        #expect(throws: DataChannelError.association(.notOpen)) { try loop.create(0, "too late") }
+        #expect(throws: DataChannelError.notOpen(local, .closing)) { try loop.send(0, .text("too late"), on: local) }
+        try loop.send(1, .text("into a closing channel"), on: remote)
+        #expect(loop.run(for: .seconds(30)) { $0.has(0, .associationClosed) && $0.has(1, .associationClosed) })
+        #expect(loop.messages(0).isEmpty)
+        #expect(loop.a.statistics.droppedMessages == 1)
+    }
+
+    @Test("a path that goes silent ends in associationFailed(retransmissionLimitReached), each channel getting an error and closed first")
+    func retransmissionLimit() throws {
+        var (loop, local, _) = try openChannel()
+        loop.drop = { _, _ in true }
+        try loop.send(0, .text("into the void"), on: local)
+        #expect(loop.run(for: .seconds(3600)) { $0.has(0, .associationFailed(.retransmissionLimitReached)) })
+        #expect(loop.events(0).suffix(3) == [
+            .error(local, .association(.notOpen)), .closed(local), .associationFailed(.retransmissionLimitReached),
+        ])
+    }
+
+    @Test("the same seeds give the same event trace on both sides (DESIGN §1.5)")
+    func deterministic() throws {
+        func trace() throws -> [String] {
+            var (loop, local, _) = try openChannel()
+            loop.loss = 0.15
+            loop.jitter = .milliseconds(15)
+            for index in 0..<100 { try loop.send(0, .text("t\(index)"), on: local) }
+            loop.input(0, .close(local))
+            loop.run(for: .seconds(60))
+            return (loop.events(0) + loop.events(1)).map { "\($0)" } + loop.sent[0].map { "\($0)" }
+        }
+        let first = try trace()
+        #expect(first.count > 200)
+        #expect(try trace() == first)
     }
 }

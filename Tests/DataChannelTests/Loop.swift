@@ -144,7 +144,9 @@ extension Loop where A == DataChannelMachine, B == DataChannelMachine {
         drain()
     }
 
-    mutating func create(_ side: Int, _ label: String, _ options: DataChannelOptions = .init()) throws(DataChannelError) -> DataChannelHandle {
+    mutating func create(
+        _ side: Int, _ label: String, _ options: DataChannelOptions = .init()
+    ) throws(DataChannelError) -> DataChannelHandle {
         defer { drain() }
         if side == 0 { return try a.createChannel(label: label, options: options, at: now) }
         return try b.createChannel(label: label, options: options, at: now)

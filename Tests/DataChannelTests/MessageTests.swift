@@ -27,7 +27,9 @@ struct MessageTests {
         ("empty binary", .binary([]), .binaryEmpty, [0]),
     ]
 
-    @Test("text, binary, empty text and empty binary round trip with PPIDs 51, 53, 56 and 57 (an empty message is one zero byte)", arguments: kinds)
+    @Test(
+        "text, binary, empty text and empty binary round trip with PPIDs 51, 53, 56 and 57 (an empty message is one zero byte)",
+        arguments: kinds)
     func roundTrip(_ name: String, _ message: DataChannelMessage, _ ppid: PayloadProtocolIdentifier, _ wire: [UInt8]) throws {
         var (loop, local, remote) = try openChannel()
         try loop.send(0, message, on: local)
@@ -117,5 +119,49 @@ struct MessageTests {
         try loop.send(0, .binary(payload), on: local)
         #expect(loop.run(for: .seconds(120)) { !$0.messages(1).isEmpty })
         #expect(loop.messages(1, on: remote) == [.binary(payload)])
+    }
+
+    @Test(
+        "any mix of text, binary and empty messages arrives unchanged and in order on a reliable channel, over lossy links",
+        arguments: [UInt64(1), 2, 3, 4, 5])
+    func randomMessages(seed: UInt64) throws {
+        var (loop, local, remote) = try openChannel()
+        loop.random = SeededGenerator(seed: seed)
+        loop.loss = 0.05
+        loop.jitter = .milliseconds(5)
+        var generator = SeededGenerator(seed: seed &* 7919)
+        let sent = (0..<60).map { _ in DataChannelMessage.random(using: &generator, maxSize: 3000) }
+        for message in sent { try loop.send(0, message, on: local) }
+        #expect(loop.run(for: .seconds(120)) { $0.messages(1).count >= sent.count })
+        #expect(loop.messages(1, on: remote) == sent)
+    }
+
+    @Test("messages sent on a negotiated channel before the association is up are held and delivered once it is")
+    func negotiatedHeld() throws {
+        var loop = ChannelLoop()
+        var options = DataChannelOptions()
+        options.negotiated = true
+        options.id = 3
+        let left = try loop.create(0, "n", options)
+        let right = try loop.create(1, "n", options)
+        try loop.send(0, .text("early"), on: left)
+        try loop.send(0, .binary([]), on: left)
+        #expect(loop.a.bufferedAmount(left) == 5)
+        #expect(loop.has(0, .bufferedAmount(left, 5)))
+        let started = loop.start()
+        #expect(started)
+        #expect(loop.run(for: .seconds(5)) { $0.messages(1).count == 2 })
+        #expect(loop.messages(1, on: right) == [.text("early"), .binary([])])
+    }
+
+    @Test("held messages are bounded by the send buffer: beyond it, sendBufferFull")
+    func heldBound() throws {
+        var loop = ChannelLoop { $0.sendBufferSize = 1000 }
+        let handle = try loop.create(0, "bounded")
+        try loop.send(0, .binary([UInt8](repeating: 1, count: 600)), on: handle)
+        #expect(throws: DataChannelError.sendBufferFull(queued: 600, limit: 1000)) {
+            try loop.send(0, .binary([UInt8](repeating: 1, count: 401)), on: handle)
+        }
+        try loop.send(0, .binary([UInt8](repeating: 1, count: 400)), on: handle)
     }
 }
