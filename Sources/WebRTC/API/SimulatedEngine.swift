@@ -13,7 +13,7 @@ public import Wire
 public final class SimulatedNetwork: Sendable {
     private struct State: ~Copyable {
         var simulator: Simulator
-        var hosts = 0
+        var hosts: [HostID] = []
     }
 
     /// The capture the simulator's tap writes; touched only under the network's lock.
@@ -26,7 +26,8 @@ public final class SimulatedNetwork: Sendable {
     private let state: Mutex<State>
     private let capture: Capture?
 
-    /// A network whose every host has `conditions` on its uplink and downlink.
+    /// A network whose every host has `conditions` on its uplink (downlinks are perfect), so each
+    /// direction of a two-peer session crosses the conditions once, as ``LinkConditions`` presets mean.
     ///
     /// - Parameter recording: when set, every datagram sent is kept for ``writeCapture(to:)``.
     public init(seed: SimulationSeed, conditions: LinkConditions = .perfect, recording: Bool = false) {
@@ -62,16 +63,18 @@ public final class SimulatedNetwork: Sendable {
         configuration: EngineConfiguration, certificate: DTLSCertificate, sink: @escaping @Sendable (EngineEvent) -> Void
     ) -> HostID {
         state.withLock { state in
-            state.hosts += 1
-            let address = TransportAddress(.v4(0xC000_0200 | UInt32(state.hosts & 0xFF)), port: 5000)
+            let number = state.hosts.count + 1
+            let address = TransportAddress(.v4(0xC000_0200 | UInt32(number & 0xFF)), port: 5000)
             var engine = configuration
             engine.hostAddresses = [address]
             let machine = PeerConnectionMachine(configuration: engine, certificate: certificate)
-            return state.simulator.addHost(
-                "peer\(state.hosts)", addresses: [address], uplink: conditions, downlink: conditions, machine: machine
+            let host = state.simulator.addHost(
+                "peer\(number)", addresses: [address], uplink: conditions, machine: machine
             ) { output, _ in
                 if case .event(let event) = output { sink(event) }
             }
+            state.hosts.append(host)
+            return host
         }
     }
 
@@ -91,6 +94,20 @@ public final class SimulatedNetwork: Sendable {
                 held = condition()
             }
             return held
+        }
+    }
+
+    /// True when the simulation stopped because time could not advance (a machine asking for its
+    /// timer again and again at one instant): always a bug.
+    public var isStalled: Bool { state.withLock { $0.simulator.isStalled } }
+
+    /// The last `count` lines of the event trace.
+    public func traceTail(_ count: Int = 30) -> [String] { state.withLock { Array($0.simulator.trace.lines.suffix(count)) } }
+
+    /// Gives every host's uplink `conditions` from now on (a blackout, a change of path).
+    public func setConditions(_ conditions: LinkConditions) {
+        state.withLock { state in
+            for host in state.hosts { state.simulator.setUplink(host, conditions) }
         }
     }
 

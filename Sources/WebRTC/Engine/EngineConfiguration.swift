@@ -22,7 +22,10 @@ public struct EngineConfiguration: Sendable {
     public var keyLog: Bool
     /// Offer and accept SCTP zero checksum (RFC 9653).
     public var sctpZeroChecksum: Bool
-    /// The largest datagram a DTLS handshake flight is packed into (WebRTC's 1200-byte assumption).
+    /// The path MTU assumed, as IP packet bytes: 1200 by default, the figure WebRTC stacks assume to stay
+    /// clear of tunnels (RFC 8831 §5 asks for no IP fragmentation). Datagrams are sized to fit it over
+    /// IPv6 (48 bytes of IP and UDP headers): DTLS flights of `mtu − 48` bytes, SCTP packets of
+    /// `mtu − 48 − 37` bytes (the DTLS 1.2 AES-GCM record overhead).
     public var mtu: Int
     /// Seeds every random choice the machine makes (ICE credentials, tie-breaker, SCTP tags and
     /// cookies); OpenSSL's own randomness is not covered.
@@ -47,4 +50,14 @@ public struct EngineConfiguration: Sendable {
         self.mtu = mtu
         self.seed = seed
     }
+
+    /// IPv6 and UDP headers: the worst case a datagram must leave room for.
+    static let ipAndUDPOverhead = 48
+    /// A DTLS 1.2 record with AES-GCM: 13 header + 8 explicit nonce + 16 tag (RFC 6347 §4.1, RFC 5288 §3).
+    static let dtlsRecordOverhead = 37
+
+    /// The largest datagram payload: what DTLS packs its handshake flights into.
+    public var datagramPayloadLimit: Int { max(256, mtu - Self.ipAndUDPOverhead) }
+    /// The largest SCTP packet, so that it fits one datagram inside a DTLS record (RFC 8261 §5).
+    public var sctpPacketLimit: Int { max(256, datagramPayloadLimit - Self.dtlsRecordOverhead) }
 }

@@ -107,6 +107,7 @@ public struct PeerConnectionMachine: DatagramMachine {
         association.maxMessageSize = configuration.maxMessageSize
         association.peerMaxMessageSize = remote.map { $0.maxMessageSize ?? 65_536 }.map { $0 == 0 ? Int.max : $0 }
         association.zeroChecksum = configuration.sctpZeroChecksum
+        association.maxPacketSize = configuration.sctpPacketLimit
         return association
     }
 
@@ -257,7 +258,7 @@ public struct PeerConnectionMachine: DatagramMachine {
         do {
             dtls = try DTLSEndpoint(
                 role: role, certificate: certificate, expectedPeerFingerprint: fingerprint, srtpProfiles: [],
-                mtu: configuration.mtu, keyLog: configuration.keyLog)
+                mtu: configuration.datagramPayloadLimit, keyLog: configuration.keyLog)
         } catch {
             throw .operationError("DTLS: \(error)")
         }
