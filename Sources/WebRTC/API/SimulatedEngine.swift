@@ -14,6 +14,7 @@ public final class SimulatedNetwork: Sendable {
     private struct State: ~Copyable {
         var simulator: Simulator
         var hosts: [HostID] = []
+        var connectionSeeds: UInt64 = 0
     }
 
     /// The capture the simulator's tap writes; touched only under the network's lock.
@@ -48,6 +49,15 @@ public final class SimulatedNetwork: Sendable {
         }
         self.capture = capture
         state = Mutex(State(simulator: simulator))
+    }
+
+    /// The seed of the next connection: the network's seed mixed with a count (SplitMix64 steps).
+    func nextConnectionSeed() -> UInt64 {
+        state.withLock { state in
+            state.connectionSeeds += 1
+            var generator = SeededGenerator(seed: seed.value &+ state.connectionSeeds &* 0x9E37_79B9_7F4A_7C15)
+            return generator.next()
+        }
     }
 
     /// The virtual instant now.
@@ -131,6 +141,9 @@ public struct SimulatedEngine: WebRTCEngine {
     public let network: SimulatedNetwork
 
     public init(network: SimulatedNetwork) { self.network = network }
+
+    /// Derived from the network's seed, so a simulated session is a function of that one seed.
+    public func nextConnectionSeed() -> UInt64 { network.nextConnectionSeed() }
 
     public func makeHost(
         configuration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,

@@ -24,7 +24,7 @@ public final class WebRTCClient: Sendable {
     ) async throws(WebRTCError) -> PeerConnection {
         var connection = configuration.defaultConnection
         configure(&connection)
-        let seed = connection.seed ?? UInt64.random(in: .min ... .max)
+        let seed = connection.seed ?? engine.nextConnectionSeed()
         let engineConfiguration = try connection.engineConfiguration(seed: seed)
         let certificate = try PeerConnectionMachine.makeCertificate()
         let slot = HostSlot(sequenceTimeout: engine is SimulatedEngine ? connection.operationTimeout : .seconds(365 * 86_400))

@@ -9,6 +9,14 @@ public protocol WebRTCEngine: Sendable {
         configuration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,
         sink: @escaping @Sendable (EngineEvent) -> Void
     ) async throws(WebRTCError) -> any EngineHost
+
+    /// The seed of the next connection's random choices when its configuration names none.
+    func nextConnectionSeed() -> UInt64
+}
+
+extension WebRTCEngine {
+    /// Fresh randomness: right for real sockets, where nothing is replayed.
+    public func nextConnectionSeed() -> UInt64 { UInt64.random(in: .min ... .max) }
 }
 
 extension WebRTCEngine where Self == NativeEngine {
