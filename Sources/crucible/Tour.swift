@@ -2,10 +2,11 @@ import ArgumentParser
 import Conformance
 import Foundation
 
-/// `crucible tour`: every vector, corpus seed and capture message through its codec, as a verdict table.
-struct Tour: ParsableCommand {
+/// `crucible tour`: every vector, corpus seed and capture message through its codec, as a verdict table;
+/// then a two-engine session over loopback.
+struct Tour: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Decode every vector, corpus seed and capture message and print a verdict table per protocol.")
+        abstract: "Decode every vector, corpus seed and capture message and print a verdict table per protocol; then run a two-engine session over loopback UDP.")
 
     @Option(help: "The shared folder with vectors/ and captures/ (default: ../shared beside the repository, or $CRUCIBLE_SHARED).")
     var shared: String?
@@ -13,7 +14,13 @@ struct Tour: ParsableCommand {
     @Option(help: "The repository root holding Corpus/ (default: the current directory).")
     var repository: String = FileManager.default.currentDirectoryPath
 
-    func run() throws {
+    @Option(help: "Record the two-engine session (pcapng and key log) into this folder.")
+    var record: String?
+
+    @Flag(help: "Skip the two-engine session.")
+    var noSession = false
+
+    func run() async throws {
         let sharedFolder: SharedFolder
         if let shared {
             sharedFolder = SharedFolder(root: URL(fileURLWithPath: shared))
@@ -26,6 +33,15 @@ struct Tour: ParsableCommand {
         let suites = try ProtocolCatalog.suites(shared: sharedFolder, repositoryRoot: URL(fileURLWithPath: repository))
         let report = TourReport(suites: suites)
         print(report.render())
-        if report.failed > 0 { throw ExitCode(1) }
+        var failed = report.failed > 0
+        if !noSession {
+            do {
+                for line in try await SessionTour.run(record: record) { print(line) }
+            } catch {
+                print("session: failed: \(error)")
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
     }
 }

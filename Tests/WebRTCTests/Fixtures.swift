@@ -28,6 +28,7 @@ struct Bench: Sendable {
             self.network = network
             client = WebRTCClient(engine: .simulated(network)) {
                 $0.defaultConnection.operationTimeout = .seconds(120)
+                $0.defaultConnection.keyLog = recording
             }
             clock = { let now = network.now; return .nanoseconds(Int64(clamping: now.nanoseconds)) }
             replay = Comment(rawValue: "seed \(seed); replay: \(seed.replayCommand(filter: filter))")

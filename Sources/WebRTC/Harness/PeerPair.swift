@@ -87,13 +87,18 @@ public struct PeerPair: Sendable {
 }
 
 extension PeerConnection {
-    /// The first channel that became open on this connection (typically one the peer opened).
-    public func firstOpenedChannel(timeout: Duration? = nil) async throws(WebRTCError) -> DataChannel {
+    /// The first channel (with `label`, when given) that became open on this connection, typically one
+    /// the peer opened; waits for it.
+    public func firstOpenedChannel(label: String? = nil, timeout: Duration? = nil) async throws(WebRTCError) -> DataChannel {
         let log = core.channelEvents
-        try await core.wait("a channel to open", timeout: timeout) {
-            log.snapshot().contains { if case .open = $0 { true } else { false } }
+        let find: @Sendable () -> DataChannel? = {
+            for event in log.snapshot() {
+                if case .open(let channel) = event, label == nil || channel.label == label { return channel }
+            }
+            return nil
         }
-        for event in log.snapshot() { if case .open(let channel) = event { return channel } }
-        throw .invalidState("no channel opened")
+        try await core.wait("a channel \(label ?? "") to open", timeout: timeout) { find() != nil }
+        guard let channel = find() else { throw .invalidState("no channel opened") }
+        return channel
     }
 }
