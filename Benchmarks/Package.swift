@@ -50,5 +50,15 @@ let package = Package(
             path: "Benchmarks/IceAgents",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "PeerConnections",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "WebRTC", package: "Crucible"),
+                .product(name: "ICE", package: "Crucible"),
+            ],
+            path: "Benchmarks/PeerConnections",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )

@@ -113,7 +113,10 @@ extension IceAgent {
         }
         let nominated = nominating || (role == .controlled && entry.nominateOnSuccess)
         checkList.update(key) {
-            $0.state = .succeeded
+            // A success on an earlier transaction of a pair whose nominating check is queued (Waiting)
+            // must not take it out of the queue: the USE-CANDIDATE check still has to go out (§8.1.1).
+            // Two transactions per pair are common: an ordinary check and a triggered one (§7.3.1.4).
+            if !($0.nominationRequested && !nominated && $0.state == .waiting) { $0.state = .succeeded }
             $0.isValid = true
             if $0.transaction == id { $0.transaction = nil }
             if nominated {

@@ -114,3 +114,51 @@ struct ResponseTests {
         #expect(agent.checkList.entries.first?.state == .inProgress)
     }
 }
+
+/// A race every pair of agents that check each other can run into, found by the engine's loopback tests
+/// under load: the pair has two transactions (an ordinary check and a triggered one, RFC 8445 §7.3.1.4),
+/// the first success requests the nomination (§8.1.1), and the second success must not swallow it.
+@Suite("Regular nomination survives a second success on the same pair")
+struct NominationRaceTests {
+    static func request(from output: IceOutput?) -> STUNMessage? {
+        guard let datagram = output?.transmission else { return nil }
+        return try? STUNMessage.parse(datagram.payload)
+    }
+
+    @Test("a success on the pair's other transaction after the nomination was requested still lets the USE-CANDIDATE check go out")
+    func secondSuccessKeepsNomination() throws {
+        var (agent, first) = ResponseTests.agentWithCheck()
+        let remotePwd = ResponseTests.remoteCredentials.pwd
+        // The peer checks us on the same pair: we answer and trigger our own check of the pair.
+        let incoming = STUNMessage(
+            type: .bindingRequest, transactionID: STUNTransactionID(high: 7, low: 7),
+            values: [.username("\(agent.localCredentials.ufrag):peer"), .priority(1_845_501_695), .iceControlled(42)]
+        ).withMessageIntegrity(key: ResponseTests.key(agent.localCredentials.pwd)).withFingerprint()
+        agent.handle(.received(Datagram(from: ResponseTests.remote, to: ResponseTests.local, payload: incoming.serialize())), at: Instant(nanoseconds: 10_000_000))
+        while agent.poll() != nil {}
+        // The pacer sends the triggered check one Ta later.
+        var second: STUNMessage?
+        agent.handleTimeout(at: Instant(nanoseconds: 60_000_000))
+        while let output = agent.poll() {
+            if let message = Self.request(from: output), message.type == .bindingRequest { second = message }
+        }
+        let triggered = try #require(second)
+        #expect(triggered.first(.useCandidate) == nil)
+        func success(_ request: STUNMessage) -> STUNMessage {
+            STUNMessage(type: .bindingSuccess, transactionID: request.transactionID, values: [.xorMappedAddress(ResponseTests.local)])
+                .withMessageIntegrity(key: ResponseTests.key(remotePwd)).withFingerprint()
+        }
+        ResponseTests.respond(&agent, success(first), at: Instant(nanoseconds: 70_000_000))
+        ResponseTests.respond(&agent, success(triggered), at: Instant(nanoseconds: 80_000_000))
+        var nominating = false
+        var time = Instant(nanoseconds: 80_000_000)
+        for _ in 0..<20 {
+            time = time + .milliseconds(50)
+            agent.handleTimeout(at: time)
+            while let output = agent.poll() {
+                if let message = Self.request(from: output), message.type == .bindingRequest, message.first(.useCandidate) != nil { nominating = true }
+            }
+        }
+        #expect(nominating, "the nominating check was never sent: \(agent.checkList.entries)")
+    }
+}
