@@ -105,6 +105,17 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // webrtc-echoes signaling: the offer/answer JSON over HTTP POST /offer, server and client, loopback only.
+        .target(
+            name: "EchoSignaling",
+            dependencies: [
+                "Wire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "crucible",
             dependencies: [
@@ -192,6 +203,10 @@ let package = Package(
         .testTarget(
             name: "TURNTests",
             dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
+        ),
+        .testTarget(
+            name: "EchoSignalingTests",
+            dependencies: ["EchoSignaling", "Wire", .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
         // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
