@@ -79,7 +79,7 @@ public enum EchoSignalingClient {
         let channel: Connection
         do {
             channel = try await ClientBootstrap(group: group ?? MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.nanoseconds(Int64(clamping: timeout.components.seconds * 1_000_000_000)))
+                .connectTimeout(.nanoseconds(nanoseconds(timeout)))
                 .connect(host: address, port: url.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
@@ -131,6 +131,14 @@ public enum EchoSignalingClient {
         }
         return try result.get()
     }
+}
+
+/// `duration` in whole nanoseconds, saturating (a timeout of centuries is as good as forever).
+private func nanoseconds(_ duration: Duration) -> Int64 {
+    let (seconds, attoseconds) = duration.components
+    let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+    guard !overflow else { return seconds < 0 ? 0 : .max }
+    return max(0, whole.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue)
 }
 
 /// The channel of an exchange in flight, so that its timeout can close it from outside.

@@ -53,6 +53,7 @@ public struct SignalingMessage: Codable, Hashable, Sendable {
     private static func reason(_ error: DecodingError) -> String {
         switch error {
         case .keyNotFound(let key, _): "missing field \"\(key.stringValue)\""
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty: "not a JSON object"
         case .typeMismatch(_, let context):
             "field \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" is not a string"
         case .valueNotFound(_, let context):

@@ -8,6 +8,12 @@ struct SignalingURL: Hashable, Sendable {
     /// The request target: path and query.
     var target: String
 
+    init(host: String, port: Int, target: String) {
+        self.host = host
+        self.port = port
+        self.target = target
+    }
+
     init(parsing text: String) throws(EchoSignalingError) {
         let scheme = "http://"
         guard text.lowercased().hasPrefix(scheme) else { throw .invalidURL(text) }

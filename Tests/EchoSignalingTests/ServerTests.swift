@@ -15,6 +15,7 @@ final class AnsweringServer: Sendable {
 
     private init(server: EchoSignalingServer) { self.server = server }
 
+    @discardableResult
     static func with<R>(_ body: (AnsweringServer) async throws -> R) async throws -> R {
         let box = Mutex<AnsweringServer?>(nil)
         let server = try await EchoSignalingServer.start(port: 0) { offer in
@@ -101,14 +102,13 @@ struct ServerTests {
 
     @Test("a body of exactly 1 MiB is still read and answered")
     func atLimit() async throws {
-        try await AnsweringServer.with { answering in
-            let overhead = SignalingMessage.offer("").json.count
-            let offer = SignalingMessage.offer(String(repeating: "a", count: SignalingRoutes.bodyLimit - overhead))
-            #expect(offer.json.count == SignalingRoutes.bodyLimit)
-            let response = try await EchoSignalingClient.request(
-                method: .POST, to: answering.target, body: offer.json, contentType: "application/json", timeout: .seconds(10))
-            #expect(response.status == 200)
-        }
+        let overhead = SignalingMessage.offer("").json.count
+        let offer = SignalingMessage.offer(String(repeating: "a", count: SignalingRoutes.bodyLimit - overhead))
+        #expect(offer.json.count == SignalingRoutes.bodyLimit)
+        let server = try await EchoSignalingServer.start(port: 0) { .answer("length \($0.sdp.utf8.count)") }
+        let answer = try await EchoSignalingClient.exchange(offer, with: "http://127.0.0.1:\(server.port)/offer")
+        await server.stop()
+        #expect(answer == .answer("length \(offer.sdp.utf8.count)"))
     }
 
     @Test("the CORS preflight is answered 204 with the origin, methods and headers a browser needs")
