@@ -118,6 +118,14 @@ let package = Package(
             name: "WebRTC",
             dependencies: [
                 "Wire", "SansIO", "Hashing", "SDP", "SCTP", "ICE", "DTLS", "DataChannel", "JSEP", "Simulation", "UDPDriver", "Pcap",
+        // webrtc-echoes signaling: the offer/answer JSON over HTTP POST /offer, server and client, loopback only.
+        .target(
+            name: "EchoSignaling",
+            dependencies: [
+                "Wire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSwift
         ),
@@ -216,6 +224,9 @@ let package = Package(
                 "JSEP", "SDP", "DTLS", "ICE", "Wire", "Hashing", "Conformance",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        .testTarget(
+            name: "EchoSignalingTests",
+            dependencies: ["EchoSignaling", "Wire", .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
         .testTarget(
