@@ -118,6 +118,9 @@ let package = Package(
             name: "WebRTC",
             dependencies: [
                 "Wire", "SansIO", "Hashing", "SDP", "SCTP", "ICE", "DTLS", "DataChannel", "JSEP", "Simulation", "UDPDriver", "Pcap",
+            ],
+            swiftSettings: strictSwift
+        ),
         // webrtc-echoes signaling: the offer/answer JSON over HTTP POST /offer, server and client, loopback only.
         .target(
             name: "EchoSignaling",
@@ -132,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "crucible",
             dependencies: [
-                "Wire", "STUN", "SDP", "Pcap", "Conformance", "Fuzzing", "Replay", "Decryption", "WebRTC",
+                "Wire", "STUN", "SDP", "Pcap", "Conformance", "Fuzzing", "Replay", "Decryption", "WebRTC", "EchoSignaling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -224,6 +227,7 @@ let package = Package(
                 "JSEP", "SDP", "DTLS", "ICE", "Wire", "Hashing", "Conformance",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
+        ),
         .testTarget(
             name: "EchoSignalingTests",
             dependencies: ["EchoSignaling", "Wire", .product(name: "NIOHTTP1", package: "swift-nio")]
