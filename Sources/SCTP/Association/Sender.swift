@@ -16,6 +16,7 @@ struct OutboundFragment {
     var transmissions = 0
     var gapAcked = false
     var missIndications = 0
+    /// Marked for retransmission by fast retransmit (§7.2.4) and not yet resent.
     var fastRetransmitted = false
     var needsRetransmit = false
     var abandoned = false
@@ -152,9 +153,9 @@ extension SCTPAssociation {
             guard !sender.outstanding[index].abandoned else { continue }
             sender.outstanding[index].abandoned = true
             sender.outstanding[index].needsRetransmit = false
-            if !sender.outstanding[index].gapAcked {
-                sender.release(sender.outstanding[index].payload.count, on: sender.outstanding[index].stream)
-            }
+            // Gap-acknowledged fragments are released only by the cumulative ack, which skips abandoned
+            // ones: so every fragment of the message leaves the buffered amount here, acked or not.
+            sender.release(sender.outstanding[index].payload.count, on: sender.outstanding[index].stream)
         }
         var index = sender.pendingHead
         var kept: [OutboundFragment] = []
@@ -211,9 +212,8 @@ extension SCTPAssociation {
                 sender.release(fragment.payload.count, on: fragment.stream)
             }
             if sender.rttProbe == fragment.tsn {
-                // Karn's rule (RFC 6298 §3): only a chunk sent once, and acknowledged rather than skipped.
-                if fragment.transmissions == 1, !fragment.abandoned { rto.measure(now - fragment.sentAt) }
-                sender.rttProbe = nil
+                // A probe gap-acknowledged earlier was sampled then (below) and is no longer the probe.
+                sampleRoundTrip(fragment, at: now)
             }
         }
         sender.outstanding.removeFirst(newlyAcked)
@@ -223,6 +223,9 @@ extension SCTPAssociation {
         // Gap blocks are recomputed from scratch each time: a block the peer stops reporting (renege,
         // §6.2.1) makes the chunk outstanding again.
         var highestNewlyAcked: UInt32?
+        // The latest send time among newly gap-acknowledged chunks: a chunk sent again before it is
+        // missing again (see the miss indications below).
+        var latestNewlyAckedSend: Instant?
         var gapAcked = [Bool](repeating: false, count: sender.outstanding.count)
         for block in gaps where block.start >= 1 && block.start <= block.end {
             let first = Int(block.start) - 1
@@ -237,15 +240,25 @@ extension SCTPAssociation {
                 bytesAcked += sender.outstanding[index].payload.count
                 sender.outstanding[index].needsRetransmit = false
                 highestNewlyAcked = sender.outstanding[index].tsn
+                latestNewlyAckedSend = max(latestNewlyAckedSend ?? .zero, sender.outstanding[index].sentAt)
+                if sender.rttProbe == sender.outstanding[index].tsn { sampleRoundTrip(sender.outstanding[index], at: now) }
             }
         }
 
         // §7.2.4: miss indications for chunks below the highest newly acknowledged TSN (HTNA).
-        if let highest = highestNewlyAcked {
+        //
+        // A chunk already sent again counts a miss only when a chunk sent at or after its latest
+        // transmission was newly acknowledged: then that retransmission was lost too, and it may be fast
+        // retransmitted again after three such indications (the counter restarts when it is sent, §7.2.4;
+        // dcSCTP does the same). Otherwise, under steady loss, every lost retransmission waits for T3,
+        // and each T3 collapses cwnd and doubles the RTO.
+        if let highest = highestNewlyAcked, let latestSend = latestNewlyAckedSend {
             var enteredRecovery = false
             for index in sender.outstanding.indices {
                 let fragment = sender.outstanding[index]
-                guard tsnBefore(fragment.tsn, highest), !fragment.gapAcked, !fragment.abandoned, !fragment.fastRetransmitted else { continue }
+                guard tsnBefore(fragment.tsn, highest), !fragment.gapAcked, !fragment.abandoned, !fragment.needsRetransmit,
+                    fragment.transmissions == 1 || latestSend >= fragment.sentAt
+                else { continue }
                 sender.outstanding[index].missIndications += 1
                 guard sender.outstanding[index].missIndications >= 3 else { continue }
                 sender.outstanding[index].needsRetransmit = true
@@ -289,6 +302,19 @@ extension SCTPAssociation {
         progressShutdown(at: now)
     }
 
+    /// The RTT probe was acknowledged for the first time: a sample (RFC 9260 §6.3.1 C4), unless Karn's rule
+    /// (C5, RFC 6298 §3) forbids it because the chunk was sent more than once or skipped.
+    ///
+    /// The sample is taken at the chunk's *first* acknowledgement, which may be a Gap Ack Block: a receiver
+    /// with gaps acknowledges at once (§6.7), so that instant is one round trip after sending. Waiting for
+    /// the cumulative ack instead would add the whole recovery of an earlier loss to the sample; under
+    /// steady loss that inflated the RTO towards RTO.Max and kept it there.
+    mutating func sampleRoundTrip(_ fragment: OutboundFragment, at now: Instant) {
+        sender.rttProbe = nil
+        guard fragment.transmissions == 1, !fragment.abandoned else { return }
+        rto.measure(now - fragment.sentAt)
+    }
+
     /// §6.3.3: the retransmission timer expired.
     mutating func t3Expired(at now: Instant) {
         sender.t3Deadline = nil
@@ -301,8 +327,11 @@ extension SCTPAssociation {
         sender.rttProbe = nil
         for index in sender.outstanding.indices where !sender.outstanding[index].gapAcked && !sender.outstanding[index].abandoned {
             sender.outstanding[index].needsRetransmit = true
+            // Resent by the timer now, within cwnd: no longer the window-exempt fast retransmission.
+            sender.outstanding[index].fastRetransmitted = false
         }
         if tsnBefore(sender.cumulativeAck, sender.advancedPeerAckPoint) { sender.forwardTSNNeeded = true }
+        probeRoundTrip(at: now)
     }
 
     /// Retransmissions first (§6.3.3 E3, §7.2.4), then new DATA within cwnd and the peer's window.
@@ -320,6 +349,11 @@ extension SCTPAssociation {
             sender.outstanding[index].needsRetransmit = false
             sender.outstanding[index].transmissions += 1
             sender.outstanding[index].sentAt = now
+            sender.outstanding[index].missIndications = 0
+            // §7.2.4 step 4: resending the earliest outstanding chunk restarts T3, so the timer set for
+            // its first transmission does not expire right behind the fast retransmission.
+            if index == 0, fragment.fastRetransmitted { sender.t3Deadline = now + rto.value }
+            sender.outstanding[index].fastRetransmitted = false
             if sender.rttProbe == fragment.tsn { sender.rttProbe = nil }
             statistics.retransmittedChunks += 1
             flight += fragment.payload.count

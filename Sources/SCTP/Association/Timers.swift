@@ -51,6 +51,11 @@ extension SCTPAssociation {
         }
         // An unanswered heartbeat counts like any other timeout (RFC 9260 §8.3).
         if heartbeat.outstanding != nil, !countTimeout() { return }
+        sendHeartbeat(to: peer, at: now)
+    }
+
+    /// A HEARTBEAT with a fresh nonce; its HEARTBEAT ACK is an RTT sample (§8.3) and resets the error count.
+    mutating func sendHeartbeat(to peer: PeerParameters, at now: Instant) {
         let nonce = generator.next()
         var info = ByteWriter(capacity: 8)
         info.writeUInt64(nonce)
@@ -58,6 +63,19 @@ extension SCTPAssociation {
         heartbeat.sentAt = now
         transmit([.heartbeat(HeartbeatChunk(parameters: [.heartbeatInfo(info.bytes)]))], tag: peer.tag)
         heartbeat.deadline = now + configuration.heartbeatInterval + rto.value
+    }
+
+    /// T3 expired and the RTO was backed off: probe the path with a HEARTBEAT so that its answer gives
+    /// the fresh RTT sample that lets the RTO come back down (RFC 6298 §5.7 note).
+    ///
+    /// Karn's rule forbids sampling the retransmitted chunks, and after a timeout cwnd is one MTU, so
+    /// new (sampleable) DATA may not go out for many round trips; under steady loss the RTO would stay
+    /// near RTO.Max. A heartbeat's echo is unambiguous (§8.3 lets it carry the sample); dcSCTP and
+    /// usrsctp also sample heartbeats. A probe in flight is replaced: the timeout was already counted
+    /// against Association.Max.Retrans, so an unanswered probe is not counted twice.
+    mutating func probeRoundTrip(at now: Instant) {
+        guard let peer else { return }
+        sendHeartbeat(to: peer, at: now)
     }
 
     mutating func handleHeartbeatAck(_ chunk: HeartbeatChunk, at now: Instant) {
