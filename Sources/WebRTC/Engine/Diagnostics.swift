@@ -16,6 +16,7 @@ extension PeerConnectionMachine {
         let association = channels.association
         lines.append("SCTP \(association.state), cwnd \(association.congestionWindow), ssthresh \(association.slowStartThreshold), RTO \(association.retransmissionTimeout), queued \(association.sendBufferedBytes), held \(association.receiveBufferedBytes)")
         lines.append("SCTP \(association.statistics)")
+        lines.append("SCTP \(association.sequenceSummary)")
         lines.append("DTLS refused \(dtls?.refusedSendCount ?? 0), channels \(channels.channels.map { "\($0.label)#\($0.stream.map(String.init) ?? "-") \($0.state)" })")
         lines.append("counters: \(counters)")
         return lines.joined(separator: "\n")
