@@ -257,7 +257,10 @@ public struct PeerConnectionMachine: DatagramMachine {
         }
         do {
             dtls = try DTLSEndpoint(
-                role: role, certificate: certificate, expectedPeerFingerprint: fingerprint, srtpProfiles: [],
+                // use_srtp is offered even for a data-only session: browsers always do, and aiortc fails a
+                // handshake that negotiates no SRTP profile. The exported keys wait for media (#8).
+                role: role, certificate: certificate, expectedPeerFingerprint: fingerprint,
+                srtpProfiles: DTLSSRTPProfile.webRTCDefault,
                 mtu: configuration.datagramPayloadLimit, keyLog: configuration.keyLog)
         } catch {
             throw .operationError("DTLS: \(error)")

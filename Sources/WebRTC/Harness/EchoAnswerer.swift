@@ -3,10 +3,16 @@ import Synchronization
 
 /// The answering side of the webrtc-echoes interop convention: answers each offer with a new peer
 /// connection and echoes every message on every channel back on the channel it came from.
+///
+/// One addition to the convention, shared with `Scripts/interop/aiortc_peer.py serve`: a channel that
+/// receives the text ``closeRequest`` closes itself instead of echoing, so an offerer can watch a close
+/// that starts on the answering side.
 public final class EchoAnswerer: Sendable {
     public let client: WebRTCClient
     /// Negotiated channels (RFC 8832 §6 "negotiated") to create on every connection, by id.
     public let negotiatedIDs: [UInt16]
+    /// The text that makes a channel close itself.
+    public static let closeRequest = "close-me"
     private let state = Mutex<(connections: [PeerConnection], tasks: [Task<Void, Never>])>(([], []))
 
     public init(client: WebRTCClient, negotiatedIDs: [UInt16] = []) {
@@ -65,6 +71,10 @@ public final class EchoAnswerer: Sendable {
         while channel.state != .closed {
             do {
                 let message = try await channel.receive()
+                if message == .text(closeRequest) {
+                    await channel.close()
+                    return
+                }
                 try await channel.send(message)
             } catch {
                 if case .timeout = error { continue }
