@@ -238,7 +238,10 @@ let package = Package(
             dependencies: ["WebRTC", "DataChannel", "JSEP", "ICE", "DTLS", "SCTP", "SansIO", "Simulation", "Wire", "Replay", "Pcap"]
         ),
         // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
-        .testTarget(name: "InteropTests", dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay"]),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay", "WebRTC", "DataChannel", "EchoSignaling", "Decryption"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -61,10 +61,17 @@ struct Echo: AsyncParsableCommand {
         @Option(help: "The data channel's label.")
         var label: String = "crucible-echo"
 
+        @Option(help: "Record the session as <DIR>/<NAME>.pcapng plus <DIR>/<NAME>.keys (see --name).")
+        var record: String?
+
+        @Option(help: "The recording's file name, without extension.")
+        var name: String = "echo-connect"
+
         func run() async throws {
             let client = WebRTCClient()
             let start = ContinuousClock.now
-            let connection = try await client.createPeerConnection()
+            let recording = record.map { Recording(directory: $0, name: name) }
+            let connection = try await client.createPeerConnection { $0.recording = recording }
             let channel = try await connection.createDataChannel(label)
             try await connection.setLocalDescription(try await connection.createOffer())
             try await connection.awaitIceGatheringComplete()
@@ -85,11 +92,14 @@ struct Echo: AsyncParsableCommand {
             if bytes > 0 {
                 bulk = try await BulkTransfer.echo(bytes: bytes, over: channel)
             }
+            await channel.close()
+            try await channel.awaitState(.closed)
             print("echo connect: channel open in \(opened), \(echoed)/\(messages) messages echoed")
             if let bulk {
                 print("echo connect: \(bulk.bytes) bytes echoed intact (sha-256 \(bulk.sha256)) in \(bulk.elapsed)")
             }
             await connection.close()
+            if let recording { print("echo connect: recorded \(recording.capturePath) and \(recording.keyLogPath)") }
         }
     }
 }
