@@ -51,6 +51,7 @@ import hashlib
 import ipaddress
 import json
 import logging
+import os
 import random
 import signal
 import sys
@@ -487,6 +488,9 @@ async def connect(arguments: argparse.Namespace) -> bool:
 
 
 def main() -> None:
+    # A parent (Foundation's Process on Linux) may leave its sockets and other children's pipes open in
+    # this process; holding copies would keep those connections and pipes open after their owners close them.
+    os.closerange(3, 65536)
     parser = argparse.ArgumentParser(description="aiortc as a webrtc-echoes peer (see the module docstring)")
     parser.add_argument("-v", "--verbose", action="store_true", help="aiortc's debug log on stderr")
     commands = parser.add_subparsers(dest="command", required=True)
