@@ -75,8 +75,12 @@ CHUNK = 64 * 1024
 
 
 def emit(event: str, **fields: object) -> None:
-    sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Whoever read the events is gone (a test that died): nobody can use this peer any more.
+        os._exit(1)
 
 
 def make_peer_connection() -> RTCPeerConnection:
@@ -192,7 +196,10 @@ class EchoServer:
                 "Access-Control-Allow-Methods": "POST, OPTIONS", "Access-Control-Allow-Headers": allow_headers})
         if method != "POST":
             return http_response(405, "Method Not Allowed", b"use POST\n", "text/plain", {"Allow": "POST, OPTIONS"})
-        length = int(headers.get("content-length", "0") or "0")
+        try:
+            length = int(headers.get("content-length", "0") or "0")
+        except ValueError:
+            return http_response(400, "Bad Request", b"bad Content-Length\n", "text/plain", {})
         if length > BODY_LIMIT:
             return http_response(413, "Payload Too Large", b"body too large\n", "text/plain", {})
         body = await reader.readexactly(length)
