@@ -27,7 +27,6 @@ struct InteropError: Error, CustomStringConvertible {
 /// environment `Scripts/bootstrap` makes), spoken to in JSON lines. The child is killed by `stop()`;
 /// `AioicePeer.with` makes sure `stop()` runs whatever the body does.
 final class AioicePeer: Sendable {
-    static let notFound = "aioice not found: run Scripts/bootstrap (it installs aioice into .venv-interop/)"
 
     enum Role: String, Sendable, CaseIterable {
         case controlling, controlled
@@ -39,24 +38,11 @@ final class AioicePeer: Sendable {
     private let events = Mutex<[PeerEvent]>([])
     private let stderrFile: URL
 
-    /// The repository root: this file is `Tests/InteropTests/AioicePeer.swift`.
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let python = repository.appendingPathComponent(".venv-interop/bin/python")
-    static let script = repository.appendingPathComponent("Scripts/interop/aioice_peer.py")
+    static let python = InteropEnvironment.python
+    static let script = InteropEnvironment.script("aioice_peer.py")
 
     /// Fails, never skips, when the environment or aioice is missing (the project's rule for outside peers).
-    static func requireInstalled() throws {
-        guard FileManager.default.isExecutableFile(atPath: python.path) else { throw InteropError(message: notFound) }
-        let check = Process()
-        check.executableURL = python
-        check.arguments = ["-c", "import aioice"]
-        check.standardOutput = FileHandle.nullDevice
-        check.standardError = FileHandle.nullDevice
-        try check.run()
-        check.waitUntilExit()
-        guard check.terminationStatus == 0 else { throw InteropError(message: notFound) }
-    }
+    static func requireInstalled() throws { try InteropEnvironment.requireInstalled("aioice") }
 
     private init(role: Role, process: Process, input: FileHandle, stderrFile: URL) {
         self.role = role
