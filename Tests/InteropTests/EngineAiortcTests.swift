@@ -29,6 +29,10 @@ struct EngineAiortcTests {
         }
     }
 
+    /// JSON booleans as `AiortcPeer.fields` renders them (through NSNumber: "1"/"0").
+    static func isTrue(_ field: String?) -> Bool { field == "1" || field == "true" }
+    static func isFalse(_ field: String?) -> Bool { field == "0" || field == "false" }
+
     static let scenarios = ["text", "binary", "ordered-1000", "unreliable", "negotiated", "bulk", "close-by-offerer", "close-by-answerer"]
 
     @Test("aiortc offers and our engine answers: every scenario passes (reliable, unreliable, negotiated, 16 MiB by hash, close both ways)", arguments: scenarios)
@@ -37,7 +41,7 @@ struct EngineAiortcTests {
         let result = try await Self.withOurServer(negotiated: [5]) { url in
             try await AiortcPeer.connect(url, scenario: scenario, arguments: ["--id", "5"], timeout: .seconds(200))
         }
-        #expect(result["ok"] == "true", "\(result["detail"] ?? ""): \(result["output"] ?? "")")
+        #expect(Self.isTrue(result["ok"]), "\(result["detail"] ?? ""): \(result["output"] ?? "")")
         if scenario == "bulk" {
             #expect(result["bytes"] == String(16 * 1024 * 1024))
         }
@@ -68,7 +72,7 @@ struct EngineAiortcTests {
                 #expect(try await channel.receive() == message)
             }
             let seen = try #require(server.channel("reliable"))
-            #expect(seen["protocol"] == "crucible" && seen["ordered"] == "true" && seen["negotiated"] == "false")
+            #expect(seen["protocol"] == "crucible" && Self.isTrue(seen["ordered"]) && Self.isFalse(seen["negotiated"]))
             await connection.close()
         }
     }
@@ -88,7 +92,7 @@ struct EngineAiortcTests {
                 #expect(seen.insert(text).inserted, "duplicate \(text)")
             }
             let reported = try #require(server.channel("lossy"))
-            #expect(reported["ordered"] == "false" && reported["maxRetransmits"] == "0")
+            #expect(Self.isFalse(reported["ordered"]) && reported["maxRetransmits"] == "0")
             await connection.close()
         }
     }

@@ -138,8 +138,11 @@ public final class PeerConnection: Sendable {
     public func close() async {
         if let host = core.slot.host {
             _ = await host.perform { machine, now in machine.close(at: now) }
+            // Finished before the host stops, so the host's last wake-up lets every waiting reader end.
+            core.finish()
             await host.stop()
+        } else {
+            core.finish()
         }
-        core.finish()
     }
 }
