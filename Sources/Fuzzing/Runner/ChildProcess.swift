@@ -21,6 +21,8 @@ public final class ChildProcess {
     private let process = Process()
     private let output = LineBuffer()
     private var stopReason: Termination?
+    /// The raw wait status, when this object reaped the child itself (see ``isRunning``).
+    private var reapedStatus: Int32?
 
     /// Starts `executable` with `arguments`; `environment` adds to this process's environment.
     public init(executable: URL, arguments: [String], environment: [String: String] = [:]) throws {
@@ -39,7 +41,22 @@ public final class ChildProcess {
     }
 
     public var processIdentifier: Int32 { process.processIdentifier }
-    public var isRunning: Bool { process.isRunning }
+    /// Whether the child still runs, asked of the kernel (`waitpid` with `WNOHANG`) rather than only of
+    /// Foundation: Foundation learns of a child's exit on a libdispatch queue, and when every worker thread
+    /// of that queue is busy (two test cases each waiting in a loop like ``run(executable:arguments:environment:seconds:memoryMiB:)``
+    /// on a two-core machine), it never learns, and the waits never end.
+    public var isRunning: Bool {
+        if reapedStatus != nil { return false }
+        guard process.isRunning else { return false }
+        var status: Int32 = 0
+        let result = waitpid(process.processIdentifier, &status, WNOHANG)
+        if result == process.processIdentifier {
+            reapedStatus = status
+            return false
+        }
+        // ECHILD: Foundation reaped it first and is about to say so.
+        return !(result == -1 && errno == ECHILD)
+    }
 
     /// Complete lines written since the last call, from both streams in arrival order.
     public func takeLines() -> [String] { output.takeLines() }
@@ -58,7 +75,7 @@ public final class ChildProcess {
     /// Kills the process, and whatever it started, and remembers why. Foundation starts each child as
     /// the leader of its own process group, so the group is what gets the signal.
     public func stop(because reason: Termination) {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         stopReason = reason
         kill(-process.processIdentifier, SIGKILL)
         kill(process.processIdentifier, SIGKILL)
@@ -68,20 +85,29 @@ public final class ChildProcess {
     /// backtracer answers with the stack of the spinning thread (the hang's site), then, after a grace
     /// period for the report, SIGKILL to the group.
     public func interruptThenStop(because reason: Termination, grace: Double = 5) {
-        guard process.isRunning else { return }
+        guard isRunning else { return }
         stopReason = reason
         kill(process.processIdentifier, SIGABRT)
         let deadline = Date().addingTimeInterval(grace)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
+        while isRunning, Date() < deadline { usleep(20_000) }
         stop(because: reason)
     }
 
     /// Waits for the end and says how it came.
     public func wait() -> Termination {
-        process.waitUntilExit()
+        while isRunning { usleep(2_000) }
         // Let the last output arrive before the pipes are abandoned.
         output.drain(process)
         if let stopReason { return stopReason }
+        if let status = reapedStatus {
+            // The <sys/wait.h> macros: low 7 bits the signal, 0 for a normal exit with its code above.
+            let signal = status & 0x7F
+            return signal == 0 ? .exited((status >> 8) & 0xFF) : .signaled(signal)
+        }
+        // Foundation reaped it; give its bookkeeping a moment to catch up.
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning, Date() < deadline { usleep(2_000) }
+        guard !process.isRunning else { return .exited(-1) }
         switch process.terminationReason {
         case .exit: return .exited(process.terminationStatus)
         case .uncaughtSignal: return .signaled(process.terminationStatus)
