@@ -145,7 +145,7 @@ let package = Package(
         // Test doubles shared by several test targets: the fake TURN server, the coturn process helper.
         .target(
             name: "CrucibleTestSupport",
-            dependencies: ["Wire", "SansIO", "STUN", "UDPDriver"],
+            dependencies: ["Wire", "SansIO", "STUN", "UDPDriver", "Fuzzing"],
             path: "Tests/Support"
         ),
         .testTarget(
@@ -214,7 +214,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayTests",
-            dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX", "DTLS", "SCTP", "SansIO"]
+            dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX", "DTLS", "SCTP", "SansIO", "Fuzzing"]
         ),
         .testTarget(
             name: "TURNTests",
@@ -240,7 +240,7 @@ let package = Package(
         // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
         .testTarget(
             name: "InteropTests",
-            dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay", "WebRTC", "DataChannel", "EchoSignaling", "Decryption"]
+            dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay", "WebRTC", "DataChannel", "EchoSignaling", "Decryption", "Fuzzing"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import Fuzzing
 import Foundation
 import Testing
 
@@ -58,12 +59,16 @@ struct CommandLineTests {
         #expect(try Crucible.run(arguments).status == 2)
     }
 
-    @Test("tour judges every vector, seed and capture message and closes with the count line")
+    @Test("tour judges every vector, seed and capture message, prints the count line, then runs the two-engine session")
     func tour() throws {
         let result = try Crucible.run(["tour", "--repository", Crucible.repositoryRoot.path])
         #expect(result.status == 0, "\(result.standardOutput.suffix(2000))")
-        let last = result.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(last.hasPrefix("tour: ") && last.hasSuffix(" passed, 0 failed"), "\(last)")
+        let lines = result.standardOutput.split(separator: "\n").map(String.init)
+        let count = lines.first { $0.hasPrefix("tour: ") } ?? ""
+        #expect(count.hasSuffix(" passed, 0 failed"), "\(count)")
+        #expect(lines.last == "session: passed", "\(lines.suffix(5))")
+        #expect(lines.contains { $0.contains("time to open:") })
+        #expect(lines.contains { $0.hasPrefix("  transport T:") && $0.contains("dtlsState=connected") })
         for protocolName in ["stun", "sdp", "candidate"] {
             #expect(result.standardOutput.contains("\n\(protocolName) "), "no rows for \(protocolName)")
         }
@@ -102,9 +107,9 @@ enum Crucible {
         // Read before waiting, so a large output cannot fill the pipe and stall the child.
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let end = process.waitForTermination()
         return Result(
-            status: process.terminationStatus,
+            status: end.status,
             standardOutput: String(decoding: outputData, as: UTF8.self),
             standardError: String(decoding: errorData, as: UTF8.self))
     }

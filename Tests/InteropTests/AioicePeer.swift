@@ -1,3 +1,4 @@
+import Fuzzing
 import Foundation
 import Synchronization
 import Testing
@@ -164,7 +165,7 @@ final class AioicePeer: Sendable {
         end = clock.now + .seconds(1)
         while process.isRunning && clock.now < end { usleep(10_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        _ = process.waitForTermination()
         try? FileManager.default.removeItem(at: stderrFile)
     }
 

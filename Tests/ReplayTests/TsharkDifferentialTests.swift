@@ -1,3 +1,4 @@
+import Fuzzing
 import Conformance
 import DTLSRecord
 import Foundation
@@ -42,9 +43,9 @@ struct TsharkDifferentialTests {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TsharkMissing(status: process.terminationStatus)
+        let end = process.waitForTermination()
+        guard end.status == 0, end.reason == .exit else {
+            throw TsharkMissing(status: end.status)
         }
         var result: [Int: Dissection] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {

@@ -1,3 +1,4 @@
+import Fuzzing
 import Foundation
 import Testing
 import Wire
@@ -94,7 +95,7 @@ public final class CoturnServer {
             let deadline = Date().addingTimeInterval(1)
             while process.isRunning && Date() < deadline { usleep(10_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+            _ = process.waitForTermination()
         }
         try? FileManager.default.removeItem(at: directory)
     }

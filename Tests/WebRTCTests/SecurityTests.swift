@@ -161,3 +161,38 @@ struct SignalingTests {
         await pair.close()
     }
 }
+
+/// Trickle ICE through the API (RFC 8838, W3C addIceCandidate): descriptions go without candidates, and
+/// each side's candidates follow one by one, then end-of-candidates.
+@Suite("Trickle ICE through the client API")
+struct TrickleTests {
+    @Test("Candidates trickled after the descriptions connect both sides; an empty candidate ends them", arguments: Runtime.allCases)
+    func trickle(runtime: Runtime) async throws {
+        let bench = Bench(runtime)
+        let offerer = try await bench.client.createPeerConnection()
+        let answerer = try await bench.client.createPeerConnection()
+        let channel = try await offerer.createDataChannel("trickled")
+        let offer = try await offerer.createOffer()
+        #expect(!offer.sdp.contains("a=candidate"), "created before gathering: no candidates yet")
+        try await offerer.setLocalDescription(offer)
+        try await answerer.setRemoteDescription(offer)
+        let answer = try await answerer.createAnswer()
+        try await answerer.setLocalDescription(answer)
+        try await offerer.setRemoteDescription(answer)
+        try await offerer.awaitIceGatheringComplete()
+        try await answerer.awaitIceGatheringComplete()
+        for (from, to) in [(offerer, answerer), (answerer, offerer)] {
+            let candidates = from.iceCandidates.all
+            #expect(!candidates.isEmpty)
+            for candidate in candidates { try await to.addIceCandidate(candidate) }
+            try await to.addIceCandidate(IceCandidate(candidate: "", sdpMid: candidates.first?.sdpMid, sdpMLineIndex: candidates.first?.sdpMLineIndex))
+        }
+        try await channel.awaitState(.open)
+        let remote = try await answerer.firstOpenedChannel(label: "trickled")
+        try await channel.send("trickled")
+        #expect(try await remote.receiveText() == "trickled", bench.replay)
+        #expect(offerer.iceConnectionState.current == .completed, "completed once both sides signalled end-of-candidates")
+        await offerer.close()
+        await answerer.close()
+    }
+}

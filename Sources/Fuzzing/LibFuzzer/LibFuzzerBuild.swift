@@ -111,8 +111,8 @@ public struct ProcessResult: Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+        let end = process.waitForTermination()
+        let status = end.reason == .uncaughtSignal ? 128 + end.status : end.status
         return ProcessResult(status: status, output: String(decoding: data, as: UTF8.self))
     }
 }

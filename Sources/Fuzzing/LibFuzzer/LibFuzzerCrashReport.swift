@@ -114,8 +114,8 @@ public enum SwiftDemangler {
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return symbol }
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let end = process.waitForTermination()
         let text = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return process.terminationStatus == 0 && !text.isEmpty ? text : symbol
+        return end.reason == .exit && end.status == 0 && !text.isEmpty ? text : symbol
     }
 }

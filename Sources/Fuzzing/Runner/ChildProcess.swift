@@ -21,8 +21,8 @@ public final class ChildProcess {
     private let process = Process()
     private let output = LineBuffer()
     private var stopReason: Termination?
-    /// The raw wait status, when this object reaped the child itself (see ``isRunning``).
-    private var reapedStatus: Int32?
+    /// How the child ended, once ``isRunning`` has seen it (see `Process.pollTermination()`).
+    private var ended: Process.Termination?
 
     /// Starts `executable` with `arguments`; `environment` adds to this process's environment.
     public init(executable: URL, arguments: [String], environment: [String: String] = [:]) throws {
@@ -41,21 +41,12 @@ public final class ChildProcess {
     }
 
     public var processIdentifier: Int32 { process.processIdentifier }
-    /// Whether the child still runs, asked of the kernel (`waitpid` with `WNOHANG`) rather than only of
-    /// Foundation: Foundation learns of a child's exit on a libdispatch queue, and when every worker thread
-    /// of that queue is busy (two test cases each waiting in a loop like ``run(executable:arguments:environment:seconds:memoryMiB:)``
-    /// on a two-core machine), it never learns, and the waits never end.
+    /// Whether the child still runs, asked of the kernel rather than only of Foundation (see
+    /// `Process.pollTermination()`, which says why).
     public var isRunning: Bool {
-        if reapedStatus != nil { return false }
-        guard process.isRunning else { return false }
-        var status: Int32 = 0
-        let result = waitpid(process.processIdentifier, &status, WNOHANG)
-        if result == process.processIdentifier {
-            reapedStatus = status
-            return false
-        }
-        // ECHILD: Foundation reaped it first and is about to say so.
-        return !(result == -1 && errno == ECHILD)
+        if ended != nil { return false }
+        ended = process.pollTermination()
+        return ended == nil
     }
 
     /// Complete lines written since the last call, from both streams in arrival order.
@@ -99,19 +90,11 @@ public final class ChildProcess {
         // Let the last output arrive before the pipes are abandoned.
         output.drain(process)
         if let stopReason { return stopReason }
-        if let status = reapedStatus {
-            // The <sys/wait.h> macros: low 7 bits the signal, 0 for a normal exit with its code above.
-            let signal = status & 0x7F
-            return signal == 0 ? .exited((status >> 8) & 0xFF) : .signaled(signal)
-        }
-        // Foundation reaped it; give its bookkeeping a moment to catch up.
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning, Date() < deadline { usleep(2_000) }
-        guard !process.isRunning else { return .exited(-1) }
-        switch process.terminationReason {
-        case .exit: return .exited(process.terminationStatus)
-        case .uncaughtSignal: return .signaled(process.terminationStatus)
-        @unknown default: return .exited(process.terminationStatus)
+        let end = ended ?? process.waitForTermination()
+        switch end.reason {
+        case .exit: return .exited(end.status)
+        case .uncaughtSignal: return .signaled(end.status)
+        @unknown default: return .exited(end.status)
         }
     }
 
