@@ -197,7 +197,8 @@ struct ServerTests {
         let url = "http://127.0.0.1:\(server.port)/offer"
         let exchange = Task { try await EchoSignalingClient.exchange(.offer("v=0"), with: url, timeout: .seconds(30)) }
         let clock = ContinuousClock()
-        let end = clock.now + .seconds(10)
+        // Generous: under a full parallel test run on two cores the request may take seconds to arrive.
+        let end = clock.now + .seconds(60)
         while !started.withLock({ $0 }) && clock.now < end { try await Task.sleep(for: .milliseconds(5)) }
         #expect(started.withLock { $0 })
         let before = clock.now

@@ -47,6 +47,17 @@ struct EngineAiortcTests {
         }
     }
 
+    /// The next message, or nil when none comes within `timeout`.
+    static func receive(on channel: DataChannel, within timeout: Duration) async throws -> DataChannelMessage? {
+        let clock = ContinuousClock()
+        let end = clock.now + timeout
+        while clock.now < end {
+            if let message = channel.tryReceive() { return message }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        return nil
+    }
+
     /// Our offer to aiortc's echo server: a connection with its channel open.
     static func offer(to url: String, label: String, options: DataChannelOptions = DataChannelOptions(), recording: Recording? = nil) async throws -> (PeerConnection, DataChannel) {
         let client = WebRTCClient(engine: .native)
@@ -86,11 +97,16 @@ struct EngineAiortcTests {
             }
             let (connection, channel) = try await Self.offer(to: "http://127.0.0.1:\(server.port)/offer", label: "lossy", options: options)
             for index in 0..<200 { try await channel.send("u\(index)") }
+            // Unreliable both ways: even on loopback a full socket buffer may lose a message, which is then
+            // never retransmitted. Collect until 200 arrived or nothing came for 5 s.
             var seen = Set<String>()
             while seen.count < 200 {
-                guard case .text(let text) = try await channel.receive() else { continue }
+                guard let message = try? await Self.receive(on: channel, within: .seconds(5)) else { break }
+                guard case .text(let text) = message else { continue }
                 #expect(seen.insert(text).inserted, "duplicate \(text)")
             }
+            #expect(seen.count >= 100, "most echoes arrive on loopback: \(seen.count) of 200")
+            #expect(seen.isSubset(of: Set((0..<200).map { "u\($0)" })), "nothing that was not sent")
             let reported = try #require(server.channel("lossy"))
             #expect(Self.isFalse(reported["ordered"]) && reported["maxRetransmits"] == "0")
             await connection.close()
