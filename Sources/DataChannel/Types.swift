@@ -40,6 +40,13 @@ public struct DataChannelOptions: Hashable, Sendable {
     public var priority: UInt16 = 256
 
     public init() {}
+
+    /// Options built in place: `DataChannelOptions.with { $0.ordered = false }`.
+    public static func with(_ edit: (inout DataChannelOptions) -> Void) -> DataChannelOptions {
+        var options = DataChannelOptions()
+        edit(&options)
+        return options
+    }
 }
 
 /// One user message: W3C distinguishes strings and binary data, and so do the PPIDs (RFC 8831 §8).

@@ -178,10 +178,3 @@ struct EngineAiortcTests {
     }
 }
 
-extension DataChannelOptions {
-    static func with(_ edit: (inout DataChannelOptions) -> Void) -> DataChannelOptions {
-        var options = DataChannelOptions()
-        edit(&options)
-        return options
-    }
-}

@@ -47,11 +47,3 @@ struct Bench: Sendable {
     }
 }
 
-extension DataChannelOptions {
-    /// Options built in place, for test tables.
-    static func with(_ edit: (inout DataChannelOptions) -> Void) -> DataChannelOptions {
-        var options = DataChannelOptions()
-        edit(&options)
-        return options
-    }
-}

@@ -145,6 +145,10 @@ public struct SimulatedEngine: WebRTCEngine {
     /// Derived from the network's seed, so a simulated session is a function of that one seed.
     public func nextConnectionSeed() -> UInt64 { network.nextConnectionSeed() }
 
+    /// Waiting runs the simulation, so a sequence waits no longer than an operation: virtual time would
+    /// otherwise run on through consent checks and heartbeats for a year.
+    public func sequenceTimeout(operationTimeout: Duration) -> Duration { operationTimeout }
+
     public func makeHost(
         configuration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,
         sink: @escaping @Sendable (EngineEvent) -> Void

@@ -27,7 +27,7 @@ public final class WebRTCClient: Sendable {
         let seed = connection.seed ?? engine.nextConnectionSeed()
         let engineConfiguration = try connection.engineConfiguration(seed: seed)
         let certificate = try PeerConnectionMachine.makeCertificate()
-        let slot = HostSlot(sequenceTimeout: engine is SimulatedEngine ? connection.operationTimeout : .seconds(365 * 86_400))
+        let slot = HostSlot(sequenceTimeout: engine.sequenceTimeout(operationTimeout: connection.operationTimeout))
         let core = ConnectionCore(slot: slot, timeout: connection.operationTimeout, keyLogPath: connection.recording?.keyLogPath)
         let host = try await engine.makeHost(
             configuration: engineConfiguration, certificate: certificate, recording: connection.recording

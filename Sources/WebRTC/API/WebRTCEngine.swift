@@ -12,11 +12,17 @@ public protocol WebRTCEngine: Sendable {
 
     /// The seed of the next connection's random choices when its configuration names none.
     func nextConnectionSeed() -> UInt64
+
+    /// How long an event sequence waits for its next element before it ends.
+    func sequenceTimeout(operationTimeout: Duration) -> Duration
 }
 
 extension WebRTCEngine {
     /// Fresh randomness: right for real sockets, where nothing is replayed.
     public func nextConnectionSeed() -> UInt64 { UInt64.random(in: .min ... .max) }
+
+    /// On the wall clock a listener may wait for events as long as the connection lives.
+    public func sequenceTimeout(operationTimeout: Duration) -> Duration { .seconds(365 * 86_400) }
 }
 
 extension WebRTCEngine where Self == NativeEngine {
