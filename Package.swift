@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "Fuzzing", targets: ["Fuzzing"]),
         .library(name: "Conformance", targets: ["Conformance"]),
         .library(name: "Decryption", targets: ["Decryption"]),
+        .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "SansIO", targets: ["SansIO"]),
         .library(name: "Simulation", targets: ["Simulation"]),
@@ -65,10 +66,12 @@ let package = Package(
 
         // Isolated codecs: one folder per protocol (DESIGN §1.2).
         .target(name: "STUN", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
-        .target(name: "SDP", dependencies: ["Wire"], swiftSettings: strictSwift),
+        .target(name: "SDP", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
         .target(name: "RTP", dependencies: ["Wire"], swiftSettings: strictSwift),
         .target(name: "SCTP", dependencies: ["Wire", "SansIO", "Hashing"], swiftSettings: strictSwift),
-        .target(name: "DTLSRecord", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
+        .target(name: "DTLSRecord", dependencies: ["Wire", "Hashing", "SRTP"], swiftSettings: strictSwift),
+        // SRTP (RFC 3711, 7714): protection profiles, DTLS-SRTP key split (RFC 5764 §4.2), libsrtp sessions.
+        .target(name: "SRTP", dependencies: ["Wire", "CSRTP"], swiftSettings: strictSwift),
 
         // Machines over the codecs (DESIGN §1.1).
         // The ICE agent (RFC 8445, 8838, 7675): gathering, checks, nomination, consent.
@@ -83,9 +86,9 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         // Keys and ciphers the replay checker needs to see inside DTLS and SRTP.
-        .target(name: "Decryption", dependencies: ["Wire", "Hashing", "COpenSSL", "CSRTP"], swiftSettings: strictSwift),
+        .target(name: "Decryption", dependencies: ["Wire", "Hashing", "COpenSSL", "SRTP"], swiftSettings: strictSwift),
         // The DTLS endpoint machine over OpenSSL memory BIOs: certificates, fingerprints, DTLS-SRTP keys.
-        .target(name: "DTLS", dependencies: ["Wire", "SansIO", "Hashing", "COpenSSL"], swiftSettings: strictSwift),
+        .target(name: "DTLS", dependencies: ["Wire", "SansIO", "Hashing", "SDP", "DTLSRecord", "COpenSSL", "SRTP"], swiftSettings: strictSwift),
         // WebRTC data channels over one SCTP association (RFC 8831, RFC 8832 DCEP).
         .target(name: "DataChannel", dependencies: ["Wire", "SansIO", "SCTP"], swiftSettings: strictSwift),
         // JSEP offer/answer (RFC 9429) for data-channel sessions and the W3C signaling state machine.
@@ -93,7 +96,7 @@ let package = Package(
         // The pcap replay checker: flows, demultiplexing, rules, reports.
         .target(
             name: "Replay",
-            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Decryption"],
+            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Decryption", "SRTP"],
             swiftSettings: strictSwift
         ),
         // The deterministic network simulator: virtual time, link model, NATs (DESIGN §1.1, §1.5).
@@ -117,7 +120,7 @@ let package = Package(
         .target(
             name: "WebRTC",
             dependencies: [
-                "Wire", "SansIO", "Hashing", "SDP", "SCTP", "ICE", "DTLS", "DataChannel", "JSEP", "Simulation", "UDPDriver", "Pcap",
+                "Wire", "SansIO", "Hashing", "SDP", "SCTP", "ICE", "DTLS", "SRTP", "DataChannel", "JSEP", "Simulation", "UDPDriver", "Pcap",
             ],
             swiftSettings: strictSwift
         ),
@@ -169,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "SDPTests",
             dependencies: [
-                "SDP", "Wire", "Conformance",
+                "SDP", "Wire", "Hashing", "Conformance",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -190,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "DTLSRecordTests",
             dependencies: [
-                "DTLSRecord", "Wire", "Hashing", "Conformance",
+                "DTLSRecord", "SRTP", "Wire", "Hashing", "Conformance",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -204,17 +207,18 @@ let package = Package(
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Conformance", "Wire"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
         .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing"]),
-        .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "Wire", "Hashing", "Conformance", "Pcap"]),
+        .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "SRTP", "Wire", "Hashing", "Conformance", "Pcap"]),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Conformance", "Pcap"]),
         .testTarget(
             name: "DTLSTests",
             dependencies: [
-                "DTLS", "SansIO", "Wire", "Hashing", "DTLSRecord", "Decryption",
+                "DTLS", "SRTP", "SDP", "SansIO", "Wire", "Hashing", "DTLSRecord", "Decryption",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "ReplayTests",
-            dependencies: ["Replay", "Decryption", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX", "DTLS", "SCTP", "SansIO", "Fuzzing"]
+            dependencies: ["Replay", "Decryption", "SRTP", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX", "DTLS", "SCTP", "SansIO", "Fuzzing"]
         ),
         .testTarget(
             name: "TURNTests",

@@ -67,8 +67,8 @@ public final class DTLSCertificate: @unchecked Sendable {
     }
 
     /// The fingerprint SDP announces for this certificate (`a=fingerprint`, RFC 8122 §5).
-    public func fingerprint(_ algorithm: DigestAlgorithm = .sha256) -> DTLSFingerprint {
-        DTLSFingerprint(of: der, algorithm: algorithm)
+    public func fingerprint(_ algorithm: DigestAlgorithm = .sha256) -> CertificateFingerprint {
+        CertificateFingerprint(of: der, algorithm: algorithm)
     }
 
     /// The DER encoding of an `X509 *`.

@@ -1,5 +1,7 @@
+public import Hashing
 import COpenSSL
 public import SansIO
+public import SRTP
 
 /// A DTLS 1.2 endpoint for WebRTC (RFC 8827 §6.5, RFC 5763, RFC 5764) as a sans-IO machine: OpenSSL
 /// does the protocol over an in-memory datagram pipe; the machine owns time, and with it every
@@ -93,7 +95,7 @@ public final class DTLSEndpoint: Machine {
     public var suppressedRetransmissionRecords: Int { session.pipe.suppressedRecords }
 
     private let session: OpenSSLSession
-    private let srtpProfiles: [DTLSSRTPProfile]
+    private let srtpProfiles: [SRTPProfile]
     private var started = false
     private var outputs = OutputQueue<Output>()
     private var pendingSends: [[UInt8]] = []
@@ -116,8 +118,8 @@ public final class DTLSEndpoint: Machine {
     ///   - keyLog: emit `.keyLog` lines for decrypting captures.
     /// - Throws: `.configuration` when OpenSSL refuses the setup.
     public init(
-        role: DTLSRole, certificate: DTLSCertificate?, expectedPeerFingerprint: DTLSFingerprint,
-        srtpProfiles: [DTLSSRTPProfile] = DTLSSRTPProfile.webRTCDefault, mtu: Int = 1200, keyLog: Bool = false,
+        role: DTLSRole, certificate: DTLSCertificate?, expectedPeerFingerprint: CertificateFingerprint,
+        srtpProfiles: [SRTPProfile] = SRTPProfile.webRTCDefault, mtu: Int = 1200, keyLog: Bool = false,
         maximumRetransmissions: Int = 6
     ) throws(DTLSEndpointError) {
         guard mtu >= 256, mtu <= 65_507 else { throw .configuration("an MTU of \(mtu) bytes; use 256 to 65507") }
@@ -304,24 +306,24 @@ public final class DTLSEndpoint: Machine {
               expected.matches(certificateDER: peer)
         else {
             let actual = SSL_get0_peer_certificate(session.ssl).flatMap(DTLSCertificate.encode)
-            abort(.fingerprintMismatch(expected: expected, actual: actual.map { DTLSFingerprint(of: $0, algorithm: expected.algorithm) }))
+            abort(.fingerprintMismatch(expected: expected, actual: actual.map { CertificateFingerprint(of: $0, algorithm: expected.algorithm ?? .sha256) }))
             return
         }
-        var profile: DTLSSRTPProfile?
-        var keys: DTLSSRTPKeyingMaterial?
+        var profile: SRTPProfile?
+        var keys: DTLSSRTPKeys?
         if !srtpProfiles.isEmpty {
             guard let selected = SSL_get_selected_srtp_profile(session.ssl),
-                  let negotiated = DTLSSRTPProfile(rawValue: UInt16(truncatingIfNeeded: selected.pointee.id))
+                  let negotiated = SRTPProfile(rawValue: UInt16(truncatingIfNeeded: selected.pointee.id))
             else {
                 abort(.srtpNotNegotiated)
                 return
             }
-            let label = DTLSSRTPKeyingMaterial.exporterLabel
-            var material = [UInt8](repeating: 0, count: DTLSSRTPKeyingMaterial.exportLength(for: negotiated))
+            let label = DTLSSRTPKeys.exporterLabel
+            var material = [UInt8](repeating: 0, count: DTLSSRTPKeys.exportLength(for: negotiated))
             let exported = material.withUnsafeMutableBufferPointer { out in
                 SSL_export_keying_material(session.ssl, out.baseAddress, out.count, label, label.utf8.count, nil, 0, 0)
             }
-            guard exported == 1, let split = DTLSSRTPKeyingMaterial(profile: negotiated, exported: material) else {
+            guard exported == 1, let split = try? DTLSSRTPKeys(profile: negotiated, exported: material) else {
                 abort(.handshakeFailed(reason: "SRTP keying material export failed: \(OpenSSLErrors.drain())"))
                 return
             }
@@ -331,10 +333,10 @@ public final class DTLSEndpoint: Machine {
         let cipher = SSL_get_current_cipher(session.ssl)
         let info = DTLSConnectionInfo(
             role: role, peerCertificate: peer,
-            peerFingerprint: DTLSFingerprint(of: peer, algorithm: expected.algorithm),
+            peerFingerprint: CertificateFingerprint(of: peer, algorithm: expected.algorithm ?? .sha256),
             cipherSuite: cipher.map { SSL_CIPHER_get_protocol_id($0) } ?? 0,
             cipherSuiteName: cipher.flatMap { SSL_CIPHER_standard_name($0) }.map { String(cString: $0) } ?? "",
-            srtpProfile: profile, srtpKeyingMaterial: keys)
+            srtpProfile: profile, srtpKeys: keys)
         state = .connected
         connectionInfo = info
         outputs.append(.connected(info))

@@ -1,9 +1,10 @@
+public import Hashing
 /// Why a DTLS endpoint failed. Once an endpoint reports `.failed`, it delivers nothing more.
 public enum DTLSEndpointError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The peer's certificate does not have the fingerprint its SDP announced (RFC 8122 §5,
     /// RFC 8827 §6.5). The handshake is aborted with a bad_certificate alert before any application
     /// data can flow. `actual` is nil when the peer sent no certificate at all.
-    case fingerprintMismatch(expected: DTLSFingerprint, actual: DTLSFingerprint?)
+    case fingerprintMismatch(expected: CertificateFingerprint, actual: CertificateFingerprint?)
     /// OpenSSL refused the handshake; `reason` is the text of its error queue (for example
     /// "no shared cipher" or "peer did not return a certificate").
     case handshakeFailed(reason: String)

@@ -1,5 +1,6 @@
 import COpenSSL
 import Hashing
+import SRTP
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,7 +18,7 @@ final class OpenSSLSession {
     let ssl: OpaquePointer
     private let bioMethod: OpaquePointer
 
-    let expectedFingerprint: DTLSFingerprint
+    let expectedFingerprint: CertificateFingerprint
     var pipe = DatagramPipe()
 
     // What the callbacks observed, drained by the endpoint after each call.
@@ -25,7 +26,7 @@ final class OpenSSLSession {
     /// The last alert received: (level, description) (RFC 5246 §7.2).
     var receivedAlert: (level: UInt8, description: UInt8)?
     /// Set by the verify callback when the peer's certificate was refused for its fingerprint.
-    var fingerprintMismatch: DTLSFingerprint?
+    var fingerprintMismatch: CertificateFingerprint?
     /// The DER of the peer certificate the verify callback accepted.
     var verifiedPeerCertificate: [UInt8]?
 
@@ -51,8 +52,8 @@ final class OpenSSLSession {
     struct Configuration {
         var role: DTLSRole
         var certificate: DTLSCertificate?
-        var expectedPeerFingerprint: DTLSFingerprint
-        var srtpProfiles: [DTLSSRTPProfile]
+        var expectedPeerFingerprint: CertificateFingerprint
+        var srtpProfiles: [SRTPProfile]
         var mtu: Int
         var keyLog: Bool
     }
@@ -264,7 +265,7 @@ final class OpenSSLSession {
             return 0
         }
         guard expectedFingerprint.matches(certificateDER: der) else {
-            fingerprintMismatch = DTLSFingerprint(of: der, algorithm: expectedFingerprint.algorithm)
+            fingerprintMismatch = CertificateFingerprint(of: der, algorithm: expectedFingerprint.algorithm ?? .sha256)
             X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED)
             return 0
         }

@@ -107,7 +107,7 @@ extension HandshakeBody {
         case .certificate(let message):
             .fields([
                 "certificates": .list(zip(message.certificates, message.fingerprints).map { certificate, fingerprint in
-                    .fields(["length": .unsigned(UInt64(certificate.count)), "sha-256": .text(fingerprint)])
+                    .fields(["length": .unsigned(UInt64(certificate.count)), "sha-256": .text(fingerprint.hexPairs)])
                 })
             ])
         case .opaque(let bytes): .bytes(bytes)

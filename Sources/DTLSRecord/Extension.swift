@@ -1,3 +1,5 @@
+import SRTP
+
 /// A ClientHello or ServerHello extension (RFC 5246 §7.4.1.4, RFC 8446 §4.2).
 ///
 /// The extensions a WebRTC handshake uses are typed; any other type is kept byte-exact in `.unknown`.
@@ -101,7 +103,7 @@ public enum ExtensionType {
 
 /// The use_srtp extension body (RFC 5764 §4.1.1): protection profiles and an MKI.
 public struct UseSRTP: Hashable, Sendable {
-    /// `SRTPProtectionProfile` code points (at least one, RFC 5764 §4.1.1: `<2..2^16-1>` bytes).
+    /// `SRTPProtectionProfile` code points, kept raw so unknown ones round-trip (at least one, RFC 5764 §4.1.1: `<2..2^16-1>` bytes).
     public var profiles: [UInt16]
     /// `srtp_mki`, 0–255 bytes.
     public var mki: [UInt8]
@@ -111,23 +113,9 @@ public struct UseSRTP: Hashable, Sendable {
         self.mki = mki
     }
 
-    public static let aes128CMHMACSHA1_80: UInt16 = 0x0001
-    public static let aes128CMHMACSHA1_32: UInt16 = 0x0002
-    public static let aeadAES128GCM: UInt16 = 0x0007
-    public static let aeadAES256GCM: UInt16 = 0x0008
-
-    /// The IANA name of an SRTP protection profile, or nil.
-    public static func profileName(_ profile: UInt16) -> String? {
-        switch profile {
-        case 0x0001: "SRTP_AES128_CM_HMAC_SHA1_80"
-        case 0x0002: "SRTP_AES128_CM_HMAC_SHA1_32"
-        case 0x0005: "SRTP_NULL_HMAC_SHA1_80"
-        case 0x0006: "SRTP_NULL_HMAC_SHA1_32"
-        case 0x0007: "SRTP_AEAD_AES_128_GCM"
-        case 0x0008: "SRTP_AEAD_AES_256_GCM"
-        default: nil
-        }
-    }
+    /// The IANA name of an SRTP protection profile code point, or nil (the names live with the
+    /// profiles, in the SRTP module).
+    public static func profileName(_ profile: UInt16) -> String? { SRTPProfile.registryName(of: profile) }
 }
 
 /// A `KeyShareEntry` (RFC 8446 §4.2.8): a named group and a non-empty key exchange value.

@@ -1,3 +1,5 @@
+public import Hashing
+
 /// ClientHello (RFC 6347 §4.2.1: TLS 1.2's ClientHello with a cookie after the session id).
 public struct ClientHello: Hashable, Sendable {
     public var clientVersion: ProtocolVersion
@@ -73,8 +75,8 @@ public struct CertificateMessage: Hashable, Sendable {
 
     public init(certificates: [[UInt8]]) { self.certificates = certificates }
 
-    /// The SHA-256 fingerprint of each certificate, formatted as SDP's `a=fingerprint` (RFC 8122 §5).
-    public var fingerprints: [String] { certificates.map(CertificateMessage.sha256Fingerprint(of:)) }
+    /// The SHA-256 fingerprint of each certificate (RFC 8122 §5), as SDP's `a=fingerprint` names it.
+    public var fingerprints: [CertificateFingerprint] { certificates.map { CertificateFingerprint(of: $0) } }
 }
 
 /// The body of a handshake message this module understands; anything else stays opaque bytes.

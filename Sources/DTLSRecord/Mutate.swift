@@ -1,3 +1,4 @@
+import SRTP
 public import Wire
 
 // Structure-aware mutation (DESIGN §4) for DTLS datagrams and handshake messages. `serialize` writes
@@ -195,6 +196,6 @@ extension DTLSHandshakeCodec {
     /// Handshake types, extension types and SRTP protection profiles, big-endian.
     public static var dictionary: [[UInt8]] {
         HandshakeType.known.map { [$0.rawValue] } + ExtensionType.known.map { [UInt8](bigEndian: $0) }
-            + [UseSRTP.aes128CMHMACSHA1_80, UseSRTP.aeadAES128GCM].map { [UInt8](bigEndian: $0) }
+            + [SRTPProfile.aes128CounterHMACSHA1_80.rawValue, SRTPProfile.aeadAES128GCM.rawValue].map { [UInt8](bigEndian: $0) }
     }
 }

@@ -1,4 +1,5 @@
 public import Hashing
+public import SRTP
 
 /// What decrypting one DTLS 1.2 association needs, gathered in one place: the two hello randoms and
 /// the cipher suite (from ClientHello and ServerHello) and the master secret (from an NSS key log).

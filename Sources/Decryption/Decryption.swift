@@ -5,7 +5,5 @@
 //   Exporter.swift           RFC 5705 exporter, DTLS-SRTP key split (RFC 5764 §4.2)
 //   DTLSRecordDecryptor.swift DTLS 1.2 AES-GCM records (RFC 5288, RFC 6347 §4.1.2.1)
 //   DTLSHandshakeSecrets.swift randoms + suite + key log → record decryptor and SRTP keys
-//   SRTPKeyMaterial.swift    SRTP profiles and master keys
-//   SRTPSession.swift        SRTP/SRTCP unprotect through libsrtp (RFC 3711, RFC 7714)
-//   SRTPKeyring.swift        keys and sessions by SSRC, `--srtp-key SSRC=BASE64`
+//   SRTPKeyring.swift        keys and sessions by SSRC, `--srtp-key SSRC=BASE64` (sessions from the SRTP module)
 // All refusals are `DecryptionError`s; nothing here traps on input.

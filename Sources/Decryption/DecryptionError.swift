@@ -1,3 +1,5 @@
+import SRTP
+
 /// Why a decryption step refused its input. Every refusal is one of these; nothing here traps.
 public enum DecryptionError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A key or salt of the wrong length for its profile or suite, or key text that is not valid
@@ -33,6 +35,20 @@ public enum DecryptionError: Error, Hashable, Sendable, CustomStringConvertible 
             "no CLIENT_RANDOM line in the key log for client random \(random.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined())"
         case .noKey(let ssrc): "no SRTP key for SSRC 0x\(String(ssrc, radix: 16, uppercase: true))"
         case .libraryFailure(let detail): "library failure: \(detail)"
+        }
+    }
+}
+
+extension DecryptionError {
+    /// The same refusal from the SRTP module, for the replay checker's one error type.
+    init(_ error: SRTPError) {
+        switch error {
+        case .badKey(let detail): self = .badKey(detail)
+        case .authenticationFailed: self = .authenticationFailed
+        case .replayed: self = .replayed
+        case .malformedPacket(let detail): self = .malformedPacket(detail)
+        case .unsupportedProfile(let code): self = .unsupportedProfile(code)
+        case .libraryFailure(let detail): self = .libraryFailure(detail)
         }
     }
 }

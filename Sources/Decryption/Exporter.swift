@@ -1,18 +1,8 @@
 public import Hashing
-
-/// The SRTP keys of both directions, as a DTLS-SRTP handshake exports them (RFC 5764 §4.2).
-public struct DTLSSRTPKeys: Hashable, Sendable {
-    /// The keys the DTLS client protects its SRTP and SRTCP with.
-    public let client: SRTPKeyMaterial
-    /// The keys the DTLS server protects its SRTP and SRTCP with.
-    public let server: SRTPKeyMaterial
-}
+public import SRTP
 
 /// Keying material exporters for TLS 1.2 / DTLS 1.2 (RFC 5705) and the DTLS-SRTP key split (RFC 5764).
 public enum KeyingMaterialExporter {
-    /// The exporter label DTLS-SRTP uses (RFC 5764 §4.2).
-    public static let dtlsSRTPLabel = "EXTRACTOR-dtls_srtp"
-
     /// `length` bytes of keying material for `label` (RFC 5705 §4):
     /// `PRF(master_secret, label, client_random ‖ server_random [‖ uint16 context length ‖ context])`.
     ///
@@ -35,8 +25,7 @@ public enum KeyingMaterialExporter {
     }
 
     /// The SRTP master keys and salts of both sides (RFC 5764 §4.2): `2 × (key + salt)` bytes exported
-    /// with "EXTRACTOR-dtls_srtp" and no context, laid out as client key ‖ server key ‖ client salt ‖
-    /// server salt, with the lengths of the negotiated `profile`.
+    /// with "EXTRACTOR-dtls_srtp" and no context, split by `DTLSSRTPKeys(profile:exported:)`.
     ///
     /// - Parameter hash: the PRF hash of the negotiated cipher suite (SHA-256 for most, SHA-384 for
     ///   the `_SHA384` suites; see `DTLSCipherSuite.prfHash`).
@@ -44,23 +33,10 @@ public enum KeyingMaterialExporter {
         profile: SRTPProfile, prfHash hash: DigestAlgorithm,
         masterSecret: [UInt8], clientRandom: [UInt8], serverRandom: [UInt8]
     ) throws(DecryptionError) -> DTLSSRTPKeys {
-        let keyLength = profile.masterKeyLength
-        let saltLength = profile.masterSaltLength
         let material = try export(
-            hash, masterSecret: masterSecret, label: dtlsSRTPLabel,
-            clientRandom: clientRandom, serverRandom: serverRandom, length: 2 * (keyLength + saltLength))
-        var reader = material[...]
-        func take(_ count: Int) -> [UInt8] {
-            defer { reader = reader.dropFirst(count) }
-            return Array(reader.prefix(count))
-        }
-        let clientKey = take(keyLength)
-        let serverKey = take(keyLength)
-        let clientSalt = take(saltLength)
-        let serverSalt = take(saltLength)
-        return DTLSSRTPKeys(
-            client: try SRTPKeyMaterial(profile: profile, masterKey: clientKey, masterSalt: clientSalt),
-            server: try SRTPKeyMaterial(profile: profile, masterKey: serverKey, masterSalt: serverSalt))
+            hash, masterSecret: masterSecret, label: DTLSSRTPKeys.exporterLabel,
+            clientRandom: clientRandom, serverRandom: serverRandom, length: DTLSSRTPKeys.exportLength(for: profile))
+        do { return try DTLSSRTPKeys(profile: profile, exported: material) } catch { throw DecryptionError(error) }
     }
 
     /// The master secret is 48 bytes (RFC 5246 §8.1) and each random 32 (§7.4.1.2).

@@ -1,3 +1,5 @@
+public import SRTP
+
 /// One `--srtp-key` assignment: the SSRC a sender uses and the keys it protects that stream with.
 public struct SRTPKeyAssignment: Hashable, Sendable {
     public let ssrc: UInt32
@@ -33,7 +35,9 @@ public struct SRTPKeyAssignment: Hashable, Sendable {
             profile = named
             keyText = keyText[keyText.index(after: colon)...]
         }
-        self.init(ssrc: ssrc, keys: try SRTPKeyMaterial(profile: profile, base64: String(keyText)))
+        let keys: SRTPKeyMaterial
+        do { keys = try SRTPKeyMaterial(profile: profile, base64: String(keyText)) } catch { throw DecryptionError(error) }
+        self.init(ssrc: ssrc, keys: keys)
     }
 }
 
@@ -61,20 +65,23 @@ public final class SRTPKeyring {
     /// 8–11, RFC 3550 §5.1). Throws `.noKey` for an SSRC without keys.
     public func unprotectRTP(_ packet: [UInt8]) throws(DecryptionError) -> [UInt8] {
         guard packet.count >= 12 else { throw .malformedPacket("an SRTP packet of \(packet.count) bytes has no RTP header") }
-        return try session(for: Self.word(packet, at: 8)).unprotectRTP(packet)
+        let session = try session(for: Self.word(packet, at: 8))
+        do { return try session.unprotectRTP(packet) } catch { throw DecryptionError(error) }
     }
 
     /// The RTCP compound packet inside an SRTCP packet, decrypted with the keys of its first packet's
     /// sender SSRC (bytes 4–7, RFC 3550 §6.4.1; RFC 3711 §3.4 keys SRTCP by that SSRC).
     public func unprotectRTCP(_ packet: [UInt8]) throws(DecryptionError) -> [UInt8] {
         guard packet.count >= 12 else { throw .malformedPacket("an SRTCP packet of \(packet.count) bytes has no RTCP header and index") }
-        return try session(for: Self.word(packet, at: 4)).unprotectRTCP(packet)
+        let session = try session(for: Self.word(packet, at: 4))
+        do { return try session.unprotectRTCP(packet) } catch { throw DecryptionError(error) }
     }
 
     private func session(for ssrc: UInt32) throws(DecryptionError) -> SRTPSession {
         if let existing = sessions[ssrc] { return existing }
         guard let streamKeys = keys[ssrc] ?? anySSRC else { throw .noKey(ssrc: ssrc) }
-        let created = try SRTPSession(keys: streamKeys, ssrc: ssrc)
+        let created: SRTPSession
+        do { created = try SRTPSession(keys: streamKeys, ssrc: ssrc) } catch { throw DecryptionError(error) }
         sessions[ssrc] = created
         return created
     }

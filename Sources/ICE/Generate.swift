@@ -1,5 +1,5 @@
-public import SDP
-public import SansIO
+import SDP
+import SansIO
 public import Wire
 
 // Random values for property tests and the fuzz runner (which reuse them from here).

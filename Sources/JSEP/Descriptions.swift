@@ -1,3 +1,4 @@
+public import Hashing
 public import DTLS
 public import ICE
 public import SDP
@@ -9,7 +10,7 @@ public struct LocalSessionParameters: Hashable, Sendable {
     /// `o=` sess-version: +1 for each new description with changes (JSEP §5.2.2).
     public var sessionVersion: UInt64
     public var credentials: IceCredentials
-    public var fingerprint: DTLSFingerprint
+    public var fingerprint: CertificateFingerprint
     /// Candidates already gathered (non-trickle, or a createOffer after gathering started).
     public var candidates: [Candidate]
     /// Gathering is complete: `a=end-of-candidates` (RFC 8840 §8.2).
@@ -24,7 +25,7 @@ public struct LocalSessionParameters: Hashable, Sendable {
     public var iceOptionsTrickle = true
 
     public init(
-        sessionID: UInt64, sessionVersion: UInt64 = 1, credentials: IceCredentials, fingerprint: DTLSFingerprint,
+        sessionID: UInt64, sessionVersion: UInt64 = 1, credentials: IceCredentials, fingerprint: CertificateFingerprint,
         candidates: [Candidate] = [], endOfCandidates: Bool = false, sctpPort: UInt16 = 5000,
         maxMessageSize: Int = 262_144, includesDataChannel: Bool = true, iceOptionsTrickle: Bool = true
     ) {
@@ -60,7 +61,7 @@ public struct NegotiatedDescription: Hashable, Sendable {
     public var iceLite: Bool
     /// Every `a=fingerprint` with a hash function we can compute, in order: RFC 8122 §5 lets the peer use
     /// any certificate listed. At least one.
-    public var fingerprints: [DTLSFingerprint]
+    public var fingerprints: [CertificateFingerprint]
     public var setup: DTLSSetup
     /// The mids of the first BUNDLE group (RFC 8843), nil without one.
     public var bundle: [String]?
@@ -77,7 +78,7 @@ public struct NegotiatedDescription: Hashable, Sendable {
 
     public init(
         type: DescriptionType, sdp: String, model: SessionDescription, credentials: IceCredentials, iceLite: Bool,
-        fingerprints: [DTLSFingerprint], setup: DTLSSetup, bundle: [String]?, sections: [MediaSection],
+        fingerprints: [CertificateFingerprint], setup: DTLSSetup, bundle: [String]?, sections: [MediaSection],
         dataSection: MediaSection?, candidates: [Candidate], endOfCandidates: Bool
     ) {
         self.type = type

@@ -1,3 +1,4 @@
+import Hashing
 import DTLS
 import ICE
 import SDP
@@ -11,7 +12,7 @@ extension LocalSessionParameters {
             sessionID: UInt64.random(in: 0...UInt64(Int64.max), using: &generator),
             sessionVersion: UInt64.random(in: 0...UInt64(Int64.max), using: &generator),
             credentials: IceCredentials.random(using: &generator),
-            fingerprint: DTLSFingerprint.random(using: &generator),
+            fingerprint: CertificateFingerprint.random(using: &generator),
             candidates: candidates,
             endOfCandidates: Bool.random(using: &generator),
             sctpPort: UInt16.random(in: 1...UInt16.max, using: &generator),

@@ -1,3 +1,4 @@
+import Hashing
 import DTLS
 import ICE
 import SDP
@@ -88,7 +89,7 @@ enum DescriptionReader {
     /// ICE and DTLS parameters found for one section (media level first, then session level).
     struct Transport {
         var credentials: IceCredentials?
-        var fingerprints: [DTLSFingerprint]
+        var fingerprints: [CertificateFingerprint]
         var setup: DTLSSetup?
     }
 
@@ -171,7 +172,7 @@ enum DescriptionReader {
         let mediaFingerprints = media.attributes.filter { $0.name == "fingerprint" }
         let fingerprintLines = mediaFingerprints.isEmpty ? session.attributes.filter { $0.name == "fingerprint" } : mediaFingerprints
         if required, fingerprintLines.isEmpty { throw .missingAttribute("fingerprint", mid: mid) }
-        let fingerprints = try fingerprints(fingerprintLines.compactMap(\.valueText))
+        let fingerprints = try fingerprints(fingerprintLines)
 
         let role = media.setupRole ?? session.first { if case .setup(let role) = $0 { role } else { nil } }
         if required, role == nil { throw .missingAttribute("setup", mid: mid) }
@@ -190,17 +191,30 @@ enum DescriptionReader {
 
     /// The fingerprints we can check (RFC 8122 §5: any listed one may be used; unsupported hash functions
     /// are skipped). Malformed values, or none usable, are errors.
-    static func fingerprints(_ values: [String]) throws(JSEPError) -> [DTLSFingerprint] {
-        var usable: [DTLSFingerprint] = []
-        for value in values {
-            do { usable.append(try DTLSFingerprint(sdpValue: value)) } catch {
+    ///
+    /// The SDP codec types a fingerprint it can write back byte-exact; one it keeps verbatim (lower-case
+    /// hex, say) is read by the same codec's `CertificateFingerprint(sdpValue:)`.
+    static func fingerprints(_ lines: [Attribute]) throws(JSEPError) -> [CertificateFingerprint] {
+        var usable: [CertificateFingerprint] = []
+        for line in lines {
+            do {
+                let fingerprint: CertificateFingerprint
+                if case .fingerprint(let typed) = line {
+                    try typed.validate()
+                    fingerprint = typed
+                } else {
+                    fingerprint = try CertificateFingerprint(sdpValue: line.valueText ?? "")
+                }
+                usable.append(fingerprint)
+            } catch {
                 if case .unsupportedHashFunction = error { continue }
-                throw .invalidAttribute("fingerprint", value: value, reason: error.description)
+                throw .invalidAttribute("fingerprint", value: line.valueText ?? "", reason: error.description)
             }
         }
-        if let first = values.first, usable.isEmpty {
-            let supported = DigestAlgorithmNames.supported
-            throw .invalidAttribute("fingerprint", value: first, reason: "no hash function we support (\(supported)) is listed (RFC 8122 §5)")
+        if let first = lines.first, usable.isEmpty {
+            let supported = CertificateFingerprint.supportedHashFunctions.joined(separator: ", ")
+            throw .invalidAttribute(
+                "fingerprint", value: first.valueText ?? "", reason: "no hash function we support (\(supported)) is listed (RFC 8122 §5)")
         }
         return usable
     }
@@ -225,9 +239,4 @@ enum DescriptionReader {
             throw .mismatchedAnswer("the answer bundles mid \(mid), which the offer did not bundle")
         }
     }
-}
-
-/// The hash-function tokens `DTLSFingerprint` accepts, for error messages.
-enum DigestAlgorithmNames {
-    static let supported = ["md5", "sha-1", "sha-256", "sha-384"].joined(separator: ", ")
 }

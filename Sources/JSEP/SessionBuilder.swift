@@ -1,3 +1,4 @@
+import Hashing
 import DTLS
 import SDP
 
@@ -28,8 +29,7 @@ enum SessionBuilder {
         attributes.append(.iceUfrag(parameters.credentials.ufrag))
         attributes.append(.icePwd(parameters.credentials.pwd))
         if parameters.iceOptionsTrickle { attributes.append(.iceOptions(["trickle"])) }
-        attributes.append(.fingerprint(Fingerprint(
-            hashFunction: DTLSFingerprint.token(for: parameters.fingerprint.algorithm), digest: parameters.fingerprint.digest)))
+        attributes.append(.fingerprint(parameters.fingerprint))
         attributes.append(.setup(setup))
         // A negative size is meaningless; 0 is RFC 8841 §6's "no limit", so negative becomes 0 too.
         let maxMessageSize = UInt64(max(0, parameters.maxMessageSize))

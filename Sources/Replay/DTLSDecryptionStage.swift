@@ -1,4 +1,5 @@
-public import Decryption
+import Decryption
+import SRTP
 import DTLSRecord
 
 /// DTLS 1.2 decryption during a replay (`--keylog FILE`, an NSS key log of `CLIENT_RANDOM` lines).

@@ -1,4 +1,5 @@
-public import Decryption
+import Decryption
+import SRTP
 import RTP
 
 /// SRTP and SRTCP decryption during a replay (RFC 3711), for the streams whose keys were given

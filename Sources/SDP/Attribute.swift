@@ -1,3 +1,4 @@
+public import Hashing
 /// One `a=` line (RFC 8866 §5.13), typed when this codec knows its grammar.
 ///
 /// A known attribute becomes its typed case only when re-serialising the typed value gives back the
@@ -18,7 +19,7 @@ public enum Attribute: Hashable, Sendable {
     /// `a=ice-lite` (RFC 8839 §5.3).
     case iceLite
     /// `a=fingerprint:<hash-func> <hex:hex…>` (RFC 8122 §5).
-    case fingerprint(Fingerprint)
+    case fingerprint(CertificateFingerprint)
     /// `a=setup:` (RFC 4145 §4).
     case setup(SetupRole)
     /// `a=connection:new|existing` (RFC 4145 §5).
@@ -80,18 +81,6 @@ public struct Group: Hashable, Sendable {
     public init(semantics: String, mids: [String]) {
         self.semantics = semantics
         self.mids = mids
-    }
-}
-
-/// `a=fingerprint` (RFC 8122 §5): a hash function name as written and the certificate digest.
-public struct Fingerprint: Hashable, Sendable {
-    /// `sha-256`, `sha-1`, … as written (the grammar is case-insensitive; the spelling is kept).
-    public var hashFunction: String
-    /// The digest; written as uppercase hex pairs separated by colons.
-    public var digest: [UInt8]
-    public init(hashFunction: String, digest: [UInt8]) {
-        self.hashFunction = hashFunction
-        self.digest = digest
     }
 }
 

@@ -1,3 +1,5 @@
+public import Hashing
+
 extension Attribute {
     /// Types one `a=` line's name and value, or keeps it verbatim (see the type's documentation).
     ///
@@ -121,7 +123,7 @@ extension Attribute {
                 throw FieldError(.iceParameter, "ice-options must be ice-char tags separated by single spaces")
             }
             return .iceOptions(tags.map(Lexical.string))
-        case .fingerprint: return .fingerprint(try Fingerprint.parseValue(value))
+        case .fingerprint: return .fingerprint(try CertificateFingerprint.parseValue(value))
         case .setup:
             guard let role = SetupRole(rawValue: Lexical.string(value)) else {
                 throw FieldError(.setup, "unknown role '\(quoted(value))'")
@@ -298,8 +300,20 @@ extension Attribute {
     }
 }
 
-extension Fingerprint {
-    static func parseValue(_ value: Bytes) throws(FieldError) -> Fingerprint {
+extension CertificateFingerprint {
+    /// Parses the value of an `a=fingerprint:` attribute (the text after the colon) and checks that it
+    /// can verify a certificate (`validate()`): what the DTLS layer compares a peer's certificate with.
+    ///
+    /// Lower-case hex is accepted when reading (RFC 8122 §5 asks for upper case in what is sent;
+    /// browsers are lenient too), and the hash-function token is case-insensitive.
+    public init(sdpValue text: String) throws(CertificateFingerprintError) {
+        let parsed: CertificateFingerprint
+        do { parsed = try Self.parseValue(Array(text.utf8)[...]) } catch { throw .syntax(error.detail) }
+        try parsed.validate()
+        self = parsed
+    }
+
+    static func parseValue(_ value: Bytes) throws(FieldError) -> CertificateFingerprint {
         var cursor = FieldCursor(value)
         guard let hashFunction = cursor.next(), let hexPairs = cursor.next(), cursor.next() == nil,
             !cursor.isMalformed, Lexical.isToken(hashFunction)
@@ -327,7 +341,7 @@ extension Fingerprint {
             }
         }
         guard high == nil, expectColon else { throw FieldError(.fingerprint, "'\(Lexical.string(hexPairs))' ends inside a hex pair") }
-        return Fingerprint(hashFunction: Lexical.string(hashFunction), digest: digest)
+        return CertificateFingerprint(hashFunction: Lexical.string(hashFunction), digest: digest)
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

@@ -1,3 +1,5 @@
+import Hashing
+
 /// Random valid values for property tests and the fuzz runner's structure-aware mutations.
 ///
 /// Every generated value is one the parser gives back unchanged: free text has no control
@@ -94,7 +96,7 @@ extension Attribute {
         case 4: return .iceOptions((0..<Int.random(in: 1...3, using: &rng)).map { _ in RandomText.iceChars(using: &rng, length: 1...8) })
         case 5: return .iceLite
         case 6:
-            return .fingerprint(Fingerprint(
+            return .fingerprint(CertificateFingerprint(
                 hashFunction: ["sha-256", "sha-1", "SHA-256", "sha-512"].randomElement(using: &rng) ?? "sha-256",
                 digest: (0..<Int.random(in: 1...64, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }))
         case 7: return .setup(SetupRole.allCases.randomElement(using: &rng) ?? .actpass)

@@ -1,3 +1,5 @@
+public import Hashing
+
 /// A session description (RFC 8866 §5): session-level lines, then media sections.
 ///
 /// The model keeps every line's content so that `SDPCodec.serialize` reproduces accepted text exactly
@@ -160,7 +162,7 @@ extension MediaDescription {
     /// `a=mid`, if present.
     public var mid: String? { first { if case .mid(let value) = $0 { value } else { nil } } }
     /// `a=fingerprint`, if present here.
-    public var fingerprint: Fingerprint? { first { if case .fingerprint(let value) = $0 { value } else { nil } } }
+    public var fingerprint: CertificateFingerprint? { first { if case .fingerprint(let value) = $0 { value } else { nil } } }
     /// `a=setup`, if present here.
     public var setupRole: SetupRole? { first { if case .setup(let value) = $0 { value } else { nil } } }
     /// `a=ice-ufrag`, if present here.

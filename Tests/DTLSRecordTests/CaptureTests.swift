@@ -64,7 +64,7 @@ struct CaptureTests {
                             census.failures.append("\(captured.name): \(message.header.type) body round trip")
                         }
                         if case .certificate(let certificates) = message.body {
-                            census.fingerprints[captured.name] = certificates.fingerprints
+                            census.fingerprints[captured.name] = certificates.fingerprints.map(\.hexPairs)
                         }
                     } catch {
                         census.failures.append("\(captured.name): \(error)")

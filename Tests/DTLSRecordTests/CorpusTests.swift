@@ -13,7 +13,7 @@ struct CorpusTests {
         let folder = root.appendingPathComponent("Corpus").appendingPathComponent(name)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { name in
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder)
             return name != "README.md" && !name.hasPrefix(".") && !isFolder.boolValue
         }.sorted()
         return try files.map { ($0, Array(try Data(contentsOf: folder.appendingPathComponent($0)))) }

@@ -135,7 +135,7 @@ struct RecordTests {
     func fingerprintFormat() throws {
         // SHA-256("abc") is the FIPS 180-2 example digest.
         let message = CertificateMessage(certificates: [Array("abc".utf8)])
-        #expect(message.fingerprints == [
+        #expect(message.fingerprints.map(\.hexPairs) == [
             "BA:78:16:BF:8F:01:CF:EA:41:41:40:DE:5D:AE:22:23:B0:03:61:A3:96:17:7A:9C:B4:10:FF:61:F2:00:15:AD"
         ])
         let body = HandshakeBody.certificate(message).serialize()

@@ -1,4 +1,5 @@
 import DTLSRecord
+import SRTP
 import Testing
 import Wire
 
@@ -54,7 +55,7 @@ struct VectorTests {
             .ecPointFormats([0]),
             .sessionTicket([]),
             .signatureAlgorithms([0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601, 0x0201]),
-            .useSRTP(UseSRTP(profiles: [UseSRTP.aes128CMHMACSHA1_80, UseSRTP.aeadAES256GCM, UseSRTP.aeadAES128GCM], mki: [])),
+            .useSRTP(UseSRTP(profiles: [SRTPProfile.aes128CounterHMACSHA1_80.rawValue, SRTPProfile.aeadAES256GCM.rawValue, SRTPProfile.aeadAES128GCM.rawValue], mki: [])),
         ])
     }
 
@@ -119,7 +120,7 @@ struct VectorTests {
             .ecPointFormats([0, 1, 2]),
             .supportedGroups(groups),
             .unknown(type: 15, data: [0x01]),  // heartbeat (RFC 6520), not modelled: kept as is
-            .useSRTP(UseSRTP(profiles: [UseSRTP.aes128CMHMACSHA1_80], mki: [])),
+            .useSRTP(UseSRTP(profiles: [SRTPProfile.aes128CounterHMACSHA1_80.rawValue], mki: [])),
         ])
     }
 
@@ -142,7 +143,7 @@ struct VectorTests {
         #expect(hello.extensions == [
             .renegotiationInfo([]),
             .ecPointFormats([0, 1, 2]),
-            .useSRTP(UseSRTP(profiles: [UseSRTP.aeadAES128GCM], mki: [])),
+            .useSRTP(UseSRTP(profiles: [SRTPProfile.aeadAES128GCM.rawValue], mki: [])),
             .extendedMasterSecret,
         ])
     }

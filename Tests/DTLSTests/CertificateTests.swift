@@ -1,5 +1,6 @@
 import DTLS
 import DTLSRecord
+import SDP
 import Hashing
 import Testing
 
@@ -28,21 +29,21 @@ struct CertificateTests {
         let pairs = text.dropFirst("sha-256 ".count).split(separator: ":")
         #expect(pairs.count == 32)
         #expect(pairs.allSatisfy { $0.count == 2 && $0.allSatisfy { "0123456789ABCDEF".contains($0) } })
-        #expect(String(text.dropFirst("sha-256 ".count)) == CertificateMessage.sha256Fingerprint(of: certificate.der))
+        #expect(String(text.dropFirst("sha-256 ".count)) == CertificateMessage(certificates: [certificate.der]).fingerprints.first?.hexPairs)
         #expect(certificate.fingerprint().digest == DigestAlgorithm.sha256.hash(certificate.der))
     }
 
     @Test("a fingerprint parses back from its SDP text, for every algorithm", arguments: DigestAlgorithm.allCases)
     func roundTrip(algorithm: DigestAlgorithm) throws {
         let fingerprint = try DTLSCertificate().fingerprint(algorithm)
-        #expect(try DTLSFingerprint(sdpValue: fingerprint.sdpValue) == fingerprint)
+        #expect(try CertificateFingerprint(sdpValue: fingerprint.sdpValue) == fingerprint)
     }
 
     @Test("the hash token is case-insensitive and lower-case hex is read")
     func lenientReading() throws {
         let fingerprint = try DTLSCertificate().fingerprint()
         let lowered = "SHA-256 " + fingerprint.hexPairs.lowercased()
-        #expect(try DTLSFingerprint(sdpValue: lowered) == fingerprint)
+        #expect(try CertificateFingerprint(sdpValue: lowered) == fingerprint)
     }
 
     @Test("matches(certificateDER:) accepts the certificate and refuses any other bytes")
@@ -72,13 +73,13 @@ struct CertificateTests {
 
     @Test("malformed a=fingerprint values are refused with a typed error", arguments: malformed)
     func refuses(text: String, why: String) {
-        #expect(throws: DTLSFingerprintError.self, "\(why)") { try DTLSFingerprint(sdpValue: text) }
+        #expect(throws: CertificateFingerprintError.self, "\(why)") { try CertificateFingerprint(sdpValue: text) }
     }
 
     @Test("a fingerprint made from parts must have the algorithm's length")
     func fromParts() {
-        #expect(throws: DTLSFingerprintError.digestLength(algorithm: .sha256, found: 20)) {
-            try DTLSFingerprint(algorithm: .sha256, digest: [UInt8](repeating: 0, count: 20))
+        #expect(throws: CertificateFingerprintError.digestLength(algorithm: .sha256, found: 20)) {
+            try CertificateFingerprint(algorithm: .sha256, digest: [UInt8](repeating: 0, count: 20))
         }
     }
 }

@@ -1,3 +1,4 @@
+import SRTP
 import DTLS
 import DTLSRecord
 import SansIO
@@ -43,13 +44,13 @@ struct HandshakeTests {
     @Test(
         "use_srtp settles on the server's most preferred profile among those the client offers (RFC 5764 §4.1.1: the server selects)",
         arguments: [
-            ([DTLSSRTPProfile.aeadAES128GCM, .aes128CounterHMACSHA1_80], [DTLSSRTPProfile.aeadAES128GCM, .aes128CounterHMACSHA1_80], DTLSSRTPProfile.aeadAES128GCM),
+            ([SRTPProfile.aeadAES128GCM, .aes128CounterHMACSHA1_80], [SRTPProfile.aeadAES128GCM, .aes128CounterHMACSHA1_80], SRTPProfile.aeadAES128GCM),
             ([.aes128CounterHMACSHA1_80, .aeadAES128GCM], [.aeadAES128GCM, .aes128CounterHMACSHA1_80], .aeadAES128GCM),
             ([.aeadAES128GCM, .aes128CounterHMACSHA1_80], [.aes128CounterHMACSHA1_80, .aeadAES128GCM], .aes128CounterHMACSHA1_80),
             ([.aes128CounterHMACSHA1_80], [.aeadAES128GCM, .aes128CounterHMACSHA1_80], .aes128CounterHMACSHA1_80),
             ([.aeadAES128GCM, .aes128CounterHMACSHA1_80], [.aeadAES128GCM], .aeadAES128GCM),
         ])
-    func srtpProfile(clientProfiles: [DTLSSRTPProfile], serverProfiles: [DTLSSRTPProfile], expected: DTLSSRTPProfile) throws {
+    func srtpProfile(clientProfiles: [SRTPProfile], serverProfiles: [SRTPProfile], expected: SRTPProfile) throws {
         let pair = try Fixture.pair(clientProfiles: clientProfiles, serverProfiles: serverProfiles)
         pair.run(until: Instant.zero + .seconds(10))
         let client = try #require(pair.connectionInfo(.client), "\(pair.clientEvents)")
@@ -59,17 +60,17 @@ struct HandshakeTests {
     }
 
     @Test("both ends export the same SRTP keys, sized for the profile and different per direction (RFC 5764 §4.2)",
-          arguments: DTLSSRTPProfile.allCases)
-    func exporterKeys(profile: DTLSSRTPProfile) throws {
+          arguments: SRTPProfile.allCases)
+    func exporterKeys(profile: SRTPProfile) throws {
         let pair = try Fixture.pair(clientProfiles: [profile], serverProfiles: [profile])
         pair.run(until: Instant.zero + .seconds(10))
-        let client = try #require(pair.connectionInfo(.client)?.srtpKeyingMaterial)
-        let server = try #require(pair.connectionInfo(.server)?.srtpKeyingMaterial)
+        let client = try #require(pair.connectionInfo(.client)?.srtpKeys)
+        let server = try #require(pair.connectionInfo(.server)?.srtpKeys)
         #expect(client == server)
         #expect(client.profile == profile)
-        #expect(client.clientMasterKey.count == 16 && client.serverMasterKey.count == 16)
-        #expect(client.clientMasterSalt.count == profile.masterSaltLength)
-        #expect(client.clientMasterKey != client.serverMasterKey)
+        #expect(client.client.masterKey.count == profile.masterKeyLength && client.server.masterKey.count == profile.masterKeyLength)
+        #expect(client.client.masterSalt.count == profile.masterSaltLength)
+        #expect(client.client.masterKey != client.server.masterKey)
         #expect(client.local(for: .client) == server.remote(for: .server))
     }
 
@@ -78,7 +79,7 @@ struct HandshakeTests {
         let pair = try Fixture.pair(clientProfiles: [], serverProfiles: [])
         pair.run(until: Instant.zero + .seconds(10))
         let client = try #require(pair.connectionInfo(.client))
-        #expect(client.srtpProfile == nil && client.srtpKeyingMaterial == nil)
+        #expect(client.srtpProfile == nil && client.srtpKeys == nil)
         #expect(pair.connectionInfo(.server) != nil)
     }
 

@@ -1,17 +1,19 @@
+import Hashing
 import DTLS
+import SDP
 import PropertyBased
 import Testing
 
 @Suite("DTLS fingerprint and role properties")
 struct DTLSPropertyTests {
-    static let fingerprints = Generator(run: { rng in DTLSFingerprint.random(using: &rng) })
+    static let fingerprints = Generator(run: { rng in CertificateFingerprint.random(using: &rng) })
     static let setups = Generator(run: { rng in (DTLSSetup.random(using: &rng), DTLSSetup.random(using: &rng)) })
 
     @Test("every fingerprint's SDP text parses back to the same fingerprint, in upper-case hex")
     func roundTrip() async {
         await propertyCheck(count: 300, input: Self.fingerprints) { fingerprint throws in
             let text = fingerprint.sdpValue
-            #expect(try DTLSFingerprint(sdpValue: text) == fingerprint)
+            #expect(try CertificateFingerprint(sdpValue: text) == fingerprint)
             #expect(text == text.uppercased().replacingOccurrences(of: "SHA-", with: "sha-").replacingOccurrences(of: "MD5", with: "md5"))
         }
     }

@@ -1,3 +1,5 @@
+import SRTP
+import Hashing
 import DTLS
 import SansIO
 
@@ -120,10 +122,10 @@ final class TwoEndpoints {
 /// Endpoints with fresh certificates that expect each other's fingerprints.
 enum Fixture {
     static func pair(
-        clientProfiles: [DTLSSRTPProfile] = DTLSSRTPProfile.webRTCDefault,
-        serverProfiles: [DTLSSRTPProfile] = DTLSSRTPProfile.webRTCDefault,
+        clientProfiles: [SRTPProfile] = SRTPProfile.webRTCDefault,
+        serverProfiles: [SRTPProfile] = SRTPProfile.webRTCDefault,
         keyLog: Bool = false, mtu: Int = 1200,
-        clientExpects: DTLSFingerprint? = nil, serverExpects: DTLSFingerprint? = nil,
+        clientExpects: CertificateFingerprint? = nil, serverExpects: CertificateFingerprint? = nil,
         clientCertificate: Bool = true, serverCertificate: Bool = true
     ) throws -> TwoEndpoints {
         let clientCertificate = clientCertificate ? try DTLSCertificate(commonName: "client") : nil

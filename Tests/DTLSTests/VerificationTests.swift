@@ -1,3 +1,4 @@
+import SRTP
 import DTLS
 import SansIO
 import Testing

@@ -1,3 +1,4 @@
+import SRTP
 import Decryption
 import Hashing
 import Testing

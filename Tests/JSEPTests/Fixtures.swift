@@ -7,10 +7,10 @@ import SDP
 
 /// Fixed parameters and helpers shared by the JSEP tests.
 enum Fixtures {
-    static let fingerprint: DTLSFingerprint = {
+    static let fingerprint: CertificateFingerprint = {
         // 32 bytes, so the initializer cannot throw; the fallback keeps the fixture total.
         let digest = (0..<32).map { UInt8($0 * 7 & 0xFF) }
-        return (try? DTLSFingerprint(algorithm: .sha256, digest: digest)) ?? DTLSFingerprint(of: digest)
+        return (try? CertificateFingerprint(algorithm: .sha256, digest: digest)) ?? CertificateFingerprint(of: digest)
     }()
 
     static let host = Candidate(

@@ -4,6 +4,7 @@ import Foundation
 import Pcap
 import RTP
 import Replay
+import SRTP
 import SCTP
 import SansIO
 import Testing
@@ -32,7 +33,7 @@ struct RecordedDTLSSession {
     ) throws -> RecordedDTLSSession {
         let clientCertificate = try DTLSCertificate(commonName: "client")
         let serverCertificate = try DTLSCertificate(commonName: "server")
-        let profiles: [DTLSSRTPProfile] = [.aes128CounterHMACSHA1_80]
+        let profiles: [SRTPProfile] = [.aes128CounterHMACSHA1_80]
         let endpoints = [
             try DTLSEndpoint(role: .client, certificate: clientCertificate, expectedPeerFingerprint: serverCertificate.fingerprint(), srtpProfiles: profiles, keyLog: true),
             try DTLSEndpoint(role: .server, certificate: serverCertificate, expectedPeerFingerprint: clientCertificate.fingerprint(), srtpProfiles: profiles, keyLog: true),
@@ -73,8 +74,8 @@ struct RecordedDTLSSession {
         }
         endpoints[0].handleTimeout(at: now)
         settle()
-        guard let clientInfo = connected[0], let serverInfo = connected[1], let material = clientInfo.srtpKeyingMaterial,
-            serverInfo.srtpKeyingMaterial == material
+        guard let clientInfo = connected[0], let serverInfo = connected[1], let material = clientInfo.srtpKeys,
+            serverInfo.srtpKeys == material
         else { throw RecordingFailure.handshake }
 
         // The data channel: the SCTP script of the association rule tests, a→b being the DTLS client.
@@ -86,8 +87,8 @@ struct RecordedDTLSSession {
         }
 
         // Opus over SRTP, five packets each way, with the exported keys (RFC 5764 §4.2).
-        let clientKeys = try SRTPKeyMaterial(profile: .aes128CounterHMACSHA1_80, masterKey: material.clientMasterKey, masterSalt: material.clientMasterSalt)
-        let serverKeys = try SRTPKeyMaterial(profile: .aes128CounterHMACSHA1_80, masterKey: material.serverMasterKey, masterSalt: material.serverMasterSalt)
+        let clientKeys = try SRTPKeyMaterial(profile: .aes128CounterHMACSHA1_80, masterKey: material.client.masterKey, masterSalt: material.client.masterSalt)
+        let serverKeys = try SRTPKeyMaterial(profile: .aes128CounterHMACSHA1_80, masterKey: material.server.masterKey, masterSalt: material.server.masterSalt)
         let senders = [
             (0, try SRTPSession(keys: clientKeys, ssrc: clientSSRC, direction: .outbound), clientSSRC),
             (1, try SRTPSession(keys: serverKeys, ssrc: serverSSRC, direction: .outbound), serverSSRC),

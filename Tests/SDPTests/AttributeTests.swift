@@ -1,3 +1,4 @@
+import Hashing
 import SDP
 import Testing
 
@@ -24,8 +25,8 @@ struct AttributeTests {
         ("a=ice-pwd:mlPea2xBCmFmNLfmy/jlqw1D", .icePwd("mlPea2xBCmFmNLfmy/jlqw1D")),
         ("a=ice-options:trickle ice2", .iceOptions(["trickle", "ice2"])),
         ("a=ice-lite", .iceLite),
-        ("a=fingerprint:sha-256 6B:8B:00:FF", .fingerprint(Fingerprint(hashFunction: "sha-256", digest: [0x6B, 0x8B, 0x00, 0xFF]))),
-        ("a=fingerprint:SHA-1 AB", .fingerprint(Fingerprint(hashFunction: "SHA-1", digest: [0xAB]))),
+        ("a=fingerprint:sha-256 6B:8B:00:FF", .fingerprint(CertificateFingerprint(hashFunction: "sha-256", digest: [0x6B, 0x8B, 0x00, 0xFF]))),
+        ("a=fingerprint:SHA-1 AB", .fingerprint(CertificateFingerprint(hashFunction: "SHA-1", digest: [0xAB]))),
         ("a=setup:actpass", .setup(.actpass)),
         ("a=setup:holdconn", .setup(.holdconn)),
         ("a=connection:new", .connection(.new)),
@@ -89,7 +90,7 @@ struct AttributeTests {
 
     @Test("a fingerprint digest is written as uppercase hex pairs (RFC 8122 §5)")
     func fingerprintText() {
-        let attribute = Attribute.fingerprint(Fingerprint(hashFunction: "sha-256", digest: [0x0A, 0xBC]))
+        let attribute = Attribute.fingerprint(CertificateFingerprint(hashFunction: "sha-256", digest: [0x0A, 0xBC]))
         #expect(attribute.lineText == "a=fingerprint:sha-256 0A:BC")
     }
 

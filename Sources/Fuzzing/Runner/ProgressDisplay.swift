@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The live progress line per target (issue 4): executions per second, corpus size, coverage features
 /// (libFuzzer) or outcome features (built-in), failures. On a terminal the lines are redrawn in place;

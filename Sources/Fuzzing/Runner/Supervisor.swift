@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Starts fuzzing workers, at most `jobs` at a time, and watches them (issue 4, "The runner").
 ///

@@ -1,4 +1,4 @@
-public import DataChannel
+import DataChannel
 import Foundation
 import ICE
 import JSEP

@@ -4,7 +4,7 @@ import Pcap
 public import SansIO
 public import Simulation
 import Synchronization
-public import Wire
+import Wire
 
 /// A deterministic network for peer connections (DESIGN §1.5): one ``Simulation/Simulator`` on virtual
 /// time. Time moves only while a caller of the client API waits for something, and then only as far as

@@ -1,11 +1,13 @@
+public import Hashing
 public import DTLS
 public import DataChannel
 public import ICE
 public import JSEP
 public import SansIO
 import SCTP
-public import Wire
-public import SDP
+import SRTP
+import Wire
+import SDP
 
 /// One peer connection as a sans-IO machine (DESIGN §1.1): JSEP negotiation, then ICE, DTLS and the
 /// SCTP data channels over one bundled transport (RFC 8843 max-bundle), with RFC 7983 demultiplexing.
@@ -34,7 +36,7 @@ public struct PeerConnectionMachine: DatagramMachine {
 
     public let configuration: EngineConfiguration
     public let certificate: DTLSCertificate
-    public var localFingerprint: DTLSFingerprint { certificate.fingerprint(.sha256) }
+    public var localFingerprint: CertificateFingerprint { certificate.fingerprint(.sha256) }
 
     // Negotiation.
     var signaling = SignalingStateMachine()
@@ -197,7 +199,7 @@ public struct PeerConnectionMachine: DatagramMachine {
     /// STUN (0–3, which the ICE agent has already taken). Media arrives with issue #8; until then it is
     /// counted and dropped.
     mutating func demultiplex(_ bytes: [UInt8], at now: Instant) {
-        switch PacketClass(firstByte: bytes.first) {
+        switch PacketFamily(datagram: bytes) {
         case .dtls:
             guard let dtls else {
                 if earlyDTLSRecords.count < Self.earlyDTLSRecordLimit { earlyDTLSRecords.append(bytes) }
@@ -208,7 +210,7 @@ public struct PeerConnectionMachine: DatagramMachine {
             dtls.handle(.received(bytes), at: now)
         case .rtp:
             counters.droppedMedia += 1
-        case .stun, .turnChannel, .unknown:
+        case .stun, .zrtp, .turnChannel, .unknown:
             counters.droppedUnknown += 1
         }
     }
@@ -260,7 +262,7 @@ public struct PeerConnectionMachine: DatagramMachine {
                 // use_srtp is offered even for a data-only session: browsers always do, and aiortc fails a
                 // handshake that negotiates no SRTP profile. The exported keys wait for media (#8).
                 role: role, certificate: certificate, expectedPeerFingerprint: fingerprint,
-                srtpProfiles: DTLSSRTPProfile.webRTCDefault,
+                srtpProfiles: SRTPProfile.webRTCDefault,
                 mtu: configuration.datagramPayloadLimit, keyLog: configuration.keyLog)
         } catch {
             throw .operationError("DTLS: \(error)")

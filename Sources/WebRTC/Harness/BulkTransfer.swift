@@ -1,4 +1,4 @@
-public import DataChannel
+import DataChannel
 import Hashing
 import Wire
 

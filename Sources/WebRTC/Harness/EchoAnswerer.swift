@@ -1,4 +1,4 @@
-public import DataChannel
+import DataChannel
 import Synchronization
 
 /// The answering side of the webrtc-echoes interop convention: answers each offer with a new peer

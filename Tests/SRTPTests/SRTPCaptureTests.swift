@@ -1,5 +1,5 @@
 import Conformance
-import Decryption
+import SRTP
 import Pcap
 import Testing
 
@@ -82,7 +82,7 @@ struct SRTPCaptureTests {
         let other = payloads.filter { Self.isVersion2($0) && !Self.isRTCP($0) && Self.ssrc($0, at: 8) == 0xE3B9_FC5E }
         #expect(other.count == 498)
         for packet in other.prefix(20) {
-            #expect(throws: DecryptionError.authenticationFailed) { try session.unprotectRTP(packet) }
+            #expect(throws: SRTPError.authenticationFailed) { try session.unprotectRTP(packet) }
         }
     }
 
@@ -93,7 +93,7 @@ struct SRTPCaptureTests {
         var packet = try #require(try Self.datagrams("gteissier_marseillaise-srtp.pcap").first)
         let index = position >= 0 ? position : packet.count + position
         packet[index] ^= 0x01
-        #expect(throws: DecryptionError.authenticationFailed) { try session.unprotectRTP(packet) }
+        #expect(throws: SRTPError.authenticationFailed) { try session.unprotectRTP(packet) }
     }
 
     @Test("The same packet twice is a replay (RFC 3711 §3.3.2)")
@@ -102,7 +102,7 @@ struct SRTPCaptureTests {
         let session = try SRTPSession(keys: keys, ssrc: 0xDEAD_BEEF)
         let packet = try #require(try Self.datagrams("gteissier_marseillaise-srtp.pcap").first)
         _ = try session.unprotectRTP(packet)
-        #expect(throws: DecryptionError.replayed) { try session.unprotectRTP(packet) }
+        #expect(throws: SRTPError.replayed) { try session.unprotectRTP(packet) }
     }
 
     @Test("A packet from an SSRC the session is not for is refused, not decrypted")
@@ -110,6 +110,6 @@ struct SRTPCaptureTests {
         let keys = try SRTPKeyMaterial(profile: .aes128CounterHMACSHA1_80, base64: "aSBrbm93IGFsbCB5b3VyIGxpdHRsZSBzZWNyZXRz")
         let session = try SRTPSession(keys: keys, ssrc: 0x1234_5678)
         let packet = try #require(try Self.datagrams("gteissier_marseillaise-srtp.pcap").first)
-        #expect(throws: DecryptionError.self) { try session.unprotectRTP(packet) }
+        #expect(throws: SRTPError.self) { try session.unprotectRTP(packet) }
     }
 }

@@ -1,8 +1,8 @@
-/// Base64 decoding (RFC 4648 §4), small enough to keep Foundation out of this module.
-enum Base64 {
+/// Base64 decoding (RFC 4648 §4), small enough to keep Foundation out of the modules that read keys.
+public enum Base64 {
     /// The bytes `text` encodes, or nil if it holds a character outside the alphabet, a misplaced
     /// `=`, or a length no encoding produces. Surrounding whitespace is ignored; padding is optional.
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         var symbols = Array(text.utf8.drop(while: isSpace).reversed().drop(while: isSpace).reversed())
         var padding = 0
         while symbols.last == UInt8(ascii: "=") {

@@ -28,8 +28,8 @@ public final class SRTPSession {
     ///
     /// - Parameter replayWindow: packets the replay list remembers (libsrtp's default, 128, when nil;
     ///   RFC 3711 §3.3.2 requires at least 64).
-    /// - Throws: `DecryptionError.libraryFailure` if libsrtp cannot be initialised or refuses the policy.
-    public init(keys: SRTPKeyMaterial, ssrc: UInt32?, replayWindow: Int? = nil, direction: Direction = .inbound) throws(DecryptionError) {
+    /// - Throws: `SRTPError.libraryFailure` if libsrtp cannot be initialised or refuses the policy.
+    public init(keys: SRTPKeyMaterial, ssrc: UInt32?, replayWindow: Int? = nil, direction: Direction = .inbound) throws(SRTPError) {
         let initialised = SRTPLibrary.initialisation
         guard initialised == srtp_err_status_ok.rawValue else {
             throw .libraryFailure("srtp_init returned \(initialised)")
@@ -74,7 +74,7 @@ public final class SRTPSession {
 
     /// The RTP packet inside the SRTP packet `packet` (RFC 3711 §3.3), after checking its tag and
     /// replay state. The session's rollover counter and replay list advance only when this succeeds.
-    public func unprotectRTP(_ packet: [UInt8]) throws(DecryptionError) -> [UInt8] {
+    public func unprotectRTP(_ packet: [UInt8]) throws(SRTPError) -> [UInt8] {
         // The fixed RTP header is 12 bytes (RFC 3550 §5.1); libsrtp reads it before any length check of its own.
         guard packet.count >= 12 else { throw .malformedPacket("an SRTP packet of \(packet.count) bytes has no RTP header") }
         return try run(packet) { srtp_unprotect(context, $0, $1) }
@@ -82,20 +82,20 @@ public final class SRTPSession {
 
     /// The RTCP compound packet inside the SRTCP packet `packet` (RFC 3711 §3.4): verified,
     /// replay-checked by its SRTCP index, and decrypted when its E flag says it is encrypted.
-    public func unprotectRTCP(_ packet: [UInt8]) throws(DecryptionError) -> [UInt8] {
+    public func unprotectRTCP(_ packet: [UInt8]) throws(SRTPError) -> [UInt8] {
         // RTCP header (8) plus the SRTCP index word (4) before any tag (RFC 3711 §3.4).
         guard packet.count >= 12 else { throw .malformedPacket("an SRTCP packet of \(packet.count) bytes has no RTCP header and index") }
         return try run(packet) { srtp_unprotect_rtcp(context, $0, $1) }
     }
 
     /// The SRTP packet protecting the RTP packet `packet` (RFC 3711 §3.3): encrypted, index and tag added.
-    public func protectRTP(_ packet: [UInt8]) throws(DecryptionError) -> [UInt8] {
+    public func protectRTP(_ packet: [UInt8]) throws(SRTPError) -> [UInt8] {
         guard packet.count >= 12 else { throw .malformedPacket("an RTP packet of \(packet.count) bytes has no header") }
         return try run(packet, growing: true) { srtp_protect(context, $0, $1) }
     }
 
     /// The SRTCP packet protecting the RTCP compound packet `packet` (RFC 3711 §3.4).
-    public func protectRTCP(_ packet: [UInt8]) throws(DecryptionError) -> [UInt8] {
+    public func protectRTCP(_ packet: [UInt8]) throws(SRTPError) -> [UInt8] {
         guard packet.count >= 8 else { throw .malformedPacket("an RTCP packet of \(packet.count) bytes has no header") }
         return try run(packet, growing: true) { srtp_protect_rtcp(context, $0, $1) }
     }
@@ -103,7 +103,7 @@ public final class SRTPSession {
     private func run(
         _ packet: [UInt8], growing: Bool = false,
         _ operation: (UnsafeMutableRawPointer, UnsafeMutablePointer<Int32>) -> srtp_err_status_t
-    ) throws(DecryptionError) -> [UInt8] {
+    ) throws(SRTPError) -> [UInt8] {
         guard packet.count <= Int(Int32.max) - Int(SRTP_MAX_TRAILER_LEN) else {
             throw .malformedPacket("\(packet.count) bytes is too long")
         }

@@ -1,4 +1,4 @@
-import Decryption
+import SRTP
 import Testing
 import Wire
 
@@ -49,7 +49,7 @@ struct SRTPProfileTests {
         let session = try SRTPSession(keys: keys, ssrc: 0x0102_0304)
         #expect(try session.unprotectRTCP(protected[0]) == report)
         #expect(try session.unprotectRTCP(protected[1]) == report)
-        #expect(throws: DecryptionError.replayed) { try session.unprotectRTCP(protected[1]) }
+        #expect(throws: SRTPError.replayed) { try session.unprotectRTCP(protected[1]) }
     }
 
     @Test("A flipped bit fails authentication in every profile, GCM included", arguments: SRTPProfile.allCases)
@@ -60,7 +60,7 @@ struct SRTPProfileTests {
             var altered = protected
             altered[index] ^= 0x10
             let session = try SRTPSession(keys: keys, ssrc: 0x0102_0304)
-            #expect(throws: DecryptionError.authenticationFailed) { try session.unprotectRTP(altered) }
+            #expect(throws: SRTPError.authenticationFailed) { try session.unprotectRTP(altered) }
         }
     }
 
@@ -71,8 +71,8 @@ struct SRTPProfileTests {
         for _ in 0..<1000 {
             var packet = (0..<Int.random(in: 0...80, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             if !packet.isEmpty { packet[0] = 0x80 | (packet[0] & 0x3F) }
-            #expect(throws: DecryptionError.self) { try session.unprotectRTP(packet) }
-            #expect(throws: DecryptionError.self) { try session.unprotectRTCP(packet) }
+            #expect(throws: SRTPError.self) { try session.unprotectRTP(packet) }
+            #expect(throws: SRTPError.self) { try session.unprotectRTCP(packet) }
         }
     }
 }

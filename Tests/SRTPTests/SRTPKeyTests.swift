@@ -1,4 +1,4 @@
-import Decryption
+import SRTP
 import Testing
 
 @Suite("SRTP key material")
@@ -28,14 +28,14 @@ struct SRTPKeyTests {
         #expect {
             _ = try SRTPKeyMaterial(profile: .aes128CounterHMACSHA1_80, base64: text)
         } throws: { error in
-            guard case .badKey = error as? DecryptionError else { return false }
+            guard case .badKey = error as? SRTPError else { return false }
             return true
         }
     }
 
     @Test("A GCM key of 30 bytes is refused: AEAD_AES_256_GCM wants 32 + 12")
     func gcmLength() {
-        #expect(throws: DecryptionError.self) {
+        #expect(throws: SRTPError.self) {
             try SRTPKeyMaterial(profile: .aeadAES256GCM, keyAndSalt: [UInt8](repeating: 1, count: 30))
         }
         #expect(throws: Never.self) {
@@ -51,11 +51,11 @@ struct SRTPKeyTests {
         let session = try SRTPSession(keys: keys, ssrc: nil)
         for length in [0, 1, 11] {
             let packet = [UInt8](repeating: 0x80, count: length)
-            #expect(throws: DecryptionError.self) { try session.unprotectRTP(packet) }
-            #expect(throws: DecryptionError.self) { try session.unprotectRTCP(packet) }
+            #expect(throws: SRTPError.self) { try session.unprotectRTP(packet) }
+            #expect(throws: SRTPError.self) { try session.unprotectRTCP(packet) }
         }
         // A header with nothing after it cannot hold a tag either.
         let bare: [UInt8] = [0x80, 0x60, 0, 1, 0, 0, 0, 1, 0, 0, 0, 9]
-        #expect(throws: DecryptionError.self) { try session.unprotectRTP(bare) }
+        #expect(throws: SRTPError.self) { try session.unprotectRTP(bare) }
     }
 }
