@@ -38,9 +38,10 @@ let package = Package(
         .library(name: "TURN", targets: ["TURN"]),
         .library(name: "UDPDriver", targets: ["UDPDriver"]),
         .library(name: "DTLS", targets: ["DTLS"]),
-        .library(name: "DataChannel", targets: ["DataChannel"]),
+        .library(name: "DataChannels", targets: ["DataChannels"]),
         .library(name: "WebRTC", targets: ["WebRTC"]),
         .library(name: "JSEP", targets: ["JSEP"]),
+        .library(name: "Harness", targets: ["Harness"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -90,7 +91,7 @@ let package = Package(
         // The DTLS endpoint machine over OpenSSL memory BIOs: certificates, fingerprints, DTLS-SRTP keys.
         .target(name: "DTLS", dependencies: ["Wire", "SansIO", "Hashing", "SDP", "DTLSRecord", "COpenSSL", "SRTP"], swiftSettings: strictSwift),
         // WebRTC data channels over one SCTP association (RFC 8831, RFC 8832 DCEP).
-        .target(name: "DataChannel", dependencies: ["Wire", "SansIO", "SCTP"], swiftSettings: strictSwift),
+        .target(name: "DataChannels", dependencies: ["Wire", "SansIO", "SCTP"], swiftSettings: strictSwift),
         // JSEP offer/answer (RFC 9429) for data-channel sessions and the W3C signaling state machine.
         .target(name: "JSEP", dependencies: ["Wire", "SDP", "DTLS", "ICE"], swiftSettings: strictSwift),
         // The pcap replay checker: flows, demultiplexing, rules, reports.
@@ -120,10 +121,13 @@ let package = Package(
         .target(
             name: "WebRTC",
             dependencies: [
-                "Wire", "SansIO", "Hashing", "SDP", "SCTP", "ICE", "DTLS", "SRTP", "DataChannel", "JSEP", "Simulation", "UDPDriver", "Pcap",
+                "Wire", "SansIO", "Hashing", "SDP", "SCTP", "ICE", "DTLS", "SRTP", "DataChannels", "JSEP", "Simulation", "UDPDriver", "Pcap",
             ],
             swiftSettings: strictSwift
         ),
+        // Harness pieces over the client API, shared by the tests, the tour, the interop sessions and the
+        // benchmarks: two connections joined in process, the webrtc-echoes answerer, checked bulk transfers.
+        .target(name: "Harness", dependencies: ["WebRTC", "DataChannels", "Hashing", "Wire"], swiftSettings: strictSwift),
         // webrtc-echoes signaling: the offer/answer JSON over HTTP POST /offer, server and client, loopback only.
         .target(
             name: "EchoSignaling",
@@ -138,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "crucible",
             dependencies: [
-                "Wire", "STUN", "SDP", "Pcap", "Conformance", "Fuzzing", "Replay", "Decryption", "WebRTC", "EchoSignaling",
+                "Wire", "STUN", "SDP", "Pcap", "Conformance", "Fuzzing", "Replay", "Decryption", "WebRTC", "Harness", "EchoSignaling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
@@ -224,7 +228,7 @@ let package = Package(
             name: "TURNTests",
             dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
         ),
-        .testTarget(name: "DataChannelTests", dependencies: ["DataChannel", "SCTP", "SansIO", "Wire"]),
+        .testTarget(name: "DataChannelsTests", dependencies: ["DataChannels", "SCTP", "SansIO", "Wire"]),
         .testTarget(
             name: "JSEPTests",
             dependencies: [
@@ -239,12 +243,12 @@ let package = Package(
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
         .testTarget(
             name: "WebRTCTests",
-            dependencies: ["WebRTC", "DataChannel", "JSEP", "ICE", "DTLS", "SCTP", "SansIO", "Simulation", "Wire", "Replay", "Pcap"]
+            dependencies: ["WebRTC", "Harness", "DataChannels", "JSEP", "ICE", "DTLS", "SCTP", "SansIO", "Simulation", "Wire", "Replay", "Pcap"]
         ),
         // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
         .testTarget(
             name: "InteropTests",
-            dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay", "WebRTC", "DataChannel", "EchoSignaling", "Decryption", "Fuzzing"]
+            dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay", "WebRTC", "Harness", "DataChannels", "EchoSignaling", "Decryption", "Fuzzing"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -5,46 +5,46 @@ public import Wire
 /// An ICE agent (RFC 8445, trickle RFC 8838, consent RFC 7675, dual stack RFC 8421) for one data stream
 /// of one component, as a sans-IO machine (DESIGN §1.1).
 ///
-/// Feed it `IceInput`s and the passing of time; drain `IceOutput`s with `poll()`; read `nextDeadline`.
+/// Feed it `ICEInput`s and the passing of time; drain `ICEOutput`s with `poll()`; read `nextDeadline`.
 /// It opens no socket: its datagrams name a local base as source, and the driver sends them from there
 /// (or a TURN client composed around the agent wraps those whose source is a relayed address).
 ///
-/// Bounded by `IceConfiguration.limits`: a datagram from an unknown source either fails authentication
+/// Bounded by `ICEConfiguration.limits`: a datagram from an unknown source either fails authentication
 /// and creates no state at all, or is authenticated and may add at most one peer-reflexive candidate
 /// and one pair, within the per-window and total limits.
-public struct IceAgent: DatagramMachine, Sendable {
-    public typealias Input = IceInput
-    public typealias Output = IceOutput
+public struct ICEAgent: DatagramMachine, Sendable {
+    public typealias Input = ICEInput
+    public typealias Output = ICEOutput
 
-    public let configuration: IceConfiguration
-    public internal(set) var role: IceRole
+    public let configuration: ICEConfiguration
+    public internal(set) var role: ICERole
     /// The 64-bit tie-breaker for role conflicts (RFC 8445 §7.3.1.1).
     public internal(set) var tieBreaker: UInt64
-    public internal(set) var localCredentials: IceCredentials
-    public internal(set) var remoteCredentials: IceCredentials?
+    public internal(set) var localCredentials: ICECredentials
+    public internal(set) var remoteCredentials: ICECredentials?
     public internal(set) var remoteIsLite = false
     public internal(set) var connectionState: IceConnectionState = .new
     public internal(set) var gatheringState: IceGatheringState = .new
     /// The candidates offered to the peer, plus peer-reflexive ones learned from responses (not signalled).
-    public internal(set) var localCandidates: [IceCandidate] = []
-    public internal(set) var remoteCandidates: [IceCandidate] = []
+    public internal(set) var localCandidates: [ICECandidate] = []
+    public internal(set) var remoteCandidates: [ICECandidate] = []
     public internal(set) var checkList: CheckList
     /// The pair that carries data.
-    public internal(set) var selectedPair: IceCandidatePair?
+    public internal(set) var selectedPair: ICECandidatePair?
     /// Whether the peer signalled end-of-candidates for the current generation.
     public internal(set) var remoteEndOfCandidates = false
 
     var generator: SeededGenerator
-    var outputs = OutputQueue<IceOutput>()
+    var outputs = OutputQueue<ICEOutput>()
     var localKey: STUNKey
     var remoteKey: STUNKey?
     /// Host bases the driver bound (every one, whatever the transport policy: datagrams arrive there).
-    var hostCandidates: [IceCandidate] = []
+    var hostCandidates: [ICECandidate] = []
     /// The local credentials before the last restart, kept while the selected pair is of that generation
     /// so its consent checks keep being answered.
-    var previousLocal: (credentials: IceCredentials, key: STUNKey)?
+    var previousLocal: (credentials: ICECredentials, key: STUNKey)?
     var transactions: [STUNTransactionID: Transaction] = [:]
-    var gatherQueue: [(base: IceCandidate, server: TransportAddress)] = []
+    var gatherQueue: [(base: ICECandidate, server: TransportAddress)] = []
     var pendingServerReflexive = 0
     var relayPending: Bool
     var nextPacingAt: Instant?
@@ -62,7 +62,7 @@ public struct IceAgent: DatagramMachine, Sendable {
     struct ConsentState: Sendable {
         var pair: PairKey
         var localUfrag: String
-        var remote: IceCredentials
+        var remote: ICECredentials
         var remoteKey: STUNKey
         var lastResponse: Instant
         var nextCheck: Instant
@@ -72,23 +72,23 @@ public struct IceAgent: DatagramMachine, Sendable {
 
     /// Makes an agent. The generator supplies credentials (when the configuration has none), the
     /// tie-breaker, transaction IDs and consent jitter; hand it a fixed seed for a reproducible run.
-    public init(configuration: IceConfiguration, role: IceRole, generator: SeededGenerator) {
+    public init(configuration: ICEConfiguration, role: ICERole, generator: SeededGenerator) {
         self.configuration = configuration
         self.generator = generator
         self.role = configuration.isLite ? .controlled : role
         tieBreaker = self.generator.next()
-        let credentials = configuration.credentials ?? IceCredentials.random(using: &self.generator)
+        let credentials = configuration.credentials ?? ICECredentials.random(using: &self.generator)
         localCredentials = credentials
-        localKey = IceAgent.key(for: credentials.pwd)
+        localKey = ICEAgent.key(for: credentials.pwd)
         checkList = CheckList(maximumSize: configuration.limits.maximumCheckListSize)
         relayPending = configuration.expectsRelayedCandidates
         let preferences = hostLocalPreferences(configuration.hostAddresses)
         for (address, preference) in zip(configuration.hostAddresses, preferences)
         where !hostCandidates.contains(where: { $0.address == address }) {
-            hostCandidates.append(IceCandidate(
+            hostCandidates.append(ICECandidate(
                 kind: .host, address: address,
-                priority: IceCandidate.priority(typePreference: IceCandidateKind.host.typePreference, localPreference: preference),
-                foundation: IceCandidate.foundation(kind: .host, baseAddress: address.address, server: nil)))
+                priority: ICECandidate.priority(typePreference: ICECandidateKind.host.typePreference, localPreference: preference),
+                foundation: ICECandidate.foundation(kind: .host, baseAddress: address.address, server: nil)))
         }
     }
 
@@ -100,13 +100,13 @@ public struct IceAgent: DatagramMachine, Sendable {
 
     // MARK: Machine
 
-    public mutating func handle(_ input: IceInput, at now: Instant) {
+    public mutating func handle(_ input: ICEInput, at now: Instant) {
         self.now = max(self.now, now)
         guard !closed else { return }
         switch input {
         case .received(let datagram): receive(datagram)
         case .startGathering: startGathering()
-        case .setRemoteCredentials(let ufrag, let pwd, let isLite): setRemoteCredentials(IceCredentials(ufrag: ufrag, pwd: pwd), isLite: isLite)
+        case .setRemoteCredentials(let ufrag, let pwd, let isLite): setRemoteCredentials(ICECredentials(ufrag: ufrag, pwd: pwd), isLite: isLite)
         case .addRemoteCandidate(let candidate): addRemoteCandidate(candidate)
         case .endOfRemoteCandidates: remoteEndOfCandidates = true
         case .addRelayedCandidate(let relayed, let mapped): addRelayedCandidate(relayed: relayed, mapped: mapped)
@@ -131,7 +131,7 @@ public struct IceAgent: DatagramMachine, Sendable {
         afterEvent()
     }
 
-    public mutating func poll() -> IceOutput? {
+    public mutating func poll() -> ICEOutput? {
         outputs.next()
     }
 
@@ -153,7 +153,7 @@ public struct IceAgent: DatagramMachine, Sendable {
     /// for consent and one per host and server.
     public var transactionCount: Int { transactions.count }
 
-    mutating func emit(_ output: IceOutput) { outputs.append(output) }
+    mutating func emit(_ output: ICEOutput) { outputs.append(output) }
 
     // MARK: States
 

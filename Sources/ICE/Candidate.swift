@@ -2,7 +2,7 @@ public import SDP
 public import Wire
 
 /// The four candidate types of RFC 8445 §5.1.1, with their recommended type preferences (§5.1.2.2).
-public enum IceCandidateKind: String, Hashable, Sendable, CaseIterable {
+public enum ICECandidateKind: String, Hashable, Sendable, CaseIterable {
     case host, serverReflexive, peerReflexive, relayed
 
     /// Recommended type preference (RFC 8445 §5.1.2.2): host 126, peer-reflexive 110,
@@ -39,8 +39,8 @@ public enum IceCandidateKind: String, Hashable, Sendable, CaseIterable {
 
 /// An ICE candidate of a single-component UDP data stream (WebRTC with BUNDLE and rtcp-mux uses only
 /// component 1; other components are refused on input, RFC 8843/8858).
-public struct IceCandidate: Hashable, Sendable, CustomStringConvertible {
-    public var kind: IceCandidateKind
+public struct ICECandidate: Hashable, Sendable, CustomStringConvertible {
+    public var kind: ICECandidateKind
     /// The address a peer sends to.
     public var address: TransportAddress
     /// Where the agent sends from for this candidate (RFC 8445 §5.1.1): the host address for host and
@@ -53,7 +53,7 @@ public struct IceCandidate: Hashable, Sendable, CustomStringConvertible {
     public var relatedAddress: TransportAddress?
 
     public init(
-        kind: IceCandidateKind, address: TransportAddress, base: TransportAddress? = nil, priority: UInt32,
+        kind: ICECandidateKind, address: TransportAddress, base: TransportAddress? = nil, priority: UInt32,
         foundation: String, component: UInt16 = 1, relatedAddress: TransportAddress? = nil
     ) {
         self.kind = kind
@@ -78,7 +78,7 @@ public struct IceCandidate: Hashable, Sendable, CustomStringConvertible {
     /// The foundation (RFC 8445 §5.1.1.3): equal for candidates of the same type, base IP address,
     /// STUN/TURN server IP address and transport, different otherwise. It is the decimal CRC-32 of those
     /// four facts, so it needs no table, is stable across restarts, and is 1–10 `ice-char`s.
-    public static func foundation(kind: IceCandidateKind, baseAddress: IPAddress, server: IPAddress?, transport: String = "udp") -> String {
+    public static func foundation(kind: ICECandidateKind, baseAddress: IPAddress, server: IPAddress?, transport: String = "udp") -> String {
         let key = "\(kind.rawValue)|\(baseAddress)|\(server.map { "\($0)" } ?? "-")|\(transport.lowercased())"
         return String(CRC32.checksum(Array(key.utf8)))
     }
@@ -98,7 +98,7 @@ public struct IceCandidate: Hashable, Sendable, CustomStringConvertible {
     /// an FQDN (mDNS names need a resolver the machine does not have), or an unknown type.
     public init?(remote candidate: Candidate) {
         guard candidate.transport.lowercased() == "udp", candidate.component == 1,
-            let ip = IPAddress(candidate.address), let kind = IceCandidateKind(candidate.type),
+            let ip = IPAddress(candidate.address), let kind = ICECandidateKind(candidate.type),
             candidate.priority >= 1, candidate.priority <= Candidate.maximumPriority
         else { return nil }
         var related: TransportAddress? = nil
@@ -131,8 +131,8 @@ func hostLocalPreferences(_ addresses: [TransportAddress]) -> [UInt32] {
 
 /// Removes redundant candidates (RFC 8445 §5.1.3): a candidate whose transport address and base equal
 /// those of a candidate with a higher priority (earlier, on ties) is dropped.
-public func pruneRedundantCandidates(_ candidates: [IceCandidate]) -> [IceCandidate] {
-    var kept: [IceCandidate] = []
+public func pruneRedundantCandidates(_ candidates: [ICECandidate]) -> [ICECandidate] {
+    var kept: [ICECandidate] = []
     for candidate in candidates.sorted(by: { $0.priority > $1.priority }) {
         if !kept.contains(where: { $0.address == candidate.address && $0.base == candidate.base }) {
             kept.append(candidate)

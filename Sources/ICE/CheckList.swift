@@ -17,7 +17,7 @@ public struct PairKey: Hashable, Sendable, CustomStringConvertible {
 
 /// One pair in a check list with its state (RFC 8445 §6.1.2.6) and nomination flags.
 public struct CheckListEntry: Sendable, CustomStringConvertible {
-    public internal(set) var pair: IceCandidatePair
+    public internal(set) var pair: ICECandidatePair
     public internal(set) var state: CandidatePairState
     /// The pair priority in the agent's current role (RFC 8445 §6.1.2.3).
     public internal(set) var priority: UInt64
@@ -66,7 +66,7 @@ public struct CheckList: Sendable {
     /// Waiting or In-Progress, Frozen otherwise. Beyond `maximumSize` the lowest-priority pair that is not
     /// In-Progress or valid is dropped (§6.1.2.5). Returns the key when the pair is in the list.
     @discardableResult
-    public mutating func add(_ pair: IceCandidatePair, role: IceRole) -> PairKey? {
+    public mutating func add(_ pair: ICECandidatePair, role: ICERole) -> PairKey? {
         let priority = pair.priority(as: role)
         let key = PairKey(localBase: pair.local.base, remote: pair.remote.address)
         if let existing = index(of: key) {
@@ -98,7 +98,7 @@ public struct CheckList: Sendable {
     }
 
     /// Recomputes every pair priority after a role change (RFC 8445 §7.2.5.1) and re-sorts.
-    public mutating func reprioritize(role: IceRole) {
+    public mutating func reprioritize(role: ICERole) {
         for index in entries.indices { entries[index].priority = entries[index].pair.priority(as: role) }
         sort()
     }

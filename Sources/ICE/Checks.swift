@@ -3,7 +3,7 @@ import STUN
 import Wire
 
 /// Sending checks, taking their responses, nominating (RFC 8445 §6.1.4, §7.2, §8.1).
-extension IceAgent {
+extension ICEAgent {
     /// Whether the agent may send checks now: a full agent that knows the peer's credentials.
     var canCheck: Bool { !configuration.isLite && remoteKey != nil && remoteCredentials != nil }
 
@@ -39,8 +39,8 @@ extension IceAgent {
         guard let entry = checkList.entry(key), let remoteCredentials, let remoteKey else { return }
         let nominating = role == .controlling && (configuration.nomination == .aggressive || entry.nominationRequested)
         let id = newTransactionID()
-        let priority = IceCandidate.priority(
-            typePreference: IceCandidateKind.peerReflexive.typePreference, localPreference: entry.pair.local.localPreference)
+        let priority = ICECandidate.priority(
+            typePreference: ICECandidateKind.peerReflexive.typePreference, localPreference: entry.pair.local.localPreference)
         let payload = checkRequest(
             id, localUfrag: localCredentials.ufrag, remote: remoteCredentials, remoteKey: remoteKey,
             priority: priority, useCandidate: nominating)
@@ -86,7 +86,7 @@ extension IceAgent {
     }
 
     mutating func checkResponded(
-        _ message: STUNMessage, _ datagram: Datagram, key: PairKey, nominating: Bool, sentRole: IceRole,
+        _ message: STUNMessage, _ datagram: Datagram, key: PairKey, nominating: Bool, sentRole: ICERole,
         id: STUNTransactionID, cancelled: Bool
     ) {
         guard let entry = checkList.entry(key) else { return }
@@ -132,20 +132,20 @@ extension IceAgent {
 
     /// §7.2.5.3.1: a mapped address that is no local candidate is a peer-reflexive local candidate with the
     /// pair's base; it is not signalled.
-    mutating func learnLocalPeerReflexive(mapped: TransportAddress, base: IceCandidate) {
+    mutating func learnLocalPeerReflexive(mapped: TransportAddress, base: ICECandidate) {
         guard !localCandidates.contains(where: { $0.address == mapped }),
             !hostCandidates.contains(where: { $0.address == mapped }),
             localCandidates.filter({ $0.kind == .peerReflexive }).count < configuration.limits.maximumRemoteCandidates
         else { return }
-        localCandidates.append(IceCandidate(
+        localCandidates.append(ICECandidate(
             kind: .peerReflexive, address: mapped, base: base.base,
-            priority: IceCandidate.priority(typePreference: IceCandidateKind.peerReflexive.typePreference,
+            priority: ICECandidate.priority(typePreference: ICECandidateKind.peerReflexive.typePreference,
                                             localPreference: base.localPreference),
-            foundation: IceCandidate.foundation(kind: .peerReflexive, baseAddress: base.base.address, server: nil)))
+            foundation: ICECandidate.foundation(kind: .peerReflexive, baseAddress: base.base.address, server: nil)))
     }
 
     /// Role change (§7.2.5.1, §7.3.1.1): pair priorities depend on it.
-    mutating func switchRole(to newRole: IceRole) {
+    mutating func switchRole(to newRole: ICERole) {
         guard newRole != role else { return }
         role = newRole
         checkList.reprioritize(role: role)

@@ -1,7 +1,7 @@
 public import Wire
 
 /// A username fragment and password (RFC 8445 §5.3, RFC 8839 §5.4).
-public struct IceCredentials: Hashable, Sendable, CustomStringConvertible {
+public struct ICECredentials: Hashable, Sendable, CustomStringConvertible {
     public var ufrag: String
     public var pwd: String
 
@@ -15,11 +15,11 @@ public struct IceCredentials: Hashable, Sendable, CustomStringConvertible {
 
     /// Fresh credentials from `generator`: an 8-character ufrag (≥ 4, and 24 bits of randomness as
     /// RFC 8445 §5.3 asks) and a 24-character pwd (≥ 22, ≥ 128 bits), all `ice-char`s.
-    public static func random<R: RandomNumberGenerator>(using generator: inout R) -> IceCredentials {
+    public static func random<R: RandomNumberGenerator>(using generator: inout R) -> ICECredentials {
         func text(_ count: Int) -> String {
             String((0..<count).map { _ in iceChars[Int(generator.next() % UInt64(iceChars.count))] })
         }
-        return IceCredentials(ufrag: text(8), pwd: text(24))
+        return ICECredentials(ufrag: text(8), pwd: text(24))
     }
 
     /// Whether both fields have the lengths and characters RFC 8839 §5.4 requires.
@@ -68,7 +68,7 @@ public struct ConsentTiming: Hashable, Sendable {
 }
 
 /// Bounds on everything a peer (or anyone who can send a datagram) can make the agent store.
-public struct IceLimits: Hashable, Sendable {
+public struct ICELimits: Hashable, Sendable {
     /// Pairs in the check list; the lowest-priority pairs are dropped beyond it (RFC 8445 §6.1.2.5: 100).
     public var maximumCheckListSize: Int
     /// Remote candidates kept, signalled and peer-reflexive together.
@@ -105,8 +105,8 @@ public struct RetransmissionTiming: Hashable, Sendable {
     }
 }
 
-/// Everything an `IceAgent` is told when it is made.
-public struct IceConfiguration: Sendable {
+/// Everything an `ICEAgent` is told when it is made.
+public struct ICEConfiguration: Sendable {
     /// The local host transport addresses the driver has bound sockets to. The machine opens nothing: the
     /// allow-list of interfaces is the driver's (DESIGN §6), and the default is loopback only.
     public var hostAddresses: [TransportAddress]
@@ -119,7 +119,7 @@ public struct IceConfiguration: Sendable {
     /// of its own, always controlled.
     public var isLite: Bool
     /// Local credentials; generated from the agent's generator when nil.
-    public var credentials: IceCredentials?
+    public var credentials: ICECredentials?
     /// Whether relayed candidates will be reported through `addRelayedCandidate` (a TURN client composed
     /// around the agent): gathering completes only after `relayGatheringFinished`.
     public var expectsRelayedCandidates: Bool
@@ -127,7 +127,7 @@ public struct IceConfiguration: Sendable {
     public var ta: Duration
     public var retransmission: RetransmissionTiming
     public var consent: ConsentTiming
-    public var limits: IceLimits
+    public var limits: ICELimits
     /// With regular nomination, nominate the best valid pair this long after the first pair succeeded even
     /// if higher-priority pairs are still being checked, so one silent pair cannot hold nomination back
     /// for a whole transaction timeout.
@@ -139,12 +139,12 @@ public struct IceConfiguration: Sendable {
         transportPolicy: IceTransportPolicy = .all,
         nomination: NominationMode = .regular,
         isLite: Bool = false,
-        credentials: IceCredentials? = nil,
+        credentials: ICECredentials? = nil,
         expectsRelayedCandidates: Bool = false,
         ta: Duration = .milliseconds(50),
         retransmission: RetransmissionTiming = RetransmissionTiming(),
         consent: ConsentTiming = ConsentTiming(),
-        limits: IceLimits = IceLimits(),
+        limits: ICELimits = ICELimits(),
         nominationDelay: Duration = .seconds(2)
     ) {
         self.hostAddresses = hostAddresses

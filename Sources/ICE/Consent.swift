@@ -3,7 +3,7 @@ import STUN
 import Wire
 
 /// Consent freshness on the selected pair (RFC 7675).
-extension IceAgent {
+extension ICEAgent {
     /// Consent starts fresh when a pair is selected: the nomination check just succeeded. A lite agent
     /// sends no consent checks (RFC 7675 §4 leaves consent to the full peer) and so never disconnects.
     mutating func startConsent(on key: PairKey) {
@@ -44,8 +44,8 @@ extension IceAgent {
             let id = newTransactionID()
             let local = hostCandidates.first { $0.address == consent.pair.localBase }
                 ?? localCandidates.first { $0.address == consent.pair.localBase }
-            let priority = IceCandidate.priority(
-                typePreference: IceCandidateKind.peerReflexive.typePreference, localPreference: local?.localPreference ?? 65_535)
+            let priority = ICECandidate.priority(
+                typePreference: ICECandidateKind.peerReflexive.typePreference, localPreference: local?.localPreference ?? 65_535)
             let payload = checkRequest(
                 id, localUfrag: consent.localUfrag, remote: consent.remote, remoteKey: consent.remoteKey,
                 priority: priority, useCandidate: false)

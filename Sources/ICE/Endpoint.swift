@@ -18,11 +18,11 @@ public struct TURNServerConfiguration: Hashable, Sendable, CustomStringConvertib
     public var description: String { "turn:\(address) (\(username))" }
 }
 
-/// Everything an `IceEndpoint` is told when it is made: the agent's configuration and the TURN servers.
-public struct IceEndpointConfiguration: Sendable {
+/// Everything an `ICEEndpoint` is told when it is made: the agent's configuration and the TURN servers.
+public struct ICEEndpointConfiguration: Sendable {
     /// The agent's configuration. Its `expectsRelayedCandidates` is set by the endpoint (true when it
     /// runs at least one TURN client), whatever it says here.
-    public var ice: IceConfiguration
+    public var ice: ICEConfiguration
     /// TURN servers; one allocation is made per host address × server of the same family.
     public var turnServers: [TURNServerConfiguration]
     /// Datagrams the agent sends from a relayed address to a peer whose permission is still being
@@ -34,7 +34,7 @@ public struct IceEndpointConfiguration: Sendable {
     public var bindsChannelForSelectedPair: Bool
 
     public init(
-        ice: IceConfiguration, turnServers: [TURNServerConfiguration] = [], maximumQueuedPerAllocation: Int = 32,
+        ice: ICEConfiguration, turnServers: [TURNServerConfiguration] = [], maximumQueuedPerAllocation: Int = 32,
         bindsChannelForSelectedPair: Bool = true
     ) {
         self.ice = ice
@@ -45,7 +45,7 @@ public struct IceEndpointConfiguration: Sendable {
 }
 
 /// One TURN allocation of an endpoint, as its owner can see it.
-public struct IceRelayStatus: Hashable, Sendable {
+public struct ICERelayStatus: Hashable, Sendable {
     public enum Phase: Hashable, Sendable {
         /// Gathering has not started.
         case idle
@@ -70,7 +70,7 @@ public struct IceRelayStatus: Hashable, Sendable {
 /// The ICE agent together with its TURN allocations: the one `DatagramMachine` an engine runs for a
 /// transport (RFC 8445 with RFC 8656 relays).
 ///
-/// It speaks the agent's own `IceInput` and `IceOutput`, so whatever drives an `IceAgent` drives an
+/// It speaks the agent's own `ICEInput` and `ICEOutput`, so whatever drives an `ICEAgent` drives an
 /// endpoint; the relay plumbing stays inside:
 /// - for each host address × TURN server of the same family a `TURNClient` allocates on
 ///   `.startGathering`; each allocation becomes the agent's relayed candidate (its mapped address the
@@ -83,22 +83,22 @@ public struct IceRelayStatus: Hashable, Sendable {
 ///   address; a datagram from a TURN server to the host it serves goes to the agent when it is a STUN
 ///   Binding message (the same server may be the agent's STUN server) and to the client otherwise;
 /// - `.close` closes the agent and deallocates every allocation (a Refresh with LIFETIME 0, RFC 8656 §8).
-public struct IceEndpoint: DatagramMachine, Sendable {
-    public typealias Input = IceInput
-    public typealias Output = IceOutput
+public struct ICEEndpoint: DatagramMachine, Sendable {
+    public typealias Input = ICEInput
+    public typealias Output = ICEOutput
 
-    public let configuration: IceEndpointConfiguration
+    public let configuration: ICEEndpointConfiguration
     /// The agent inside: its candidates, pairs, states.
-    public internal(set) var agent: IceAgent
+    public internal(set) var agent: ICEAgent
     var relays: [Relay]
-    var outputs = OutputQueue<IceOutput>()
+    var outputs = OutputQueue<ICEOutput>()
     var relayGatheringReported = false
 
     /// One allocation: its client and the agent's datagrams waiting for a permission.
     struct Relay: Sendable {
         var client: TURNClient
         var server: TURNServerConfiguration
-        var phase: IceRelayStatus.Phase = .idle
+        var phase: ICERelayStatus.Phase = .idle
         /// The relayed address once allocated; kept after the allocation ends, so the agent's datagrams
         /// from it are still recognised (and dropped) rather than sent from an address no socket has.
         var relayed: TransportAddress?
@@ -118,7 +118,7 @@ public struct IceEndpoint: DatagramMachine, Sendable {
 
     /// Makes an endpoint. The generator seeds the agent and every TURN client (each its own stream, so a
     /// fixed seed gives a reproducible run).
-    public init(configuration: IceEndpointConfiguration, role: IceRole, generator: SeededGenerator) {
+    public init(configuration: ICEEndpointConfiguration, role: ICERole, generator: SeededGenerator) {
         self.configuration = configuration
         var generator = generator
         var relays: [Relay] = []
@@ -137,13 +137,13 @@ public struct IceEndpoint: DatagramMachine, Sendable {
         self.relays = relays
         var ice = configuration.ice
         ice.expectsRelayedCandidates = !relays.isEmpty
-        agent = IceAgent(configuration: ice, role: role, generator: SeededGenerator(seed: generator.next()))
+        agent = ICEAgent(configuration: ice, role: role, generator: SeededGenerator(seed: generator.next()))
     }
 
     /// Every allocation, in configuration order (host addresses, then servers).
-    public var relayStatuses: [IceRelayStatus] {
+    public var relayStatuses: [ICERelayStatus] {
         relays.map {
-            IceRelayStatus(server: $0.server, base: $0.client.local, phase: $0.phase,
+            ICERelayStatus(server: $0.server, base: $0.client.local, phase: $0.phase,
                            droppedWaitingForPermission: $0.dropped)
         }
     }
@@ -153,7 +153,7 @@ public struct IceEndpoint: DatagramMachine, Sendable {
 
     // MARK: Machine
 
-    public mutating func handle(_ input: IceInput, at now: Instant) {
+    public mutating func handle(_ input: ICEInput, at now: Instant) {
         switch input {
         case .received(let datagram):
             receive(datagram, at: now)
@@ -185,7 +185,7 @@ public struct IceEndpoint: DatagramMachine, Sendable {
         settle(at: now)
     }
 
-    public mutating func poll() -> IceOutput? {
+    public mutating func poll() -> ICEOutput? {
         outputs.next()
     }
 

@@ -3,8 +3,8 @@ import STUN
 import TURN
 import Wire
 
-/// How an `IceEndpoint` carries outputs between its agent, its TURN clients and the network.
-extension IceEndpoint {
+/// How an `ICEEndpoint` carries outputs between its agent, its TURN clients and the network.
+extension ICEEndpoint {
     /// The machine contract inside: drain the agent and every client, routing each output, until none
     /// has anything more (each route only hands a finite batch on, so this ends). Then, once every
     /// allocation has settled, the agent learns that relay gathering is over.
@@ -58,7 +58,7 @@ extension IceEndpoint {
 
     // MARK: From the agent
 
-    mutating func routeAgentOutput(_ output: IceOutput, at now: Instant) {
+    mutating func routeAgentOutput(_ output: ICEOutput, at now: Instant) {
         switch output {
         case .transmit(let datagram):
             if let index = relays.firstIndex(where: { $0.relayed == datagram.source }) {

@@ -2,8 +2,8 @@ public import SDP
 public import SansIO
 public import Wire
 
-/// What an `IceAgent` is told.
-public enum IceInput: DatagramInput, Sendable {
+/// What an `ICEAgent` is told.
+public enum ICEInput: DatagramInput, Sendable {
     /// A datagram that arrived on one of the agent's bases (a host address or a relayed address).
     case received(Datagram)
     /// Start gathering local candidates (W3C `iceCandidatePoolSize` pre-gathering is this input sent
@@ -12,7 +12,7 @@ public enum IceInput: DatagramInput, Sendable {
     /// The peer's ufrag and pwd (`a=ice-ufrag`, `a=ice-pwd`) and whether it is ICE-lite (`a=ice-lite`).
     /// New values while others are known mean the peer restarted ICE (RFC 8445 §9).
     case setRemoteCredentials(ufrag: String, pwd: String, isLite: Bool)
-    /// A remote candidate from SDP or trickle. Ignored (see `IceCandidate.init(remote:)`) when not usable,
+    /// A remote candidate from SDP or trickle. Ignored (see `ICECandidate.init(remote:)`) when not usable,
     /// or when its `ufrag` extension names another generation.
     case addRemoteCandidate(Candidate)
     /// The peer's end-of-candidates (RFC 8838 §13).
@@ -32,22 +32,22 @@ public enum IceInput: DatagramInput, Sendable {
     case close
 }
 
-/// What an `IceAgent` asks its driver to do or tells its owner.
-public enum IceOutput: DatagramOutput, Hashable, Sendable {
+/// What an `ICEAgent` asks its driver to do or tells its owner.
+public enum ICEOutput: DatagramOutput, Hashable, Sendable {
     /// A datagram for the network. Its source is one of the agent's bases; a relayed source means the
     /// TURN client must wrap it.
     case transmit(Datagram)
     /// A local candidate to signal (trickle, RFC 8838).
-    case localCandidate(IceCandidate)
+    case localCandidate(ICECandidate)
     case gatheringStateChanged(IceGatheringState)
     case connectionStateChanged(IceConnectionState)
     /// A (new) pair carries data from now on.
-    case selectedPairChanged(IceCandidatePair)
+    case selectedPairChanged(ICECandidatePair)
     /// A datagram that is not STUN, from a remote address on a validated pair (RFC 7983 demultiplexing
     /// above: DTLS, SRTP).
     case received([UInt8], from: TransportAddress)
     /// The role changed to resolve a conflict (RFC 8445 §7.2.5.1, §7.3.1.1) or because the peer is lite.
-    case roleChanged(IceRole)
+    case roleChanged(ICERole)
 
     public var transmission: Datagram? {
         if case .transmit(let datagram) = self { return datagram }

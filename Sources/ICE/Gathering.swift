@@ -4,7 +4,7 @@ import STUN
 import Wire
 
 /// Local candidates (RFC 8445 §5.1) and remote candidates (§5.3, RFC 8838).
-extension IceAgent {
+extension ICEAgent {
     /// Host candidates now; server-reflexive ones through the pacer; relayed ones from the TURN seam.
     /// Under the `.relay` policy only relayed candidates are offered (W3C `RTCIceTransportPolicy`), and a
     /// lite agent offers host candidates only (RFC 8445 §2.5).
@@ -22,7 +22,7 @@ extension IceAgent {
     }
 
     /// Adds an offered candidate unless it is redundant (RFC 8445 §5.1.3), signals it, and pairs it.
-    mutating func addLocalCandidate(_ candidate: IceCandidate) {
+    mutating func addLocalCandidate(_ candidate: ICECandidate) {
         if localCandidates.contains(where: { $0.address == candidate.address && $0.base == candidate.base }) { return }
         localCandidates.append(candidate)
         emit(.localCandidate(candidate))
@@ -37,14 +37,14 @@ extension IceAgent {
         pendingServerReflexive += 1
         startTransaction(
             id, .serverReflexive(base: base, server: server),
-            Datagram(from: base.address, to: server, payload: IceAgent.serverRequest(id)),
+            Datagram(from: base.address, to: server, payload: ICEAgent.serverRequest(id)),
             key: nil, rto: configuration.retransmission.minimumRTO)
     }
 
     /// A STUN server answered: a success with a mapped address gives a server-reflexive candidate whose
     /// base is the host and whose foundation names the server (§5.1.1.2–5.1.1.3); a candidate equal to
     /// its host (no NAT) is redundant and dropped.
-    mutating func serverResponded(_ message: STUNMessage, base: IceCandidate, server: TransportAddress) {
+    mutating func serverResponded(_ message: STUNMessage, base: ICECandidate, server: TransportAddress) {
         pendingServerReflexive -= 1
         guard message.type.messageClass == .successResponse else { return }
         let mapped: TransportAddress
@@ -55,11 +55,11 @@ extension IceAgent {
         } else {
             return
         }
-        let candidate = IceCandidate(
+        let candidate = ICECandidate(
             kind: .serverReflexive, address: mapped, base: base.address,
-            priority: IceCandidate.priority(typePreference: IceCandidateKind.serverReflexive.typePreference,
+            priority: ICECandidate.priority(typePreference: ICECandidateKind.serverReflexive.typePreference,
                                             localPreference: base.localPreference),
-            foundation: IceCandidate.foundation(kind: .serverReflexive, baseAddress: base.address.address, server: server.address),
+            foundation: ICECandidate.foundation(kind: .serverReflexive, baseAddress: base.address.address, server: server.address),
             relatedAddress: base.address)
         if pruneRedundantCandidates(localCandidates + [candidate]).contains(candidate) {
             addLocalCandidate(candidate)
@@ -70,25 +70,25 @@ extension IceAgent {
     mutating func addRelayedCandidate(relayed: TransportAddress, mapped: TransportAddress) {
         guard !configuration.isLite else { return }
         let relayCount = localCandidates.filter { $0.kind == .relayed }.count
-        let candidate = IceCandidate(
+        let candidate = ICECandidate(
             kind: .relayed, address: relayed, base: relayed,
-            priority: IceCandidate.priority(typePreference: IceCandidateKind.relayed.typePreference,
+            priority: ICECandidate.priority(typePreference: ICECandidateKind.relayed.typePreference,
                                             localPreference: UInt32(max(0, 65_535 - relayCount))),
-            foundation: IceCandidate.foundation(kind: .relayed, baseAddress: relayed.address, server: nil),
+            foundation: ICECandidate.foundation(kind: .relayed, baseAddress: relayed.address, server: nil),
             relatedAddress: mapped)
         addLocalCandidate(candidate)
     }
 
     // MARK: Remote side
 
-    mutating func setRemoteCredentials(_ credentials: IceCredentials, isLite: Bool) {
+    mutating func setRemoteCredentials(_ credentials: ICECredentials, isLite: Bool) {
         if let current = remoteCredentials, current != credentials {
             // The peer restarted (RFC 8445 §9): the old generation's candidates and checks go; the
             // selected pair and its consent stay until a new pair is selected.
             resetChecks()
         }
         remoteCredentials = credentials
-        remoteKey = IceAgent.key(for: credentials.pwd)
+        remoteKey = ICEAgent.key(for: credentials.pwd)
         remoteIsLite = isLite
         // A full agent facing a lite one takes the controlling role (RFC 8445 §6.1.1).
         if isLite, !configuration.isLite, role != .controlling { switchRole(to: .controlling) }
@@ -97,7 +97,7 @@ extension IceAgent {
     /// A signalled remote candidate (RFC 8838 §11): stored within the limit, paired with every local
     /// candidate of its family. A peer-reflexive one already learned from a check is upgraded in place.
     mutating func addRemoteCandidate(_ sdp: Candidate) {
-        guard var candidate = IceCandidate(remote: sdp) else { return }
+        guard var candidate = ICECandidate(remote: sdp) else { return }
         if let ufrag = sdp.ufrag, let remote = remoteCredentials, ufrag != remote.ufrag { return }
         if let index = remoteCandidates.firstIndex(where: { $0.address == candidate.address }) {
             remoteCandidates[index] = candidate
@@ -112,7 +112,7 @@ extension IceAgent {
 
     /// Forms a pair when families match (§6.1.2.2); a server-reflexive local candidate is replaced by its
     /// base (§6.1.2.4), so it pairs as the host candidate; peer-reflexive local candidates are not paired.
-    mutating func pair(local: IceCandidate, remote: IceCandidate) {
+    mutating func pair(local: ICECandidate, remote: ICECandidate) {
         guard local.address.address.isIPv6 == remote.address.address.isIPv6, local.kind != .peerReflexive,
             checkList.state != .completed
         else { return }
@@ -122,7 +122,7 @@ extension IceAgent {
             local = host
         }
         if configuration.transportPolicy == .relay, local.kind != .relayed { return }
-        checkList.add(IceCandidatePair(local: local, remote: remote), role: role)
+        checkList.add(ICECandidatePair(local: local, remote: remote), role: role)
     }
 
     /// Forgets the remote generation: candidates, pairs, transactions of checks.
@@ -148,8 +148,8 @@ extension IceAgent {
             selectedPair = nil
             consent = nil
         }
-        localCredentials = IceCredentials.random(using: &generator)
-        localKey = IceAgent.key(for: localCredentials.pwd)
+        localCredentials = ICECredentials.random(using: &generator)
+        localKey = ICEAgent.key(for: localCredentials.pwd)
         remoteCredentials = nil
         remoteKey = nil
         resetChecks()

@@ -4,26 +4,26 @@ public import Wire
 
 // Random values for property tests and the fuzz runner (which reuse them from here).
 
-extension IceCandidate {
+extension ICECandidate {
     /// A random candidate: any kind, a loopback IPv4 or ::1 address, a valid priority.
-    public static func random<R: RandomNumberGenerator>(using generator: inout R) -> IceCandidate {
-        let kind = IceCandidateKind.allCases.randomElement(using: &generator) ?? .host
+    public static func random<R: RandomNumberGenerator>(using generator: inout R) -> ICECandidate {
+        let kind = ICECandidateKind.allCases.randomElement(using: &generator) ?? .host
         let address: IPAddress = Bool.random(using: &generator)
             ? .v4(0x7F00_0000 | UInt32.random(in: 1...0xFF_FFFE, using: &generator)) : .loopbackV6
         let transport = TransportAddress(address, port: UInt16.random(in: 1...UInt16.max, using: &generator))
-        let priority = IceCandidate.priority(
+        let priority = ICECandidate.priority(
             typePreference: kind.typePreference, localPreference: UInt32.random(in: 0...65_535, using: &generator))
-        return IceCandidate(
+        return ICECandidate(
             kind: kind, address: transport, priority: max(1, priority),
-            foundation: IceCandidate.foundation(kind: kind, baseAddress: address, server: nil),
+            foundation: ICECandidate.foundation(kind: kind, baseAddress: address, server: nil),
             relatedAddress: kind == .host ? nil : transport)
     }
 }
 
-extension IceInput {
+extension ICEInput {
     /// A random input for an agent bound to `bases`: mostly datagrams to those bases (random bytes, or
     /// random bytes that start like STUN), sometimes signalling, restarts, data and close.
-    public static func random<R: RandomNumberGenerator>(to bases: [TransportAddress], using generator: inout R) -> IceInput {
+    public static func random<R: RandomNumberGenerator>(to bases: [TransportAddress], using generator: inout R) -> ICEInput {
         let base = bases.randomElement(using: &generator) ?? TransportAddress(.loopbackV4, port: 9)
         let source = TransportAddress(.v4(0x7F00_0000 | UInt32.random(in: 1...0xFF_FFFE, using: &generator)),
                                       port: UInt16.random(in: 1...UInt16.max, using: &generator))
@@ -31,9 +31,9 @@ extension IceInput {
         case 0: return .startGathering
         case 1:
             return .setRemoteCredentials(
-                ufrag: IceCredentials.random(using: &generator).ufrag, pwd: IceCredentials.random(using: &generator).pwd,
+                ufrag: ICECredentials.random(using: &generator).ufrag, pwd: ICECredentials.random(using: &generator).pwd,
                 isLite: Bool.random(using: &generator))
-        case 2, 3: return .addRemoteCandidate(IceCandidate.random(using: &generator).sdpCandidate)
+        case 2, 3: return .addRemoteCandidate(ICECandidate.random(using: &generator).sdpCandidate)
         case 4: return .endOfRemoteCandidates
         case 5: return .addRelayedCandidate(relayed: source, mapped: source)
         case 6: return .relayGatheringFinished

@@ -2,12 +2,12 @@ import STUN
 import Wire
 
 /// The STUN messages ICE exchanges (RFC 8445 §7.2.2, §7.3.1), built with the STUN module's codec.
-extension IceAgent {
+extension ICEAgent {
     /// A connectivity or consent check: USERNAME `remote:local`, PRIORITY (of a peer-reflexive candidate
     /// of this base, §7.2.2), the role attribute with the tie-breaker, USE-CANDIDATE when nominating,
     /// MESSAGE-INTEGRITY with the remote pwd, FINGERPRINT.
     func checkRequest(
-        _ id: STUNTransactionID, localUfrag: String, remote: IceCredentials, remoteKey: STUNKey,
+        _ id: STUNTransactionID, localUfrag: String, remote: ICECredentials, remoteKey: STUNKey,
         priority: UInt32, useCandidate: Bool
     ) -> [UInt8] {
         var values: [STUNAttributeValue] = [

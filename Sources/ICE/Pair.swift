@@ -1,9 +1,9 @@
 /// A local and a remote candidate of the same component and address family (RFC 8445 §6.1.2.2).
-public struct IceCandidatePair: Hashable, Sendable, CustomStringConvertible {
-    public var local: IceCandidate
-    public var remote: IceCandidate
+public struct ICECandidatePair: Hashable, Sendable, CustomStringConvertible {
+    public var local: ICECandidate
+    public var remote: ICECandidate
 
-    public init(local: IceCandidate, remote: IceCandidate) {
+    public init(local: ICECandidate, remote: ICECandidate) {
         self.local = local
         self.remote = remote
     }
@@ -17,7 +17,7 @@ public struct IceCandidatePair: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The pair priority as seen by an agent in `role`.
-    public func priority(as role: IceRole) -> UInt64 {
+    public func priority(as role: ICERole) -> UInt64 {
         role == .controlling
             ? Self.priority(controlling: local.priority, controlled: remote.priority)
             : Self.priority(controlling: remote.priority, controlled: local.priority)

@@ -3,7 +3,7 @@ import STUN
 import Wire
 
 /// Answering checks (RFC 8445 §7.3) and learning from them.
-extension IceAgent {
+extension ICEAgent {
     /// A Binding request. In order: authentication (400/401 with no state at all, RFC 8489 §9.1.3),
     /// unknown comprehension-required attributes (420), ICE attributes (400), role conflict (487,
     /// §7.3.1.1); then the success response (§7.3.1.2), a peer-reflexive remote candidate (§7.3.1.3), a
@@ -17,7 +17,7 @@ extension IceAgent {
         guard case .username(let username)? = message.value(of: .username),
             message.first(.messageIntegrity) != nil
         else {
-            reply(IceAgent.errorResponse(id, code: STUNErrorCode.badRequest, reason: "Bad Request", key: nil))
+            reply(ICEAgent.errorResponse(id, code: STUNErrorCode.badRequest, reason: "Bad Request", key: nil))
             return
         }
         // USERNAME is "<our ufrag>:<their ufrag>" (§7.2.2); ours may be the previous generation's while
@@ -32,41 +32,41 @@ extension IceAgent {
             key = previousLocal.key
             isPreviousGeneration = true
         } else {
-            reply(IceAgent.errorResponse(id, code: STUNErrorCode.unauthorized, reason: "Unauthorized", key: nil))
+            reply(ICEAgent.errorResponse(id, code: STUNErrorCode.unauthorized, reason: "Unauthorized", key: nil))
             return
         }
         guard message.verifyMessageIntegrity(key: key) == .valid else {
-            reply(IceAgent.errorResponse(id, code: STUNErrorCode.unauthorized, reason: "Unauthorized", key: nil))
+            reply(ICEAgent.errorResponse(id, code: STUNErrorCode.unauthorized, reason: "Unauthorized", key: nil))
             return
         }
         let unknown = message.unknownComprehensionRequired
         guard unknown.isEmpty else {
-            reply(IceAgent.errorResponse(id, code: STUNErrorCode.unknownAttribute, reason: "Unknown Attribute", key: key, unknown: unknown))
+            reply(ICEAgent.errorResponse(id, code: STUNErrorCode.unknownAttribute, reason: "Unknown Attribute", key: key, unknown: unknown))
             return
         }
-        let peerRole: (role: IceRole, tieBreaker: UInt64)
+        let peerRole: (role: ICERole, tieBreaker: UInt64)
         if case .iceControlling(let value)? = message.value(of: .iceControlling) {
             peerRole = (.controlling, value)
         } else if case .iceControlled(let value)? = message.value(of: .iceControlled) {
             peerRole = (.controlled, value)
         } else {
-            reply(IceAgent.errorResponse(id, code: STUNErrorCode.badRequest, reason: "Missing ICE role", key: key))
+            reply(ICEAgent.errorResponse(id, code: STUNErrorCode.badRequest, reason: "Missing ICE role", key: key))
             return
         }
         guard case .priority(let priority)? = message.value(of: .priority), priority > 0 else {
-            reply(IceAgent.errorResponse(id, code: STUNErrorCode.badRequest, reason: "Missing PRIORITY", key: key))
+            reply(ICEAgent.errorResponse(id, code: STUNErrorCode.badRequest, reason: "Missing PRIORITY", key: key))
             return
         }
         // §7.3.1.1: the agent with the larger tie-breaker keeps the contested role; a lite agent is always
         // controlled and never asks the peer to change.
         if peerRole.role == role, !configuration.isLite {
             if (role == .controlling) == (tieBreaker >= peerRole.tieBreaker) {
-                reply(IceAgent.errorResponse(id, code: STUNErrorCode.roleConflict, reason: "Role Conflict", key: key))
+                reply(ICEAgent.errorResponse(id, code: STUNErrorCode.roleConflict, reason: "Role Conflict", key: key))
                 return
             }
             switchRole(to: role == .controlling ? .controlled : .controlling)
         }
-        reply(IceAgent.successResponse(id, mapped: datagram.source, key: key))
+        reply(ICEAgent.successResponse(id, mapped: datagram.source, key: key))
         guard !isPreviousGeneration else { return }
         learnFromCheck(datagram, priority: priority, useCandidate: message.first(.useCandidate) != nil)
     }
@@ -79,7 +79,7 @@ extension IceAgent {
         else { return }
         if configuration.transportPolicy == .relay, local.kind != .relayed { return }
         guard let remote = remoteCandidate(for: datagram.source, priority: priority) else { return }
-        guard let key = checkList.add(IceCandidatePair(local: local, remote: remote), role: role),
+        guard let key = checkList.add(ICECandidatePair(local: local, remote: remote), role: role),
             let entry = checkList.entry(key)
         else { return }
         checkList.update(key) { $0.peerChecked = true }
@@ -112,7 +112,7 @@ extension IceAgent {
 
     /// The remote candidate a check came from, learning a peer-reflexive one (§7.3.1.3) when the address
     /// is new and both the total and the per-window limits allow it.
-    mutating func remoteCandidate(for source: TransportAddress, priority: UInt32) -> IceCandidate? {
+    mutating func remoteCandidate(for source: TransportAddress, priority: UInt32) -> ICECandidate? {
         if let known = remoteCandidates.first(where: { $0.address == source }) { return known }
         let limits = configuration.limits
         if now >= peerReflexiveWindowStart + limits.peerReflexiveWindow {
@@ -124,9 +124,9 @@ extension IceAgent {
         else { return nil }
         peerReflexiveInWindow += 1
         // The foundation only has to differ from the others' (§7.3.1.3); the address makes it so.
-        let candidate = IceCandidate(
+        let candidate = ICECandidate(
             kind: .peerReflexive, address: source, priority: priority,
-            foundation: IceCandidate.foundation(kind: .peerReflexive, baseAddress: source.address, server: nil))
+            foundation: ICECandidate.foundation(kind: .peerReflexive, baseAddress: source.address, server: nil))
         remoteCandidates.append(candidate)
         return candidate
     }

@@ -1,15 +1,15 @@
-/// The W3C `RTCIceConnectionState` of an agent (webrtc-pc §5.6.4), as `IceAgent` derives it.
+/// The W3C `RTCIceConnectionState` of an agent (webrtc-pc §5.6.4), as `ICEAgent` derives it.
 ///
 /// The agent recomputes the state after every input and timer and reports each change once, in order,
-/// as `IceOutput.connectionStateChanged`. Which event moves which transition:
+/// as `ICEOutput.connectionStateChanged`. Which event moves which transition:
 ///
 /// | to | when |
 /// | --- | --- |
 /// | `checking` | the first candidate pair enters the check list (remote candidate paired, or a check learned one) |
 /// | `connected` | a pair is nominated and selected; or consent returns on the selected pair after `disconnected` |
 /// | `completed` | `connected`, the check list is completed (RFC 8445 §8.1.2), local gathering is complete and the remote signalled end-of-candidates |
-/// | `disconnected` | no consent response on the selected pair for `IceConfiguration.consent.disconnectedAfter` (default 8 s, our choice: longer than the 4–6 s check interval so that one lost response does not flap) |
-/// | `failed` | consent lost: no response for `IceConfiguration.consent.lostAfter` (30 s, RFC 7675 §5.1); or, with no selected pair, every pair failed after the remote's end-of-candidates and local gathering completed |
+/// | `disconnected` | no consent response on the selected pair for `ICEConfiguration.consent.disconnectedAfter` (default 8 s, our choice: longer than the 4–6 s check interval so that one lost response does not flap) |
+/// | `failed` | consent lost: no response for `ICEConfiguration.consent.lostAfter` (30 s, RFC 7675 §5.1); or, with no selected pair, every pair failed after the remote's end-of-candidates and local gathering completed |
 /// | `closed` | the `close` input |
 ///
 /// `failed` stays until `restart`; `closed` is final.
@@ -46,6 +46,6 @@ public enum CheckListState: String, Hashable, Sendable, CaseIterable {
 }
 
 /// The agent's role (RFC 8445 §6.1.1); the controlling agent nominates.
-public enum IceRole: String, Hashable, Sendable, CaseIterable {
+public enum ICERole: String, Hashable, Sendable, CaseIterable {
     case controlling, controlled
 }

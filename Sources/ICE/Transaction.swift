@@ -7,11 +7,11 @@ import Wire
 struct Transaction: Sendable {
     enum Purpose: Sendable {
         /// A connectivity check; `nominating` when it carries USE-CANDIDATE, `role` as sent.
-        case check(PairKey, nominating: Bool, role: IceRole)
+        case check(PairKey, nominating: Bool, role: ICERole)
         /// A consent check on the selected pair (RFC 7675).
         case consent(PairKey)
         /// A Binding request to a STUN server from a host base (RFC 8445 §5.1.1.2).
-        case serverReflexive(base: IceCandidate, server: TransportAddress)
+        case serverReflexive(base: ICECandidate, server: TransportAddress)
     }
 
     var purpose: Purpose
@@ -30,7 +30,7 @@ struct Transaction: Sendable {
     var retransmits = true
 }
 
-extension IceAgent {
+extension ICEAgent {
     /// Sends a request and starts its transaction.
     mutating func startTransaction(
         _ id: STUNTransactionID, _ purpose: Transaction.Purpose, _ datagram: Datagram, key: STUNKey?, rto: Duration,

@@ -1,7 +1,7 @@
 public import DTLS
 public import SDP
 
-extension JSEP {
+extension OfferAnswer {
     /// An answer (JSEP §5.3.1) to `offer`, of type `.answer` or `.pranswer`.
     ///
     /// The answer has the offer's m= sections in the same order with the same mids (RFC 3264 §6). The first

@@ -1,6 +1,6 @@
 public import SDP
 
-extension JSEP {
+extension OfferAnswer {
     /// A trickled candidate (W3C `RTCIceCandidateInit`: candidate, sdpMid, sdpMLineIndex) checked against
     /// `description` (W3C webrtc-pc §4.4.1.6 addIceCandidate, RFC 8840 §9).
     ///
@@ -43,7 +43,7 @@ extension JSEP {
 
     /// Whether `new` restarts ICE relative to `old`: the ufrag or the pwd changed (RFC 8839 §4.4.1.1.1,
     /// RFC 8445 §9).
-    public static func isIceRestart(from old: NegotiatedDescription, to new: NegotiatedDescription) -> Bool {
+    public static func isICERestart(from old: NegotiatedDescription, to new: NegotiatedDescription) -> Bool {
         old.credentials.ufrag != new.credentials.ufrag || old.credentials.pwd != new.credentials.pwd
     }
 }

@@ -9,7 +9,7 @@ public struct LocalSessionParameters: Hashable, Sendable {
     public var sessionID: UInt64
     /// `o=` sess-version: +1 for each new description with changes (JSEP §5.2.2).
     public var sessionVersion: UInt64
-    public var credentials: IceCredentials
+    public var credentials: ICECredentials
     public var fingerprint: CertificateFingerprint
     /// Candidates already gathered (non-trickle, or a createOffer after gathering started).
     public var candidates: [Candidate]
@@ -25,7 +25,7 @@ public struct LocalSessionParameters: Hashable, Sendable {
     public var iceOptionsTrickle = true
 
     public init(
-        sessionID: UInt64, sessionVersion: UInt64 = 1, credentials: IceCredentials, fingerprint: CertificateFingerprint,
+        sessionID: UInt64, sessionVersion: UInt64 = 1, credentials: ICECredentials, fingerprint: CertificateFingerprint,
         candidates: [Candidate] = [], endOfCandidates: Bool = false, sctpPort: UInt16 = 5000,
         maxMessageSize: Int = 262_144, includesDataChannel: Bool = true, iceOptionsTrickle: Bool = true
     ) {
@@ -55,8 +55,8 @@ public struct NegotiatedDescription: Hashable, Sendable {
     public var type: DescriptionType
     /// The exact text (never re-serialised for the peer).
     public var sdp: String
-    public var model: SessionDescription
-    public var credentials: IceCredentials
+    public var model: SDPDescription
+    public var credentials: ICECredentials
     /// `a=ice-lite` at session level (RFC 8839 §5.3).
     public var iceLite: Bool
     /// Every `a=fingerprint` with a hash function we can compute, in order: RFC 8122 §5 lets the peer use
@@ -77,7 +77,7 @@ public struct NegotiatedDescription: Hashable, Sendable {
     public var endOfCandidates: Bool
 
     public init(
-        type: DescriptionType, sdp: String, model: SessionDescription, credentials: IceCredentials, iceLite: Bool,
+        type: DescriptionType, sdp: String, model: SDPDescription, credentials: ICECredentials, iceLite: Bool,
         fingerprints: [CertificateFingerprint], setup: DTLSSetup, bundle: [String]?, sections: [MediaSection],
         dataSection: MediaSection?, candidates: [Candidate], endOfCandidates: Bool
     ) {
@@ -152,5 +152,5 @@ public struct MediaSection: Hashable, Sendable {
     }
 
     /// Whether this section uses the pre-RFC 8841 `DTLS/SCTP <sctp-port>` form with `a=sctpmap`.
-    public var isLegacySCTP: Bool { proto.uppercased() == JSEP.legacySCTPProto }
+    public var isLegacySCTP: Bool { proto.uppercased() == OfferAnswer.legacySCTPProto }
 }

@@ -11,7 +11,7 @@ extension LocalSessionParameters {
         return LocalSessionParameters(
             sessionID: UInt64.random(in: 0...UInt64(Int64.max), using: &generator),
             sessionVersion: UInt64.random(in: 0...UInt64(Int64.max), using: &generator),
-            credentials: IceCredentials.random(using: &generator),
+            credentials: ICECredentials.random(using: &generator),
             fingerprint: CertificateFingerprint.random(using: &generator),
             candidates: candidates,
             endOfCandidates: Bool.random(using: &generator),

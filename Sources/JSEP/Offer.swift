@@ -1,7 +1,7 @@
 import DTLS
 import SDP
 
-extension JSEP {
+extension OfferAnswer {
     /// An offer (JSEP §5.2.1):
     ///
     /// ```

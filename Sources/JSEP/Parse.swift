@@ -3,7 +3,7 @@ import DTLS
 import ICE
 import SDP
 
-extension JSEP {
+extension OfferAnswer {
     /// Parses and validates a description of the given type (ours or the peer's).
     ///
     /// Refused (each with the attribute and mid named):
@@ -31,7 +31,7 @@ extension JSEP {
         guard type != .rollback else {
             throw .invalidAttribute("type", value: type.rawValue, reason: "a rollback carries no description (JSEP §4.1.10.2)")
         }
-        let model: SessionDescription
+        let model: SDPDescription
         do { model = try SDPCodec.parse(sdp) } catch { throw .invalidSDP(error) }
         let isAnswer = type == .answer || type == .pranswer
         let sections = model.media.enumerated().map { index, media in DescriptionReader.section(media, index: index) }
@@ -84,11 +84,11 @@ extension JSEP {
     }
 }
 
-/// The reading and checking steps of `JSEP.parse`.
+/// The reading and checking steps of `OfferAnswer.parse`.
 enum DescriptionReader {
     /// ICE and DTLS parameters found for one section (media level first, then session level).
     struct Transport {
-        var credentials: IceCredentials?
+        var credentials: ICECredentials?
         var fingerprints: [CertificateFingerprint]
         var setup: DTLSSetup?
     }
@@ -99,14 +99,14 @@ enum DescriptionReader {
             index: index, mid: media.mid, kind: MediaSection.Kind(media.kind), port: media.port, proto: media.proto,
             isRejected: media.port == 0 && !bundleOnly)
         let proto = media.proto.uppercased()
-        if proto.hasSuffix("/DTLS/SCTP") || proto == JSEP.legacySCTPProto {
+        if proto.hasSuffix("/DTLS/SCTP") || proto == OfferAnswer.legacySCTPProto {
             let maxMessageSize = media.first { if case .maxMessageSize(let size) = $0 { size } else { nil } }
-            section.maxMessageSize = maxMessageSize.map { Int(clamping: $0) } ?? JSEP.defaultMaxMessageSize
-            if proto == JSEP.legacySCTPProto {
+            section.maxMessageSize = maxMessageSize.map { Int(clamping: $0) } ?? OfferAnswer.defaultMaxMessageSize
+            if proto == OfferAnswer.legacySCTPProto {
                 // The format is the SCTP port (draft-ietf-mmusic-sctp-sdp-05 §4); a=sctpmap repeats it.
-                section.sctpPort = legacySCTPMap(media)?.port ?? media.formats.first.flatMap { UInt16($0) } ?? JSEP.defaultSCTPPort
+                section.sctpPort = legacySCTPMap(media)?.port ?? media.formats.first.flatMap { UInt16($0) } ?? OfferAnswer.defaultSCTPPort
             } else {
-                section.sctpPort = media.first { if case .sctpPort(let port) = $0 { port } else { nil } } ?? JSEP.defaultSCTPPort
+                section.sctpPort = media.first { if case .sctpPort(let port) = $0 { port } else { nil } } ?? OfferAnswer.defaultSCTPPort
             }
         }
         return section
@@ -125,8 +125,8 @@ enum DescriptionReader {
     /// Whether a section carries data channels in a form we speak: UDP only (no TCP/DTLS/SCTP).
     static func carriesDataChannels(_ media: MediaDescription, _ section: MediaSection) -> Bool {
         guard section.kind == .application else { return false }
-        if media.proto.uppercased() == JSEP.dataChannelProto { return media.formats.contains(JSEP.dataChannelFormat) }
-        if section.isLegacySCTP { return legacySCTPMap(media)?.protocolName == JSEP.dataChannelFormat }
+        if media.proto.uppercased() == OfferAnswer.dataChannelProto { return media.formats.contains(OfferAnswer.dataChannelFormat) }
+        if section.isLegacySCTP { return legacySCTPMap(media)?.protocolName == OfferAnswer.dataChannelFormat }
         return false
     }
 
@@ -139,7 +139,7 @@ enum DescriptionReader {
     }
 
     /// The first `a=group:BUNDLE`, every mid of which must name a section (RFC 5888 §5).
-    static func bundle(_ model: SessionDescription, sections: [MediaSection]) throws(JSEPError) -> [String]? {
+    static func bundle(_ model: SDPDescription, sections: [MediaSection]) throws(JSEPError) -> [String]? {
         let group = model.first { if case .group(let group) = $0, group.semantics == "BUNDLE" { group } else { nil } }
         guard let group else { return nil }
         for mid in group.mids where !sections.contains(where: { $0.mid == mid }) {
@@ -153,7 +153,7 @@ enum DescriptionReader {
     /// Reads and checks a section's ICE and DTLS attributes; `required` when the section has its own
     /// transport.
     static func transport(
-        of media: MediaDescription, session: SessionDescription, mid: String?, required: Bool, isAnswer: Bool
+        of media: MediaDescription, session: SDPDescription, mid: String?, required: Bool, isAnswer: Bool
     ) throws(JSEPError) -> Transport {
         let ufrag = media.iceUfrag ?? session.first { if case .iceUfrag(let value) = $0 { value } else { nil } }
         let pwd = media.icePwd ?? session.first { if case .icePwd(let value) = $0 { value } else { nil } }
@@ -166,8 +166,8 @@ enum DescriptionReader {
         if let pwd, !(22...256).contains(pwd.count) {
             throw .invalidAttribute("ice-pwd", value: pwd, reason: "must be 22 to 256 characters (RFC 8839 §5.4)")
         }
-        var credentials: IceCredentials?
-        if let ufrag, let pwd { credentials = IceCredentials(ufrag: ufrag, pwd: pwd) }
+        var credentials: ICECredentials?
+        if let ufrag, let pwd { credentials = ICECredentials(ufrag: ufrag, pwd: pwd) }
 
         let mediaFingerprints = media.attributes.filter { $0.name == "fingerprint" }
         let fingerprintLines = mediaFingerprints.isEmpty ? session.attributes.filter { $0.name == "fingerprint" } : mediaFingerprints

@@ -15,7 +15,7 @@ enum SessionBuilder {
     static func text(origin: Origin, media: [MediaDescription], bundle: Bool = true) -> String {
         let bundled = bundle ? media.filter { $0.port != 0 }.compactMap(\.mid) : []
         let attributes: [Attribute] = bundled.isEmpty ? [] : [.group(Group(semantics: "BUNDLE", mids: bundled))]
-        let session = SessionDescription(origin: origin, sessionName: "-", attributes: attributes, media: media)
+        let session = SDPDescription(origin: origin, sessionName: "-", attributes: attributes, media: media)
         return SDPCodec.text(session)
     }
 
@@ -35,7 +35,7 @@ enum SessionBuilder {
         let maxMessageSize = UInt64(max(0, parameters.maxMessageSize))
         if legacy {
             attributes.append(.other(
-                name: "sctpmap", value: "\(parameters.sctpPort) \(JSEP.dataChannelFormat) \(JSEP.legacyStreamCount)"))
+                name: "sctpmap", value: "\(parameters.sctpPort) \(OfferAnswer.dataChannelFormat) \(OfferAnswer.legacyStreamCount)"))
         } else {
             attributes.append(.sctpPort(parameters.sctpPort))
         }
@@ -43,8 +43,8 @@ enum SessionBuilder {
         attributes.append(contentsOf: parameters.candidates.map(Attribute.candidate))
         if parameters.endOfCandidates { attributes.append(.endOfCandidates) }
         return MediaDescription(
-            kind: "application", port: 9, proto: legacy ? JSEP.legacySCTPProto : JSEP.dataChannelProto,
-            formats: legacy ? [String(parameters.sctpPort)] : [JSEP.dataChannelFormat],
+            kind: "application", port: 9, proto: legacy ? OfferAnswer.legacySCTPProto : OfferAnswer.dataChannelProto,
+            formats: legacy ? [String(parameters.sctpPort)] : [OfferAnswer.dataChannelFormat],
             connections: [placeholderConnection], attributes: attributes)
     }
 

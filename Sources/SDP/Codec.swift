@@ -7,26 +7,26 @@ public import Wire
 /// everything else — spacing, token case, empty or space-only `s=`, attribute spellings — is reproduced
 /// byte for byte.
 public enum SDPCodec: WireCodec {
-    public typealias Value = SessionDescription
+    public typealias Value = SDPDescription
     public typealias Rule = SDPRule
 
     public static let name = "sdp"
 
-    public static func parse(_ bytes: [UInt8]) throws(SDPError) -> SessionDescription {
+    public static func parse(_ bytes: [UInt8]) throws(SDPError) -> SDPDescription {
         try SessionParser.parse(bytes)
     }
 
     /// Parses a description given as a Swift string.
-    public static func parse(_ text: String) throws(SDPError) -> SessionDescription {
+    public static func parse(_ text: String) throws(SDPError) -> SDPDescription {
         try SessionParser.parse(Array(text.utf8))
     }
 
-    public static func serialize(_ value: SessionDescription) -> [UInt8] {
+    public static func serialize(_ value: SDPDescription) -> [UInt8] {
         SessionSerializer.bytes(value)
     }
 
     /// The description as text with CRLF line ends.
-    public static func text(_ value: SessionDescription) -> String { String(decoding: SessionSerializer.bytes(value), as: UTF8.self) }
+    public static func text(_ value: SDPDescription) -> String { String(decoding: SessionSerializer.bytes(value), as: UTF8.self) }
 
     /// Bare LF becomes CRLF; a missing final line end is added. Other bytes are left alone (input the
     /// parser rejects, such as a lone CR, is not repaired).
@@ -41,8 +41,8 @@ public enum SDPCodec: WireCodec {
         return out
     }
 
-    public static func describe(_ value: SessionDescription) -> Structure {
-        SDPDescription.session(value)
+    public static func describe(_ value: SDPDescription) -> Structure {
+        SDPStructure.session(value)
     }
 }
 
@@ -98,6 +98,6 @@ public enum CandidateCodec: WireCodec {
     public static func serialize(_ value: CandidateLine) -> [UInt8] { Array(value.text.utf8) }
 
     public static func describe(_ value: CandidateLine) -> Structure {
-        .fields(["form": .text(value.form.rawValue), "candidate": SDPDescription.candidate(value.candidate)])
+        .fields(["form": .text(value.form.rawValue), "candidate": SDPStructure.candidate(value.candidate)])
     }
 }

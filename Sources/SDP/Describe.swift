@@ -1,8 +1,8 @@
 public import Wire
 
 /// Readable `Structure` trees for session descriptions, media sections, attributes and candidates.
-public enum SDPDescription {
-    public static func session(_ s: SessionDescription) -> Structure {
+public enum SDPStructure {
+    public static func session(_ s: SDPDescription) -> Structure {
         var fields: [Structure.Field] = [
             .init("origin", .fields([
                 "username": .text(s.origin.username), "session-id": .text(s.origin.sessionID),

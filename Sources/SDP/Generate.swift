@@ -166,9 +166,9 @@ extension MediaDescription {
     }
 }
 
-extension SessionDescription {
-    public static func random<R: RandomNumberGenerator>(using rng: inout R) -> SessionDescription {
-        var session = SessionDescription(origin: Origin(
+extension SDPDescription {
+    public static func random<R: RandomNumberGenerator>(using rng: inout R) -> SDPDescription {
+        var session = SDPDescription(origin: Origin(
             username: Bool.random(using: &rng) ? "-" : RandomText.word(using: &rng), sessionID: RandomText.digits(using: &rng),
             sessionVersion: String(UInt8.random(in: 0...9, using: &rng)), address: RandomText.address(using: &rng)))
         session.sessionName = ["-", " ", "", RandomText.text(using: &rng)].randomElement(using: &rng) ?? "-"

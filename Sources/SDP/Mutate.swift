@@ -134,7 +134,7 @@ extension SDPCodec {
     /// attribute list, the media list (remove, duplicate, swap, move, insert a random section), a media
     /// section's fields (kind, port, protocol, formats), its attribute list, one attribute, or an
     /// attribute moved from one section to another.
-    public static func mutate(_ value: inout SessionDescription, using generator: inout SeededGenerator) -> Bool {
+    public static func mutate(_ value: inout SDPDescription, using generator: inout SeededGenerator) -> Bool {
         func text(_ t: inout String) { FieldMutator.mutate(&t, maxUTF8: 128, tokens: textTokens, using: &generator) }
         func attributes(_ list: inout [Attribute]) {
             FieldMutator.mutate(&list, maxCount: maxMutatedAttributes, using: &generator, fresh: { Attribute.random(using: &$0) },

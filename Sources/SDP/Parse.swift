@@ -106,7 +106,7 @@ enum SessionParser {
         return lines
     }
 
-    static func parse(_ bytes: [UInt8]) throws(SDPError) -> SessionDescription {
+    static func parse(_ bytes: [UInt8]) throws(SDPError) -> SDPDescription {
         let lines = try lines(bytes)
         var index = 0
 
@@ -141,7 +141,7 @@ enum SessionParser {
         guard Lexical.equals(versionLine.value, "0") else { throw fail(.version, versionLine.number, "v= must be 0") }
         let origin = try field(try expect("o", .missingOrigin), parseOrigin)
         let sessionName = try field(try expect("s", .missingSessionName), { v throws(FieldError) in try text(v, allowEmpty: true) })
-        var session = SessionDescription(origin: Origin(sessionID: "0", sessionVersion: "0"), sessionName: sessionName, timings: [])
+        var session = SDPDescription(origin: Origin(sessionID: "0", sessionVersion: "0"), sessionName: sessionName, timings: [])
         session.origin = origin
 
         // Session-level lines after s= (rank 3…13), in order.

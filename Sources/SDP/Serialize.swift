@@ -1,6 +1,6 @@
 /// Writes a session description in RFC 8866 §5 order with CRLF line ends.
 enum SessionSerializer {
-    static func bytes(_ session: SessionDescription) -> [UInt8] {
+    static func bytes(_ session: SDPDescription) -> [UInt8] {
         var w = TextWriter(capacity: 2048)
         func end(_ w: inout TextWriter) { w.append(byte: 0x0D); w.append(byte: 0x0A) }
         func line(_ w: inout TextWriter, _ type: UInt8, _ value: String) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EchoSignaling
 import Foundation
+import Harness
 import WebRTC
 
 /// `crucible echo`: the webrtc-echoes interop convention, so any stack can be pointed at ours.

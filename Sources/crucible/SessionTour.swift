@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 import WebRTC
 
 /// The tour's last part: two engines in this process connect over loopback UDP, open a channel and

@@ -4,10 +4,10 @@ import Wire
 
 @Suite("Check list: ordering, pruning, states, limit (RFC 8445 §6.1.2, §6.1.4)")
 struct CheckListTests {
-    static func candidate(_ kind: IceCandidateKind, _ address: String, base: String? = nil, local: UInt32 = 65_535, foundation: String) -> IceCandidate {
-        IceCandidate(
+    static func candidate(_ kind: ICECandidateKind, _ address: String, base: String? = nil, local: UInt32 = 65_535, foundation: String) -> ICECandidate {
+        ICECandidate(
             kind: kind, address: TransportAddress(address)!, base: base.flatMap { TransportAddress($0) },
-            priority: IceCandidate.priority(typePreference: kind.typePreference, localPreference: local), foundation: foundation)
+            priority: ICECandidate.priority(typePreference: kind.typePreference, localPreference: local), foundation: foundation)
     }
 
     let hostA = candidate(.host, "127.0.0.1:1000", foundation: "hA")
@@ -18,21 +18,21 @@ struct CheckListTests {
     @Test("pairs are ordered by descending pair priority")
     func ordering() {
         var list = CheckList()
-        list.add(IceCandidatePair(local: hostB, remote: remoteRelay), role: .controlling)
-        list.add(IceCandidatePair(local: hostA, remote: remoteHost), role: .controlling)
-        list.add(IceCandidatePair(local: hostB, remote: remoteHost), role: .controlling)
-        list.add(IceCandidatePair(local: hostA, remote: remoteRelay), role: .controlling)
+        list.add(ICECandidatePair(local: hostB, remote: remoteRelay), role: .controlling)
+        list.add(ICECandidatePair(local: hostA, remote: remoteHost), role: .controlling)
+        list.add(ICECandidatePair(local: hostB, remote: remoteHost), role: .controlling)
+        list.add(ICECandidatePair(local: hostA, remote: remoteRelay), role: .controlling)
         let priorities = list.entries.map(\.priority)
         #expect(priorities == priorities.sorted(by: >))
-        #expect(list.entries.first?.pair == IceCandidatePair(local: hostA, remote: remoteHost))
+        #expect(list.entries.first?.pair == ICECandidatePair(local: hostA, remote: remoteHost))
     }
 
     @Test("a pair with the same local base and remote address as one already listed is pruned (§6.1.2.4)")
     func pruning() {
         var list = CheckList()
         let srflx = Self.candidate(.serverReflexive, "203.0.113.1:5", base: "127.0.0.1:1000", foundation: "s")
-        list.add(IceCandidatePair(local: hostA, remote: remoteHost), role: .controlling)
-        list.add(IceCandidatePair(local: srflx, remote: remoteHost), role: .controlling)
+        list.add(ICECandidatePair(local: hostA, remote: remoteHost), role: .controlling)
+        list.add(ICECandidatePair(local: srflx, remote: remoteHost), role: .controlling)
         #expect(list.entries.count == 1)
         #expect(list.entries[0].pair.local == hostA)
     }
@@ -41,9 +41,9 @@ struct CheckListTests {
     func initialStates() {
         var list = CheckList()
         let hostA2 = Self.candidate(.host, "127.0.0.1:1001", local: 64_000, foundation: "hA")
-        let first = list.add(IceCandidatePair(local: hostA, remote: remoteHost), role: .controlling)!
-        let sameFoundation = list.add(IceCandidatePair(local: hostA2, remote: remoteHost), role: .controlling)!
-        let otherFoundation = list.add(IceCandidatePair(local: hostA, remote: remoteRelay), role: .controlling)!
+        let first = list.add(ICECandidatePair(local: hostA, remote: remoteHost), role: .controlling)!
+        let sameFoundation = list.add(ICECandidatePair(local: hostA2, remote: remoteHost), role: .controlling)!
+        let otherFoundation = list.add(ICECandidatePair(local: hostA, remote: remoteRelay), role: .controlling)!
         #expect(list.entry(first)?.state == .waiting)
         #expect(list.entry(sameFoundation)?.state == .frozen)
         #expect(list.entry(otherFoundation)?.state == .waiting)
@@ -55,9 +55,9 @@ struct CheckListTests {
     func nextCheckOrder() {
         var list = CheckList()
         let hostA2 = Self.candidate(.host, "127.0.0.1:1001", local: 64_000, foundation: "hA")
-        let best = list.add(IceCandidatePair(local: hostA, remote: remoteHost), role: .controlling)!
-        let frozen = list.add(IceCandidatePair(local: hostA2, remote: remoteHost), role: .controlling)!
-        let low = list.add(IceCandidatePair(local: hostB, remote: remoteRelay), role: .controlling)!
+        let best = list.add(ICECandidatePair(local: hostA, remote: remoteHost), role: .controlling)!
+        let frozen = list.add(ICECandidatePair(local: hostA2, remote: remoteHost), role: .controlling)!
+        let low = list.add(ICECandidatePair(local: hostB, remote: remoteRelay), role: .controlling)!
         list.trigger(low)
         #expect(list.nextCheck() == low)
         #expect(list.nextCheck() == best)  // still Waiting: nextCheck only picks, the agent sends
@@ -67,7 +67,7 @@ struct CheckListTests {
     @Test("a triggered pair is queued once and set Waiting")
     func triggerOnce() {
         var list = CheckList()
-        let key = list.add(IceCandidatePair(local: hostA, remote: remoteHost), role: .controlling)!
+        let key = list.add(ICECandidatePair(local: hostA, remote: remoteHost), role: .controlling)!
         list.trigger(key)
         list.trigger(key)
         #expect(list.triggeredQueue == [key])
@@ -76,10 +76,10 @@ struct CheckListTests {
     @Test("a role change recomputes pair priorities (§7.2.5.1)")
     func reprioritize() {
         var list = CheckList()
-        let key = list.add(IceCandidatePair(local: hostA, remote: remoteRelay), role: .controlling)!
+        let key = list.add(ICECandidatePair(local: hostA, remote: remoteRelay), role: .controlling)!
         let before = list.entry(key)!.priority
         list.reprioritize(role: .controlled)
-        #expect(list.entry(key)!.priority == IceCandidatePair(local: hostA, remote: remoteRelay).priority(as: .controlled))
+        #expect(list.entry(key)!.priority == ICECandidatePair(local: hostA, remote: remoteRelay).priority(as: .controlled))
         #expect(list.entry(key)!.priority != before)
     }
 
@@ -88,13 +88,13 @@ struct CheckListTests {
         var list = CheckList(maximumSize: 100)
         for port in 0..<300 {
             let remote = Self.candidate(.host, "127.0.0.9:\(10_000 + port)", local: UInt32(port), foundation: "r\(port)")
-            list.add(IceCandidatePair(local: hostA, remote: remote), role: .controlling)
+            list.add(ICECandidatePair(local: hostA, remote: remote), role: .controlling)
         }
         #expect(list.entries.count == 100)
         #expect(list.entries.allSatisfy { $0.pair.remote.localPreferenceForTest >= 200 })
     }
 }
 
-extension IceCandidate {
+extension ICECandidate {
     var localPreferenceForTest: UInt32 { (priority >> 8) & 0xFFFF }
 }

@@ -12,8 +12,8 @@ struct ConnectTests {
         loop.start()
         loop.run(for: .seconds(3))
         let a = loop.agents[0], b = loop.agents[1]
-        let pairAB = IceCandidatePair(local: a.localCandidates[0], remote: b.localCandidates[0])
-        let pairBA = IceCandidatePair(local: b.localCandidates[0], remote: a.localCandidates[0])
+        let pairAB = ICECandidatePair(local: a.localCandidates[0], remote: b.localCandidates[0])
+        let pairBA = ICECandidatePair(local: b.localCandidates[0], remote: a.localCandidates[0])
         #expect(loop.events[0] == [
             .gatheringStateChanged(.gathering), .localCandidate(a.localCandidates[0]), .gatheringStateChanged(.complete),
             .connectionStateChanged(.checking), .selectedPairChanged(pairAB), .connectionStateChanged(.connected),
@@ -84,8 +84,8 @@ struct ConnectTests {
     }
 
     @Test("role conflict, both controlling: the larger tie-breaker stays controlling and they connect (§7.3.1.1)",
-          arguments: [IceRole.controlling, .controlled])
-    func roleConflict(role: IceRole) {
+          arguments: [ICERole.controlling, .controlled])
+    func roleConflict(role: ICERole) {
         var loop = TwoAgentLoop.loopback(a: role, b: role)
         loop.start()
         loop.run(for: .seconds(5))

@@ -15,15 +15,15 @@ import Wire
 struct CoturnConnectivityTests {
     static let local = TransportAddress(.loopbackV4, port: 0)
     static let credentials = [
-        IceCredentials(ufrag: "alphaAAA", pwd: "alpha-password-0123456789"),
-        IceCredentials(ufrag: "bravoBBB", pwd: "bravo-password-0123456789"),
+        ICECredentials(ufrag: "alphaAAA", pwd: "alpha-password-0123456789"),
+        ICECredentials(ufrag: "bravoBBB", pwd: "bravo-password-0123456789"),
     ]
 
-    static func isConnected(_ outputs: [IceOutput]) -> Bool {
+    static func isConnected(_ outputs: [ICEOutput]) -> Bool {
         outputs.contains(.connectionStateChanged(.connected)) || outputs.contains(.connectionStateChanged(.completed))
     }
 
-    static func candidates(_ outputs: [IceOutput]) -> [IceCandidate] {
+    static func candidates(_ outputs: [ICEOutput]) -> [ICECandidate] {
         outputs.compactMap { if case .localCandidate(let candidate) = $0 { candidate } else { nil } }
     }
 
@@ -31,13 +31,13 @@ struct CoturnConnectivityTests {
     func relayOnly() async throws {
         try await CoturnServer.with { server in
             let turn = TURNServerConfiguration(address: server.address, username: "alice", password: "secret")
-            var drivers: [UDPDriver<IceEndpoint>] = []
-            var collectors: [Collector<IceOutput>] = []
+            var drivers: [UDPDriver<ICEEndpoint>] = []
+            var collectors: [Collector<ICEOutput>] = []
             for index in 0..<2 {
                 let driver = try await UDPDriver.start(configuration: UDPDriverConfiguration(localAddresses: [Self.local])) { bound in
-                    IceEndpoint(
-                        configuration: IceEndpointConfiguration(
-                            ice: IceConfiguration(hostAddresses: bound, transportPolicy: .relay, credentials: Self.credentials[index]),
+                    ICEEndpoint(
+                        configuration: ICEEndpointConfiguration(
+                            ice: ICEConfiguration(hostAddresses: bound, transportPolicy: .relay, credentials: Self.credentials[index]),
                             turnServers: [turn]),
                         role: index == 0 ? .controlling : .controlled, generator: SeededGenerator(seed: 0xC0_7500 + UInt64(index)))
                 }
@@ -112,8 +112,8 @@ struct CoturnConnectivityTests {
             let driver = try await UDPDriver.start(
                 configuration: UDPDriverConfiguration(localAddresses: [Self.local], recordingPath: recording)
             ) { bound in
-                IceEndpoint(
-                    configuration: IceEndpointConfiguration(ice: IceConfiguration(hostAddresses: bound, stunServers: [server.address])),
+                ICEEndpoint(
+                    configuration: ICEEndpointConfiguration(ice: ICEConfiguration(hostAddresses: bound, stunServers: [server.address])),
                     role: .controlling, generator: SeededGenerator(seed: 0x5_7F1A))
             }
             let host = driver.boundAddresses[0]

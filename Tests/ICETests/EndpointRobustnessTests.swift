@@ -6,7 +6,7 @@ import TURN
 import Testing
 import Wire
 
-@Suite("IceEndpoint robustness: any input sequence, with a real and a hostile TURN server")
+@Suite("ICEEndpoint robustness: any input sequence, with a real and a hostile TURN server")
 struct EndpointRobustnessTests {
     static let host = TransportAddress("127.0.0.1:5000")!
     static let server = TransportAddress("127.0.0.7:3478")!
@@ -24,12 +24,12 @@ struct EndpointRobustnessTests {
           arguments: [1, 2, 3, 4] as [UInt64])
     func randomSessions(seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
-        let configuration = IceEndpointConfiguration(
-            ice: IceConfiguration(hostAddresses: [Self.host], stunServers: [Self.server],
+        let configuration = ICEEndpointConfiguration(
+            ice: ICEConfiguration(hostAddresses: [Self.host], stunServers: [Self.server],
                                   transportPolicy: seed % 2 == 0 ? .relay : .all),
             turnServers: [TURNServerConfiguration(address: Self.server, username: "alice", password: "secret")],
             maximumQueuedPerAllocation: 4)
-        var endpoint = IceEndpoint(configuration: configuration, role: .controlling, generator: SeededGenerator(seed: seed))
+        var endpoint = ICEEndpoint(configuration: configuration, role: .controlling, generator: SeededGenerator(seed: seed))
         var server = FakeTURNServer(address: Self.server, username: "alice", password: "secret")
         server.relayed = Self.relayed
         server.relaysToPeers = true
@@ -43,7 +43,7 @@ struct EndpointRobustnessTests {
             case _ where endpoint.nextDeadline.map { $0 <= now } ?? false:
                 endpoint.handleTimeout(at: now)
             case 0:
-                endpoint.handle(IceInput.random(to: [Self.host, Self.relayed], using: &generator), at: now)
+                endpoint.handle(ICEInput.random(to: [Self.host, Self.relayed], using: &generator), at: now)
             case 1:
                 let payload = Self.hostilePayload(using: &generator)
                 endpoint.handle(.received(Datagram(from: Self.server, to: Self.host, payload: payload)), at: now)
@@ -64,7 +64,7 @@ struct EndpointRobustnessTests {
             #expect(count < 500)
             if toServer.count > 200 { toServer.removeFirst(toServer.count - 200) }
             if let deadline = endpoint.nextDeadline { #expect(deadline > now) }
-            #expect(endpoint.agent.checkList.entries.count <= IceLimits().maximumCheckListSize)
+            #expect(endpoint.agent.checkList.entries.count <= ICELimits().maximumCheckListSize)
             if case .allocated = endpoint.relayStatuses[0].phase { sawAllocation = true }
         }
         #expect(sawAllocation, "the session never got as far as an allocation: the relay paths went untested")

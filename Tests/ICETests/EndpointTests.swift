@@ -8,9 +8,9 @@ import Wire
 
 /// The endpoint's routing between its agent, its TURN clients and the network, on virtual time against
 /// the fake TURN server (RFC 8445 §5.1.1.2 with RFC 8656).
-@Suite("IceEndpoint: the agent and its TURN allocations")
+@Suite("ICEEndpoint: the agent and its TURN allocations")
 struct EndpointTests {
-    static func relayed(_ events: [IceOutput]) -> [IceCandidate] {
+    static func relayed(_ events: [ICEOutput]) -> [ICECandidate] {
         events.compactMap { if case .localCandidate(let candidate) = $0, candidate.kind == .relayed { candidate } else { nil } }
     }
 
@@ -54,10 +54,10 @@ struct EndpointTests {
     func allocationPerBaseAndServer() {
         let second = TURNServerConfiguration(address: TransportAddress("192.0.2.2:3478")!, username: "bob", password: "pw")
         let v6 = TURNServerConfiguration(address: TransportAddress("[2001:db8::1]:3478")!, username: "carol", password: "pw")
-        let configuration = IceEndpointConfiguration(
-            ice: IceConfiguration(hostAddresses: [TransportAddress("10.0.0.1:5000")!, TransportAddress("10.0.0.2:5000")!]),
+        let configuration = ICEEndpointConfiguration(
+            ice: ICEConfiguration(hostAddresses: [TransportAddress("10.0.0.1:5000")!, TransportAddress("10.0.0.2:5000")!]),
             turnServers: [RelayLoop.turn, second, v6])
-        let endpoint = IceEndpoint(configuration: configuration, role: .controlling, generator: SeededGenerator(seed: 1))
+        let endpoint = ICEEndpoint(configuration: configuration, role: .controlling, generator: SeededGenerator(seed: 1))
         #expect(endpoint.relayStatuses.map { "\($0.base) \($0.server.address)" } == [
             "10.0.0.1:5000 192.0.2.1:3478", "10.0.0.1:5000 192.0.2.2:3478",
             "10.0.0.2:5000 192.0.2.1:3478", "10.0.0.2:5000 192.0.2.2:3478",
@@ -67,11 +67,11 @@ struct EndpointTests {
 
     @Test("without TURN servers the endpoint is the agent: gathering completes at once with host candidates")
     func noTURNServers() {
-        var endpoint = IceEndpoint(
-            configuration: IceEndpointConfiguration(ice: IceConfiguration(hostAddresses: [RelayLoop.endpointHost])),
+        var endpoint = ICEEndpoint(
+            configuration: ICEEndpointConfiguration(ice: ICEConfiguration(hostAddresses: [RelayLoop.endpointHost])),
             role: .controlling, generator: SeededGenerator(seed: 1))
         endpoint.handle(.startGathering, at: .zero)
-        var outputs: [IceOutput] = []
+        var outputs: [ICEOutput] = []
         while let output = endpoint.poll() { outputs.append(output) }
         #expect(outputs.contains(.gatheringStateChanged(.complete)))
         #expect(!endpoint.agent.configuration.expectsRelayedCandidates)
@@ -139,7 +139,7 @@ struct EndpointTests {
         loop.run(for: .milliseconds(100))
         loop.serverListening = false  // permissions never come
         for index in 1...5 {
-            let candidate = IceCandidate(kind: .host, address: TransportAddress("198.51.100.\(index):7000")!,
+            let candidate = ICECandidate(kind: .host, address: TransportAddress("198.51.100.\(index):7000")!,
                                          priority: 100, foundation: "f\(index)")
             loop.input(endpoint: .addRemoteCandidate(candidate.sdpCandidate))
         }

@@ -19,7 +19,7 @@ struct GatheringTests {
         let srflx = candidates[1]
         #expect(srflx.address == TransportAddress("127.1.1.1:6000"))
         #expect(srflx.base == candidates[0].address && srflx.relatedAddress == candidates[0].address)
-        #expect(srflx.priority == IceCandidate.priority(typePreference: 100, localPreference: 65_535))
+        #expect(srflx.priority == ICECandidate.priority(typePreference: 100, localPreference: 65_535))
         #expect(loop.gatheringStates(0) == [.gathering, .complete])
     }
 
@@ -46,11 +46,11 @@ struct GatheringTests {
 
     @Test("with relayed candidates expected, gathering completes only after relayGatheringFinished")
     func relayedSeam() {
-        var agent = IceAgent(
-            configuration: IceConfiguration(expectsRelayedCandidates: true), role: .controlling,
+        var agent = ICEAgent(
+            configuration: ICEConfiguration(expectsRelayedCandidates: true), role: .controlling,
             generator: SeededGenerator(seed: 4))
         agent.handle(.startGathering, at: .zero)
-        var outputs: [IceOutput] = []
+        var outputs: [ICEOutput] = []
         while let output = agent.poll() { outputs.append(output) }
         #expect(!outputs.contains(.gatheringStateChanged(.complete)))
         let relayed = TransportAddress("127.0.0.77:49152")!
@@ -60,7 +60,7 @@ struct GatheringTests {
         while let output = agent.poll() { outputs.append(output) }
         let relay = agent.localCandidates.first { $0.kind == .relayed }
         #expect(relay?.base == relayed && relay?.relatedAddress == mapped)
-        #expect(relay?.priority == IceCandidate.priority(typePreference: 0, localPreference: 65_535))
+        #expect(relay?.priority == ICECandidate.priority(typePreference: 0, localPreference: 65_535))
         #expect(outputs.suffix(2) == [.localCandidate(relay!), .gatheringStateChanged(.complete)])
     }
 
@@ -86,12 +86,12 @@ struct GatheringTests {
 
     @Test("a lite agent offers host candidates only and completes gathering at once")
     func liteGathering() {
-        var agent = IceAgent(
-            configuration: IceConfiguration(stunServers: [TransportAddress("127.0.0.53:3478")!], isLite: true),
+        var agent = ICEAgent(
+            configuration: ICEConfiguration(stunServers: [TransportAddress("127.0.0.53:3478")!], isLite: true),
             role: .controlling, generator: SeededGenerator(seed: 5))
         #expect(agent.role == .controlled)
         agent.handle(.startGathering, at: .zero)
-        var outputs: [IceOutput] = []
+        var outputs: [ICEOutput] = []
         while let output = agent.poll() { outputs.append(output) }
         #expect(outputs.compactMap(\.transmission).isEmpty)
         #expect(agent.localCandidates.map(\.kind) == [.host])

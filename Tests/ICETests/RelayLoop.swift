@@ -5,8 +5,8 @@ import STUN
 import TURN
 import Wire
 
-/// An `IceEndpoint` (agent plus TURN clients), the fake TURN server (relaying, and answering Binding
-/// requests) and a plain public `IceAgent` as the peer, joined by a lossless network with a fixed delay
+/// An `ICEEndpoint` (agent plus TURN clients), the fake TURN server (relaying, and answering Binding
+/// requests) and a plain public `ICEAgent` as the peer, joined by a lossless network with a fixed delay
 /// on virtual time. Candidates and end-of-candidates are signalled at once in both directions.
 struct RelayLoop {
     static let endpointHost = TransportAddress("10.0.0.1:5000")!
@@ -15,9 +15,9 @@ struct RelayLoop {
     static let relayedAddress = TransportAddress("192.0.2.1:50000")!
     static let turn = TURNServerConfiguration(address: serverAddress, username: "alice", password: "secret")
 
-    var endpoint: IceEndpoint
+    var endpoint: ICEEndpoint
     var server: FakeTURNServer
-    var peer: IceAgent
+    var peer: ICEAgent
     var now = Instant.zero
     var delay: Duration = .milliseconds(5)
     /// When false, the server hears nothing more (a server that stopped answering).
@@ -26,24 +26,24 @@ struct RelayLoop {
     var autoSignal = true
     private var pending: [(at: Instant, order: Int, datagram: Datagram)] = []
     private var order = 0
-    private(set) var endpointEvents: [IceOutput] = []
-    private(set) var peerEvents: [IceOutput] = []
+    private(set) var endpointEvents: [ICEOutput] = []
+    private(set) var peerEvents: [ICEOutput] = []
     /// Every datagram the endpoint put on the network.
     private(set) var endpointSent: [Datagram] = []
 
     init(policy: IceTransportPolicy = .relay, password: String = "secret", stunServer: Bool = false,
-         configure: (inout IceEndpointConfiguration) -> Void = { _ in }) {
+         configure: (inout ICEEndpointConfiguration) -> Void = { _ in }) {
         let turn = TURNServerConfiguration(address: Self.serverAddress, username: "alice", password: password)
-        var configuration = IceEndpointConfiguration(
-            ice: IceConfiguration(hostAddresses: [Self.endpointHost], stunServers: stunServer ? [Self.serverAddress] : [],
+        var configuration = ICEEndpointConfiguration(
+            ice: ICEConfiguration(hostAddresses: [Self.endpointHost], stunServers: stunServer ? [Self.serverAddress] : [],
                                   transportPolicy: policy),
             turnServers: [turn])
         configure(&configuration)
-        endpoint = IceEndpoint(configuration: configuration, role: .controlling, generator: SeededGenerator(seed: 11))
+        endpoint = ICEEndpoint(configuration: configuration, role: .controlling, generator: SeededGenerator(seed: 11))
         server = FakeTURNServer(address: Self.serverAddress, username: "alice", password: "secret")
         server.relayed = Self.relayedAddress
         server.relaysToPeers = true
-        peer = IceAgent(configuration: IceConfiguration(hostAddresses: [Self.peerHost]), role: .controlled,
+        peer = ICEAgent(configuration: ICEConfiguration(hostAddresses: [Self.peerHost]), role: .controlled,
                         generator: SeededGenerator(seed: 12))
     }
 
@@ -56,12 +56,12 @@ struct RelayLoop {
         input(peer: .startGathering)
     }
 
-    mutating func input(endpoint input: IceInput) {
+    mutating func input(endpoint input: ICEInput) {
         endpoint.handle(input, at: now)
         drain()
     }
 
-    mutating func input(peer input: IceInput) {
+    mutating func input(peer input: ICEInput) {
         peer.handle(input, at: now)
         drain()
     }
@@ -148,7 +148,7 @@ struct RelayLoop {
             .filter { $0.type.messageClass == .request && $0.type.method == method }
     }
 
-    func received(_ events: [IceOutput]) -> [[UInt8]] {
+    func received(_ events: [ICEOutput]) -> [[UInt8]] {
         events.compactMap { if case .received(let payload, _) = $0 { payload } else { nil } }
     }
 }

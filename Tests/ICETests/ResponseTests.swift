@@ -9,14 +9,14 @@ import Wire
 struct ResponseTests {
     static let local = TransportAddress("127.0.0.1:5000")!
     static let remote = TransportAddress("127.0.0.2:6000")!
-    static let remoteCredentials = IceCredentials(ufrag: "peer", pwd: "peerpeerpeerpeerpeerpeer")
+    static let remoteCredentials = ICECredentials(ufrag: "peer", pwd: "peerpeerpeerpeerpeerpeer")
 
     /// A controlling agent that has sent its first check to `remote`; returns it and that request.
-    static func agentWithCheck() -> (IceAgent, STUNMessage) {
-        var agent = IceAgent(configuration: IceConfiguration(hostAddresses: [local]), role: .controlling, generator: SeededGenerator(seed: 11))
+    static func agentWithCheck() -> (ICEAgent, STUNMessage) {
+        var agent = ICEAgent(configuration: ICEConfiguration(hostAddresses: [local]), role: .controlling, generator: SeededGenerator(seed: 11))
         agent.handle(.startGathering, at: .zero)
         agent.handle(.setRemoteCredentials(ufrag: remoteCredentials.ufrag, pwd: remoteCredentials.pwd, isLite: false), at: .zero)
-        let candidate = IceCandidate(kind: .host, address: remote, priority: 2_130_706_431, foundation: "1")
+        let candidate = ICECandidate(kind: .host, address: remote, priority: 2_130_706_431, foundation: "1")
         agent.handle(.addRemoteCandidate(candidate.sdpCandidate), at: .zero)
         var request: STUNMessage?
         while let output = agent.poll() {
@@ -27,7 +27,7 @@ struct ResponseTests {
 
     static func key(_ password: String) -> STUNKey { try! STUNCredentials.shortTermKey(password: password) }
 
-    static func respond(_ agent: inout IceAgent, _ message: STUNMessage, from source: TransportAddress = remote, at time: Instant = Instant(nanoseconds: 10_000_000)) {
+    static func respond(_ agent: inout ICEAgent, _ message: STUNMessage, from source: TransportAddress = remote, at time: Instant = Instant(nanoseconds: 10_000_000)) {
         agent.handle(.received(Datagram(from: source, to: local, payload: message.serialize())), at: time)
         while agent.poll() != nil {}
     }
@@ -37,7 +37,7 @@ struct ResponseTests {
         let (agent, request) = Self.agentWithCheck()
         #expect(request.type == .bindingRequest)
         #expect(request.value(of: .username) == .username("peer:\(agent.localCredentials.ufrag)"))
-        #expect(request.value(of: .priority) == .priority(IceCandidate.priority(typePreference: 110, localPreference: 65_535)))
+        #expect(request.value(of: .priority) == .priority(ICECandidate.priority(typePreference: 110, localPreference: 65_535)))
         #expect(request.value(of: .iceControlling) == .iceControlling(agent.tieBreaker))
         #expect(request.first(.useCandidate) == nil)
         #expect(request.verifyMessageIntegrity(key: Self.key(Self.remoteCredentials.pwd)) == .valid)
@@ -93,7 +93,7 @@ struct ResponseTests {
                                    values: [.errorCode(STUNErrorCode(code: 487, reason: "Role Conflict"))])
             .withMessageIntegrity(key: Self.key(Self.remoteCredentials.pwd)).withFingerprint()
         agent.handle(.received(Datagram(from: Self.remote, to: Self.local, payload: response.serialize())), at: Instant(nanoseconds: 10_000_000))
-        var outputs: [IceOutput] = []
+        var outputs: [ICEOutput] = []
         while let output = agent.poll() { outputs.append(output) }
         #expect(agent.role == .controlled)
         #expect(outputs.contains(.roleChanged(.controlled)))
@@ -120,7 +120,7 @@ struct ResponseTests {
 /// the first success requests the nomination (§8.1.1), and the second success must not swallow it.
 @Suite("Regular nomination survives a second success on the same pair")
 struct NominationRaceTests {
-    static func request(from output: IceOutput?) -> STUNMessage? {
+    static func request(from output: ICEOutput?) -> STUNMessage? {
         guard let datagram = output?.transmission else { return nil }
         return try? STUNMessage.parse(datagram.payload)
     }

@@ -10,9 +10,9 @@ struct SecurityTests {
     static let local = TransportAddress("127.0.0.1:5000")!
     static let attacker = TransportAddress("127.0.0.66:4444")!
 
-    static func agent(limits: IceLimits = IceLimits()) -> IceAgent {
-        var agent = IceAgent(
-            configuration: IceConfiguration(hostAddresses: [local], limits: limits),
+    static func agent(limits: ICELimits = ICELimits()) -> ICEAgent {
+        var agent = ICEAgent(
+            configuration: ICEConfiguration(hostAddresses: [local], limits: limits),
             role: .controlled, generator: SeededGenerator(seed: 9))
         agent.handle(.startGathering, at: .zero)
         while agent.poll() != nil {}
@@ -20,7 +20,7 @@ struct SecurityTests {
     }
 
     static func check(
-        to agent: IceAgent, ufrag: String? = nil, pwd: String? = nil, seed: UInt64 = 1,
+        to agent: ICEAgent, ufrag: String? = nil, pwd: String? = nil, seed: UInt64 = 1,
         omit: Set<STUNAttributeType> = [], integrity: Bool = true
     ) -> [UInt8] {
         var generator = SeededGenerator(seed: seed)
@@ -38,9 +38,9 @@ struct SecurityTests {
     }
 
     /// Delivers one datagram and returns the responses' error codes (nil for a success), and the outputs.
-    static func deliver(_ payload: [UInt8], from source: TransportAddress = attacker, to agent: inout IceAgent) -> (codes: [UInt16?], outputs: [IceOutput]) {
+    static func deliver(_ payload: [UInt8], from source: TransportAddress = attacker, to agent: inout ICEAgent) -> (codes: [UInt16?], outputs: [ICEOutput]) {
         agent.handle(.received(Datagram(from: source, to: local, payload: payload)), at: Instant(nanoseconds: 1_000_000))
-        var outputs: [IceOutput] = []
+        var outputs: [ICEOutput] = []
         while let output = agent.poll() { outputs.append(output) }
         let codes: [UInt16?] = outputs.compactMap(\.transmission).filter { $0.destination == source }.compactMap { datagram in
             guard let message = try? STUNMessage.parse(datagram.payload) else { return nil }
@@ -50,7 +50,7 @@ struct SecurityTests {
         return (codes, outputs)
     }
 
-    static func assertNoState(_ agent: IceAgent) {
+    static func assertNoState(_ agent: ICEAgent) {
         #expect(agent.remoteCandidates.isEmpty)
         #expect(agent.checkList.entries.isEmpty)
         #expect(agent.checkList.triggeredQueue.isEmpty)
@@ -63,7 +63,7 @@ struct SecurityTests {
         agent.handle(.setRemoteCredentials(ufrag: "peer", pwd: "peerpeerpeerpeerpeerpeer", isLite: false), at: .zero)
         while agent.poll() != nil {}
         let dtls: [UInt8] = [22, 0xFE, 0xFD, 0, 0]
-        func delivered(_ outputs: [IceOutput]) -> Bool {
+        func delivered(_ outputs: [ICEOutput]) -> Bool {
             outputs.contains { if case .received(let payload, _) = $0 { payload == dtls } else { false } }
         }
         #expect(!delivered(Self.deliver(dtls, to: &agent).outputs), "no check yet: dropped")
@@ -110,8 +110,8 @@ struct SecurityTests {
 
     @Test("a role conflict the agent wins gets 487 and creates no state (§7.3.1.1)")
     func roleConflictResponse() {
-        var agent = IceAgent(
-            configuration: IceConfiguration(hostAddresses: [Self.local]), role: .controlling, generator: SeededGenerator(seed: 9))
+        var agent = ICEAgent(
+            configuration: ICEConfiguration(hostAddresses: [Self.local]), role: .controlling, generator: SeededGenerator(seed: 9))
         var generator = SeededGenerator(seed: 3)
         let id = STUNTransactionID.random(using: &generator)
         let request = STUNMessage(type: .bindingRequest, transactionID: id, values: [
@@ -148,7 +148,7 @@ struct SecurityTests {
 
     @Test("a flood of authenticated checks from 5000 sources stays within the prflx, candidate and check-list limits")
     func authenticatedFlood() {
-        let limits = IceLimits(maximumCheckListSize: 100, maximumRemoteCandidates: 50, maximumPeerReflexivePerWindow: 10)
+        let limits = ICELimits(maximumCheckListSize: 100, maximumRemoteCandidates: 50, maximumPeerReflexivePerWindow: 10)
         var agent = Self.agent(limits: limits)
         var time = Instant.zero
         for index in 0..<5000 {

@@ -8,35 +8,35 @@ import Wire
 /// simulator's deterministic event order, so a run stays a function of its seed.
 final class SignallingBoard: @unchecked Sendable {
     let delay: Duration
-    private var mailboxes: [[(at: Instant, input: IceInput)]] = [[], []]
+    private var mailboxes: [[(at: Instant, input: ICEInput)]] = [[], []]
 
     init(delay: Duration = .milliseconds(20)) { self.delay = delay }
 
-    func post(_ input: IceInput, to peer: Int, at now: Instant) { mailboxes[peer].append((now + delay, input)) }
+    func post(_ input: ICEInput, to peer: Int, at now: Instant) { mailboxes[peer].append((now + delay, input)) }
 
     /// The inputs for `peer` due by `now`, from `index` on (each mailbox only grows).
-    func due(for peer: Int, from index: Int, at now: Instant) -> [IceInput] {
+    func due(for peer: Int, from index: Int, at now: Instant) -> [ICEInput] {
         mailboxes[peer][index...].prefix { $0.at <= now }.map(\.input)
     }
 }
 
-/// An `IceEndpoint` as a simulated host: it starts itself at instant zero with the peer's credentials
+/// An `ICEEndpoint` as a simulated host: it starts itself at instant zero with the peer's credentials
 /// known (as after offer/answer), trickles its candidates through the board, takes the peer's from it,
 /// and once connected sends a numbered ping on the selected pair every `pingInterval` for as long as it
 /// runs (the peer may validate the pair much later under loss, and drops data until then). It records
 /// what it receives.
 struct SignalledEndpoint: DatagramMachine {
-    typealias Input = IceInput
-    typealias Output = IceOutput
+    typealias Input = ICEInput
+    typealias Output = ICEOutput
 
     /// How often the board is read while the peer's end-of-candidates has not come.
     static let signallingTick: Duration = .milliseconds(10)
     static let pingInterval: Duration = .milliseconds(50)
 
-    var endpoint: IceEndpoint
+    var endpoint: ICEEndpoint
     let index: Int
     let board: SignallingBoard
-    let remote: IceCredentials
+    let remote: ICECredentials
     var started = false
     var consumed = 0
     var remoteEnded = false
@@ -46,9 +46,9 @@ struct SignalledEndpoint: DatagramMachine {
     var nextPingAt: Instant?
     /// Non-STUN payloads received, with the address they came from.
     private(set) var received: [(payload: [UInt8], from: TransportAddress)] = []
-    private var outputs: [IceOutput] = []
+    private var outputs: [ICEOutput] = []
 
-    init(endpoint: IceEndpoint, index: Int, board: SignallingBoard, remote: IceCredentials) {
+    init(endpoint: ICEEndpoint, index: Int, board: SignallingBoard, remote: ICECredentials) {
         self.endpoint = endpoint
         self.index = index
         self.board = board
@@ -57,7 +57,7 @@ struct SignalledEndpoint: DatagramMachine {
 
     static func ping(_ number: Int, from index: Int) -> [UInt8] { Array("ping \(number) from \(index)".utf8) }
 
-    mutating func handle(_ input: IceInput, at now: Instant) {
+    mutating func handle(_ input: ICEInput, at now: Instant) {
         lastNow = max(lastNow, now)
         endpoint.handle(input, at: now)
         collect(at: now)
@@ -84,7 +84,7 @@ struct SignalledEndpoint: DatagramMachine {
         collect(at: now)
     }
 
-    mutating func poll() -> IceOutput? { outputs.isEmpty ? nil : outputs.removeFirst() }
+    mutating func poll() -> ICEOutput? { outputs.isEmpty ? nil : outputs.removeFirst() }
 
     var nextDeadline: Instant? {
         if !started { return .zero }

@@ -12,8 +12,8 @@ import Wire
 struct SimulatedConnectivityTests {
     static let seed = SimulationSeed.fromEnvironment(default: 0x1CE_6006)
     static let credentials = [
-        IceCredentials(ufrag: "alphaAAA", pwd: "alpha-password-0123456789"),
-        IceCredentials(ufrag: "bravoBBB", pwd: "bravo-password-0123456789"),
+        ICECredentials(ufrag: "alphaAAA", pwd: "alpha-password-0123456789"),
+        ICECredentials(ufrag: "bravoBBB", pwd: "bravo-password-0123456789"),
     ]
 
     /// One row of the matrix: the preset on both uplinks, and the virtual time both must connect within.
@@ -48,10 +48,10 @@ struct SimulatedConnectivityTests {
 
     static func endpoint(_ index: Int, hosts: [TransportAddress], stun: [TransportAddress] = [],
                          turn: [TURNServerConfiguration] = [], seed: SimulationSeed, board: SignallingBoard) -> SignalledEndpoint {
-        let configuration = IceEndpointConfiguration(
-            ice: IceConfiguration(hostAddresses: hosts, stunServers: stun, credentials: credentials[index]),
+        let configuration = ICEEndpointConfiguration(
+            ice: ICEConfiguration(hostAddresses: hosts, stunServers: stun, credentials: credentials[index]),
             turnServers: turn)
-        let endpoint = IceEndpoint(configuration: configuration, role: index == 0 ? .controlling : .controlled,
+        let endpoint = ICEEndpoint(configuration: configuration, role: index == 0 ? .controlling : .controlled,
                                    generator: seed.generator(label: "endpoint-\(index)"))
         return SignalledEndpoint(endpoint: endpoint, index: index, board: board, remote: credentials[1 - index])
     }
@@ -123,7 +123,7 @@ struct SimulatedConnectivityTests {
     /// 60 seeds per preset: clean 2.4 s, loss5 3.9 s, loss20 11.2 s, bursts 9.9 s, reordering 2.4 s,
     /// rtt300ms 3.3 s. About 2.4 s is the floor: the relayed pair succeeds early, but the direct pairs
     /// are still being checked (they fail only by timeout), so the controlling side nominates after
-    /// `IceConfiguration.nominationDelay` (2 s).
+    /// `ICEConfiguration.nominationDelay` (2 s).
     static let natBound: Duration = .seconds(8)
     static let serverAddress = TransportAddress("192.0.2.1:3478")!
     static let relayedAddress = TransportAddress("192.0.2.1:50000")!

@@ -10,7 +10,7 @@ import Wire
 struct TwoAgentLoop {
     enum Action {
         case deliver(Datagram)
-        case input(Int, IceInput)
+        case input(Int, ICEInput)
     }
 
     struct Scheduled {
@@ -19,7 +19,7 @@ struct TwoAgentLoop {
         var action: Action
     }
 
-    var agents: [IceAgent]
+    var agents: [ICEAgent]
     var now = Instant.zero
     var delay: Duration = .milliseconds(5)
     var signallingDelay: Duration = .milliseconds(20)
@@ -33,28 +33,28 @@ struct TwoAgentLoop {
     var pending: [Scheduled] = []
     var counter = 0
     /// Every output but transmissions, per agent, in order.
-    var events: [[IceOutput]] = [[], []]
+    var events: [[ICEOutput]] = [[], []]
     /// Every transmission, per agent, with its time.
     var sent: [[(at: Instant, datagram: Datagram)]] = [[], []]
     /// Application data received, per agent.
     var received: [[[UInt8]]] = [[], []]
 
-    init(_ a: IceAgent, _ b: IceAgent) {
+    init(_ a: ICEAgent, _ b: ICEAgent) {
         agents = [a, b]
     }
 
     /// Both agents with loopback hosts 127.0.0.1:5000 and 127.0.0.2:6000.
     static func loopback(
-        a: IceRole = .controlling, b: IceRole = .controlled, nomination: NominationMode = .regular,
-        configure: (inout IceConfiguration, Int) -> Void = { _, _ in }
+        a: ICERole = .controlling, b: ICERole = .controlled, nomination: NominationMode = .regular,
+        configure: (inout ICEConfiguration, Int) -> Void = { _, _ in }
     ) -> TwoAgentLoop {
-        var first = IceConfiguration(hostAddresses: [TransportAddress("127.0.0.1:5000")!], nomination: nomination)
-        var second = IceConfiguration(hostAddresses: [TransportAddress("127.0.0.2:6000")!], nomination: nomination)
+        var first = ICEConfiguration(hostAddresses: [TransportAddress("127.0.0.1:5000")!], nomination: nomination)
+        var second = ICEConfiguration(hostAddresses: [TransportAddress("127.0.0.2:6000")!], nomination: nomination)
         configure(&first, 0)
         configure(&second, 1)
         return TwoAgentLoop(
-            IceAgent(configuration: first, role: a, generator: SeededGenerator(seed: 1)),
-            IceAgent(configuration: second, role: b, generator: SeededGenerator(seed: 2)))
+            ICEAgent(configuration: first, role: a, generator: SeededGenerator(seed: 1)),
+            ICEAgent(configuration: second, role: b, generator: SeededGenerator(seed: 2)))
     }
 
     mutating func schedule(_ action: Action, after: Duration) {
@@ -63,7 +63,7 @@ struct TwoAgentLoop {
     }
 
     /// Hands an input to an agent now and carries out its outputs.
-    mutating func input(_ index: Int, _ input: IceInput) {
+    mutating func input(_ index: Int, _ input: ICEInput) {
         agents[index].handle(input, at: now)
         drain(index)
     }
@@ -170,7 +170,7 @@ struct TwoAgentLoop {
         events[index].compactMap { if case .gatheringStateChanged(let state) = $0 { state } else { nil } }
     }
 
-    func selectedPairs(_ index: Int) -> [IceCandidatePair] {
+    func selectedPairs(_ index: Int) -> [ICECandidatePair] {
         events[index].compactMap { if case .selectedPairChanged(let pair) = $0 { pair } else { nil } }
     }
 }

@@ -5,7 +5,7 @@ import SDP
 import Testing
 import Wire
 
-/// Our `IceAgent` on real UDP sockets (127.0.0.1) against aioice, an independent ICE implementation in
+/// Our `ICEAgent` on real UDP sockets (127.0.0.1) against aioice, an independent ICE implementation in
 /// Python, in both roles (issue 6). aioice comes from `Scripts/bootstrap`; without it these tests fail with
 /// the command that installs it. Every wait is bounded (30 s) but nothing is timed: the machine is shared.
 ///
@@ -13,19 +13,19 @@ import Wire
 /// nomination when controlled, so both of our agent's nomination paths meet a foreign peer here.
 @Suite("Interop with aioice over loopback", .serialized)
 struct AioiceTests {
-    static let roles: [IceRole] = [.controlling, .controlled]
+    static let roles: [ICERole] = [.controlling, .controlled]
 
     /// aioice takes the role opposite ours.
-    static func peerRole(facing ours: IceRole) -> AioicePeer.Role { ours == .controlling ? .controlled : .controlling }
+    static func peerRole(facing ours: ICERole) -> AioicePeer.Role { ours == .controlling ? .controlled : .controlling }
 
     /// Our role, and how we nominate when controlling (a controlled agent does not nominate).
-    static let setups: [(IceRole, NominationMode)] = [(.controlling, .regular), (.controlling, .aggressive), (.controlled, .regular)]
+    static let setups: [(ICERole, NominationMode)] = [(.controlling, .regular), (.controlling, .aggressive), (.controlled, .regular)]
 
     /// The session is recorded by the driver and then judged by the replay checker with both passwords:
     /// every STUN message of either stack must carry a valid FINGERPRINT and MESSAGE-INTEGRITY, every
     /// transaction must be answered consistently, every check must follow ICE's rules.
     @Test("checks succeed, both sides select the same pair, data flows both ways, and the capture breaks no STUN or ICE replay rule", arguments: setups)
-    func connects(role: IceRole, nomination: NominationMode) async throws {
+    func connects(role: ICERole, nomination: NominationMode) async throws {
         let recording = FileManager.default.temporaryDirectory.appendingPathComponent("crucible-aioice-\(UUID().uuidString).pcapng").path
         defer { try? FileManager.default.removeItem(atPath: recording) }
         var passwords: [String] = []
@@ -49,7 +49,7 @@ struct AioiceTests {
     /// Both sides claim the same role: the tie-breakers decide (RFC 8445 §7.3.1.1, §7.2.5.1), exactly one
     /// side switches, and the session connects with one controlling and one controlled agent.
     @Test("a role conflict with aioice resolves to one controlling and one controlled agent, then connects", arguments: roles)
-    func resolvesRoleConflict(role: IceRole) async throws {
+    func resolvesRoleConflict(role: ICERole) async throws {
         let sameRole = try #require(AioicePeer.Role(rawValue: role.rawValue))
         try await AioicePeer.with(sameRole) { peer in
             try await LoopbackAgent.with(role: role, seed: role == .controlling ? 5 : 6) { agent in
@@ -71,7 +71,7 @@ struct AioiceTests {
     /// selected on both sides, and data flows over it; and the agent never reports `failed` or
     /// `disconnected` on the way.
     @Test("after our restart the old pair carries data until a fresh aioice connection is nominated; then the new pair does", arguments: roles)
-    func restarts(role: IceRole) async throws {
+    func restarts(role: ICERole) async throws {
         let peerRole = Self.peerRole(facing: role)
         try await AioicePeer.with(peerRole) { oldPeer in
             try await LoopbackAgent.with(role: role, seed: role == .controlling ? 3 : 4) { agent in
@@ -144,7 +144,7 @@ struct AioiceTests {
     @discardableResult
     static func expectConnected(
         _ agent: LoopbackAgent, _ peer: AioicePeer, peerAddress: TransportAddress, after: Int = 0
-    ) async throws -> IceCandidatePair {
+    ) async throws -> ICECandidatePair {
         let pair = try await agent.selectedPair(remote: peerAddress, after: after)
         if after == 0 {
             try await agent.output("connected") { if case .connectionStateChanged(.connected) = $0 { true } else { nil } }

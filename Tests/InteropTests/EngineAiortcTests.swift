@@ -1,9 +1,10 @@
-import DataChannel
+import DataChannels
 import Decryption
 import EchoSignaling
 import Foundation
 import Replay
 import Testing
+import Harness
 import WebRTC
 
 /// Our engine against aiortc over loopback (issue 7), both ways round, through the webrtc-echoes

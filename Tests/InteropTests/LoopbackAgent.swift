@@ -6,27 +6,27 @@ import Synchronization
 import UDPDriver
 import Wire
 
-/// Our `IceAgent` on a `UDPDriver` bound to 127.0.0.1 with a system-chosen port, its outputs collected
+/// Our `ICEAgent` on a `UDPDriver` bound to 127.0.0.1 with a system-chosen port, its outputs collected
 /// as they come so a test can wait for one (with a bound: the machine is loaded, nothing is timed).
 final class LoopbackAgent: Sendable {
-    let driver: UDPDriver<IceAgent>
+    let driver: UDPDriver<ICEAgent>
     let local: TransportAddress
-    private let collected = Mutex<[IceOutput]>([])
+    private let collected = Mutex<[ICEOutput]>([])
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    private init(driver: UDPDriver<IceAgent>, local: TransportAddress) {
+    private init(driver: UDPDriver<ICEAgent>, local: TransportAddress) {
         self.driver = driver
         self.local = local
     }
 
     static func start(
-        role: IceRole, nomination: NominationMode = .regular, seed: UInt64, recordingPath: String? = nil
+        role: ICERole, nomination: NominationMode = .regular, seed: UInt64, recordingPath: String? = nil
     ) async throws -> LoopbackAgent {
         let driver = try await UDPDriver.start(
             configuration: UDPDriverConfiguration(localAddresses: [TransportAddress(.loopbackV4, port: 0)], recordingPath: recordingPath)
         ) { addresses in
-            IceAgent(
-                configuration: IceConfiguration(hostAddresses: addresses, nomination: nomination), role: role,
+            ICEAgent(
+                configuration: ICEConfiguration(hostAddresses: addresses, nomination: nomination), role: role,
                 generator: SeededGenerator(seed: seed))
         }
         guard let local = driver.boundAddresses.first else { throw InteropError(message: "the driver bound nothing") }
@@ -41,7 +41,7 @@ final class LoopbackAgent: Sendable {
     /// Runs `body` with an agent that is closed and stopped afterwards (its recording, if any, complete),
     /// whatever `body` does.
     static func with<Result>(
-        role: IceRole, nomination: NominationMode = .regular, seed: UInt64, recordingPath: String? = nil,
+        role: ICERole, nomination: NominationMode = .regular, seed: UInt64, recordingPath: String? = nil,
         _ body: (LoopbackAgent) async throws -> Result
     ) async throws -> Result {
         let agent = try await start(role: role, nomination: nomination, seed: seed, recordingPath: recordingPath)
@@ -61,11 +61,11 @@ final class LoopbackAgent: Sendable {
         task.withLock { $0?.cancel() }
     }
 
-    var outputs: [IceOutput] { collected.withLock { $0 } }
+    var outputs: [ICEOutput] { collected.withLock { $0 } }
 
-    func handle(_ input: IceInput) async { await driver.handle(input) }
+    func handle(_ input: ICEInput) async { await driver.handle(input) }
 
-    func read<Value: Sendable>(_ body: @escaping @Sendable (IceAgent) -> Value) async throws -> Value {
+    func read<Value: Sendable>(_ body: @escaping @Sendable (ICEAgent) -> Value) async throws -> Value {
         guard let value = await driver.inspect(body) else { throw InteropError(message: "the driver has stopped") }
         return value
     }
@@ -73,7 +73,7 @@ final class LoopbackAgent: Sendable {
     /// Waits (polling, bounded by `timeout`) for the first output after the first `after` that `matches`.
     @discardableResult
     func output<Value>(
-        after: Int = 0, timeout: Duration = .seconds(30), _ what: String, _ matches: (IceOutput) -> Value?
+        after: Int = 0, timeout: Duration = .seconds(30), _ what: String, _ matches: (ICEOutput) -> Value?
     ) async throws -> Value {
         let clock = ContinuousClock()
         let end = clock.now + timeout
@@ -94,7 +94,7 @@ final class LoopbackAgent: Sendable {
     }
 
     /// The first selected pair after `after` whose remote is `remote`.
-    func selectedPair(remote: TransportAddress, after: Int = 0) async throws -> IceCandidatePair {
+    func selectedPair(remote: TransportAddress, after: Int = 0) async throws -> ICECandidatePair {
         try await output(after: after, "a selected pair to \(remote)") {
             if case .selectedPairChanged(let pair) = $0, pair.remote.address == remote { pair } else { nil }
         }

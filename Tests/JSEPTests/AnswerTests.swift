@@ -30,18 +30,18 @@ struct AnswerTests {
         SetupRow(offered: "passive", answered: .active),
     ])
     func setup(row: SetupRow) throws {
-        let offer = try JSEP.parse(Self.offer(setup: row.offered), type: .offer)
-        let answer = try JSEP.parse(
-            JSEP.makeAnswer(to: offer, Fixtures.parameters(), type: .answer), type: .answer, answering: offer)
+        let offer = try OfferAnswer.parse(Self.offer(setup: row.offered), type: .offer)
+        let answer = try OfferAnswer.parse(
+            OfferAnswer.makeAnswer(to: offer, Fixtures.parameters(), type: .answer), type: .answer, answering: offer)
         #expect(answer.setup == row.answered)
     }
 
     @Test("audio and video sections are rejected with port 0, keep their mid and proto, and leave BUNDLE")
     func rejectsMedia() throws {
-        let offer = try JSEP.parse(
+        let offer = try OfferAnswer.parse(
             Self.offer(extraSections: [Self.audioSection, Self.videoSection], bundle: "0 1 2"), type: .offer)
-        let text = try JSEP.makeAnswer(to: offer, Fixtures.parameters(), type: .answer)
-        let answer = try JSEP.parse(text, type: .answer, answering: offer)
+        let text = try OfferAnswer.makeAnswer(to: offer, Fixtures.parameters(), type: .answer)
+        let answer = try OfferAnswer.parse(text, type: .answer, answering: offer)
         #expect(answer.sections.map(\.mid) == ["0", "1", "2"])
         #expect(answer.sections.map(\.port) == [9, 0, 0])
         #expect(answer.sections.map(\.isRejected) == [false, true, true])
@@ -55,10 +55,10 @@ struct AnswerTests {
         let second = [
             "m=application 9 UDP/DTLS/SCTP webrtc-datachannel", "c=IN IP4 0.0.0.0", "a=mid:1", "a=sctp-port:5001",
         ]
-        let offer = try JSEP.parse(Self.offer(extraSections: [second], bundle: "0 1"), type: .offer)
+        let offer = try OfferAnswer.parse(Self.offer(extraSections: [second], bundle: "0 1"), type: .offer)
         #expect(offer.dataSection?.mid == "0")
-        let answer = try JSEP.parse(
-            JSEP.makeAnswer(to: offer, Fixtures.parameters(), type: .answer), type: .answer, answering: offer)
+        let answer = try OfferAnswer.parse(
+            OfferAnswer.makeAnswer(to: offer, Fixtures.parameters(), type: .answer), type: .answer, answering: offer)
         #expect(answer.sections.map(\.isRejected) == [false, true])
         #expect(answer.dataSection?.mid == "0")
         #expect(answer.bundle == ["0"])
@@ -68,27 +68,27 @@ struct AnswerTests {
     func skipsRejectedApplication() throws {
         var lines = Fixtures.minimalOfferLines
         lines.insert(contentsOf: ["m=application 0 UDP/DTLS/SCTP webrtc-datachannel", "c=IN IP4 0.0.0.0", "a=mid:9"], at: 5)
-        let offer = try JSEP.parse(Fixtures.sdp(lines), type: .offer)
+        let offer = try OfferAnswer.parse(Fixtures.sdp(lines), type: .offer)
         #expect(offer.dataSection?.index == 1)
-        let answer = try JSEP.parse(
-            JSEP.makeAnswer(to: offer, Fixtures.parameters(), type: .answer), type: .answer, answering: offer)
+        let answer = try OfferAnswer.parse(
+            OfferAnswer.makeAnswer(to: offer, Fixtures.parameters(), type: .answer), type: .answer, answering: offer)
         #expect(answer.sections.map(\.isRejected) == [true, false])
     }
 
     @Test("a provisional answer is built the same way and reads as a pranswer")
     func pranswer() throws {
-        let offer = try JSEP.parse(Self.offer(), type: .offer)
-        let text = try JSEP.makeAnswer(to: offer, Fixtures.parameters(), type: .pranswer)
-        let parsed = try JSEP.parse(text, type: .pranswer, answering: offer)
+        let offer = try OfferAnswer.parse(Self.offer(), type: .offer)
+        let text = try OfferAnswer.makeAnswer(to: offer, Fixtures.parameters(), type: .pranswer)
+        let parsed = try OfferAnswer.parse(text, type: .pranswer, answering: offer)
         #expect(parsed.type == .pranswer)
         #expect(parsed.setup == .active)
     }
 
     @Test("the answer carries our parameters back")
     func carriesParameters() throws {
-        let offer = try JSEP.parse(Self.offer(), type: .offer)
+        let offer = try OfferAnswer.parse(Self.offer(), type: .offer)
         let parameters = Fixtures.parameters(candidates: [Fixtures.host], endOfCandidates: true)
-        let answer = try JSEP.parse(JSEP.makeAnswer(to: offer, parameters, type: .answer), type: .answer, answering: offer)
+        let answer = try OfferAnswer.parse(OfferAnswer.makeAnswer(to: offer, parameters, type: .answer), type: .answer, answering: offer)
         #expect(answer.credentials == parameters.credentials)
         #expect(answer.fingerprints == [parameters.fingerprint])
         #expect(answer.candidates == [Fixtures.host])
@@ -99,24 +99,24 @@ struct AnswerTests {
     @Test("an offer without BUNDLE gets an answer without BUNDLE (RFC 8843 §7.3.1)")
     func noBundle() throws {
         let lines = Fixtures.minimalOfferLines.filter { !$0.hasPrefix("a=group") }
-        let offer = try JSEP.parse(Fixtures.sdp(lines), type: .offer)
+        let offer = try OfferAnswer.parse(Fixtures.sdp(lines), type: .offer)
         #expect(offer.bundle == nil)
-        let answer = try JSEP.parse(JSEP.makeAnswer(to: offer, Fixtures.parameters(), type: .answer), type: .answer)
+        let answer = try OfferAnswer.parse(OfferAnswer.makeAnswer(to: offer, Fixtures.parameters(), type: .answer), type: .answer)
         #expect(answer.bundle == nil)
     }
 
     @Test("only answer and pranswer can be made, and only to an offer")
     func answerTypes() throws {
-        let offer = try JSEP.parse(Self.offer(), type: .offer)
+        let offer = try OfferAnswer.parse(Self.offer(), type: .offer)
         for type in [DescriptionType.offer, .rollback] {
             #expect(throws: JSEPError.invalidAttribute("type", value: type.rawValue, reason: "an answer is of type answer or pranswer")) {
-                try JSEP.makeAnswer(to: offer, Fixtures.parameters(), type: type)
+                try OfferAnswer.makeAnswer(to: offer, Fixtures.parameters(), type: type)
             }
         }
         var notAnOffer = offer
         notAnOffer.type = .answer
         #expect(throws: JSEPError.invalidAttribute("type", value: "answer", reason: "only an offer can be answered")) {
-            try JSEP.makeAnswer(to: notAnOffer, Fixtures.parameters(), type: .answer)
+            try OfferAnswer.makeAnswer(to: notAnOffer, Fixtures.parameters(), type: .answer)
         }
     }
 }

@@ -10,48 +10,48 @@ struct CandidateTests {
 
     /// Our offer with a rejected video section after the data one (mids 0 and 1).
     static func description() throws -> NegotiatedDescription {
-        let remote = try JSEP.parse(ThirdParty.chromiumDataAndVideoOffer, type: .offer)
-        return try JSEP.parse(JSEP.makeAnswer(to: remote, Fixtures.parameters(), type: .answer), type: .answer)
+        let remote = try OfferAnswer.parse(ThirdParty.chromiumDataAndVideoOffer, type: .offer)
+        return try OfferAnswer.parse(OfferAnswer.makeAnswer(to: remote, Fixtures.parameters(), type: .answer), type: .answer)
     }
 
     @Test("a bare candidate: string for a mid is returned")
     func bareByMid() throws {
-        #expect(try JSEP.candidate(Self.line, sdpMid: "0", sdpMLineIndex: nil, in: Self.description()) == Fixtures.host)
+        #expect(try OfferAnswer.candidate(Self.line, sdpMid: "0", sdpMLineIndex: nil, in: Self.description()) == Fixtures.host)
     }
 
     @Test("the a=candidate: form is accepted too (RFC 8839 §5.1)")
     func attributeForm() throws {
-        #expect(try JSEP.candidate("a=" + Self.line, sdpMid: "0", sdpMLineIndex: nil, in: Self.description()) == Fixtures.host)
+        #expect(try OfferAnswer.candidate("a=" + Self.line, sdpMid: "0", sdpMLineIndex: nil, in: Self.description()) == Fixtures.host)
     }
 
     @Test("a candidate can name its section by index alone")
     func byIndex() throws {
-        #expect(try JSEP.candidate(Self.line, sdpMid: nil, sdpMLineIndex: 0, in: Self.description()) == Fixtures.host)
+        #expect(try OfferAnswer.candidate(Self.line, sdpMid: nil, sdpMLineIndex: 0, in: Self.description()) == Fixtures.host)
     }
 
     @Test("sdpMid wins over sdpMLineIndex (webrtc-pc §4.4.1.6)")
     func midWins() throws {
-        #expect(try JSEP.candidate(Self.line, sdpMid: "0", sdpMLineIndex: 7, in: Self.description()) == Fixtures.host)
+        #expect(try OfferAnswer.candidate(Self.line, sdpMid: "0", sdpMLineIndex: 7, in: Self.description()) == Fixtures.host)
     }
 
     @Test("an unknown mid is OperationError: unknownMediaSection")
     func unknownMid() throws {
         #expect(throws: JSEPError.unknownMediaSection(mid: "9", index: nil)) {
-            try JSEP.candidate(Self.line, sdpMid: "9", sdpMLineIndex: nil, in: Self.description())
+            try OfferAnswer.candidate(Self.line, sdpMid: "9", sdpMLineIndex: nil, in: Self.description())
         }
     }
 
     @Test("an index past the last section is unknownMediaSection", arguments: [2, -1])
     func unknownIndex(index: Int) throws {
         #expect(throws: JSEPError.unknownMediaSection(mid: nil, index: index)) {
-            try JSEP.candidate(Self.line, sdpMid: nil, sdpMLineIndex: index, in: Self.description())
+            try OfferAnswer.candidate(Self.line, sdpMid: nil, sdpMLineIndex: index, in: Self.description())
         }
     }
 
     @Test("a candidate with neither mid nor index is refused")
     func neither() throws {
         #expect(throws: JSEPError.unknownMediaSection(mid: nil, index: nil)) {
-            try JSEP.candidate(Self.line, sdpMid: nil, sdpMLineIndex: nil, in: Self.description())
+            try OfferAnswer.candidate(Self.line, sdpMid: nil, sdpMLineIndex: nil, in: Self.description())
         }
     }
 
@@ -63,7 +63,7 @@ struct CandidateTests {
     ])
     func malformed(line: String) throws {
         #expect {
-            try JSEP.candidate(line, sdpMid: "0", sdpMLineIndex: nil, in: Self.description())
+            try OfferAnswer.candidate(line, sdpMid: "0", sdpMLineIndex: nil, in: Self.description())
         } throws: { error in
             if case .invalidCandidate = error as? JSEPError { true } else { false }
         }
@@ -72,15 +72,15 @@ struct CandidateTests {
     @Test("an empty candidate is end-of-candidates: nil, with or without a section")
     func empty() throws {
         let description = try Self.description()
-        #expect(try JSEP.candidate("", sdpMid: "0", sdpMLineIndex: nil, in: description) == nil)
-        #expect(try JSEP.candidate("", sdpMid: nil, sdpMLineIndex: 0, in: description) == nil)
-        #expect(try JSEP.candidate("", sdpMid: nil, sdpMLineIndex: nil, in: description) == nil)
+        #expect(try OfferAnswer.candidate("", sdpMid: "0", sdpMLineIndex: nil, in: description) == nil)
+        #expect(try OfferAnswer.candidate("", sdpMid: nil, sdpMLineIndex: 0, in: description) == nil)
+        #expect(try OfferAnswer.candidate("", sdpMid: nil, sdpMLineIndex: nil, in: description) == nil)
     }
 
     @Test("a candidate for a rejected section is refused: it has no transport")
     func rejectedSection() throws {
         #expect {
-            try JSEP.candidate(Self.line, sdpMid: "1", sdpMLineIndex: nil, in: Self.description())
+            try OfferAnswer.candidate(Self.line, sdpMid: "1", sdpMLineIndex: nil, in: Self.description())
         } throws: { error in
             if case .invalidCandidate = error as? JSEPError { true } else { false }
         }
@@ -89,9 +89,9 @@ struct CandidateTests {
     @Test("a ufrag extension that is not the description's is refused (webrtc-pc §4.4.1.6)")
     func wrongUfrag() throws {
         let description = try Self.description()
-        #expect(try JSEP.candidate(Self.line + " ufrag Ufr4", sdpMid: "0", sdpMLineIndex: nil, in: description) != nil)
+        #expect(try OfferAnswer.candidate(Self.line + " ufrag Ufr4", sdpMid: "0", sdpMLineIndex: nil, in: description) != nil)
         #expect {
-            try JSEP.candidate(Self.line + " ufrag Else", sdpMid: "0", sdpMLineIndex: nil, in: description)
+            try OfferAnswer.candidate(Self.line + " ufrag Else", sdpMid: "0", sdpMLineIndex: nil, in: description)
         } throws: { error in
             if case .invalidCandidate = error as? JSEPError { true } else { false }
         }
@@ -99,8 +99,8 @@ struct CandidateTests {
 
     @Test("RFC 8829 §7.2 trickled candidates apply to offer-B1's tagged section")
     func rfcTrickle() throws {
-        let offer = try JSEP.parse(Fixtures.vector("sdp_rfc8829_jsep_examples.txt#offer-B1"), type: .offer)
-        let candidate = try JSEP.candidate(
+        let offer = try OfferAnswer.parse(Fixtures.vector("sdp_rfc8829_jsep_examples.txt#offer-B1"), type: .offer)
+        let candidate = try OfferAnswer.candidate(
             Fixtures.vector("sdp_rfc8829_jsep_examples.txt#offer-B1-candidate-2"), sdpMid: "a1", sdpMLineIndex: 0, in: offer)
         #expect(candidate?.type == .srflx)
         #expect(candidate?.relatedPort == 10_100)
@@ -109,25 +109,25 @@ struct CandidateTests {
 
 /// RFC 8839 §4.4.1.1.1: a new ufrag or pwd means an ICE restart.
 @Suite("ICE restart")
-struct IceRestartTests {
-    static func offer(_ credentials: IceCredentials) throws -> NegotiatedDescription {
-        try JSEP.parse(JSEP.makeOffer(Fixtures.parameters(credentials: credentials), previous: nil), type: .offer)
+struct ICERestartTests {
+    static func offer(_ credentials: ICECredentials) throws -> NegotiatedDescription {
+        try OfferAnswer.parse(OfferAnswer.makeOffer(Fixtures.parameters(credentials: credentials), previous: nil), type: .offer)
     }
 
-    static let original = IceCredentials(ufrag: "Ufr4", pwd: "abcdefghijklmnopqrstuv")
+    static let original = ICECredentials(ufrag: "Ufr4", pwd: "abcdefghijklmnopqrstuv")
 
     @Test("the same credentials are not a restart")
     func same() throws {
-        #expect(try !JSEP.isIceRestart(from: Self.offer(Self.original), to: Self.offer(Self.original)))
+        #expect(try !OfferAnswer.isICERestart(from: Self.offer(Self.original), to: Self.offer(Self.original)))
     }
 
     @Test("a new ufrag is a restart")
     func newUfrag() throws {
-        #expect(try JSEP.isIceRestart(from: Self.offer(Self.original), to: Self.offer(IceCredentials(ufrag: "Ufr5", pwd: Self.original.pwd))))
+        #expect(try OfferAnswer.isICERestart(from: Self.offer(Self.original), to: Self.offer(ICECredentials(ufrag: "Ufr5", pwd: Self.original.pwd))))
     }
 
     @Test("a new pwd alone is a restart")
     func newPwd() throws {
-        #expect(try JSEP.isIceRestart(from: Self.offer(Self.original), to: Self.offer(IceCredentials(ufrag: "Ufr4", pwd: "ABCDEFGHIJKLMNOPQRSTUV"))))
+        #expect(try OfferAnswer.isICERestart(from: Self.offer(Self.original), to: Self.offer(ICECredentials(ufrag: "Ufr4", pwd: "ABCDEFGHIJKLMNOPQRSTUV"))))
     }
 }

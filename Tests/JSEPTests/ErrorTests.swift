@@ -2,7 +2,7 @@ import JSEP
 import SDP
 import Testing
 
-/// Each refusal of `JSEP.parse`, reached by a minimal bad description that differs from a valid one in
+/// Each refusal of `OfferAnswer.parse`, reached by a minimal bad description that differs from a valid one in
 /// one line.
 @Suite("Description errors")
 struct ErrorTests {
@@ -79,7 +79,7 @@ struct ErrorTests {
     @Test("each bad description is refused with the attribute it breaks", arguments: rows)
     func refused(row: Row) {
         do {
-            let parsed = try JSEP.parse(Fixtures.sdp(row.lines), type: row.type)
+            let parsed = try OfferAnswer.parse(Fixtures.sdp(row.lines), type: row.type)
             Issue.record("accepted: \(parsed.sections)")
         } catch {
             #expect(Self.key(error) == row.expected)
@@ -88,14 +88,14 @@ struct ErrorTests {
 
     @Test("the unchanged description is accepted (so each row fails for its one line)")
     func baseline() throws {
-        _ = try JSEP.parse(Fixtures.sdp(Self.valid), type: .offer)
+        _ = try OfferAnswer.parse(Fixtures.sdp(Self.valid), type: .offer)
     }
 
     @Test("session-level ICE and DTLS attributes serve a section that has none (RFC 8839 §5.4)")
     func sessionLevel() throws {
         var lines = Self.valid.filter { !$0.hasPrefix("a=ice-") && !$0.hasPrefix("a=fingerprint") && !$0.hasPrefix("a=setup") }
         lines.insert(contentsOf: ["a=ice-ufrag:Sess", "a=ice-pwd:0123456789012345678901", Self.fingerprintLine, "a=setup:active"], at: 4)
-        let parsed = try JSEP.parse(Fixtures.sdp(lines), type: .offer)
+        let parsed = try OfferAnswer.parse(Fixtures.sdp(lines), type: .offer)
         #expect(parsed.credentials.ufrag == "Sess")
         #expect(parsed.setup == .active)
     }
@@ -104,20 +104,20 @@ struct ErrorTests {
     func mediaWins() throws {
         var lines = Self.valid
         lines.insert(contentsOf: ["a=ice-ufrag:Sess", "a=ice-pwd:0123456789012345678901"], at: 4)
-        #expect(try JSEP.parse(Fixtures.sdp(lines), type: .offer).credentials.ufrag == "Ufr4")
+        #expect(try OfferAnswer.parse(Fixtures.sdp(lines), type: .offer).credentials.ufrag == "Ufr4")
     }
 
     @Test("an unsupported fingerprint next to a supported one is skipped (RFC 8122 §5)")
     func skipsUnsupportedFingerprint() throws {
         var lines = Self.valid
         lines.insert("a=fingerprint:sha-512 AB:CD", at: lines.firstIndex(of: Self.fingerprintLine) ?? 0)
-        #expect(try JSEP.parse(Fixtures.sdp(lines), type: .offer).fingerprints == [Fixtures.fingerprint])
+        #expect(try OfferAnswer.parse(Fixtures.sdp(lines), type: .offer).fingerprints == [Fixtures.fingerprint])
     }
 
     @Test("a rollback has no description to parse")
     func rollback() {
         #expect(throws: JSEPError.invalidAttribute("type", value: "rollback", reason: "a rollback carries no description (JSEP §4.1.10.2)")) {
-            try JSEP.parse(Fixtures.sdp(Self.valid), type: .rollback)
+            try OfferAnswer.parse(Fixtures.sdp(Self.valid), type: .rollback)
         }
     }
 
@@ -148,11 +148,11 @@ struct ErrorTests {
 
     @Test("an answer that does not match its offer is refused", arguments: answerRows)
     func mismatched(row: AnswerRow) throws {
-        let offer = try JSEP.parse(Fixtures.sdp(row.offer), type: .offer)
+        let offer = try OfferAnswer.parse(Fixtures.sdp(row.offer), type: .offer)
         // The answer alone is a valid description: only the comparison refuses it.
-        _ = try JSEP.parse(Fixtures.sdp(row.answer), type: .answer)
+        _ = try OfferAnswer.parse(Fixtures.sdp(row.answer), type: .answer)
         #expect {
-            try JSEP.parse(Fixtures.sdp(row.answer), type: .answer, answering: offer)
+            try OfferAnswer.parse(Fixtures.sdp(row.answer), type: .answer, answering: offer)
         } throws: { error in
             (error as? JSEPError).map(Self.key) == "mismatchedAnswer"
         }

@@ -22,7 +22,7 @@ enum Fixtures {
 
     static func parameters(
         sessionID: UInt64 = 4_611_686_018_427_387_904, version: UInt64 = 1,
-        credentials: IceCredentials = IceCredentials(ufrag: "Ufr4", pwd: "abcdefghijklmnopqrstuv"),
+        credentials: ICECredentials = ICECredentials(ufrag: "Ufr4", pwd: "abcdefghijklmnopqrstuv"),
         candidates: [Candidate] = [], endOfCandidates: Bool = false, includesDataChannel: Bool = true
     ) -> LocalSessionParameters {
         LocalSessionParameters(

@@ -11,7 +11,7 @@ import Wire
 struct OfferTests {
     @Test("the initial offer has exactly the lines JSEP §5.2.1 and RFC 8841 ask for, in order")
     func exactLines() {
-        let offer = JSEP.makeOffer(
+        let offer = OfferAnswer.makeOffer(
             Fixtures.parameters(sessionID: 42, version: 7, candidates: [Fixtures.host], endOfCandidates: true), previous: nil)
         #expect(offer == Fixtures.sdp([
             "v=0",
@@ -36,7 +36,7 @@ struct OfferTests {
 
     @Test("every line ends with CRLF and no bare LF appears")
     func crlf() {
-        let offer = JSEP.makeOffer(Fixtures.parameters(candidates: [Fixtures.host, Fixtures.srflx]), previous: nil)
+        let offer = OfferAnswer.makeOffer(Fixtures.parameters(candidates: [Fixtures.host, Fixtures.srflx]), previous: nil)
         let bytes = Array(offer.utf8)
         #expect(bytes.suffix(2) == [0x0D, 0x0A])
         for (index, byte) in bytes.enumerated() where byte == 0x0A {
@@ -46,7 +46,7 @@ struct OfferTests {
 
     @Test("the offer parses with the SDP codec and re-serialises byte for byte")
     func sdpRoundTrip() throws {
-        let offer = JSEP.makeOffer(Fixtures.parameters(candidates: [Fixtures.host, Fixtures.srflx]), previous: nil)
+        let offer = OfferAnswer.makeOffer(Fixtures.parameters(candidates: [Fixtures.host, Fixtures.srflx]), previous: nil)
         let model = try SDPCodec.parse(offer)
         #expect(SDPCodec.text(model) == offer)
     }
@@ -54,7 +54,7 @@ struct OfferTests {
     @Test("parse(makeOffer(p)) gives back every parameter")
     func parameterRoundTrip() throws {
         let parameters = Fixtures.parameters(candidates: [Fixtures.host, Fixtures.srflx], endOfCandidates: true)
-        let parsed = try JSEP.parse(JSEP.makeOffer(parameters, previous: nil), type: .offer)
+        let parsed = try OfferAnswer.parse(OfferAnswer.makeOffer(parameters, previous: nil), type: .offer)
         expectCarries(parsed, parameters)
         #expect(parsed.setup == .actpass)
         #expect(parsed.bundle == ["0"])
@@ -66,8 +66,8 @@ struct OfferTests {
     @Test("random parameters survive makeOffer → parse (property)")
     func randomParameterRoundTrip() async {
         await propertyCheck(count: 200, input: Generator(run: { rng in LocalSessionParameters.random(using: &rng) })) { parameters in
-            let text = JSEP.makeOffer(parameters, previous: nil)
-            guard let parsed = try? JSEP.parse(text, type: .offer) else {
+            let text = OfferAnswer.makeOffer(parameters, previous: nil)
+            guard let parsed = try? OfferAnswer.parse(text, type: .offer) else {
                 Issue.record("our own offer did not parse:\n\(text)")
                 return
             }
@@ -77,7 +77,7 @@ struct OfferTests {
 
     @Test("without a data channel the offer has no m= section and no BUNDLE group")
     func noDataChannel() throws {
-        let offer = JSEP.makeOffer(Fixtures.parameters(includesDataChannel: false), previous: nil)
+        let offer = OfferAnswer.makeOffer(Fixtures.parameters(includesDataChannel: false), previous: nil)
         let model = try SDPCodec.parse(offer)
         #expect(model.media.isEmpty)
         #expect(model.attributes.isEmpty)
@@ -85,23 +85,23 @@ struct OfferTests {
 
     @Test("a subsequent offer keeps the session id, bumps the version and keeps mids and order")
     func renegotiation() throws {
-        let first = try JSEP.parse(JSEP.makeOffer(Fixtures.parameters(sessionID: 99, version: 3), previous: nil), type: .offer)
+        let first = try OfferAnswer.parse(OfferAnswer.makeOffer(Fixtures.parameters(sessionID: 99, version: 3), previous: nil), type: .offer)
         let restarted = Fixtures.parameters(
-            sessionID: 12345, version: 1, credentials: IceCredentials(ufrag: "NewU", pwd: "0123456789012345678901"))
-        let second = try JSEP.parse(JSEP.makeOffer(restarted, previous: first), type: .offer)
+            sessionID: 12345, version: 1, credentials: ICECredentials(ufrag: "NewU", pwd: "0123456789012345678901"))
+        let second = try OfferAnswer.parse(OfferAnswer.makeOffer(restarted, previous: first), type: .offer)
         #expect(second.model.origin.sessionID == "99")
         #expect(second.model.origin.sessionVersion == "4")
         #expect(second.sections.map(\.mid) == ["0"])
-        #expect(JSEP.isIceRestart(from: first, to: second))
+        #expect(OfferAnswer.isICERestart(from: first, to: second))
     }
 
     @Test("a subsequent offer after answering keeps rejected sections rejected with their mids")
     func renegotiationAfterAnswering() throws {
         // Our answer to an offer with audio (rejected) then data.
-        let remote = try JSEP.parse(ThirdParty.chromiumDataAndVideoOffer, type: .offer)
-        let ourAnswer = try JSEP.parse(
-            JSEP.makeAnswer(to: remote, Fixtures.parameters(), type: .answer), type: .answer, answering: remote)
-        let offer = try JSEP.parse(JSEP.makeOffer(Fixtures.parameters(), previous: ourAnswer), type: .offer)
+        let remote = try OfferAnswer.parse(ThirdParty.chromiumDataAndVideoOffer, type: .offer)
+        let ourAnswer = try OfferAnswer.parse(
+            OfferAnswer.makeAnswer(to: remote, Fixtures.parameters(), type: .answer), type: .answer, answering: remote)
+        let offer = try OfferAnswer.parse(OfferAnswer.makeOffer(Fixtures.parameters(), previous: ourAnswer), type: .offer)
         #expect(offer.sections.map(\.mid) == ["0", "1"])
         #expect(offer.sections.map(\.isRejected) == [false, true])
         #expect(offer.sections[1].kind == .video)
@@ -111,11 +111,11 @@ struct OfferTests {
     @Test("a subsequent offer adds a data section with a fresh mid when the previous one had none")
     func addDataSection() throws {
         // Our answer to a data + video offer, with its data section forgotten: as if it had none.
-        let remote = try JSEP.parse(ThirdParty.chromiumDataAndVideoOffer, type: .offer)
-        var previous = try JSEP.parse(
-            JSEP.makeAnswer(to: remote, Fixtures.parameters(), type: .answer), type: .answer)
+        let remote = try OfferAnswer.parse(ThirdParty.chromiumDataAndVideoOffer, type: .offer)
+        var previous = try OfferAnswer.parse(
+            OfferAnswer.makeAnswer(to: remote, Fixtures.parameters(), type: .answer), type: .answer)
         previous.dataSection = nil
-        let offer = try SDPCodec.parse(JSEP.makeOffer(Fixtures.parameters(), previous: previous))
+        let offer = try SDPCodec.parse(OfferAnswer.makeOffer(Fixtures.parameters(), previous: previous))
         #expect(offer.media.map(\.mid) == ["0", "1", "2"])
         #expect(offer.media.map(\.port) == [0, 0, 9])
     }

@@ -11,12 +11,12 @@ struct PropertyTests {
     /// The offer → answer → parse(answering:) chain holds for an accepted offer.
     static func expectAnswerable(_ offer: NegotiatedDescription) {
         guard offer.dataSection != nil else {
-            #expect(throws: JSEPError.noDataSection) { try JSEP.makeAnswer(to: offer, Fixtures.parameters(), type: .answer) }
+            #expect(throws: JSEPError.noDataSection) { try OfferAnswer.makeAnswer(to: offer, Fixtures.parameters(), type: .answer) }
             return
         }
         do {
-            let answer = try JSEP.makeAnswer(to: offer, Fixtures.parameters(), type: .answer)
-            let parsed = try JSEP.parse(answer, type: .answer, answering: offer)
+            let answer = try OfferAnswer.makeAnswer(to: offer, Fixtures.parameters(), type: .answer)
+            let parsed = try OfferAnswer.parse(answer, type: .answer, answering: offer)
             #expect(parsed.sections.count == offer.sections.count)
             #expect(parsed.dataSection?.index == offer.dataSection?.index)
             #expect(parsed.sections.filter { !$0.isRejected }.count == 1)
@@ -27,10 +27,10 @@ struct PropertyTests {
 
     @Test("random SDP descriptions are accepted or refused with a typed error, never a trap; accepted offers are answerable")
     func randomDescriptions() async {
-        await propertyCheck(count: 300, input: Generator(run: { rng in SessionDescription.random(using: &rng) })) { model in
+        await propertyCheck(count: 300, input: Generator(run: { rng in SDPDescription.random(using: &rng) })) { model in
             let text = SDPCodec.text(model)
             for type in [DescriptionType.offer, .answer, .pranswer] {
-                guard let parsed = try? JSEP.parse(text, type: type) else { continue }
+                guard let parsed = try? OfferAnswer.parse(text, type: type) else { continue }
                 if type == .offer { Self.expectAnswerable(parsed) }
             }
         }
@@ -55,7 +55,7 @@ struct PropertyTests {
                 var mutated = lines
                 mutated.remove(at: Int.random(in: 0..<mutated.count, using: &generator))
                 let text = mutated.map { $0 + "\n" }.joined()
-                if let parsed = try? JSEP.parse(text, type: .offer) { Self.expectAnswerable(parsed) }
+                if let parsed = try? OfferAnswer.parse(text, type: .offer) { Self.expectAnswerable(parsed) }
             }
         }
     }
@@ -63,7 +63,7 @@ struct PropertyTests {
     @Test("every third-party offer is answerable as is")
     func thirdPartyAnswerable() throws {
         for offer in try Self.offers() {
-            Self.expectAnswerable(try JSEP.parse(offer, type: .offer))
+            Self.expectAnswerable(try OfferAnswer.parse(offer, type: .offer))
         }
     }
 }

@@ -8,7 +8,7 @@ import Wire
 struct PropertyTests {
     @Test("a random valid session description survives text and back unchanged")
     func sessionRoundTrip() async {
-        await propertyCheck(count: 300, input: Generator(run: { rng in SessionDescription.random(using: &rng) })) { value throws in
+        await propertyCheck(count: 300, input: Generator(run: { rng in SDPDescription.random(using: &rng) })) { value throws in
             let bytes = SDPCodec.serialize(value)
             #expect(try SDPCodec.parse(bytes) == value)
             #expect(SDPCodec.canonicalize(bytes) == bytes)

@@ -1,7 +1,8 @@
-import DataChannel
+import DataChannels
 import Foundation
 import Simulation
 import Testing
+import Harness
 import WebRTC
 
 /// The two runtimes every two-engine scenario runs on (issue 7: "on the simulator and on loopback UDP").

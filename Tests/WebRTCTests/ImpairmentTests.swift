@@ -1,4 +1,4 @@
-import DataChannel
+import DataChannels
 import Simulation
 import Testing
 import WebRTC

@@ -3,6 +3,7 @@ import Decryption
 import Foundation
 import Replay
 import Testing
+import Harness
 import WebRTC
 
 /// Sessions recorded as pcapng plus key log (DESIGN §1.6) are judged clean by the replay checker,

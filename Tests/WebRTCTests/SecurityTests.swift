@@ -1,4 +1,4 @@
-import DataChannel
+import DataChannels
 import JSEP
 import Testing
 import WebRTC

@@ -7,7 +7,7 @@ import Wire
 
 // Issue 6's ICE benchmarks. Run from Benchmarks/: `swift package benchmark --target IceAgents`.
 //
-// - Time to `connected`: two `IceAgent`s in one process, each on its own `UDPDriver` bound to 127.0.0.1,
+// - Time to `connected`: two `ICEAgent`s in one process, each on its own `UDPDriver` bound to 127.0.0.1,
 //   real sockets and the wall clock. Measured from the credential exchange (sockets already bound) until
 //   both agents have reported `connected`; binding and closing are outside the measurement.
 // - Memory per agent: 100 agents (50 pairs) made, gathered and connected in the simulator (virtual time,
@@ -41,11 +41,11 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("ICE: 100 agents made and gathered, all alive", configuration: memory) { benchmark in
-        var agents: [IceAgent] = []
+        var agents: [ICEAgent] = []
         agents.reserveCapacity(100)
         for index in 0..<100 {
-            var agent = IceAgent(
-                configuration: IceConfiguration(hostAddresses: [hostAddress(index)]), role: .controlling,
+            var agent = ICEAgent(
+                configuration: ICEConfiguration(hostAddresses: [hostAddress(index)]), role: .controlling,
                 generator: SeededGenerator(seed: UInt64(index)))
             agent.handle(.startGathering, at: .zero)
             while agent.poll() != nil {}
@@ -64,14 +64,14 @@ func hostAddress(_ index: Int) -> TransportAddress {
 /// Starts two drivers, exchanges credentials and candidates as signalling would, and waits until both
 /// agents report `connected`.
 func connectOverLoopback(_ benchmark: Benchmark, nomination: NominationMode) async {
-    func start(_ role: IceRole, seed: UInt64) async -> UDPDriver<IceAgent> {
+    func start(_ role: ICERole, seed: UInt64) async -> UDPDriver<ICEAgent> {
         try! await UDPDriver.start(configuration: UDPDriverConfiguration(localAddresses: [TransportAddress(.loopbackV4, port: 0)])) {
-            IceAgent(
-                configuration: IceConfiguration(hostAddresses: $0, nomination: nomination), role: role,
+            ICEAgent(
+                configuration: ICEConfiguration(hostAddresses: $0, nomination: nomination), role: role,
                 generator: SeededGenerator(seed: seed))
         }
     }
-    func connected(_ driver: UDPDriver<IceAgent>) async -> Bool {
+    func connected(_ driver: UDPDriver<ICEAgent>) async -> Bool {
         for await output in driver.outputs {
             if case .connectionStateChanged(.connected) = output { return true }
         }
@@ -108,9 +108,9 @@ func connectOverLoopback(_ benchmark: Benchmark, nomination: NominationMode) asy
 func connectInSimulator(agents count: Int) -> Simulator {
     final class Connected { var hosts = Set<Int>() }
     let connected = Connected()
-    var agents: [IceAgent] = (0..<count).map { index in
-        var agent = IceAgent(
-            configuration: IceConfiguration(hostAddresses: [hostAddress(index)]),
+    var agents: [ICEAgent] = (0..<count).map { index in
+        var agent = ICEAgent(
+            configuration: ICEConfiguration(hostAddresses: [hostAddress(index)]),
             role: index % 2 == 0 ? .controlling : .controlled, generator: SeededGenerator(seed: UInt64(index)))
         agent.handle(.startGathering, at: .zero)
         return agent

@@ -1,5 +1,6 @@
 import Benchmark
 import ICE
+import Harness
 import WebRTC
 
 // Issue 7's engine benchmarks. Run from Benchmarks/: `swift package benchmark --target PeerConnections`.

@@ -1,4 +1,4 @@
-import DataChannel
+import DataChannels
 import Foundation
 import ICE
 import JSEP

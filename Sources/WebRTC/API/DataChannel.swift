@@ -1,4 +1,4 @@
-public import DataChannel
+public import DataChannels
 
 /// One data channel (Ktor's `WebRtcDataChannel`, W3C `RTCDataChannel`, RFC 8831).
 public final class DataChannel: Sendable, CustomStringConvertible {

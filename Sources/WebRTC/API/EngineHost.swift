@@ -1,9 +1,12 @@
-public import SansIO
+import SansIO
 
 /// Where one peer connection's machine runs, and how its awaiting calls wait: on real sockets with the
 /// wall clock (``NativeEngine``), or inside a simulation whose clock moves only while someone waits
 /// (``SimulatedEngine``), which keeps a scripted session a function of its seed.
-public protocol EngineHost: AnyObject, Sendable {
+///
+/// Internal on purpose (issue 13): how a host owns and steps the machine is an implementation detail of
+/// the engines that run Crucible's own `PeerConnectionMachine`, not part of the client API.
+protocol EngineHost: AnyObject, Sendable {
     /// Runs `body` on the machine at the host's current instant and handles its outputs. Nil when the
     /// host has stopped.
     func perform<Result: Sendable>(_ body: @escaping @Sendable (inout PeerConnectionMachine, Instant) -> Result) async -> Result?

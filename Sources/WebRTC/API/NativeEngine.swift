@@ -1,13 +1,13 @@
-public import DTLS
+import DTLS
 import SansIO
 import UDPDriver
 
 /// Our engine on real UDP sockets and the wall clock (SwiftNIO). Binds only the configured local
 /// addresses, loopback by default (DESIGN §6).
-public struct NativeEngine: WebRTCEngine {
+public struct NativeEngine: MachineEngine {
     public init() {}
 
-    public func makeHost(
+    func makeHost(
         configuration engineConfiguration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,
         sink: @escaping @Sendable (EngineEvent) -> Void
     ) async throws(WebRTCError) -> any EngineHost {

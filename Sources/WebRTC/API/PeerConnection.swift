@@ -1,4 +1,4 @@
-public import DataChannel
+public import DataChannels
 public import ICE
 public import JSEP
 import SansIO

@@ -1,4 +1,4 @@
-public import DTLS
+import DTLS
 import Foundation
 import Pcap
 public import SansIO
@@ -137,7 +137,7 @@ public final class SimulatedNetwork: Sendable {
 }
 
 /// Our engine inside a ``SimulatedNetwork``.
-public struct SimulatedEngine: WebRTCEngine {
+public struct SimulatedEngine: MachineEngine {
     public let network: SimulatedNetwork
 
     public init(network: SimulatedNetwork) { self.network = network }
@@ -149,7 +149,7 @@ public struct SimulatedEngine: WebRTCEngine {
     /// otherwise run on through consent checks and heartbeats for a year.
     public func sequenceTimeout(operationTimeout: Duration) -> Duration { operationTimeout }
 
-    public func makeHost(
+    func makeHost(
         configuration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,
         sink: @escaping @Sendable (EngineEvent) -> Void
     ) async throws(WebRTCError) -> any EngineHost {

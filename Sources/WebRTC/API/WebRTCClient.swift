@@ -29,7 +29,10 @@ public final class WebRTCClient: Sendable {
         let certificate = try PeerConnectionMachine.makeCertificate()
         let slot = HostSlot(sequenceTimeout: engine.sequenceTimeout(operationTimeout: connection.operationTimeout))
         let core = ConnectionCore(slot: slot, timeout: connection.operationTimeout, keyLogPath: connection.recording?.keyLogPath)
-        let host = try await engine.makeHost(
+        guard let machineEngine = engine as? any MachineEngine else {
+            throw .invalidState("the engine \(type(of: engine)) hosts no Crucible peer connection machine (only .native and .simulated do)")
+        }
+        let host = try await machineEngine.makeHost(
             configuration: engineConfiguration, certificate: certificate, recording: connection.recording
         ) { [weak core] event in core?.ingest(event) }
         slot.set(host)

@@ -1,20 +1,28 @@
-public import DTLS
+import DTLS
 
 /// What runs a peer connection's machine (DESIGN §3): ``NativeEngine`` on real sockets, or
 /// ``SimulatedEngine`` inside a seeded network simulation. The client API above is the same for both,
 /// so one scenario runs on either.
+///
+/// Both run Crucible's own `PeerConnectionMachine` (see `MachineEngine`); an engine that drives another
+/// stack through the same API is not written yet, and `WebRTCClient` refuses an engine that hosts no
+/// machine with a typed error.
 public protocol WebRTCEngine: Sendable {
-    /// Makes the host of one peer connection; `sink` receives the machine's events in order.
-    func makeHost(
-        configuration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,
-        sink: @escaping @Sendable (EngineEvent) -> Void
-    ) async throws(WebRTCError) -> any EngineHost
-
     /// The seed of the next connection's random choices when its configuration names none.
     func nextConnectionSeed() -> UInt64
 
     /// How long an event sequence waits for its next element before it ends.
     func sequenceTimeout(operationTimeout: Duration) -> Duration
+}
+
+/// An engine that hosts Crucible's `PeerConnectionMachine`. Internal: the machine and the way a host
+/// steps it are not client API.
+protocol MachineEngine: WebRTCEngine {
+    /// Makes the host of one peer connection; `sink` receives the machine's events in order.
+    func makeHost(
+        configuration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,
+        sink: @escaping @Sendable (EngineEvent) -> Void
+    ) async throws(WebRTCError) -> any EngineHost
 }
 
 extension WebRTCEngine {

@@ -1,4 +1,4 @@
-public import DataChannel
+public import DataChannels
 public import SansIO
 
 /// Data channels on the machine (RFC 8831): thin calls into the ``DataChannelMachine``, plus the

@@ -1,4 +1,4 @@
-public import DataChannel
+public import DataChannels
 public import ICE
 public import JSEP
 
@@ -42,7 +42,7 @@ public enum EngineEvent: Hashable, Sendable {
     case localCandidate(LocalCandidateEvent)
     /// Session negotiation is needed (W3C `negotiationneeded`): fired in `stable` only, once per need.
     case negotiationNeeded
-    case selectedPairChanged(IceCandidatePair)
+    case selectedPairChanged(ICECandidatePair)
     /// An NSS key log line for the DTLS session (when ``EngineConfiguration/keyLog`` is set).
     case keyLog(String)
     /// A data channel event (never `.transmit`: those are the machine's own business).

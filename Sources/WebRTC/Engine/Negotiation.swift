@@ -27,7 +27,7 @@ extension PeerConnectionMachine {
             pump(at: now)
         }
         sessionVersion += 1
-        let offer = JSEP.makeOffer(localParameters(), previous: currentLocalDescription)
+        let offer = OfferAnswer.makeOffer(localParameters(), previous: currentLocalDescription)
         lastOffer = offer
         return offer
     }
@@ -40,7 +40,7 @@ extension PeerConnectionMachine {
         else { throw .invalidState("createAnswer in \(signaling.state.rawValue)") }
         sessionVersion += 1
         do {
-            let answer = try JSEP.makeAnswer(to: offer, localParameters(), type: type)
+            let answer = try OfferAnswer.makeAnswer(to: offer, localParameters(), type: type)
             lastAnswer = answer
             return answer
         } catch {
@@ -59,7 +59,7 @@ extension PeerConnectionMachine {
         }
         let description: NegotiatedDescription
         do {
-            description = try JSEP.parse(sdp, type: type, answering: type == .offer ? nil : pendingRemoteDescription)
+            description = try OfferAnswer.parse(sdp, type: type, answering: type == .offer ? nil : pendingRemoteDescription)
         } catch {
             throw .invalidDescription(error)
         }
@@ -96,7 +96,7 @@ extension PeerConnectionMachine {
         }
         let description: NegotiatedDescription
         do {
-            description = try JSEP.parse(sdp, type: type, answering: type == .offer ? nil : pendingLocalDescription)
+            description = try OfferAnswer.parse(sdp, type: type, answering: type == .offer ? nil : pendingLocalDescription)
         } catch {
             throw .invalidDescription(error)
         }
@@ -104,7 +104,7 @@ extension PeerConnectionMachine {
         try apply(type, from: .remote, at: now)
         if type == .offer {
             pendingRemoteDescription = description
-            if let previous, JSEP.isIceRestart(from: previous, to: description), ice != nil {
+            if let previous, OfferAnswer.isICERestart(from: previous, to: description), ice != nil {
                 ice?.handle(.restart, at: now)
                 localCandidates.removeAll()
             }
@@ -132,7 +132,7 @@ extension PeerConnectionMachine {
         }
         let candidate: Candidate?
         do {
-            candidate = try JSEP.candidate(line ?? "", sdpMid: sdpMid, sdpMLineIndex: sdpMLineIndex, in: remote)
+            candidate = try OfferAnswer.candidate(line ?? "", sdpMid: sdpMid, sdpMLineIndex: sdpMLineIndex, in: remote)
         } catch {
             throw .invalidCandidate(error)
         }
@@ -198,12 +198,12 @@ extension PeerConnectionMachine {
     /// (RFC 8445 §6.1.1; a lite peer makes us controlling, which the agent handles).
     mutating func startICE(offering: Bool, at now: Instant) {
         guard ice == nil else { return }
-        let iceConfiguration = IceConfiguration(
+        let iceConfiguration = ICEConfiguration(
             hostAddresses: configuration.hostAddresses, stunServers: configuration.stunServers,
             transportPolicy: configuration.iceTransportPolicy, nomination: configuration.nomination,
             credentials: initialCredentials, expectsRelayedCandidates: !configuration.turnServers.isEmpty)
-        let endpointConfiguration = IceEndpointConfiguration(ice: iceConfiguration, turnServers: configuration.turnServers)
-        var endpoint = IceEndpoint(
+        let endpointConfiguration = ICEEndpointConfiguration(ice: iceConfiguration, turnServers: configuration.turnServers)
+        var endpoint = ICEEndpoint(
             configuration: endpointConfiguration, role: offering ? .controlling : .controlled,
             generator: SeededGenerator(seed: generator.next()))
         endpoint.handle(.startGathering, at: now)
@@ -262,9 +262,9 @@ extension PeerConnectionMachine {
         guard let local = localDescription else { return nil }
         switch local.type {
         case .offer:
-            return (.offer, JSEP.makeOffer(localParameters(), previous: currentLocalDescription))
+            return (.offer, OfferAnswer.makeOffer(localParameters(), previous: currentLocalDescription))
         case .answer, .pranswer:
-            guard let offer = remoteDescription, let sdp = try? JSEP.makeAnswer(to: offer, localParameters(), type: local.type)
+            guard let offer = remoteDescription, let sdp = try? OfferAnswer.makeAnswer(to: offer, localParameters(), type: local.type)
             else { return (local.type, local.sdp) }
             return (local.type, sdp)
         case .rollback:

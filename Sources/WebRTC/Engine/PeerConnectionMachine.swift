@@ -1,6 +1,6 @@
 public import Hashing
 public import DTLS
-public import DataChannel
+public import DataChannels
 public import ICE
 public import JSEP
 public import SansIO
@@ -14,7 +14,7 @@ import SDP
 ///
 /// The machine composes the layers' own machines and moves bytes and events between them:
 /// ```
-/// datagram ─▶ IceEndpoint ─(non-STUN, first byte 20…63)─▶ DTLSEndpoint ─(application data)─▶ DataChannelMachine
+/// datagram ─▶ ICEEndpoint ─(non-STUN, first byte 20…63)─▶ DTLSEndpoint ─(application data)─▶ DataChannelMachine
 /// ```
 /// and back the same way. It is driven like any `DatagramMachine`; what the application asks for
 /// (offers, answers, candidates, channels) comes in through its methods, which answer at once and queue
@@ -43,7 +43,7 @@ public struct PeerConnectionMachine: DatagramMachine {
     let sessionID: UInt64
     var sessionVersion: UInt64 = 0
     /// Our credentials until the ICE endpoint exists (then the agent's are the truth).
-    var initialCredentials: IceCredentials
+    var initialCredentials: ICECredentials
     public internal(set) var currentLocalDescription: NegotiatedDescription?
     public internal(set) var pendingLocalDescription: NegotiatedDescription?
     public internal(set) var currentRemoteDescription: NegotiatedDescription?
@@ -54,10 +54,10 @@ public struct PeerConnectionMachine: DatagramMachine {
     var negotiationNeededFired = false
 
     // Transport.
-    public internal(set) var ice: IceEndpoint?
+    public internal(set) var ice: ICEEndpoint?
     var pendingRemoteCandidates: [Candidate] = []
     var pendingRemoteEndOfCandidates = false
-    public internal(set) var localCandidates: [ICE.IceCandidate] = []
+    public internal(set) var localCandidates: [ICECandidate] = []
     var dtls: DTLSEndpoint?
     var dtlsStarted = false
     /// DTLS records that came before the DTLS endpoint could be made (bounded: a peer may be quick).
@@ -71,7 +71,7 @@ public struct PeerConnectionMachine: DatagramMachine {
     public internal(set) var dtlsState: DTLSTransportState = .new
     public internal(set) var connectionState: PeerConnectionState = .new
     public internal(set) var isClosed = false
-    public internal(set) var selectedPair: IceCandidatePair?
+    public internal(set) var selectedPair: ICECandidatePair?
     public internal(set) var dtlsRole: DTLSRole?
     public internal(set) var counters = EngineCounters()
 
@@ -94,7 +94,7 @@ public struct PeerConnectionMachine: DatagramMachine {
         var generator = SeededGenerator(seed: configuration.seed)
         // JSEP §5.2.1: the session id is a random number below 2^63.
         sessionID = generator.next() & 0x7FFF_FFFF_FFFF_FFFF
-        initialCredentials = IceCredentials.random(using: &generator)
+        initialCredentials = ICECredentials.random(using: &generator)
         channels = DataChannelMachine(
             configuration: DataChannelConfiguration(association: Self.associationConfiguration(configuration, remote: nil)),
             generator: SeededGenerator(seed: generator.next()))
@@ -114,7 +114,7 @@ public struct PeerConnectionMachine: DatagramMachine {
     }
 
     /// The local credentials the descriptions carry.
-    public var localCredentials: IceCredentials { ice?.agent.localCredentials ?? initialCredentials }
+    public var localCredentials: ICECredentials { ice?.agent.localCredentials ?? initialCredentials }
 
     // MARK: Machine
 
@@ -166,7 +166,7 @@ public struct PeerConnectionMachine: DatagramMachine {
         updateConnectionState()
     }
 
-    mutating func route(_ output: IceOutput, at now: Instant) {
+    mutating func route(_ output: ICEOutput, at now: Instant) {
         switch output {
         case .transmit(let datagram):
             counters.datagramsSent += 1

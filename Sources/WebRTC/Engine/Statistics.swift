@@ -1,5 +1,5 @@
 import DTLS
-import DataChannel
+import DataChannels
 import ICE
 public import SansIO
 
@@ -110,7 +110,7 @@ extension PeerConnectionMachine {
         return StatisticsReport(entries: entries)
     }
 
-    static func candidateValues(_ candidate: ICE.IceCandidate) -> [String: StatisticsValue] {
+    static func candidateValues(_ candidate: ICECandidate) -> [String: StatisticsValue] {
         [
             "transportId": .string("T"), "address": .string(candidate.address.address.description),
             "port": .int(Int(candidate.address.port)), "protocol": .string("udp"),
@@ -136,7 +136,7 @@ extension PeerConnectionMachine {
     }
 }
 
-extension IceCandidateKind {
+extension ICECandidateKind {
     /// The webrtc-stats `candidateType` (the SDP `typ` token).
     var sdpTypeName: String {
         switch self {

@@ -1,4 +1,4 @@
-public import DataChannel
+public import DataChannels
 public import JSEP
 
 /// Why an operation of a peer connection failed. Every case names the W3C exception it stands for where

@@ -5,7 +5,7 @@ public import Hashing
 /// The model keeps every line's content so that `SDPCodec.serialize` reproduces accepted text exactly
 /// (after the line-end canonicalisation documented on `SDPCodec.canonicalize`). Free-form fields are kept
 /// as written; attributes are typed (`Attribute`) or kept verbatim (`Attribute.other`).
-public struct SessionDescription: Hashable, Sendable {
+public struct SDPDescription: Hashable, Sendable {
     /// `o=` (§5.2).
     public var origin: Origin
     /// `s=` (§5.3), exactly as written (for example `-` or a single space).
@@ -151,7 +151,7 @@ public struct MediaDescription: Hashable, Sendable {
     }
 }
 
-extension SessionDescription {
+extension SDPDescription {
     /// The first attribute at session level for which `select` gives a value.
     public func first<T>(_ select: (Attribute) -> T?) -> T? { attributes.lazy.compactMap(select).first }
 }

@@ -1,4 +1,5 @@
-import DataChannel
+public import WebRTC
+import DataChannels
 import Hashing
 import Wire
 

@@ -1,4 +1,5 @@
-public import DataChannel
+public import WebRTC
+public import DataChannels
 
 /// Two peer connections of one client joined through in-process signalling, with one data channel
 /// open between them: the fixture of the two-engine scenarios, the tour and the benchmarks.
@@ -83,22 +84,5 @@ public struct PeerPair: Sendable {
     public func close() async {
         await offerer.close()
         await answerer.close()
-    }
-}
-
-extension PeerConnection {
-    /// The first channel (with `label`, when given) that became open on this connection, typically one
-    /// the peer opened; waits for it.
-    public func firstOpenedChannel(label: String? = nil, timeout: Duration? = nil) async throws(WebRTCError) -> DataChannel {
-        let log = core.channelEvents
-        let find: @Sendable () -> DataChannel? = {
-            for event in log.snapshot() {
-                if case .open(let channel) = event, label == nil || channel.label == label { return channel }
-            }
-            return nil
-        }
-        try await core.wait("a channel \(label ?? "") to open", timeout: timeout) { find() != nil }
-        guard let channel = find() else { throw .invalidState("no channel opened") }
-        return channel
     }
 }

@@ -1,4 +1,4 @@
-import DataChannel
+import DataChannels
 import SCTP
 import SansIO
 import Testing

@@ -1,4 +1,4 @@
-@testable import DataChannel
+@testable import DataChannels
 import Testing
 
 @Suite("bufferedAmount bookkeeping: the association's per-stream bytes less DCEP and empty-message bytes")

@@ -1,10 +1,10 @@
-/// JSEP (RFC 9429, formerly RFC 8829) for data-channel sessions: make offers and answers, read
+/// The offer/answer functions of JSEP (RFC 9429, formerly RFC 8829) for data-channel sessions: make offers and answers, read
 /// descriptions, check trickled candidates. Pure functions over value types.
 ///
 /// Audio and video are not negotiated yet: a remote audio/video (or any unknown) section is answered as
 /// rejected (port 0, JSEP §5.3.1). `MediaSection.Kind` and the section walk are where media support
 /// plugs in.
-public enum JSEP {
+public enum OfferAnswer {
     /// The m= proto of a data-channel section (RFC 8841 §4.1).
     public static let dataChannelProto = "UDP/DTLS/SCTP"
     /// The m= proto of the pre-RFC 8841 form (draft-ietf-mmusic-sctp-sdp-05 and earlier), still sent by

@@ -1,4 +1,5 @@
-import DataChannel
+public import WebRTC
+import DataChannels
 import Synchronization
 
 /// The answering side of the webrtc-echoes interop convention: answers each offer with a new peer
