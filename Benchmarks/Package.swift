@@ -55,6 +55,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "WebRTC", package: "Crucible"),
+                .product(name: "Harness", package: "Crucible"),
                 .product(name: "ICE", package: "Crucible"),
             ],
             path: "Benchmarks/PeerConnections",

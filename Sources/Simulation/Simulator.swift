@@ -50,7 +50,7 @@ public struct Simulator {
         var name: String
         var realm: RealmID
         var addresses: [TransportAddress]
-        var machine: any HostedMachine
+        var machine: any AnyMachineSlot
         var uplink: Link
         var downlink: Link
         var timer: Timer?
@@ -128,7 +128,7 @@ public struct Simulator {
         hosts.append(
             Host(
                 name: name, realm: realm, addresses: addresses,
-                machine: MachineBox(machine: machine, observer: observer),
+                machine: MachineSlot(machine, describingOutputs: true, observer: observer),
                 uplink: Link(name: "\(name)/uplink", conditions: uplink, seed: seed),
                 downlink: Link(name: "\(name)/downlink", conditions: downlink, seed: seed),
                 timer: nil

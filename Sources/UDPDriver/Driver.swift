@@ -31,7 +31,7 @@ where M.Input: Sendable, M.Output: Sendable {
     /// `NIODeadline` uptime of the driver's start: instant zero.
     private let origin: UInt64
     // Touched only on `eventLoop`:
-    private var machine: M?
+    private var slot: MachineSlot<M>?
     private var channels: [TransportAddress: any Channel] = [:]
     private var timer: Scheduled<Void>?
     private var timerDeadline: Instant?
@@ -81,7 +81,13 @@ where M.Input: Sendable, M.Output: Sendable {
             }
         }
         let addresses = bound.map(\.0)
-        let machine = Transfer(makeMachine(addresses))
+        // Outputs other than datagrams go to the observer, or to `outputs`; the slot holds no reference
+        // to the driver.
+        let observer = driver.observer
+        let continuation = driver.continuation
+        let slot = Transfer(MachineSlot(makeMachine(addresses)) { output, _ in
+            if let observer { observer(output) } else { continuation.yield(output) }
+        })
         let channels = Transfer(Dictionary(bound, uniquingKeysWith: { first, _ in first }))
         let transferredRecorder = Transfer(recorder)
         // Hand everything to the loop in one step; datagrams that came before it are dropped and counted.
@@ -89,7 +95,7 @@ where M.Input: Sendable, M.Output: Sendable {
             driver.boundAddresses = addresses
             driver.channels = channels.value
             driver.recorder = transferredRecorder.value
-            driver.machine = machine.value
+            driver.slot = slot.value
             driver.rearmTimer()
         }.get()
         return driver
@@ -97,7 +103,7 @@ where M.Input: Sendable, M.Output: Sendable {
 
     /// Delivers an input to the machine, on its loop, and returns once it and its outputs are handled.
     public func handle(_ input: M.Input) async {
-        try? await eventLoop.submit { self.step { $0.handle(input, at: self.now()) } }.get()
+        try? await eventLoop.submit { self.step { slot, now in slot.handle(input, at: now) } }.get()
     }
 
     /// Runs `body` on the machine, on its loop, at the driver's current instant (an application call
@@ -105,7 +111,7 @@ where M.Input: Sendable, M.Output: Sendable {
     public func perform<Result: Sendable>(_ body: @escaping @Sendable (inout M, Instant) -> Result) async -> Result? {
         try? await eventLoop.submit { () -> Result? in
             var result: Result?
-            self.step { machine in result = body(&machine, self.now()) }
+            self.step { slot, now in result = slot.perform(as: M.self, at: now, body) }
             return result
         }.get() ?? nil
     }
@@ -117,7 +123,7 @@ where M.Input: Sendable, M.Output: Sendable {
 
     /// Reads the machine on its loop.
     public func inspect<Result: Sendable>(_ body: @escaping @Sendable (M) -> Result) async -> Result? {
-        try? await eventLoop.submit { self.machine.map(body) }.get() ?? nil
+        try? await eventLoop.submit { self.slot.map { body($0.machine) } }.get() ?? nil
     }
 
     /// Stops the timer, closes every channel, finishes ``outputs`` and the recording. The machine gets
@@ -143,33 +149,27 @@ where M.Input: Sendable, M.Output: Sendable {
         return Instant(nanoseconds: uptime > origin ? uptime - origin : 0)
     }
 
-    /// Runs one step of the machine contract: the input, then every output, then the timer.
-    private func step(_ body: (inout M) -> Void) {
+    /// Runs one step of the machine contract in the slot, in place: the input, then every output (datagrams
+    /// sent here, the rest to the slot's observer), then the timer.
+    private func step(_ body: (inout MachineSlot<M>, Instant) -> Void) {
         eventLoop.preconditionInEventLoop()
-        guard running, var machine = self.machine else { return }
-        self.machine = nil  // held locally while it runs, so nothing re-enters it
-        body(&machine)
-        while let output = machine.poll() {
-            if let datagram = output.transmission {
-                send(datagram)
-            } else if let observer {
-                observer(output)
-            } else {
-                continuation.yield(output)
-            }
+        guard running, slot != nil else { return }
+        let now = self.now()
+        body(&slot!, now)
+        while let output = slot?.poll(at: now) {
+            if case .transmission(let datagram) = output { send(datagram) }
         }
-        self.machine = machine
         rearmTimer()
     }
 
     private func received(_ datagram: Datagram) {
-        guard running, machine != nil else {
+        guard running, slot != nil else {
             counters.droppedNotRunning += 1
             return
         }
         counters.received += 1
         recorder?.record(datagram)
-        step { $0.handle(.received(datagram), at: self.now()) }
+        step { slot, now in slot.receive(datagram, at: now) }
     }
 
     private func send(_ datagram: Datagram) {
@@ -192,7 +192,7 @@ where M.Input: Sendable, M.Output: Sendable {
 
     /// Keeps exactly one timer, at the machine's next deadline.
     private func rearmTimer() {
-        let deadline = running ? machine?.nextDeadline : nil
+        let deadline = running ? slot?.nextDeadline : nil
         guard deadline != timerDeadline else { return }
         timer?.cancel()
         timer = nil
@@ -202,7 +202,7 @@ where M.Input: Sendable, M.Output: Sendable {
         timer = eventLoop.scheduleTask(deadline: .uptimeNanoseconds(overflow ? .max : uptime)) {
             self.timerDeadline = nil
             self.timer = nil
-            self.step { $0.handleTimeout(at: self.now()) }
+            self.step { slot, now in slot.timeout(at: now) }
         }
     }
 

@@ -51,7 +51,7 @@ struct ImpairmentTests {
         // way every abandoned chunk costs a FORWARD TSN round trip through the same loss (RFC 3758 §3.5),
         // and T3 paces the repeats: about a minute of virtual time for 300 messages.
         try await pair.offererChannel.awaitBufferedAmount(atMost: 0, timeout: .seconds(180))
-        bench.network?.run(for: .seconds(2))
+        await bench.network?.run(for: .seconds(2))
         var seen = Set<String>()
         var duplicates = 0
         while let message = pair.answererChannel.tryReceive() {
@@ -84,13 +84,13 @@ struct ImpairmentTests {
         let pair = try await bench.pair(label: "timed", options: options)
         let network = try #require(bench.network)
         for index in 0..<50 { try await pair.offererChannel.send("before \(index)") }
-        network.run(for: .seconds(1))
+        await network.run(for: .seconds(1))
         network.setConditions(LinkConditions(delay: .milliseconds(25), loss: .independent(1.0)))
         for index in 0..<50 { try await pair.offererChannel.send("during \(index)") }
-        network.run(for: .seconds(2))
+        await network.run(for: .seconds(2))
         network.setConditions(.clean)
         for index in 0..<50 { try await pair.offererChannel.send("after \(index)") }
-        network.run(for: .seconds(5))
+        await network.run(for: .seconds(5))
         var texts: [String] = []
         while case .text(let text)? = pair.answererChannel.tryReceive() { texts.append(text) }
         #expect(texts.filter { $0.hasPrefix("before") }.count == 50, bench.replay)

@@ -57,7 +57,7 @@ struct RecordingTests {
         try await Self.exercise(pair)
         await pair.close()
         let network = try #require(bench.network)
-        network.run(for: .seconds(1))
+        await network.run(for: .seconds(1))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("crucible-sim-\(UUID().uuidString).pcapng").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try network.writeCapture(to: path)

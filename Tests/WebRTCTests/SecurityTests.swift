@@ -37,6 +37,10 @@ struct SecurityTests {
         #expect(final == .failed, bench.replay)
         #expect(offerer.dtlsState.current == .failed)
         #expect(!offerer.dtlsState.history.contains(.connected))
+        // The cause reaches the caller as a value, not only as text (issue 13).
+        let cause = try #require(offerer.failureReason)
+        if case .dtls(.fingerprintMismatch) = cause {} else { Issue.record("the cause is \(cause), expected .dtls(.fingerprintMismatch)") }
+        await #expect(throws: cause) { try await offerer.awaitState(.connected) }
         #expect(channel.state != .open)
         #expect(answerer.dataChannelEvents.all.isEmpty, "the answerer never saw a channel")
         await offerer.close()

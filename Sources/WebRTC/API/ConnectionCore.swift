@@ -27,6 +27,8 @@ final class ConnectionCore: Sendable {
     let negotiationNeeded: EventLog<Int>
     let channels = Mutex<[DataChannelHandle: ChannelRecord]>([:])
     let keyLog = Mutex<[String]>([])
+    /// Why the connection failed, once a layer below said so (today: the DTLS transport).
+    let failure = Mutex<WebRTCError?>(nil)
     private let keyLogFile: Mutex<FileHandle?>
 
     init(slot: HostSlot, timeout: Duration, keyLogPath: String?) {
@@ -61,12 +63,13 @@ final class ConnectionCore: Sendable {
         case .iceGatheringStateChanged(let state): iceGathering.append(state)
         case .iceConnectionStateChanged(let state): iceConnection.append(state)
         case .dtlsStateChanged(let state): dtls.append(state)
+        case .dtlsFailed(let error): failure.withLock { $0 = .dtls(error) }
         case .connectionStateChanged(let state): connection.append(state)
         case .localCandidate(let local):
             if let line = local.candidate {
                 candidates.append(IceCandidate(candidate: line, sdpMid: local.sdpMid, sdpMLineIndex: local.sdpMLineIndex))
             }
-        case .negotiationNeeded: negotiationNeeded.append(negotiationNeeded.snapshot().count + 1)
+        case .negotiationNeeded: negotiationNeeded.append(negotiationNeeded.count + 1)
         case .selectedPairChanged: break
         case .keyLog(let line):
             keyLog.withLock { $0.append(line) }

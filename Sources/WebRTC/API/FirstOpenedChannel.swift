@@ -4,10 +4,11 @@ extension PeerConnection {
     public func firstOpenedChannel(label: String? = nil, timeout: Duration? = nil) async throws(WebRTCError) -> DataChannel {
         let log = core.channelEvents
         let find: @Sendable () -> DataChannel? = {
-            for event in log.snapshot() {
-                if case .open(let channel) = event, label == nil || channel.label == label { return channel }
+            let opened = log.first { event in
+                if case .open(let channel) = event { label == nil || channel.label == label } else { false }
             }
-            return nil
+            guard case .open(let channel)? = opened else { return nil }
+            return channel
         }
         try await core.wait("a channel \(label ?? "") to open", timeout: timeout) { find() != nil }
         guard let channel = find() else { throw .invalidState("no channel opened") }

@@ -25,7 +25,7 @@ public struct NativeEngine: MachineEngine {
                 return PeerConnectionMachine(configuration: engine, certificate: certificate)
             }
         } catch {
-            throw .operationError("UDP driver: \(error)")
+            throw .driver(error)
         }
         return UDPHost(driver: driver, waiters: waiters)
     }

@@ -82,19 +82,27 @@ public final class PeerConnection: Sendable {
     /// Returns once gathering is complete (Ktor's `awaitIceGatheringComplete`).
     public func awaitIceGatheringComplete() async throws(WebRTCError) {
         let log = core.iceGathering
-        try await core.wait("ICE gathering") { log.snapshot().last == .complete }
+        try await core.wait("ICE gathering") { log.last == .complete }
     }
 
-    /// Returns once the connection state is `state`; throws when it fails or closes first, or on timeout.
+    /// Returns once the connection state is `state`; throws on timeout, and when the connection fails or
+    /// closes first: with the cause when a layer reported one (``failureReason``), `.invalidState` otherwise.
     public func awaitState(_ wanted: PeerConnectionState, timeout: Duration? = nil) async throws(WebRTCError) {
         let log = core.connection
         try await core.wait("connection state \(wanted.rawValue)", timeout: timeout) {
-            guard let last = log.snapshot().last else { return false }
+            guard let last = log.last else { return false }
             return last == wanted || last == .failed || last == .closed
         }
-        let reached = log.snapshot().last
-        guard reached == wanted else { throw .invalidState("the connection became \(reached?.rawValue ?? "?") instead of \(wanted.rawValue)") }
+        let reached = log.last
+        guard reached == wanted else {
+            if reached == .failed, let cause = failureReason { throw cause }
+            throw .invalidState("the connection became \(reached?.rawValue ?? "?") instead of \(wanted.rawValue)")
+        }
     }
+
+    /// Why the connection failed, as a typed value (for example `.dtls(.fingerprintMismatch(…))`); nil
+    /// while it has not failed or when no layer named a cause.
+    public var failureReason: WebRTCError? { core.failure.withLock { $0 } }
 
     /// W3C `restartIce`: the next offer restarts ICE.
     public func restartIce() async throws(WebRTCError) {

@@ -9,22 +9,22 @@ public struct StateSequence<Value: Hashable & Sendable>: AsyncSequence, Sendable
     let initial: Value
 
     /// The value now.
-    public var current: Value { log.snapshot().last ?? initial }
+    public var current: Value { log.last ?? initial }
     /// Every value so far, the first included.
     public var history: [Value] { [initial] + log.snapshot() }
 
     public func makeAsyncIterator() -> Iterator { Iterator(sequence: self, position: nil) }
 
-    /// Waits until the value satisfies `predicate` (now or later) and returns it; throws on timeout or
-    /// when the connection ends first.
+    /// Waits until the value satisfies `predicate` (now or later) and returns it; throws `.timeout` when
+    /// `timeout` (the connection's ``ConnectionConfiguration/operationTimeout`` when nil) passes first.
     @discardableResult
     public func wait(
-        until predicate: @escaping @Sendable (Value) -> Bool, timeout: Duration = .seconds(30)
+        until predicate: @escaping @Sendable (Value) -> Bool, timeout: Duration? = nil
     ) async throws(WebRTCError) -> Value {
         let initial = self.initial
         let log = self.log
-        let holds: @Sendable () -> Bool = { predicate(log.snapshot().last ?? initial) }
-        guard await log.waiting.wait(until: holds, timeout: timeout) else {
+        let holds: @Sendable () -> Bool = { predicate(log.last ?? initial) }
+        guard await log.waiting.wait(until: holds, timeout: timeout ?? log.waiting.operationTimeout) else {
             throw .timeout("the state stayed \(current)")
         }
         return current
@@ -36,11 +36,11 @@ public struct StateSequence<Value: Hashable & Sendable>: AsyncSequence, Sendable
 
         public mutating func next() async -> Value? {
             guard let position else {
-                let values = sequence.log.snapshot()
-                self.position = values.count
-                return values.last ?? sequence.initial
+                let (count, last) = sequence.log.countAndLast
+                self.position = count
+                return last ?? sequence.initial
             }
-            guard let value = await sequence.log.element(at: position) else { return nil }
+            guard case .event(let value) = await sequence.log.element(at: position) else { return nil }
             self.position = position + 1
             return value
         }
@@ -50,6 +50,10 @@ public struct StateSequence<Value: Hashable & Sendable>: AsyncSequence, Sendable
 /// Events of a connection as an async sequence. Each iteration starts at the first event the
 /// connection ever emitted (so no event is lost to a late listener) and ends once the connection is
 /// closed and every event has been seen.
+///
+/// `for await` ends the same way whether the connection closed or no event came within the engine's
+/// wait (``WebRTCEngine/sequenceTimeout(operationTimeout:)``); `Iterator.nextEvent()` tells the two
+/// apart: nil means closed, `.timeout` means nothing came in time.
 public struct EventSequence<Event: Sendable>: AsyncSequence, Sendable {
     public typealias Element = Event
     let log: EventLog<Event>
@@ -64,9 +68,21 @@ public struct EventSequence<Event: Sendable>: AsyncSequence, Sendable {
         var position: Int
 
         public mutating func next() async -> Event? {
-            guard let event = await log.element(at: position) else { return nil }
-            position += 1
-            return event
+            try? await nextEvent()
+        }
+
+        /// The next event; nil once the connection has closed and every event was seen; throws
+        /// `.timeout` when no event came within the engine's wait while the connection was still open.
+        public mutating func nextEvent() async throws(WebRTCError) -> Event? {
+            switch await log.element(at: position) {
+            case .event(let event):
+                position += 1
+                return event
+            case .finished:
+                return nil
+            case .timedOut:
+                throw .timeout("no event \(position + 1) within \(log.waiting.sequenceTimeout)")
+            }
         }
     }
 }
@@ -81,15 +97,35 @@ final class EventLog<Event: Sendable>: Sendable {
 
     func append(_ event: Event) { state.withLock { $0.events.append(event) } }
     func finish() { state.withLock { $0.finished = true } }
+    /// Every event so far: a copy, for readers that want the whole history.
     func snapshot() -> [Event] { state.withLock { $0.events } }
+    /// The latest event, without copying the history: what waiting conditions check, after every output.
+    var last: Event? { state.withLock { $0.events.last } }
+    /// How many events there are, without copying the history.
+    var count: Int { state.withLock { $0.events.count } }
+    var countAndLast: (Int, Event?) { state.withLock { ($0.events.count, $0.events.last) } }
+    /// The first event that satisfies `predicate`, searched under the lock without copying the history.
+    func first(where predicate: (Event) -> Bool) -> Event? { state.withLock { $0.events.first(where: predicate) } }
 
-    /// The event at `position`, waiting for it; nil when the log finished first or the wait ran out.
-    func element(at position: Int) async -> Event? {
+    /// What waiting for one position of the log gave.
+    enum Element {
+        case event(Event)
+        /// The log finished (the connection closed) before an event reached the position.
+        case finished
+        /// Nothing reached the position within the sequence timeout, and the log is still open.
+        case timedOut
+    }
+
+    /// The event at `position`, waiting for it up to the sequence timeout.
+    func element(at position: Int) async -> Element {
         let ready: @Sendable () -> Bool = { self.state.withLock { $0.events.count > position || $0.finished } }
         if !ready() {
             _ = await waiting.wait(until: ready, timeout: waiting.sequenceTimeout)
         }
-        return state.withLock { $0.events.count > position ? $0.events[position] : nil }
+        return state.withLock { state in
+            if state.events.count > position { return .event(state.events[position]) }
+            return state.finished ? .finished : .timedOut
+        }
     }
 }
 
@@ -100,8 +136,13 @@ final class HostSlot: Sendable {
     /// How long a sequence waits for its next element before it ends: long on the wall clock; in a
     /// simulation it is virtual time, which a waiting reader makes pass.
     let sequenceTimeout: Duration
+    /// How long a state wait without a timeout of its own waits: the connection's operation timeout.
+    let operationTimeout: Duration
 
-    init(sequenceTimeout: Duration) { self.sequenceTimeout = sequenceTimeout }
+    init(sequenceTimeout: Duration, operationTimeout: Duration) {
+        self.sequenceTimeout = sequenceTimeout
+        self.operationTimeout = operationTimeout
+    }
 
     var host: (any EngineHost)? { slot.withLock { $0 } }
     func set(_ host: any EngineHost) { slot.withLock { $0 = host } }

@@ -24,7 +24,11 @@ public final class SimulatedNetwork: Sendable {
 
     public let seed: SimulationSeed
     public let conditions: LinkConditions
+    /// Guards the simulator for one step or one call at a time; never held while a caller's condition runs.
     private let state: Mutex<State>
+    /// Hands the simulation to one runner or caller at a time, in arrival order, without blocking a
+    /// thread: a run lasts as long as its condition needs, and everyone else waits suspended.
+    private let turns = Turns()
     private let capture: Capture?
 
     /// A network whose every host has `conditions` on its uplink (downlinks are perfect), so each
@@ -88,23 +92,40 @@ public final class SimulatedNetwork: Sendable {
         }
     }
 
-    func perform<Result: Sendable>(on host: HostID, _ body: @Sendable (inout PeerConnectionMachine, Instant) -> Result) -> Result? {
-        state.withLock { state in
+    /// An application call on a host's machine, in its turn; the machine is changed in place.
+    func perform<Result: Sendable>(on host: HostID, _ body: @Sendable (inout PeerConnectionMachine, Instant) -> Result) async -> Result? {
+        await turns.acquire()
+        defer { turns.release() }
+        return state.withLock { state in
             state.simulator.perform(on: host, as: PeerConnectionMachine.self, body)
         }
     }
 
+    /// Events run between two yields of the cooperative thread a run executes on.
+    static let stepsPerYield = 256
+
     /// Runs the simulation until `condition` holds or `timeout` of virtual time passes.
-    func run(until condition: () -> Bool, timeout: Duration) -> Bool {
-        state.withLock { state in
-            let limit = state.simulator.now + timeout
-            var held = condition()
-            while !held {
-                guard let next = state.simulator.nextEventInstant, next <= limit, state.simulator.step() else { break }
-                held = condition()
+    ///
+    /// The run has the simulation to itself (its turn), takes the lock one event at a time, and checks
+    /// `condition` after each event outside the lock; it yields its thread every ``stepsPerYield`` events,
+    /// so a long simulated transfer never holds a cooperative thread for its whole length.
+    func run(until condition: @Sendable () -> Bool, timeout: Duration) async -> Bool {
+        await turns.acquire()
+        defer { turns.release() }
+        let limit = state.withLock { $0.simulator.now } + timeout
+        var held = condition()
+        var steps = 0
+        while !held {
+            let advanced = state.withLock { state -> Bool in
+                guard let next = state.simulator.nextEventInstant, next <= limit else { return false }
+                return state.simulator.step()
             }
-            return held
+            guard advanced else { break }
+            held = condition()
+            steps += 1
+            if steps % Self.stepsPerYield == 0 { await Task.yield() }
         }
+        return held
     }
 
     /// True when the simulation stopped because time could not advance (a machine asking for its
@@ -122,8 +143,8 @@ public final class SimulatedNetwork: Sendable {
     }
 
     /// Runs the simulation for `duration` of virtual time.
-    public func run(for duration: Duration) {
-        _ = run(until: { false }, timeout: duration)
+    public func run(for duration: Duration) async {
+        _ = await run(until: { false }, timeout: duration)
     }
 
     /// Writes every datagram sent so far as pcapng (when the network records), with virtual timestamps.
@@ -169,14 +190,52 @@ final class SimulatedHost: EngineHost {
 
     func perform<Result: Sendable>(_ body: @escaping @Sendable (inout PeerConnectionMachine, Instant) -> Result) async -> Result? {
         guard !stopped.load(ordering: .relaxed) else { return nil }
-        return network.perform(on: host, body)
+        return await network.perform(on: host, body)
     }
 
     func wait(until condition: @escaping @Sendable () -> Bool, timeout: Duration) async -> Bool {
-        network.run(until: condition, timeout: timeout)
+        await network.run(until: condition, timeout: timeout)
     }
 
     func stop() async {
         stopped.store(true, ordering: .relaxed)
+    }
+}
+
+/// A first-come, first-served turn for async callers: `acquire` suspends (it never blocks a thread) until
+/// every earlier caller has released.
+final class Turns: Sendable {
+    private let state = Mutex<(busy: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func acquire() async {
+        let free = state.withLock { state -> Bool in
+            guard !state.busy else { return false }
+            state.busy = true
+            return true
+        }
+        if free { return }
+        await withCheckedContinuation { continuation in
+            let granted = state.withLock { state -> Bool in
+                guard state.busy else {
+                    state.busy = true
+                    return true
+                }
+                state.waiting.append(continuation)
+                return false
+            }
+            if granted { continuation.resume() }
+        }
+    }
+
+    /// Hands the turn to the earliest waiter, or frees it.
+    func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard !state.waiting.isEmpty else {
+                state.busy = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.resume()
     }
 }

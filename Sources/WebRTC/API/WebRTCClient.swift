@@ -27,7 +27,9 @@ public final class WebRTCClient: Sendable {
         let seed = connection.seed ?? engine.nextConnectionSeed()
         let engineConfiguration = try connection.engineConfiguration(seed: seed)
         let certificate = try PeerConnectionMachine.makeCertificate()
-        let slot = HostSlot(sequenceTimeout: engine.sequenceTimeout(operationTimeout: connection.operationTimeout))
+        let slot = HostSlot(
+            sequenceTimeout: engine.sequenceTimeout(operationTimeout: connection.operationTimeout),
+            operationTimeout: connection.operationTimeout)
         let core = ConnectionCore(slot: slot, timeout: connection.operationTimeout, keyLogPath: connection.recording?.keyLogPath)
         guard let machineEngine = engine as? any MachineEngine else {
             throw .invalidState("the engine \(type(of: engine)) hosts no Crucible peer connection machine (only .native and .simulated do)")

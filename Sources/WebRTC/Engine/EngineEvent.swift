@@ -1,4 +1,5 @@
 public import DataChannels
+public import DTLS
 public import ICE
 public import JSEP
 
@@ -38,6 +39,8 @@ public enum EngineEvent: Hashable, Sendable {
     case iceGatheringStateChanged(IceGatheringState)
     case iceConnectionStateChanged(IceConnectionState)
     case dtlsStateChanged(DTLSTransportState)
+    /// Why the DTLS transport failed, reported just before its state becomes `failed`.
+    case dtlsFailed(DTLSEndpointError)
     case connectionStateChanged(PeerConnectionState)
     case localCandidate(LocalCandidateEvent)
     /// Session negotiation is needed (W3C `negotiationneeded`): fired in `stable` only, once per need.

@@ -83,7 +83,7 @@ public struct PeerConnectionMachine: DatagramMachine {
         do {
             return try DTLSCertificate()
         } catch {
-            throw .operationError("certificate: \(error)")
+            throw .dtls(error)
         }
     }
 
@@ -229,7 +229,8 @@ public struct PeerConnectionMachine: DatagramMachine {
             emit(.keyLog(line))
         case .closed:
             setDTLSState(.closed)
-        case .failed:
+        case .failed(let error):
+            emit(.dtlsFailed(error))
             setDTLSState(.failed)
         }
     }
@@ -265,7 +266,7 @@ public struct PeerConnectionMachine: DatagramMachine {
                 srtpProfiles: SRTPProfile.webRTCDefault,
                 mtu: configuration.datagramPayloadLimit, keyLog: configuration.keyLog)
         } catch {
-            throw .operationError("DTLS: \(error)")
+            throw .dtls(error)
         }
         channels.reconfigure(
             association: Self.associationConfiguration(configuration, remote: remote.dataSection),

@@ -1,5 +1,7 @@
 public import DataChannels
+public import DTLS
 public import JSEP
+public import UDPDriver
 
 /// Why an operation of a peer connection failed. Every case names the W3C exception it stands for where
 /// one exists, so code ported from the browser API maps one to one.
@@ -16,7 +18,12 @@ public enum WebRTCError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidModification(String)
     /// A data channel operation failed (send after close, oversized message, bad options…).
     case dataChannel(DataChannelError)
-    /// Something below the API refused (DTLS setup, a driver bind).
+    /// The DTLS endpoint could not be set up, or its association failed (a fingerprint that does not
+    /// match, a handshake OpenSSL refused, a fatal alert, no answer): W3C `OperationError`, with the cause.
+    case dtls(DTLSEndpointError)
+    /// The UDP driver could not start (a bind refused, a recording that cannot be written), with the cause.
+    case driver(UDPDriverError)
+    /// Something else below the API refused (a server URL, a recording the simulation never made).
     case operationError(String)
     /// An awaited condition did not hold in time.
     case timeout(String)
@@ -28,6 +35,8 @@ public enum WebRTCError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidState(let text): "invalid state: \(text)"
         case .invalidModification(let text): "invalid modification: \(text)"
         case .dataChannel(let error): "data channel: \(error)"
+        case .dtls(let error): "DTLS: \(error)"
+        case .driver(let error): "UDP driver: \(error)"
         case .operationError(let text): "operation error: \(text)"
         case .timeout(let text): "timed out: \(text)"
         }
