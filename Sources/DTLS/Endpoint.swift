@@ -15,8 +15,9 @@ public import SansIO
 /// handshake. Reference semantics say what actually happens. It is not `Sendable`: use it from one
 /// task or thread at a time.
 ///
-/// Randomness (hello randoms, ECDHE keys, explicit nonces) comes from OpenSSL's generator, so the
-/// bytes of a run differ from run to run; the schedule of what is sent when does not.
+/// Randomness (hello randoms, ECDHE keys, ECDSA nonces, explicit nonces) comes from OpenSSL's
+/// generator, so the bytes of a run differ from run to run; the schedule of what is sent when does
+/// not. Given `randomness`, every random byte OpenSSL draws comes from that generator instead.
 ///
 /// Time: OpenSSL 3.0 keeps its own wall-clock retransmission timer and cannot be given another clock.
 /// The endpoint sets that timer short (see `OpenSSLSession.openSSLTimerMicroseconds`), drops the
@@ -114,11 +115,14 @@ public final class DTLSEndpoint: Machine {
     ///     empty for no DTLS-SRTP. When non-empty and the peer agrees to none, the endpoint fails.
     ///   - mtu: the largest datagram payload for handshake flights (at least 256).
     ///   - keyLog: emit `.keyLog` lines for decrypting captures.
+    ///   - randomness: nil for OpenSSL's generator; a generator (a simulation's `seed.generator(label:)`)
+    ///     for every random byte OpenSSL draws. The certificate is the caller's: pass the same one to
+    ///     replay a run.
     /// - Throws: `.configuration` when OpenSSL refuses the setup.
     public init(
         role: DTLSRole, certificate: DTLSCertificate?, expectedPeerFingerprint: DTLSFingerprint,
         srtpProfiles: [DTLSSRTPProfile] = DTLSSRTPProfile.webRTCDefault, mtu: Int = 1200, keyLog: Bool = false,
-        maximumRetransmissions: Int = 6
+        maximumRetransmissions: Int = 6, randomness: (any RandomNumberGenerator)? = nil
     ) throws(DTLSEndpointError) {
         guard mtu >= 256, mtu <= 65_507 else { throw .configuration("an MTU of \(mtu) bytes; use 256 to 65507") }
         self.role = role
@@ -127,7 +131,7 @@ public final class DTLSEndpoint: Machine {
         self.srtpProfiles = srtpProfiles
         session = try OpenSSLSession(.init(
             role: role, certificate: certificate, expectedPeerFingerprint: expectedPeerFingerprint,
-            srtpProfiles: srtpProfiles, mtu: mtu, keyLog: keyLog))
+            srtpProfiles: srtpProfiles, mtu: mtu, keyLog: keyLog, randomness: randomness))
     }
 
     // MARK: Machine
@@ -190,6 +194,10 @@ public final class DTLSEndpoint: Machine {
     private func advance(at now: Instant) {
         if state == .handshaking {
             ERR_clear_error()
+            guard session.supplyRandomness() else {
+                fail(failure(fallback: "the seeded random generator refused its bytes"))
+                return
+            }
             let result = SSL_do_handshake(session.ssl)
             collectKeyLog()
             if result == 1 {

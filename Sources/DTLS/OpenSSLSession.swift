@@ -16,6 +16,11 @@ final class OpenSSLSession {
     let sslContext: OpaquePointer
     let ssl: OpaquePointer
     private let bioMethod: OpaquePointer
+    /// The library context of a seeded session (`OSSL_LIB_CTX *`, its DRBGs fed from `randomness`);
+    /// nil for a native session, which uses OpenSSL's default context and its real generator.
+    private let libraryContext: OpaquePointer?
+    /// Where a seeded session's OpenSSL randomness comes from (`supplyRandomness()`).
+    private var randomness: (any RandomNumberGenerator)?
 
     let expectedFingerprint: DTLSFingerprint
     var pipe = DatagramPipe()
@@ -34,7 +39,6 @@ final class OpenSSLSession {
     var machineRetransmitting = false
     /// Set when OpenSSL starts its timer for a new flight; the machine then starts its own.
     var flightStarted = false
-
     /// What OpenSSL's timer is set to each time it (re)starts, in microseconds of OpenSSL's wall clock.
     ///
     /// OpenSSL checks its timer against the wall clock at the top of every read, and retransmits
@@ -48,6 +52,10 @@ final class OpenSSLSession {
     /// (`DatagramPipe.suppressingRetransmission`); only the machine's clock sends them.
     static let openSSLTimerMicroseconds: UInt32 = 65_000
 
+    /// Random bytes a seeded session hands each of its two DRBGs before each OpenSSL call that may
+    /// draw them (`supplyRandomness()`); a whole handshake draws a few hundred.
+    static let randomnessSupply = 4096
+
     struct Configuration {
         var role: DTLSRole
         var certificate: DTLSCertificate?
@@ -55,6 +63,8 @@ final class OpenSSLSession {
         var srtpProfiles: [DTLSSRTPProfile]
         var mtu: Int
         var keyLog: Bool
+        /// Seeds every random byte OpenSSL draws; nil for OpenSSL's own generator.
+        var randomness: (any RandomNumberGenerator)?
     }
 
     /// Cipher suites, best first: ECDHE with ECDSA (our certificate's key) and AES-GCM, then the
@@ -63,18 +73,39 @@ final class OpenSSLSession {
 
     init(_ configuration: Configuration) throws(DTLSEndpointError) {
         ERR_clear_error()
-        guard let sslContext = SSL_CTX_new(DTLS_method()) else { throw OpenSSLErrors.configuration("SSL_CTX_new") }
+        var randomness = configuration.randomness
+        var libraryContext: OpaquePointer?
+        if var generator = randomness {
+            // A library context of its own, whose DRBGs hand out only the generator's bytes.
+            guard let context = OSSL_LIB_CTX_new() else { throw OpenSSLErrors.configuration("OSSL_LIB_CTX_new") }
+            guard crucible_OSSL_LIB_CTX_use_test_rand(context) == 1, Self.supply(context, from: &generator) else {
+                let error = OpenSSLErrors.configuration("seeded random generator (TEST-RAND)")
+                OSSL_LIB_CTX_free(context)
+                throw error
+            }
+            randomness = generator
+            libraryContext = context
+        }
+        guard let sslContext = SSL_CTX_new_ex(libraryContext, nil, DTLS_method()) else {
+            let error = OpenSSLErrors.configuration("SSL_CTX_new")
+            OSSL_LIB_CTX_free(libraryContext)
+            throw error
+        }
         guard let bioMethod = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "crucible-datagram-pipe") else {
             SSL_CTX_free(sslContext)
+            OSSL_LIB_CTX_free(libraryContext)
             throw OpenSSLErrors.configuration("BIO_meth_new")
         }
         self.sslContext = sslContext
         self.bioMethod = bioMethod
+        self.libraryContext = libraryContext
+        self.randomness = randomness
         self.expectedFingerprint = configuration.expectedPeerFingerprint
         guard let ssl = Self.configure(sslContext, bioMethod, configuration) else {
             let error = OpenSSLErrors.configuration("DTLS setup")
             SSL_CTX_free(sslContext)
             BIO_meth_free(bioMethod)
+            OSSL_LIB_CTX_free(libraryContext)
             throw error
         }
         self.ssl = ssl
@@ -98,6 +129,29 @@ final class OpenSSLSession {
         SSL_free(ssl)  // frees the BIO too
         SSL_CTX_free(sslContext)
         BIO_meth_free(bioMethod)
+        OSSL_LIB_CTX_free(libraryContext)  // after everything that uses it; nil is allowed
+    }
+
+    /// Hands a seeded session's DRBGs the next bytes of its generator; true when there is nothing to
+    /// do (a native session) or OpenSSL took them.
+    ///
+    /// OpenSSL keeps a context's public and private DRBGs per thread, and "TEST-RAND" fails once its
+    /// bytes are used up; supplying before every call that may draw keeps both facts harmless. The
+    /// bytes OpenSSL did not use are dropped, so what a run draws depends only on its calls.
+    func supplyRandomness() -> Bool {
+        guard let libraryContext, var generator = randomness else { return true }
+        defer { randomness = generator }
+        return Self.supply(libraryContext, from: &generator)
+    }
+
+    private static func supply(_ context: OpaquePointer, from generator: inout some RandomNumberGenerator) -> Bool {
+        var bytes = [UInt8](repeating: 0, count: 2 * randomnessSupply)
+        bytes.withUnsafeMutableBytes { buffer in
+            for offset in stride(from: 0, to: buffer.count, by: 8) {
+                buffer.storeBytes(of: generator.next().littleEndian, toByteOffset: offset, as: UInt64.self)
+            }
+        }
+        return bytes.withUnsafeBufferPointer { crucible_OSSL_LIB_CTX_supply_test_rand(context, $0.baseAddress, randomnessSupply) } == 1
     }
 
     /// Sets up the context and makes the `SSL`; nil when OpenSSL refuses a step (its queue says why).
