@@ -21,6 +21,8 @@ final class OpenSSLSession {
     private let libraryContext: OpaquePointer?
     /// Where a seeded session's OpenSSL randomness comes from (`supplyRandomness()`).
     private var randomness: (any RandomNumberGenerator)?
+    /// True for a seeded session: OpenSSL's timer is dormant and the machine resends flights itself.
+    var resendsIdentically: Bool { libraryContext != nil }
 
     let expectedFingerprint: DTLSFingerprint
     var pipe = DatagramPipe()
@@ -39,7 +41,12 @@ final class OpenSSLSession {
     var machineRetransmitting = false
     /// Set when OpenSSL starts its timer for a new flight; the machine then starts its own.
     var flightStarted = false
-    /// What OpenSSL's timer is set to each time it (re)starts, in microseconds of OpenSSL's wall clock.
+    /// How often a native session slept on the wall clock until OpenSSL agreed its timer ran out
+    /// (`retransmit()`). A seeded session has no such path and keeps it 0.
+    private(set) var wallClockWaits = 0
+
+    /// What a native session's OpenSSL timer is set to each time it (re)starts, in microseconds of
+    /// OpenSSL's wall clock.
     ///
     /// OpenSSL checks its timer against the wall clock at the top of every read, and retransmits
     /// when it has run out; it counts less than 15 ms left as run out (`dtls1_get_timeout`). So the
@@ -51,6 +58,36 @@ final class OpenSSLSession {
     /// Retransmissions OpenSSL starts by itself from a read are dropped
     /// (`DatagramPipe.suppressingRetransmission`); only the machine's clock sends them.
     static let openSSLTimerMicroseconds: UInt32 = 65_000
+
+    /// What a seeded session's OpenSSL timer is set to: the longest it takes (2³² − 1 µs, 71.6 minutes),
+    /// far beyond the machine's own give-up point (at most 10 retransmissions, 9 minutes). OpenSSL
+    /// therefore never finds it run out, and nothing OpenSSL does depends on the wall clock.
+    ///
+    /// Why the machine must then resend flights itself — OpenSSL 3.0 cannot be made to retransmit at an
+    /// instant of the machine's choosing without the wall clock passing (ssl/d1_lib.c):
+    /// - `dtls1_handle_timeout`, behind `DTLSv1_handle_timeout`, does nothing unless
+    ///   `dtls1_is_timer_expired`, which compares `next_timeout` with `gettimeofday` (treating less than
+    ///   15 ms left as run out). `next_timeout` is private and set only by `dtls1_start_timer`
+    ///   (now + the duration the callback chose), which runs when a flight is written or after a
+    ///   retransmission; `dtls1_stop_timer` alone clears it. A running timer chosen not to run out by
+    ///   itself can thus never be made to.
+    /// - A timer that is always run out (< 15 ms) is consumed by OpenSSL itself: `dtls1_read_bytes`
+    ///   calls `dtls1_handle_timeout` at its top and `goto start`s after each retransmission
+    ///   (ssl/record/rec_layer_d1.c), and the read that follows every flight in the same
+    ///   `SSL_do_handshake` reaches it first; every pass counts towards `DTLS1_TMO_ALERT_COUNT` (12) and
+    ///   then fails the handshake (`dtls1_check_timeout_num`).
+    /// So a seeded session keeps the bytes of each flight as OpenSSL first wrote it
+    /// (`DatagramPipe.flight`) and sends them again at the machine's deadlines. Byte-identical records
+    /// repeat their sequence numbers, so the peer's replay window (RFC 6347 §4.1.2.6) keeps only those it
+    /// had lost — exactly what a lost flight needs — and drops the rest. That does not reach a peer that
+    /// already has our whole flight and waits for nothing more: a server whose final flight
+    /// (ChangeCipherSpec, Finished) was lost. OpenSSL answers a repeated Finished only when it passes the
+    /// replay check (`dtls1_read_bytes`, "a repeated FINISHED of the client"), and BoringSSL likewise;
+    /// so the endpoint that sent a final flight answers a byte-identical repeat of the datagram that
+    /// completed its handshake with its final flight, byte-identical too (`DTLSEndpoint`). A seeded
+    /// endpoint therefore completes under loss against any Crucible endpoint; a foreign server whose
+    /// final flight is lost ignores its identical Finished, which is why seeding is for simulation.
+    static let dormantTimerMicroseconds: UInt32 = .max
 
     /// Random bytes a seeded session hands each of its two DRBGs before each OpenSSL call that may
     /// draw them (`supplyRandomness()`); a whole handshake draws a few hundred.
@@ -249,7 +286,7 @@ final class OpenSSLSession {
             session.receivedAlert = (UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value))
         }
         DTLS_set_timer_cb(ssl) { ssl, previous in
-            guard let ssl, let session = OpenSSLSession.from(ssl) else { return OpenSSLSession.openSSLTimerMicroseconds }
+            guard let ssl, let session = OpenSSLSession.from(ssl) else { return OpenSSLSession.dormantTimerMicroseconds }
             return session.timerCallback(previous: previous)
         }
         switch configuration.role {
@@ -270,31 +307,45 @@ final class OpenSSLSession {
     }
 
     /// OpenSSL's timer callback (`DTLS_set_timer_cb`): called with 0 when it starts the timer for a
-    /// new flight, and with the current duration each time it is about to retransmit.
+    /// new flight (`dtls1_start_timer` with the timer stopped), and with the current duration each
+    /// time it is about to retransmit (`dtls1_handle_timeout`).
     ///
-    /// The machine owns time (RFC 6347 §4.2.4.1 timer values, on the machine's clock): it tells
-    /// OpenSSL to retransmit with `DTLSv1_handle_timeout` at its own deadlines. Retransmissions OpenSSL
+    /// The machine owns time (RFC 6347 §4.2.4.1 timer values, on the machine's clock). A native session
+    /// tells OpenSSL to retransmit with `DTLSv1_handle_timeout` at the machine's deadlines; a seeded
+    /// one resends the flight recorded here (`dormantTimerMicroseconds`). Retransmissions OpenSSL
     /// starts itself (it checks its timer at the top of every read) are suppressed.
     private func timerCallback(previous: UInt32) -> UInt32 {
         pipe.flush()
         if previous == 0 {
             flightStarted = true
             pipe.suppressingRetransmission = false
+            pipe.startFlight()
         } else {
             pipe.suppressingRetransmission = !machineRetransmitting
         }
-        return Self.openSSLTimerMicroseconds
+        return resendsIdentically ? Self.dormantTimerMicroseconds : Self.openSSLTimerMicroseconds
     }
 
     /// Whether OpenSSL's retransmission timer is running (whatever time it thinks is left).
     var openSSLTimerRunning: Bool { crucible_DTLSv1_timer_running(ssl) > 0 }
 
-    /// Asks OpenSSL to retransmit its last flight now. OpenSSL only does so once its own timer has
-    /// run out, which is at most 50 ms of wall time after it was last set (`openSSLTimerMicroseconds`);
-    /// under a virtual clock the deadline may come sooner than that, so this waits out the rest.
-    /// Under a real clock the machine's deadlines are a second or more apart and it never waits.
-    /// - Returns: OpenSSL's answer: > 0 retransmitted, 0 nothing to do, < 0 failed.
+    /// Sends the last flight again now.
+    ///
+    /// A seeded session queues the flight's datagrams as first sent (`dormantTimerMicroseconds` says
+    /// why); nothing waits and OpenSSL is not called.
+    ///
+    /// A native session asks OpenSSL, which writes the flight with fresh record sequence numbers, as
+    /// foreign peers need when our flight was received and theirs lost. OpenSSL only does so once its
+    /// own timer has run out, which is at most 50 ms of wall time after it was last set
+    /// (`openSSLTimerMicroseconds`); under a clock that runs ahead of the wall clock (a virtual clock
+    /// without a seed) the deadline may come sooner than that, so this waits out the rest. Under a
+    /// real clock the machine's deadlines are a second or more apart, and it waits only when a read
+    /// in the last 50 ms restarted OpenSSL's timer.
+    /// - Returns: > 0 retransmitted, 0 nothing to do, < 0 failed.
     func retransmit() -> Int {
+        if resendsIdentically {
+            return pipe.resendFlight() > 0 ? 1 : 0
+        }
         var left = timeval()
         var naps = 0
         // OpenSSL reports less than 15 ms left as 0, so the loop ends once 50 ms have passed since
@@ -303,6 +354,7 @@ final class OpenSSLSession {
             let microseconds = Int(left.tv_sec) * 1_000_000 + Int(left.tv_usec) - 15_000 + 100
             usleep(UInt32(max(100, min(microseconds, 60_000))))
             naps += 1
+            wallClockWaits += 1
         }
         machineRetransmitting = true
         defer { machineRetransmitting = false }
