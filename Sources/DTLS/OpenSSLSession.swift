@@ -6,8 +6,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The OpenSSL side of one DTLS endpoint: an `SSL_CTX` and an `SSL` of its own, a custom BIO over a
-/// `DatagramPipe`, and the callbacks that report back (key log, alerts, peer verification, timer).
+/// The OpenSSL side of one DTLS endpoint: an `SSL_CTX` and an `SSL` of its own (and, when seeded, an
+/// `OSSL_LIB_CTX` whose generator is the machine's), a custom BIO over a `DatagramPipe`, and the
+/// callbacks that report back (key log, alerts, peer verification, timer).
 ///
 /// It is a final class because OpenSSL's callbacks find it through a raw pointer (`SSL` ex_data slot 0
 /// and the BIO's data), which must stay valid and unique for the `SSL`'s whole life; `DTLSEndpoint`
@@ -82,7 +83,8 @@ final class OpenSSLSession {
     /// had lost — exactly what a lost flight needs — and drops the rest. That does not reach a peer that
     /// already has our whole flight and waits for nothing more: a server whose final flight
     /// (ChangeCipherSpec, Finished) was lost. OpenSSL answers a repeated Finished only when it passes the
-    /// replay check (`dtls1_read_bytes`, "a repeated FINISHED of the client"), and BoringSSL likewise;
+    /// replay check (`dtls1_read_bytes`, "a repeated FINISHED of the client"), and BoringSSL drops
+    /// replays before any handshake code sees them (`dtls_open_record`, `dtls1_bitmap_should_discard`);
     /// so the endpoint that sent a final flight answers a byte-identical repeat of the datagram that
     /// completed its handshake with its final flight, byte-identical too (`DTLSEndpoint`). A seeded
     /// endpoint therefore completes under loss against any Crucible endpoint; a foreign server whose
