@@ -22,9 +22,9 @@ public import Wire
 /// - **Copies.** The simulator is a struct, but a copy is an independent fork of the run only while
 ///   every hosted machine is a value all the way down. A machine that holds a reference shares it with
 ///   the copy: `DTLSEndpoint` is a class over OpenSSL state that cannot be duplicated, so two copies of
-///   a run whose peer connections have exchanged descriptions drive one DTLS endpoint between them. Observers
-///   and the ``tap`` are closures, shared by the copies too. To run a scenario again, build it again:
-///   a run is a function of its seed and set-up.
+///   a run whose peer connections have exchanged descriptions drive one DTLS endpoint between them.
+///   Observers and the ``tap`` are closures, shared by the copies too. To run a scenario again, build
+///   it again from its seed (DTLS bytes repeat only when the endpoints are seeded, see `DTLSEndpoint`).
 ///
 /// Out of scope for now: nested NATs, ICMP, TCP, per-path (rather than per-host) link conditions, and a
 /// delay inside the core network (give it to the uplinks).
