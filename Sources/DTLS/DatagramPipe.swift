@@ -22,6 +22,11 @@ struct DatagramPipe {
     var suppressingRetransmission = false
     /// Records dropped while suppressing, for tests and statistics.
     private(set) var suppressedRecords = 0
+    /// The datagrams of the flight OpenSSL last started (`startFlight()`), as they were first sent:
+    /// what a seeded endpoint resends, byte for byte, when its deadline comes (`resendFlight()`).
+    private(set) var flight: [[UInt8]] = []
+    /// True from the start of a flight until the OpenSSL call that writes it returns (`takeOutbound()`).
+    private var recordingFlight = false
 
     /// At most this many received datagrams wait for OpenSSL (DESIGN §1.4: bound what a peer can grow).
     /// The machine hands each datagram to OpenSSL as it arrives, so more than one waits only while
@@ -69,12 +74,31 @@ struct DatagramPipe {
     mutating func flush() {
         guard !current.isEmpty else { return }
         outbound.append(current)
+        if recordingFlight {
+            flight.append(current)
+        }
         current = []
     }
 
-    /// Takes every finished datagram.
+    /// OpenSSL starts a new flight (its timer callback with 0): the datagrams it writes from here until
+    /// the call returns are that flight. What it wrote before is ended as a datagram of its own.
+    mutating func startFlight() {
+        flush()
+        flight = []
+        recordingFlight = true
+    }
+
+    /// Queues the last flight again, byte for byte; answers how many datagrams that is.
+    mutating func resendFlight() -> Int {
+        flush()
+        outbound.append(contentsOf: flight)
+        return flight.count
+    }
+
+    /// Takes every finished datagram. The OpenSSL call is over, and with it any flight it wrote.
     mutating func takeOutbound() -> [[UInt8]] {
         flush()
+        recordingFlight = false
         defer { outbound = [] }
         return outbound
     }

@@ -17,15 +17,29 @@ public import SRTP
 /// handshake. Reference semantics say what actually happens. It is not `Sendable`: use it from one
 /// task or thread at a time.
 ///
-/// Randomness (hello randoms, ECDHE keys, explicit nonces) comes from OpenSSL's generator, so the
-/// bytes of a run differ from run to run; the schedule of what is sent when does not.
+/// It cannot be forked: a copy of the reference is the same endpoint, and OpenSSL offers no way to
+/// duplicate a handshake in progress. A run that needs the same endpoint twice replays its inputs
+/// (with the same `randomness`, see below) instead.
 ///
-/// Time: OpenSSL 3.0 keeps its own wall-clock retransmission timer and cannot be given another clock.
-/// The endpoint sets that timer short (see `OpenSSLSession.openSSLTimerMicroseconds`), drops the
-/// retransmissions OpenSSL starts by itself when it reads, and asks for one (`DTLSv1_handle_timeout`)
-/// only at its own deadlines: 1 s, doubling to at most 60 s, giving up after
-/// `maximumRetransmissions` (RFC 6347 §4.2.4.1). Under a virtual clock a deadline can come before
-/// OpenSSL agrees its timer ran out; the endpoint then waits up to 50 ms of wall time for it.
+/// Retransmission follows the machine's clock only: 1 s, doubling to at most 60 s, giving up after
+/// `maximumRetransmissions` (RFC 6347 §4.2.4.1). OpenSSL 3.0 keeps its own wall-clock timer beside it
+/// and cannot be given another clock, so the endpoint runs in one of two ways:
+/// - **Native** (`randomness` nil): randomness (hello randoms, ECDHE keys, ECDSA nonces, explicit
+///   nonces) comes from OpenSSL's generator, so the bytes of a run differ from run to run; the
+///   schedule of what is sent when does not. OpenSSL's timer is set short
+///   (`OpenSSLSession.openSSLTimerMicroseconds`); the retransmissions OpenSSL starts by itself when it
+///   reads are dropped, and at the machine's deadlines OpenSSL retransmits with fresh record sequence
+///   numbers (`DTLSv1_handle_timeout`), as foreign peers expect. Under a clock that runs ahead of the
+///   wall clock a deadline can come before OpenSSL agrees its timer ran out; the endpoint then waits up
+///   to 50 ms of wall time for it (counted in `wallClockWaits`).
+/// - **Seeded** (`randomness` given, for simulation): every random byte OpenSSL draws comes from the
+///   generator, OpenSSL's timer never runs out, and the endpoint resends each flight byte for byte at
+///   its deadlines; the endpoint that sent the final flight answers a repeat of the datagram that
+///   completed its handshake with that flight again (`OpenSSLSession.dormantTimerMicroseconds` gives
+///   the reasons from OpenSSL's code). Nothing reads or waits on the wall clock, so the datagrams of a
+///   run are a function of the inputs, their instants and the generator's seed. Against a foreign
+///   server whose final flight is lost the identical Finished is dropped as a replay, so use native
+///   endpoints with real peers.
 public final class DTLSEndpoint: Machine {
     /// What the endpoint is fed.
     public enum Input: Hashable, Sendable {
@@ -93,6 +107,9 @@ public final class DTLSEndpoint: Machine {
     public private(set) var refusedSendCount = 0
     /// Handshake records OpenSSL tried to retransmit on its own, which the machine dropped.
     public var suppressedRetransmissionRecords: Int { session.pipe.suppressedRecords }
+    /// How often a native endpoint slept on the wall clock until OpenSSL agreed its timer ran out;
+    /// always 0 for a seeded endpoint, which has no such path.
+    public var wallClockWaits: Int { session.wallClockWaits }
 
     private let session: OpenSSLSession
     private let srtpProfiles: [SRTPProfile]
@@ -105,6 +122,24 @@ public final class DTLSEndpoint: Machine {
     /// Where `SSL_read` writes a record's plaintext: one record's worth, allocated once.
     private var readBuffer = [UInt8](repeating: 0, count: DTLSEndpoint.maximumMessageLength)
 
+    // The final flight: the endpoint whose handshake completed by writing it (the server of a full
+    // handshake) keeps it until the peer shows it arrived, and answers a repeat of the peer's last
+    // flight with it (RFC 6347 §4.2.4), which OpenSSL does only when the repeat passes its replay check.
+    /// The datagrams of our final flight, as first sent.
+    private var finalFlight: [[UInt8]] = []
+    /// The received datagram (its well-formed records) that completed our handshake: a byte-identical
+    /// repeat of it is the peer resending its last flight.
+    private var completingDatagram: [UInt8]?
+    /// Answers sent with `finalFlight`, at most `finalFlightAnswerLimit`.
+    private var finalFlightAnswers = 0
+    /// The received datagram being handled (its well-formed records).
+    private var receiving: [UInt8]?
+    /// Datagrams handed to the owner so far.
+    private var transmittedCount = 0
+    /// Repeats of the peer's last flight answered at most this often (OpenSSL's own bound on the
+    /// retransmissions of one flight, `DTLS1_TMO_ALERT_COUNT`).
+    static let finalFlightAnswerLimit = 12
+
     /// An endpoint in `role`.
     ///
     /// - Parameters:
@@ -116,11 +151,15 @@ public final class DTLSEndpoint: Machine {
     ///     empty for no DTLS-SRTP. When non-empty and the peer agrees to none, the endpoint fails.
     ///   - mtu: the largest datagram payload for handshake flights (at least 256).
     ///   - keyLog: emit `.keyLog` lines for decrypting captures.
+    ///   - randomness: nil for a native endpoint (OpenSSL's generator); a generator (a simulation's
+    ///     `seed.generator(label:)`) for a seeded one, whose every random byte comes from it and whose
+    ///     datagrams are a function of its inputs. The certificate is the caller's: pass the same one
+    ///     to replay a run.
     /// - Throws: `.configuration` when OpenSSL refuses the setup.
     public init(
         role: DTLSRole, certificate: DTLSCertificate?, expectedPeerFingerprint: CertificateFingerprint,
         srtpProfiles: [SRTPProfile] = SRTPProfile.webRTCDefault, mtu: Int = 1200, keyLog: Bool = false,
-        maximumRetransmissions: Int = 6
+        maximumRetransmissions: Int = 6, randomness: (any RandomNumberGenerator)? = nil
     ) throws(DTLSEndpointError) {
         guard mtu >= 256, mtu <= 65_507 else { throw .configuration("an MTU of \(mtu) bytes; use 256 to 65507") }
         self.role = role
@@ -129,7 +168,7 @@ public final class DTLSEndpoint: Machine {
         self.srtpProfiles = srtpProfiles
         session = try OpenSSLSession(.init(
             role: role, certificate: certificate, expectedPeerFingerprint: expectedPeerFingerprint,
-            srtpProfiles: srtpProfiles, mtu: mtu, keyLog: keyLog))
+            srtpProfiles: srtpProfiles, mtu: mtu, keyLog: keyLog, randomness: randomness))
     }
 
     // MARK: Machine
@@ -144,7 +183,13 @@ public final class DTLSEndpoint: Machine {
             guard state == .handshaking || state == .connected else { return }
             guard let records = RecordFilter.validRecords(in: payload) else { return }
             session.pipe.receive(records)
+            receiving = records
+            defer { receiving = nil }
+            let transmittedBefore = transmittedCount
             advance(at: now)
+            if records == completingDatagram, transmittedCount == transmittedBefore {
+                answerRepeatedFlight()
+            }
         case .send(let message):
             send(message, at: now)
         case .close:
@@ -192,10 +237,19 @@ public final class DTLSEndpoint: Machine {
     private func advance(at now: Instant) {
         if state == .handshaking {
             ERR_clear_error()
+            guard session.supplyRandomness() else {
+                fail(failure(fallback: "the seeded random generator refused its bytes"))
+                return
+            }
             let result = SSL_do_handshake(session.ssl)
             collectKeyLog()
             if result == 1 {
-                collectTransmissions()
+                let flight = collectTransmissions()
+                if !flight.isEmpty, let receiving {
+                    // Completed by writing: this is the final flight, answering `receiving`.
+                    finalFlight = flight
+                    completingDatagram = receiving
+                }
                 complete()
             } else {
                 let error = SSL_get_error(session.ssl, result)
@@ -230,6 +284,9 @@ public final class DTLSEndpoint: Machine {
             let count = readBuffer.withUnsafeMutableBytes { SSL_read(session.ssl, $0.baseAddress, Int32($0.count)) }
             if count > 0 {
                 outputs.append(.applicationData(Array(readBuffer[0..<Int(count)])))
+                // The peer sends data once its handshake completed: our final flight arrived.
+                finalFlight = []
+                completingDatagram = nil
                 continue
             }
             let error = SSL_get_error(session.ssl, count)
@@ -387,11 +444,30 @@ public final class DTLSEndpoint: Machine {
         }
     }
 
-    private func collectTransmissions() {
+    /// Hands every datagram OpenSSL wrote to the owner; answers them.
+    @discardableResult
+    private func collectTransmissions() -> [[UInt8]] {
         session.pipe.suppressingRetransmission = false
-        for datagram in session.pipe.takeOutbound() {
+        let datagrams = session.pipe.takeOutbound()
+        for datagram in datagrams {
             outputs.append(.transmit(datagram))
         }
+        transmittedCount += datagrams.count
+        return datagrams
+    }
+
+    /// The peer sent again the datagram that completed our handshake, and OpenSSL, which dropped it
+    /// as a replay (RFC 6347 §4.1.2.6), answered nothing: the peer never got our final flight. Sends
+    /// it again as first sent — the peer has not seen those records, so its replay window keeps them.
+    private func answerRepeatedFlight() {
+        guard state == .connected, !finalFlight.isEmpty,
+              finalFlightAnswers < Self.finalFlightAnswerLimit
+        else { return }
+        finalFlightAnswers += 1
+        for datagram in finalFlight {
+            outputs.append(.transmit(datagram))
+        }
+        transmittedCount += finalFlight.count
     }
 
     private func collectKeyLog() {

@@ -7,8 +7,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The OpenSSL side of one DTLS endpoint: an `SSL_CTX` and an `SSL` of its own, a custom BIO over a
-/// `DatagramPipe`, and the callbacks that report back (key log, alerts, peer verification, timer).
+/// The OpenSSL side of one DTLS endpoint: an `SSL_CTX` and an `SSL` of its own (and, when seeded, an
+/// `OSSL_LIB_CTX` whose generator is the machine's), a custom BIO over a `DatagramPipe`, and the
+/// callbacks that report back (key log, alerts, peer verification, timer).
 ///
 /// It is a final class because OpenSSL's callbacks find it through a raw pointer (`SSL` ex_data slot 0
 /// and the BIO's data), which must stay valid and unique for the `SSL`'s whole life; `DTLSEndpoint`
@@ -17,6 +18,13 @@ final class OpenSSLSession {
     let sslContext: OpaquePointer
     let ssl: OpaquePointer
     private let bioMethod: OpaquePointer
+    /// The library context of a seeded session (`OSSL_LIB_CTX *`, its DRBGs fed from `randomness`);
+    /// nil for a native session, which uses OpenSSL's default context and its real generator.
+    private let libraryContext: OpaquePointer?
+    /// Where a seeded session's OpenSSL randomness comes from (`supplyRandomness()`).
+    private var randomness: (any RandomNumberGenerator)?
+    /// True for a seeded session: OpenSSL's timer is dormant and the machine resends flights itself.
+    var resendsIdentically: Bool { libraryContext != nil }
 
     let expectedFingerprint: CertificateFingerprint
     var pipe = DatagramPipe()
@@ -35,8 +43,12 @@ final class OpenSSLSession {
     var machineRetransmitting = false
     /// Set when OpenSSL starts its timer for a new flight; the machine then starts its own.
     var flightStarted = false
+    /// How often a native session slept on the wall clock until OpenSSL agreed its timer ran out
+    /// (`retransmit()`). A seeded session has no such path and keeps it 0.
+    private(set) var wallClockWaits = 0
 
-    /// What OpenSSL's timer is set to each time it (re)starts, in microseconds of OpenSSL's wall clock.
+    /// What a native session's OpenSSL timer is set to each time it (re)starts, in microseconds of
+    /// OpenSSL's wall clock.
     ///
     /// OpenSSL checks its timer against the wall clock at the top of every read, and retransmits
     /// when it has run out; it counts less than 15 ms left as run out (`dtls1_get_timeout`). So the
@@ -49,6 +61,41 @@ final class OpenSSLSession {
     /// (`DatagramPipe.suppressingRetransmission`); only the machine's clock sends them.
     static let openSSLTimerMicroseconds: UInt32 = 65_000
 
+    /// What a seeded session's OpenSSL timer is set to: the longest it takes (2³² − 1 µs, 71.6 minutes),
+    /// far beyond the machine's own give-up point (at most 10 retransmissions, 9 minutes). OpenSSL
+    /// therefore never finds it run out, and nothing OpenSSL does depends on the wall clock.
+    ///
+    /// Why the machine must then resend flights itself — OpenSSL 3.0 cannot be made to retransmit at an
+    /// instant of the machine's choosing without the wall clock passing (ssl/d1_lib.c):
+    /// - `dtls1_handle_timeout`, behind `DTLSv1_handle_timeout`, does nothing unless
+    ///   `dtls1_is_timer_expired`, which compares `next_timeout` with `gettimeofday` (treating less than
+    ///   15 ms left as run out). `next_timeout` is private and set only by `dtls1_start_timer`
+    ///   (now + the duration the callback chose), which runs when a flight is written or after a
+    ///   retransmission; `dtls1_stop_timer` alone clears it. A running timer chosen not to run out by
+    ///   itself can thus never be made to.
+    /// - A timer that is always run out (< 15 ms) is consumed by OpenSSL itself: `dtls1_read_bytes`
+    ///   calls `dtls1_handle_timeout` at its top and `goto start`s after each retransmission
+    ///   (ssl/record/rec_layer_d1.c), and the read that follows every flight in the same
+    ///   `SSL_do_handshake` reaches it first; every pass counts towards `DTLS1_TMO_ALERT_COUNT` (12) and
+    ///   then fails the handshake (`dtls1_check_timeout_num`).
+    /// So a seeded session keeps the bytes of each flight as OpenSSL first wrote it
+    /// (`DatagramPipe.flight`) and sends them again at the machine's deadlines. Byte-identical records
+    /// repeat their sequence numbers, so the peer's replay window (RFC 6347 §4.1.2.6) keeps only those it
+    /// had lost — exactly what a lost flight needs — and drops the rest. That does not reach a peer that
+    /// already has our whole flight and waits for nothing more: a server whose final flight
+    /// (ChangeCipherSpec, Finished) was lost. OpenSSL answers a repeated Finished only when it passes the
+    /// replay check (`dtls1_read_bytes`, "a repeated FINISHED of the client"), and BoringSSL drops
+    /// replays before any handshake code sees them (`dtls_open_record`, `dtls1_bitmap_should_discard`);
+    /// so the endpoint that sent a final flight answers a byte-identical repeat of the datagram that
+    /// completed its handshake with its final flight, byte-identical too (`DTLSEndpoint`). A seeded
+    /// endpoint therefore completes under loss against any Crucible endpoint; a foreign server whose
+    /// final flight is lost ignores its identical Finished, which is why seeding is for simulation.
+    static let dormantTimerMicroseconds: UInt32 = .max
+
+    /// Random bytes a seeded session hands each of its two DRBGs before each OpenSSL call that may
+    /// draw them (`supplyRandomness()`); a whole handshake draws a few hundred.
+    static let randomnessSupply = 4096
+
     struct Configuration {
         var role: DTLSRole
         var certificate: DTLSCertificate?
@@ -56,6 +103,8 @@ final class OpenSSLSession {
         var srtpProfiles: [SRTPProfile]
         var mtu: Int
         var keyLog: Bool
+        /// Seeds every random byte OpenSSL draws; nil for OpenSSL's own generator.
+        var randomness: (any RandomNumberGenerator)?
     }
 
     /// Cipher suites, best first: ECDHE with ECDSA (our certificate's key) and AES-GCM, then the
@@ -64,18 +113,39 @@ final class OpenSSLSession {
 
     init(_ configuration: Configuration) throws(DTLSEndpointError) {
         ERR_clear_error()
-        guard let sslContext = SSL_CTX_new(DTLS_method()) else { throw OpenSSLErrors.configuration("SSL_CTX_new") }
+        var randomness = configuration.randomness
+        var libraryContext: OpaquePointer?
+        if var generator = randomness {
+            // A library context of its own, whose DRBGs hand out only the generator's bytes.
+            guard let context = OSSL_LIB_CTX_new() else { throw OpenSSLErrors.configuration("OSSL_LIB_CTX_new") }
+            guard crucible_OSSL_LIB_CTX_use_test_rand(context) == 1, Self.supply(context, from: &generator) else {
+                let error = OpenSSLErrors.configuration("seeded random generator (TEST-RAND)")
+                OSSL_LIB_CTX_free(context)
+                throw error
+            }
+            randomness = generator
+            libraryContext = context
+        }
+        guard let sslContext = SSL_CTX_new_ex(libraryContext, nil, DTLS_method()) else {
+            let error = OpenSSLErrors.configuration("SSL_CTX_new")
+            OSSL_LIB_CTX_free(libraryContext)
+            throw error
+        }
         guard let bioMethod = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "crucible-datagram-pipe") else {
             SSL_CTX_free(sslContext)
+            OSSL_LIB_CTX_free(libraryContext)
             throw OpenSSLErrors.configuration("BIO_meth_new")
         }
         self.sslContext = sslContext
         self.bioMethod = bioMethod
+        self.libraryContext = libraryContext
+        self.randomness = randomness
         self.expectedFingerprint = configuration.expectedPeerFingerprint
         guard let ssl = Self.configure(sslContext, bioMethod, configuration) else {
             let error = OpenSSLErrors.configuration("DTLS setup")
             SSL_CTX_free(sslContext)
             BIO_meth_free(bioMethod)
+            OSSL_LIB_CTX_free(libraryContext)
             throw error
         }
         self.ssl = ssl
@@ -99,6 +169,29 @@ final class OpenSSLSession {
         SSL_free(ssl)  // frees the BIO too
         SSL_CTX_free(sslContext)
         BIO_meth_free(bioMethod)
+        OSSL_LIB_CTX_free(libraryContext)  // after everything that uses it; nil is allowed
+    }
+
+    /// Hands a seeded session's DRBGs the next bytes of its generator; true when there is nothing to
+    /// do (a native session) or OpenSSL took them.
+    ///
+    /// OpenSSL keeps a context's public and private DRBGs per thread, and "TEST-RAND" fails once its
+    /// bytes are used up; supplying before every call that may draw keeps both facts harmless. The
+    /// bytes OpenSSL did not use are dropped, so what a run draws depends only on its calls.
+    func supplyRandomness() -> Bool {
+        guard let libraryContext, var generator = randomness else { return true }
+        defer { randomness = generator }
+        return Self.supply(libraryContext, from: &generator)
+    }
+
+    private static func supply(_ context: OpaquePointer, from generator: inout some RandomNumberGenerator) -> Bool {
+        var bytes = [UInt8](repeating: 0, count: 2 * randomnessSupply)
+        bytes.withUnsafeMutableBytes { buffer in
+            for offset in stride(from: 0, to: buffer.count, by: 8) {
+                buffer.storeBytes(of: generator.next().littleEndian, toByteOffset: offset, as: UInt64.self)
+            }
+        }
+        return bytes.withUnsafeBufferPointer { crucible_OSSL_LIB_CTX_supply_test_rand(context, $0.baseAddress, randomnessSupply) } == 1
     }
 
     /// Sets up the context and makes the `SSL`; nil when OpenSSL refuses a step (its queue says why).
@@ -196,7 +289,7 @@ final class OpenSSLSession {
             session.receivedAlert = (UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value))
         }
         DTLS_set_timer_cb(ssl) { ssl, previous in
-            guard let ssl, let session = OpenSSLSession.from(ssl) else { return OpenSSLSession.openSSLTimerMicroseconds }
+            guard let ssl, let session = OpenSSLSession.from(ssl) else { return OpenSSLSession.dormantTimerMicroseconds }
             return session.timerCallback(previous: previous)
         }
         switch configuration.role {
@@ -217,31 +310,45 @@ final class OpenSSLSession {
     }
 
     /// OpenSSL's timer callback (`DTLS_set_timer_cb`): called with 0 when it starts the timer for a
-    /// new flight, and with the current duration each time it is about to retransmit.
+    /// new flight (`dtls1_start_timer` with the timer stopped), and with the current duration each
+    /// time it is about to retransmit (`dtls1_handle_timeout`).
     ///
-    /// The machine owns time (RFC 6347 §4.2.4.1 timer values, on the machine's clock): it tells
-    /// OpenSSL to retransmit with `DTLSv1_handle_timeout` at its own deadlines. Retransmissions OpenSSL
+    /// The machine owns time (RFC 6347 §4.2.4.1 timer values, on the machine's clock). A native session
+    /// tells OpenSSL to retransmit with `DTLSv1_handle_timeout` at the machine's deadlines; a seeded
+    /// one resends the flight recorded here (`dormantTimerMicroseconds`). Retransmissions OpenSSL
     /// starts itself (it checks its timer at the top of every read) are suppressed.
     private func timerCallback(previous: UInt32) -> UInt32 {
         pipe.flush()
         if previous == 0 {
             flightStarted = true
             pipe.suppressingRetransmission = false
+            pipe.startFlight()
         } else {
             pipe.suppressingRetransmission = !machineRetransmitting
         }
-        return Self.openSSLTimerMicroseconds
+        return resendsIdentically ? Self.dormantTimerMicroseconds : Self.openSSLTimerMicroseconds
     }
 
     /// Whether OpenSSL's retransmission timer is running (whatever time it thinks is left).
     var openSSLTimerRunning: Bool { crucible_DTLSv1_timer_running(ssl) > 0 }
 
-    /// Asks OpenSSL to retransmit its last flight now. OpenSSL only does so once its own timer has
-    /// run out, which is at most 50 ms of wall time after it was last set (`openSSLTimerMicroseconds`);
-    /// under a virtual clock the deadline may come sooner than that, so this waits out the rest.
-    /// Under a real clock the machine's deadlines are a second or more apart and it never waits.
-    /// - Returns: OpenSSL's answer: > 0 retransmitted, 0 nothing to do, < 0 failed.
+    /// Sends the last flight again now.
+    ///
+    /// A seeded session queues the flight's datagrams as first sent (`dormantTimerMicroseconds` says
+    /// why); nothing waits and OpenSSL is not called.
+    ///
+    /// A native session asks OpenSSL, which writes the flight with fresh record sequence numbers, as
+    /// foreign peers need when our flight was received and theirs lost. OpenSSL only does so once its
+    /// own timer has run out, which is at most 50 ms of wall time after it was last set
+    /// (`openSSLTimerMicroseconds`); under a clock that runs ahead of the wall clock (a virtual clock
+    /// without a seed) the deadline may come sooner than that, so this waits out the rest. Under a
+    /// real clock the machine's deadlines are a second or more apart, and it waits only when a read
+    /// in the last 50 ms restarted OpenSSL's timer.
+    /// - Returns: > 0 retransmitted, 0 nothing to do, < 0 failed.
     func retransmit() -> Int {
+        if resendsIdentically {
+            return pipe.resendFlight() > 0 ? 1 : 0
+        }
         var left = timeval()
         var naps = 0
         // OpenSSL reports less than 15 ms left as 0, so the loop ends once 50 ms have passed since
@@ -250,6 +357,7 @@ final class OpenSSLSession {
             let microseconds = Int(left.tv_sec) * 1_000_000 + Int(left.tv_usec) - 15_000 + 100
             usleep(UInt32(max(100, min(microseconds, 60_000))))
             naps += 1
+            wallClockWaits += 1
         }
         machineRetransmitting = true
         defer { machineRetransmitting = false }

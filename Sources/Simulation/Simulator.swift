@@ -19,8 +19,12 @@ public import Wire
 /// - **Randomness.** Every link and NAT draws from its own stream derived from the seed and its name, so
 ///   a run is a function of the seed and the set-up, and adding a host does not change the draws of links
 ///   it does not send through. Machines that need randomness take `seed.generator(label:)` at init.
-/// - **Values.** The simulator and its machines are values: a copy is an independent fork of the run
-///   (observers and the ``tap`` are closures, shared by the copies).
+/// - **Copies.** The simulator is a struct, but a copy is an independent fork of the run only while
+///   every hosted machine is a value all the way down. A machine that holds a reference shares it with
+///   the copy: `DTLSEndpoint` is a class over OpenSSL state that cannot be duplicated, so two copies of
+///   a run whose peer connections have exchanged descriptions drive one DTLS endpoint between them.
+///   Observers and the ``tap`` are closures, shared by the copies too. To run a scenario again, build
+///   it again from its seed (DTLS bytes repeat only when the endpoints are seeded, see `DTLSEndpoint`).
 ///
 /// Out of scope for now: nested NATs, ICMP, TCP, per-path (rather than per-host) link conditions, and a
 /// delay inside the core network (give it to the uplinks).
