@@ -1,4 +1,9 @@
 import COpenSSL
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import Hashing
 
 /// An ECDSA P-256 key and a self-signed X.509 certificate for it: the identity a WebRTC endpoint
@@ -14,6 +19,10 @@ public final class DTLSCertificate: @unchecked Sendable {
     let privateKey: OpaquePointer
     /// The certificate in DER, as it travels in the DTLS Certificate message.
     public let der: [UInt8]
+    /// The library context a seeded certificate's key and certificate were made in (`OSSL_LIB_CTX *`),
+    /// nil for the default one. OpenSSL's key object refers to its context's provider whenever the key
+    /// is used (a handshake exports it to the session's context), so the context lives as long as they do.
+    private let libraryContext: OpaquePointer?
 
     /// Generates a P-256 key pair and a self-signed certificate valid from one day ago for
     /// `validityDays` days, signed with ECDSA-SHA256.
@@ -22,9 +31,44 @@ public final class DTLSCertificate: @unchecked Sendable {
     /// test should be able to reproduce. `serialNumber` is the caller's (RFC 5280 §4.1.2.2 wants it
     /// positive and unique per issuer; every certificate here is its own issuer).
     /// - Throws: `.configuration` with OpenSSL's reason when a step fails.
-    public init(commonName: String = "WebRTC", serialNumber: UInt32 = 1, validityDays: Int = 30) throws(DTLSEndpointError) {
+    public convenience init(commonName: String = "WebRTC", serialNumber: UInt32 = 1, validityDays: Int = 30) throws(DTLSEndpointError) {
+        try self.init(commonName: commonName, serialNumber: serialNumber, validityDays: validityDays, libraryContext: nil, issuedAt: nil)
+    }
+
+    /// A certificate that is a function of `randomness` and `issuedAt` (seconds since 1970): the key and
+    /// the signature's nonce come from the generator, the validity starts one day before `issuedAt`.
+    ///
+    /// For simulations only (DESIGN §1.5: the same seed gives the same bytes): anyone with the seed has
+    /// the private key.
+    public convenience init(
+        seededBy randomness: inout some RandomNumberGenerator, issuedAt: Int = 1_767_225_600,
+        commonName: String = "WebRTC", serialNumber: UInt32 = 1, validityDays: Int = 30
+    ) throws(DTLSEndpointError) {
+        guard let context = OSSL_LIB_CTX_new() else { throw OpenSSLErrors.configuration("OSSL_LIB_CTX_new") }
+        // TEST-RAND hands out the supplied bytes in order (see the shim); a key and one signature draw
+        // far less than one supply.
+        guard crucible_OSSL_LIB_CTX_use_test_rand(context) == 1, OpenSSLSession.supply(context, from: &randomness)
+        else {
+            OSSL_LIB_CTX_free(context)
+            throw OpenSSLErrors.configuration("seeded random generator (TEST-RAND)")
+        }
+        try self.init(
+            commonName: commonName, serialNumber: serialNumber, validityDays: validityDays, libraryContext: context,
+            issuedAt: issuedAt)
+    }
+
+    /// The one recipe: a P-256 key and a self-signed v3 certificate, from `libraryContext`'s generator
+    /// (the default one when nil), valid from one day before `issuedAt` (now when nil). Takes ownership
+    /// of `libraryContext`: the certificate frees it, or this initialiser when it throws.
+    private init(
+        commonName: String, serialNumber: UInt32, validityDays: Int, libraryContext: OpaquePointer?, issuedAt: Int?
+    ) throws(DTLSEndpointError) {
+        var owned = true
+        defer { if owned { OSSL_LIB_CTX_free(libraryContext) } }
         ERR_clear_error()
-        guard let keyContext = EVP_PKEY_CTX_new_id(EVP_PKEY_EC, nil) else { throw OpenSSLErrors.configuration("EVP_PKEY_CTX_new_id") }
+        guard let keyContext = EVP_PKEY_CTX_new_from_name(libraryContext, "EC", nil) else {
+            throw OpenSSLErrors.configuration("EVP_PKEY_CTX_new_from_name")
+        }
         defer { EVP_PKEY_CTX_free(keyContext) }
         var generated: OpaquePointer?
         guard EVP_PKEY_keygen_init(keyContext) == 1,
@@ -32,7 +76,7 @@ public final class DTLSCertificate: @unchecked Sendable {
               EVP_PKEY_keygen(keyContext, &generated) == 1, let key = generated
         else { throw OpenSSLErrors.configuration("P-256 key generation") }
 
-        guard let certificate = X509_new() else {
+        guard let certificate = X509_new_ex(libraryContext, nil) else {
             EVP_PKEY_free(key)
             throw OpenSSLErrors.configuration("X509_new")
         }
@@ -44,10 +88,11 @@ public final class DTLSCertificate: @unchecked Sendable {
             }
         }
         let days = max(1, min(validityDays, 3650))
+        var issued = time_t(issuedAt ?? Int(time(nil)))
         guard X509_set_version(certificate, 2) == 1,  // v3 (the field holds version − 1)
               ASN1_INTEGER_set(X509_get_serialNumber(certificate), Int(max(serialNumber, 1))) == 1,
-              X509_gmtime_adj(X509_getm_notBefore(certificate), -86_400) != nil,
-              X509_gmtime_adj(X509_getm_notAfter(certificate), days * 86_400) != nil,
+              X509_time_adj_ex(X509_getm_notBefore(certificate), -1, 0, &issued) != nil,
+              X509_time_adj_ex(X509_getm_notAfter(certificate), Int32(days), 0, &issued) != nil,
               X509_set_pubkey(certificate, key) == 1,
               let name = X509_get_subject_name(certificate),
               X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, commonName, -1, -1, 0) == 1,
@@ -56,14 +101,17 @@ public final class DTLSCertificate: @unchecked Sendable {
         else { throw OpenSSLErrors.configuration("self-signed certificate") }
         guard let der = Self.encode(certificate) else { throw OpenSSLErrors.configuration("i2d_X509") }
         signed = true
+        owned = false
         self.x509 = certificate
         self.privateKey = key
         self.der = der
+        self.libraryContext = libraryContext
     }
 
     deinit {
         X509_free(x509)
         EVP_PKEY_free(privateKey)
+        OSSL_LIB_CTX_free(libraryContext)  // after the objects made in it; nil is allowed
     }
 
     /// The fingerprint SDP announces for this certificate (`a=fingerprint`, RFC 8122 §5).

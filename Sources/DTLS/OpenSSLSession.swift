@@ -184,7 +184,8 @@ final class OpenSSLSession {
         return Self.supply(libraryContext, from: &generator)
     }
 
-    private static func supply(_ context: OpaquePointer, from generator: inout some RandomNumberGenerator) -> Bool {
+    /// Hands `context`'s TEST-RAND generators their next bytes from `generator` (shared with seeded certificates).
+    static func supply(_ context: OpaquePointer, from generator: inout some RandomNumberGenerator) -> Bool {
         var bytes = [UInt8](repeating: 0, count: 2 * randomnessSupply)
         bytes.withUnsafeMutableBytes { buffer in
             for offset in stride(from: 0, to: buffer.count, by: 8) {

@@ -8,8 +8,8 @@ import Wire
 
 /// A deterministic network for peer connections (DESIGN §1.5): one ``Simulation/Simulator`` on virtual
 /// time. Time moves only while a caller of the client API waits for something, and then only as far as
-/// that something needs; so a scripted session on it is a function of its seed (DTLS's own randomness
-/// aside, which OpenSSL draws).
+/// that something needs; so a scripted session on it is a function of its seed, bytes included: each
+/// connection's certificate and DTLS endpoint draw OpenSSL's randomness from that seed too.
 public final class SimulatedNetwork: Sendable {
     private struct State: ~Copyable {
         var simulator: Simulator
@@ -81,6 +81,7 @@ public final class SimulatedNetwork: Sendable {
             let address = TransportAddress(.v4(0xC000_0200 | UInt32(number & 0xFF)), port: 5000)
             var engine = configuration
             engine.hostAddresses = [address]
+            engine.seededDTLS = true
             let machine = PeerConnectionMachine(configuration: engine, certificate: certificate)
             let host = state.simulator.addHost(
                 "peer\(number)", addresses: [address], uplink: conditions, machine: machine
@@ -169,6 +170,13 @@ public struct SimulatedEngine: MachineEngine {
     /// Waiting runs the simulation, so a sequence waits no longer than an operation: virtual time would
     /// otherwise run on through consent checks and heartbeats for a year.
     public func sequenceTimeout(operationTimeout: Duration) -> Duration { operationTimeout }
+
+    /// An identity drawn from the connection's seed, valid from a fixed date: a simulated session,
+    /// fingerprints included, is a function of the network's seed.
+    func makeCertificate(seed: UInt64) throws(WebRTCError) -> DTLSCertificate {
+        var generator = SeededGenerator(seed: seed ^ 0xCE27_1F1C_A7E5_EED5)
+        do { return try DTLSCertificate(seededBy: &generator) } catch { throw .dtls(error) }
+    }
 
     func makeHost(
         configuration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,

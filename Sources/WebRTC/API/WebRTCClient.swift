@@ -26,14 +26,14 @@ public final class WebRTCClient: Sendable {
         configure(&connection)
         let seed = connection.seed ?? engine.nextConnectionSeed()
         let engineConfiguration = try connection.engineConfiguration(seed: seed)
-        let certificate = try PeerConnectionMachine.makeCertificate()
+        guard let machineEngine = engine as? any MachineEngine else {
+            throw .invalidState("the engine \(type(of: engine)) hosts no Crucible peer connection machine (only .native and .simulated do)")
+        }
+        let certificate = try machineEngine.makeCertificate(seed: seed)
         let slot = HostSlot(
             sequenceTimeout: engine.sequenceTimeout(operationTimeout: connection.operationTimeout),
             operationTimeout: connection.operationTimeout)
         let core = ConnectionCore(slot: slot, timeout: connection.operationTimeout, keyLogPath: connection.recording?.keyLogPath)
-        guard let machineEngine = engine as? any MachineEngine else {
-            throw .invalidState("the engine \(type(of: engine)) hosts no Crucible peer connection machine (only .native and .simulated do)")
-        }
         let host = try await machineEngine.makeHost(
             configuration: engineConfiguration, certificate: certificate, recording: connection.recording
         ) { [weak core] event in core?.ingest(event) }

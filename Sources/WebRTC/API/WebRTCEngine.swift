@@ -23,6 +23,16 @@ protocol MachineEngine: WebRTCEngine {
         configuration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,
         sink: @escaping @Sendable (EngineEvent) -> Void
     ) async throws(WebRTCError) -> any EngineHost
+
+    /// The identity of a new connection whose random choices come from `seed`.
+    func makeCertificate(seed: UInt64) throws(WebRTCError) -> DTLSCertificate
+}
+
+extension MachineEngine {
+    /// A fresh identity from OpenSSL's generator: right for real sockets.
+    func makeCertificate(seed: UInt64) throws(WebRTCError) -> DTLSCertificate {
+        try PeerConnectionMachine.makeCertificate()
+    }
 }
 
 extension WebRTCEngine {

@@ -28,8 +28,13 @@ public struct EngineConfiguration: Sendable {
     /// `mtu − 48 − 37` bytes (the DTLS 1.2 AES-GCM record overhead).
     public var mtu: Int
     /// Seeds every random choice the machine makes (ICE credentials, tie-breaker, SCTP tags and
-    /// cookies); OpenSSL's own randomness is not covered.
+    /// cookies); OpenSSL's own randomness too when `seededDTLS` is set.
     public var seed: UInt64
+    /// Runs the DTLS endpoint seeded (`DTLSEndpoint`'s `randomness`): OpenSSL draws from the seed and
+    /// flights are resent byte for byte on the machine's clock, so a session replays exactly. For
+    /// simulations, where both peers are ours: a foreign server that loses its final flight drops an
+    /// identical resend as a replay. Off for real sockets.
+    public var seededDTLS = false
 
     public init(
         hostAddresses: [TransportAddress] = [TransportAddress(.loopbackV4, port: 0)],

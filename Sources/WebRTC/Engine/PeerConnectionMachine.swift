@@ -264,7 +264,8 @@ public struct PeerConnectionMachine: DatagramMachine {
                 // handshake that negotiates no SRTP profile. The exported keys wait for media (#8).
                 role: role, certificate: certificate, expectedPeerFingerprint: fingerprint,
                 srtpProfiles: SRTPProfile.webRTCDefault,
-                mtu: configuration.datagramPayloadLimit, keyLog: configuration.keyLog)
+                mtu: configuration.datagramPayloadLimit, keyLog: configuration.keyLog,
+                randomness: configuration.seededDTLS ? SeededGenerator(seed: generator.next()) : nil)
         } catch {
             throw .dtls(error)
         }
