@@ -36,7 +36,7 @@ public enum KeyingMaterialExporter {
         let material = try export(
             hash, masterSecret: masterSecret, label: DTLSSRTPKeys.exporterLabel,
             clientRandom: clientRandom, serverRandom: serverRandom, length: DTLSSRTPKeys.exportLength(for: profile))
-        do { return try DTLSSRTPKeys(profile: profile, exported: material) } catch { throw DecryptionError(error) }
+        do { return try DTLSSRTPKeys(profile: profile, exported: material) } catch { throw .srtp(error) }
     }
 
     /// The master secret is 48 bytes (RFC 5246 §8.1) and each random 32 (§7.4.1.2).

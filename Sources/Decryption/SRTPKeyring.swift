@@ -36,7 +36,7 @@ public struct SRTPKeyAssignment: Hashable, Sendable {
             keyText = keyText[keyText.index(after: colon)...]
         }
         let keys: SRTPKeyMaterial
-        do { keys = try SRTPKeyMaterial(profile: profile, base64: String(keyText)) } catch { throw DecryptionError(error) }
+        do { keys = try SRTPKeyMaterial(profile: profile, base64: String(keyText)) } catch { throw .srtp(error) }
         self.init(ssrc: ssrc, keys: keys)
     }
 }
@@ -66,7 +66,7 @@ public final class SRTPKeyring {
     public func unprotectRTP(_ packet: [UInt8]) throws(DecryptionError) -> [UInt8] {
         guard packet.count >= 12 else { throw .malformedPacket("an SRTP packet of \(packet.count) bytes has no RTP header") }
         let session = try session(for: Self.word(packet, at: 8))
-        do { return try session.unprotectRTP(packet) } catch { throw DecryptionError(error) }
+        do { return try session.unprotectRTP(packet) } catch { throw .srtp(error) }
     }
 
     /// The RTCP compound packet inside an SRTCP packet, decrypted with the keys of its first packet's
@@ -74,14 +74,14 @@ public final class SRTPKeyring {
     public func unprotectRTCP(_ packet: [UInt8]) throws(DecryptionError) -> [UInt8] {
         guard packet.count >= 12 else { throw .malformedPacket("an SRTCP packet of \(packet.count) bytes has no RTCP header and index") }
         let session = try session(for: Self.word(packet, at: 4))
-        do { return try session.unprotectRTCP(packet) } catch { throw DecryptionError(error) }
+        do { return try session.unprotectRTCP(packet) } catch { throw .srtp(error) }
     }
 
     private func session(for ssrc: UInt32) throws(DecryptionError) -> SRTPSession {
         if let existing = sessions[ssrc] { return existing }
         guard let streamKeys = keys[ssrc] ?? anySSRC else { throw .noKey(ssrc: ssrc) }
         let created: SRTPSession
-        do { created = try SRTPSession(keys: streamKeys, ssrc: ssrc) } catch { throw DecryptionError(error) }
+        do { created = try SRTPSession(keys: streamKeys, ssrc: ssrc) } catch { throw .srtp(error) }
         sessions[ssrc] = created
         return created
     }

@@ -68,7 +68,7 @@ struct SRTPDecryptionStage {
         } catch {
             switch error {
             case .noKey: return Output()
-            case .replayed:
+            case .srtp(.replayed):
                 summary.replayed += 1
                 return Output(findings: [ReplayFinding(ReplayRules.srtpReplay, frame: packet.frame, flow: packet.flow, "\(isRTCP ? "SRTCP" : "SRTP") packet seen before")])
             default:

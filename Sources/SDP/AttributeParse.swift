@@ -116,10 +116,10 @@ extension Attribute {
             guard Lexical.isToken(value) else { throw FieldError(.mid, "'\(quoted(value))' is not a token") }
             return .mid(Lexical.string(value))
         case .iceUfrag, .icePwd:
-            guard Lexical.isIceChars(value) else { throw FieldError(.iceParameter, "'\(quoted(value))' is not 1*ice-char") }
+            guard Lexical.isICEChars(value) else { throw FieldError(.iceParameter, "'\(quoted(value))' is not 1*ice-char") }
             return name == .iceUfrag ? .iceUfrag(Lexical.string(value)) : .icePwd(Lexical.string(value))
         case .iceOptions:
-            guard let tags = Lexical.fields(value), tags.allSatisfy(Lexical.isIceChars) else {
+            guard let tags = Lexical.fields(value), tags.allSatisfy(Lexical.isICEChars) else {
                 throw FieldError(.iceParameter, "ice-options must be ice-char tags separated by single spaces")
             }
             return .iceOptions(tags.map(Lexical.string))

@@ -147,7 +147,7 @@ extension Candidate {
         // Eight fields exist, none empty (checked above), so these reads always succeed.
         func nextField() -> Bytes { fields.next() ?? [] }
         let foundation = nextField()
-        guard Lexical.isIceChars(foundation), foundation.count <= 32 else {
+        guard Lexical.isICEChars(foundation), foundation.count <= 32 else {
             throw FieldError(.candidate, "foundation '\(Lexical.string(foundation))' is not 1-32 ice-chars")
         }
         let componentText = nextField()

@@ -22,7 +22,7 @@ enum Lexical {
     }
 
     /// `ice-char` of RFC 8839 §5.1: ALPHA / DIGIT / "+" / "/".
-    static func isIceChars(_ text: Bytes) -> Bool {
+    static func isICEChars(_ text: Bytes) -> Bool {
         !text.isEmpty && text.allSatisfy { byte in
             (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
                 || byte == 0x2B || byte == 0x2F

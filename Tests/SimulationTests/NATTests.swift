@@ -159,7 +159,7 @@ struct NATTests {
             )
             let office = simulator.addPrivateRealm(
                 "office",
-                nat: NATConfiguration(publicAddress: Addresses.otherNatPublic, mapping: bobMapping, filtering: .addressAndPortDependent)
+                nat: NATConfiguration(publicAddress: Addresses.otherNATPublic, mapping: bobMapping, filtering: .addressAndPortDependent)
             )
             // The same private address on both sides: realms keep them apart.
             let alice = simulator.addHost("alice", addresses: [Addresses.alice], in: home, machine: Recorder())
@@ -190,7 +190,7 @@ struct NATTests {
         // (endpoint-independent filtering) lets it in, from a peer-reflexive address.
         let prflx = try punch(bobMapping: .addressAndPortDependent, aliceFiltering: .endpointIndependent)
         let source = try #require(prflx.alice.first?.datagram.source)
-        #expect(source.address == Addresses.otherNatPublic)
+        #expect(source.address == Addresses.otherNATPublic)
         #expect(source != prflx.bobSrflx, replay)
         // Alice's reply to Bob's server-reflexive address still fails: Bob's mapping there never saw her.
         #expect(prflx.bob.isEmpty, replay)

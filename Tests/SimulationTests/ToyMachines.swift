@@ -158,7 +158,7 @@ enum Addresses {
     static let serverOtherAddress = at("203.0.113.2:3478")
     static let serverOtherBoth = at("203.0.113.2:3479")
     static let natPublic = IPAddress("198.51.100.1") ?? .loopbackV4
-    static let otherNatPublic = IPAddress("198.51.100.2") ?? .loopbackV4
+    static let otherNATPublic = IPAddress("198.51.100.2") ?? .loopbackV4
     static let alice = at("10.0.0.2:5000")
     static let bob = at("10.0.0.3:5000")
     static let publicAlice = at("192.0.2.10:5000")
