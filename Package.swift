@@ -216,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "DTLSTests",
             dependencies: [
-                "DTLS", "SRTP", "SDP", "SansIO", "Wire", "Hashing", "DTLSRecord", "Decryption",
+                "DTLS", "SRTP", "SDP", "SansIO", "Simulation", "Wire", "Hashing", "DTLSRecord", "Decryption", "CrucibleTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
