@@ -152,7 +152,7 @@ let package = Package(
         // Test doubles shared by several test targets: the fake TURN server, the coturn process helper.
         .target(
             name: "CrucibleTestSupport",
-            dependencies: ["Wire", "SansIO", "STUN", "UDPDriver", "Fuzzing"],
+            dependencies: ["Wire", "SansIO", "STUN", "UDPDriver", "Fuzzing", "Simulation"],
             path: "Tests/Support"
         ),
         .testTarget(
@@ -190,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "SCTPTests",
             dependencies: [
-                "SCTP", "Wire", "SansIO", "Conformance",
+                "SCTP", "Wire", "SansIO", "Simulation", "Conformance", "CrucibleTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -216,7 +216,7 @@ let package = Package(
         .testTarget(
             name: "DTLSTests",
             dependencies: [
-                "DTLS", "SRTP", "SDP", "SansIO", "Wire", "Hashing", "DTLSRecord", "Decryption",
+                "DTLS", "SRTP", "SDP", "SansIO", "Simulation", "Wire", "Hashing", "DTLSRecord", "Decryption", "CrucibleTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -228,7 +228,9 @@ let package = Package(
             name: "TURNTests",
             dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
         ),
-        .testTarget(name: "DataChannelsTests", dependencies: ["DataChannels", "SCTP", "SansIO", "Wire"]),
+        .testTarget(
+            name: "DataChannelsTests", dependencies: ["DataChannels", "SCTP", "SansIO", "Simulation", "Wire", "CrucibleTestSupport"]
+        ),
         .testTarget(
             name: "JSEPTests",
             dependencies: [

@@ -478,3 +478,15 @@ public final class DTLSEndpoint: Machine {
         session.keyLogLines = []
     }
 }
+
+// Its wire unit is one datagram payload from ICE.
+extension DTLSEndpoint.Input: PayloadInput {}
+
+extension DTLSEndpoint.Output: PayloadOutput {
+    public var payloadToSend: [UInt8]? {
+        if case .transmit(let bytes) = self { return bytes }
+        return nil
+    }
+}
+
+extension DTLSEndpoint: PayloadMachine {}

@@ -145,3 +145,15 @@ public struct DataChannelMachine: Machine, Sendable {
         }
     }
 }
+
+// Its wire unit is an SCTP packet, as the association's is.
+extension DataChannelInput: PayloadInput {}
+
+extension DataChannelOutput: PayloadOutput {
+    public var payloadToSend: [UInt8]? {
+        if case .transmit(let bytes) = self { return bytes }
+        return nil
+    }
+}
+
+extension DataChannelMachine: PayloadMachine {}

@@ -9,6 +9,8 @@ public enum DropReason: String, Hashable, Sendable, CaseIterable, Comparable, Cu
     case loss
     /// The rate-limited link's queue had no room (tail drop).
     case queueFull = "queue-full"
+    /// The run's ``Simulator/fault`` hook chose to lose it (a scripted fault).
+    case scripted
     /// The machine sent from an address its host does not own.
     case sourceNotOwned = "source-not-owned"
     /// No host or NAT owns the destination address in the realm the datagram reached.

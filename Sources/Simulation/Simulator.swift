@@ -43,6 +43,12 @@ public struct Simulator {
     /// Sees every datagram a host puts on its uplink (as its machine sent it) and every datagram a host's
     /// machine receives (as it arrives, after NAT translation): the hook a driver uses to write a capture.
     public var tap: ((TapRecord) -> Void)?
+    /// Decides what enters a host's uplink for every datagram its machine sends (after ``tap`` has seen
+    /// it as sent): the datagram, another one (a corrupted copy), or nil to lose it, counted in
+    /// ``routingDrops`` as ``DropReason/scripted``. For faults a link model does not express (lose the
+    /// first DATA packet, alter one record); the trace records what it did. Like the tap, a closure shared
+    /// by copies of the simulator: a fault that keeps state (a count) should depend only on what it sees.
+    public var fault: ((TapRecord) -> Datagram?)?
 
     private struct Timer {
         /// The deadline the machine asked for (possibly in the past).
@@ -295,13 +301,23 @@ public struct Simulator {
 
     // MARK: The network
 
-    private mutating func transmit(_ datagram: Datagram, from host: HostID) {
-        record(host, "send \(Self.describe(datagram))")
-        guard hosts[host.index].addresses.contains(datagram.source) else {
-            drop(datagram, .sourceNotOwned, by: host, at: "host")
+    private mutating func transmit(_ sent: Datagram, from host: HostID) {
+        record(host, "send \(Self.describe(sent))")
+        guard hosts[host.index].addresses.contains(sent.source) else {
+            drop(sent, .sourceNotOwned, by: host, at: "host")
             return
         }
-        tap?(TapRecord(instant: now, host: host, point: .sent, datagram: datagram))
+        let sighting = TapRecord(instant: now, host: host, point: .sent, datagram: sent)
+        tap?(sighting)
+        var datagram = sent
+        if let fault {
+            guard let altered = fault(sighting) else {
+                drop(sent, .scripted, by: host, at: "host")
+                return
+            }
+            if altered != sent { record(host, "alter \(Self.describe(altered))") }
+            datagram = altered
+        }
         let size = Link.packetSize(payloadCount: datagram.payload.count, isIPv6: datagram.destination.address.isIPv6)
         switch hosts[host.index].uplink.offer(packetSize: size, at: now) {
         case .dropped(let reason):

@@ -4,6 +4,8 @@ import Hashing
 import SansIO
 import Testing
 import Wire
+import CrucibleTestSupport
+import Simulation
 
 /// Seeded endpoints (`randomness:` given): a run is a function of its inputs and seed, and no
 /// retransmission waits on or depends on the wall clock (issue 13).
@@ -31,7 +33,7 @@ enum Seeded {
             role: .server, certificate: identities.server, expectedPeerFingerprint: identities.client.fingerprint(),
             mtu: mtu, maximumRetransmissions: maximumRetransmissions,
             randomness: serverSeeded ? SeededGenerator(seed: seed &* 2 &+ 1) : nil)
-        return TwoEndpoints(client: client, server: server)
+        return TwoEndpoints(client: client, server: server, seed: SimulationSeed(seed))
     }
 
     /// True when the datagram carries a ChangeCipherSpec record: it belongs to a final flight (the
@@ -76,10 +78,9 @@ enum Seeded {
     /// A run under random loss on both links, then one message each way.
     static func lossyRun(seed: UInt64, loss: Double = 0.3) throws -> TwoEndpoints {
         let pair = try pair(seed: seed, maximumRetransmissions: 10)
-        var link = SeededGenerator(seed: seed ^ 0x5EED_0F_1055)
-        pair.drop = { _ in Double.random(in: 0..<1, using: &link) < loss }
+        pair.network.loss = loss
         pair.run(until: Instant.zero + .seconds(600))
-        pair.drop = { _ in false }
+        pair.network.loss = 0
         pair.input(.send([1, 2, 3]), to: .client)
         pair.input(.send([4, 5]), to: .server)
         return pair
@@ -185,7 +186,7 @@ struct SeededTests {
     func sameSeedSameBytes(seed: UInt64) throws {
         let first = try Seeded.lossyRun(seed: seed)
         let second = try Seeded.lossyRun(seed: seed)
-        #expect(first.transmissions.contains { $0.dropped }, "the run exercises loss")
+        #expect(first.network.linkLosses > 0, "the run exercises loss")
         #expect(first.transmissions.filter { $0.time > .zero }.count > 0, "and retransmission")
         #expect(Seeded.trace(first) == Seeded.trace(second))
         #expect(Seeded.traceHash(first) == Seeded.traceHash(second))
@@ -246,5 +247,21 @@ struct SeededTests {
         let after = pair.sent(by: .server).count
         pair.input(.received(completing), to: .server)
         #expect(pair.sent(by: .server).count == after, "the client has it: nothing more")
+    }
+}
+
+@Suite("DTLS endpoints on the simulator: a run is a function of its seed (DESIGN §1.5)")
+struct DTLSReplayTests {
+    @Test("seeded endpoints under 30 % loss give the same trace hash for the same seed, another for the next seed")
+    func sameSeedSameTrace() throws {
+        let seed = dtlsSeed
+        let replay = Comment(rawValue: seed.failureMessage(test: "DTLSTests.DTLSReplayTests"))
+        let run = try Seeded.lossyRun(seed: seed.value)
+        #expect(run.client.state == .connected && run.server.state == .connected, replay)
+        #expect(run.network.linkLosses > 0, "the run exercises loss")
+        let hashes = try ReplayHashes(seed: seed) { try Seeded.lossyRun(seed: $0.value).network.traceHash }
+        #expect(hashes.first == run.network.traceHash, replay)
+        #expect(hashes.again == hashes.first, replay)
+        #expect(hashes.otherSeed != hashes.first, replay)
     }
 }

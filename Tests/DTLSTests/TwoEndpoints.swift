@@ -2,10 +2,12 @@ import SRTP
 import Hashing
 import DTLS
 import SansIO
+import Simulation
+import CrucibleTestSupport
 
-/// The tiny deterministic network the endpoint tests run on: two endpoints, a zero-delay link in each
-/// direction, virtual time that jumps to the next deadline when nothing is in flight, and a filter that
-/// may drop any datagram.
+/// The endpoint tests' network: two endpoints on the simulator (`PeerPair`, the client as `a`), a perfect
+/// link each way (every datagram arrives the instant it is sent) and a filter that may drop or alter
+/// any datagram. Build seeded endpoints (`randomness:`) for runs that replay byte for byte.
 final class TwoEndpoints {
     enum Side: Hashable, CustomStringConvertible {
         case client, server
@@ -19,81 +21,53 @@ final class TwoEndpoints {
         let index: Int
         let payload: [UInt8]
         let dropped: Bool
+
+        init(_ sent: PeerTransmission) {
+            time = sent.instant
+            from = sent.side == 0 ? .client : .server
+            index = sent.index
+            payload = sent.payload
+            dropped = sent.dropped
+        }
     }
 
     let client: DTLSEndpoint
     let server: DTLSEndpoint
-    private(set) var now = Instant.zero
-    private(set) var transmissions: [Transmission] = []
-    private(set) var clientEvents: [DTLSEndpoint.Output] = []
-    private(set) var serverEvents: [DTLSEndpoint.Output] = []
-    private var inFlight: [(to: Side, payload: [UInt8])] = []
-    private var sentCount: [Side: Int] = [:]
+    /// The simulated pair underneath: its link, seed and trace.
+    var network: PeerPair<DTLSEndpoint, DTLSEndpoint>
     /// Returns true to lose a datagram.
-    var drop: (Transmission) -> Bool = { _ in false }
+    var drop: (Transmission) -> Bool = { _ in false } {
+        didSet { network.drop = { [drop] in drop(Transmission($0)) } }
+    }
     /// Returns what the link delivers instead of a datagram (nil: delivers it unchanged).
-    var corrupt: (Transmission) -> [UInt8]? = { _ in nil }
+    var corrupt: (Transmission) -> [UInt8]? = { _ in nil } {
+        didSet { network.corrupt = { [corrupt] in corrupt(Transmission($0)) } }
+    }
 
-    init(client: DTLSEndpoint, server: DTLSEndpoint) {
+    init(client: DTLSEndpoint, server: DTLSEndpoint, seed: SimulationSeed = dtlsSeed) {
         self.client = client
         self.server = server
+        network = PeerPair(client, server, seed: seed, names: ("client", "server"))
     }
+
+    var now: Instant { network.now }
+    var transmissions: [Transmission] { network.transmissions.map(Transmission.init) }
+    var clientEvents: [DTLSEndpoint.Output] { network.eventsA }
+    var serverEvents: [DTLSEndpoint.Output] { network.eventsB }
 
     func endpoint(_ side: Side) -> DTLSEndpoint { side == .client ? client : server }
     func events(_ side: Side) -> [DTLSEndpoint.Output] { side == .client ? clientEvents : serverEvents }
 
     /// Feeds one input to a side now, then lets the network settle.
     func input(_ input: DTLSEndpoint.Input, to side: Side) {
-        endpoint(side).handle(input, at: now)
-        drain(side)
-        settle()
+        if side == .client { network.input(a: input) } else { network.input(b: input) }
+        network.runEventsDueNow()
     }
 
-    /// Runs until both sides are quiet and no deadline falls before `limit`.
+    /// Runs every datagram and deadline up to `limit`; the clock then reads `limit`.
     func run(until limit: Instant) {
-        while true {
-            settle()
-            let deadlines = [client.nextDeadline, server.nextDeadline].compactMap { $0 }
-            guard let next = deadlines.min(), next <= limit else { return }
-            now = max(now, next)
-            for side in [Side.client, .server] {
-                if let deadline = endpoint(side).nextDeadline, deadline <= now {
-                    endpoint(side).handleTimeout(at: now)
-                    drain(side)
-                }
-            }
-        }
-    }
-
-    /// Delivers everything in flight, with every output it causes, at the current instant.
-    private func settle() {
-        drain(.client)
-        drain(.server)
-        while !inFlight.isEmpty {
-            let (side, payload) = inFlight.removeFirst()
-            endpoint(side).handle(.received(payload), at: now)
-            drain(side)
-        }
-    }
-
-    private func drain(_ side: Side) {
-        while let output = endpoint(side).poll() {
-            if case .transmit(let payload) = output {
-                let index = sentCount[side, default: 0]
-                sentCount[side] = index + 1
-                var transmission = Transmission(time: now, from: side, index: index, payload: payload, dropped: false)
-                if drop(transmission) {
-                    transmission = Transmission(time: now, from: side, index: index, payload: payload, dropped: true)
-                } else {
-                    inFlight.append((side == .client ? .server : .client, corrupt(transmission) ?? payload))
-                }
-                transmissions.append(transmission)
-            } else if side == .client {
-                clientEvents.append(output)
-            } else {
-                serverEvents.append(output)
-            }
-        }
+        guard limit > now else { return network.runEventsDueNow() }
+        network.run(for: limit - now)
     }
 
     // MARK: Reading the record
@@ -118,6 +92,9 @@ final class TwoEndpoints {
 
     func sent(by side: Side) -> [Transmission] { transmissions.filter { $0.from == side } }
 }
+
+/// The seed of every endpoint test's network: `CRUCIBLE_SEED` when set.
+let dtlsSeed = SimulationSeed.fromEnvironment(default: 0xD715)
 
 /// Endpoints with fresh certificates that expect each other's fingerprints.
 enum Fixture {

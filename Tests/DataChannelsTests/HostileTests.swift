@@ -1,21 +1,24 @@
+import CrucibleTestSupport
 import DataChannels
 import SCTP
 import SansIO
+import Simulation
 import Testing
 import Wire
 
 /// A data channel machine (side 0, DTLS client: even ids) against a bare SCTP association that sends
 /// whatever DCEP and user messages a test chooses.
-typealias RawLoop = Loop<DataChannelMachine, SCTPAssociation>
+typealias RawLoop = PeerPair<DataChannelMachine, SCTPAssociation>
 
-extension Loop where A == DataChannelMachine, B == SCTPAssociation {
-    init() {
-        self.init(makeMachine(seed: 1), SCTPAssociation(generator: SeededGenerator(seed: 2)))
+extension PeerPair where A == DataChannelMachine, B == SCTPAssociation {
+    init(seed: SimulationSeed = channelSeed) {
+        self.init(
+            makeMachine(seed, "a"), SCTPAssociation(generator: seed.generator(label: "b/association")), seed: seed,
+            link: LinkConditions(delay: .milliseconds(10)))
     }
 
     mutating func startRaw() -> Bool {
-        a.handle(.start(.even), at: now)
-        drain()
+        input(a: .start(.even))
         return run(for: .seconds(10)) { loop in
             loop.eventsA.contains { if case .associationEstablished = $0 { true } else { false } }
                 && loop.eventsB.contains { if case .established = $0 { true } else { false } }
@@ -23,8 +26,7 @@ extension Loop where A == DataChannelMachine, B == SCTPAssociation {
     }
 
     mutating func peerSends(stream: UInt16, _ ppid: PayloadProtocolIdentifier, _ bytes: [UInt8], ordered: Bool = true) {
-        b.handle(.send(SCTPMessage(stream: stream, payloadProtocol: ppid, bytes: bytes, ordered: ordered)), at: now)
-        drain()
+        input(b: .send(SCTPMessage(stream: stream, payloadProtocol: ppid, bytes: bytes, ordered: ordered)))
     }
 
     mutating func peerOpens(stream: UInt16, label: String = "raw", type: DataChannelType = .reliable) {
@@ -32,6 +34,10 @@ extension Loop where A == DataChannelMachine, B == SCTPAssociation {
     }
 
     mutating func settle() { run(for: .seconds(3)) }
+
+    mutating func createOnA(_ label: String, _ options: DataChannelOptions) throws(DataChannelError) -> DataChannelHandle {
+        try performOnA { machine, now throws(DataChannelError) in try machine.createChannel(label: label, options: options, at: now) }
+    }
 
     var announcedA: [DataChannelInfo] { eventsA.compactMap { if case .announced(let info) = $0 { info } else { nil } } }
     func peerSaw(_ output: SCTPAssociationOutput) -> Bool { eventsB.contains(output) }
@@ -51,11 +57,11 @@ struct HostileTests {
         #expect(loop.peerSaw(.streamsReset(.incoming, [2])))
         var options = DataChannelOptions()
         options.id = 2
-        #expect(throws: DataChannelError.streamIdInUse(2)) { try loop.a.createChannel(label: "mine", options: options, at: loop.now) }
+        #expect(throws: DataChannelError.streamIdInUse(2)) { try loop.createOnA("mine", options) }
         // The peer closes its side as RFC 8831 §6.7 asks; the stream is free again.
-        loop.b.handle(.resetStreams([2]), at: loop.now)
+        loop.input(b: .resetStreams([2]))
         loop.settle()
-        let handle = try loop.a.createChannel(label: "mine", options: options, at: loop.now)
+        let handle = try loop.createOnA("mine", options)
         #expect(loop.a.channel(handle)?.stream == 2)
     }
 
@@ -82,8 +88,7 @@ struct HostileTests {
         let announced = try #require(loop.announcedA.first?.handle)
         let acks = dataChunks(in: loop.sent[0]).filter { $0.payloadProtocol == .dcep && $0.streamIdentifier == 1 }.count
         loop.peerOpens(stream: 1, label: "again")
-        let mine = try loop.a.createChannel(label: "mine", options: .init(), at: loop.now)
-        loop.drain()
+        let mine = try loop.createOnA("mine", .init())
         loop.peerOpens(stream: 0, label: "on my stream")
         loop.settle()
         #expect(loop.announcedA.count == 1)
@@ -93,7 +98,7 @@ struct HostileTests {
         #expect(loop.a.channel(mine)?.state == .closing)
         #expect(loop.peerSaw(.streamsReset(.incoming, [1])) && loop.peerSaw(.streamsReset(.incoming, [0])))
         // The peer completes the close by resetting its side (RFC 8831 §6.7).
-        loop.b.handle(.resetStreams([0, 1]), at: loop.now)
+        loop.input(b: .resetStreams([0, 1]))
         loop.settle()
         #expect(loop.eventsA.contains(.closed(announced)) && loop.eventsA.contains(.closed(mine)))
         #expect(loop.a.channels.isEmpty)
@@ -155,15 +160,15 @@ struct HostileTests {
             default: bytes = (0..<Int.random(in: 1...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
             }
             loop.peerSends(stream: stream, ppid, bytes, ordered: Bool.random(using: &random))
-            if round % 50 == 0 { loop.b.handle(.resetStreams([stream]), at: loop.now) }
+            if round % 50 == 0 { loop.input(b: .resetStreams([stream])) }
             if round % 7 == 0 {
                 let junk = (0..<Int.random(in: 0...80, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
-                loop.a.handle(.received(junk), at: loop.now)
+                loop.input(a: .received(junk))
             }
             if round % 11 == 0, var packet = loop.sent[1].randomElement(using: &random), !packet.isEmpty {
                 let index = Int.random(in: 0..<packet.count, using: &random)
                 packet[index] ^= UInt8.random(in: 1...255, using: &random)
-                loop.a.handle(.received(packet), at: loop.now)
+                loop.input(a: .received(packet))
             }
             if round % 10 == 0 { loop.run(for: .milliseconds(100)) }
         }

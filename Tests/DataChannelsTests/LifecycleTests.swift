@@ -49,8 +49,8 @@ struct LifecycleTests {
         // The last fragment (736 bytes, bundled with the empty message's byte) is lost once, so the OPEN
         // and the first two fragments are acknowledged before it.
         var dropped = false
-        loop.drop = { side, bytes in
-            guard side == 0, !dropped, dataChunks(in: [bytes]).contains(where: { $0.userData.count == 736 }) else { return false }
+        loop.drop = { sent in
+            guard sent.side == 0, !dropped, dataChunks(in: [sent.payload]).contains(where: { $0.userData.count == 736 }) else { return false }
             dropped = true
             return true
         }
@@ -170,7 +170,7 @@ struct LifecycleTests {
     @Test("a path that goes silent ends in associationFailed(retransmissionLimitReached), each channel getting an error and closed first")
     func retransmissionLimit() throws {
         var (loop, local, _) = try openChannel()
-        loop.drop = { _, _ in true }
+        loop.drop = { _ in true }
         try loop.send(0, .text("into the void"), on: local)
         #expect(loop.run(for: .seconds(3600)) { $0.has(0, .associationFailed(.retransmissionLimitReached)) })
         #expect(loop.events(0).suffix(3) == [

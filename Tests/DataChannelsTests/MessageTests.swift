@@ -1,14 +1,16 @@
 import DataChannels
 import SCTP
 import SansIO
+import Simulation
 import Testing
 import Wire
 
 /// Two started machines with one in-band channel from side 0 open on both sides.
 func openChannel(
-    _ options: DataChannelOptions = .init(), configure: (inout SCTPAssociationConfiguration) -> Void = { _ in }
+    _ options: DataChannelOptions = .init(), seed: SimulationSeed = channelSeed,
+    configure: (inout SCTPAssociationConfiguration) -> Void = { _ in }
 ) throws -> (loop: ChannelLoop, local: DataChannelHandle, remote: DataChannelHandle) {
-    var loop = ChannelLoop(configure: configure)
+    var loop = ChannelLoop(seed: seed, configure: configure)
     let started = loop.start()
     try #require(started)
     let local = try loop.create(0, "test", options)
@@ -86,7 +88,7 @@ struct MessageTests {
         options.maxPacketLifeTime = .milliseconds(100)
         var (loop, local, remote) = try openChannel(options)
         var blackout = true
-        loop.drop = { side, _ in side == 0 && blackout }
+        loop.drop = { sent in sent.side == 0 && blackout }
         for index in 0..<20 { try loop.send(0, .text("doomed \(index)"), on: local) }
         loop.run(for: .seconds(3))
         blackout = false
@@ -125,8 +127,7 @@ struct MessageTests {
         "any mix of text, binary and empty messages arrives unchanged and in order on a reliable channel, over lossy links",
         arguments: [UInt64(1), 2, 3, 4, 5])
     func randomMessages(seed: UInt64) throws {
-        var (loop, local, remote) = try openChannel()
-        loop.random = SeededGenerator(seed: seed)
+        var (loop, local, remote) = try openChannel(seed: SimulationSeed(seed))
         loop.loss = 0.05
         loop.jitter = .milliseconds(5)
         var generator = SeededGenerator(seed: seed &* 7919)

@@ -1,6 +1,7 @@
 import DataChannels
 import SCTP
 import SansIO
+import Simulation
 import Testing
 import Wire
 
@@ -26,7 +27,7 @@ struct OptionsTests {
 
     @Test("invalid options throw invalidOptions and create nothing", arguments: invalid)
     func invalidOptions(_ name: String, _ label: String, _ options: DataChannelOptions) {
-        var machine = makeMachine(seed: 1)
+        var machine = makeMachine(SimulationSeed(1), "a")
         #expect {
             _ = try machine.createChannel(label: label, options: options, at: .zero)
         } throws: { error in
@@ -38,7 +39,7 @@ struct OptionsTests {
 
     @Test("an in-band id of the peer's parity is refused once the parity is known, and at start when it was not")
     func parityOfExplicitIds() throws {
-        var machine = makeMachine(seed: 1)
+        var machine = makeMachine(SimulationSeed(1), "a")
         var odd = DataChannelOptions()
         odd.id = 3
         let early = try machine.createChannel(label: "early", options: odd, at: .zero)
@@ -60,7 +61,7 @@ struct OptionsTests {
 
     @Test("an id already in use throws streamIdInUse; a fresh channel skips it")
     func idInUse() throws {
-        var machine = makeMachine(seed: 1)
+        var machine = makeMachine(SimulationSeed(1), "a")
         machine.handle(.start(.even), at: .zero)
         var options = DataChannelOptions()
         options.negotiated = true
@@ -74,7 +75,7 @@ struct OptionsTests {
     @Test("valid options of every kind are accepted and reported back unchanged")
     func randomValidOptions() throws {
         var generator = SeededGenerator(seed: 11)
-        var machine = makeMachine(seed: 1)
+        var machine = makeMachine(SimulationSeed(1), "a")
         for index in 0..<200 {
             let options = DataChannelOptions.random(using: &generator)
             let handle = try machine.createChannel(label: "c\(index)", options: options, at: .zero)

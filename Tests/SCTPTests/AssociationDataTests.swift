@@ -60,10 +60,10 @@ struct AssociationDataTests {
         loop.input(0, .send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [UInt8](repeating: 1, count: 65537))))
         #expect(loop.has(0, .failed(.messageTooLarge(size: 65537, limit: 65536))))
         #expect(throws: SCTPAssociationError.messageTooLarge(size: 300_000, limit: 65536)) {
-            try loop.sides[0].send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [UInt8](repeating: 1, count: 300_000)), at: loop.now)
+            try loop.send(0, SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [UInt8](repeating: 1, count: 300_000)))
         }
         #expect(throws: SCTPAssociationError.invalidStream(5000)) {
-            try loop.sides[0].send(SCTPMessage(stream: 5000, payloadProtocol: .binary, bytes: [1]), at: loop.now)
+            try loop.send(0, SCTPMessage(stream: 5000, payloadProtocol: .binary, bytes: [1]))
         }
     }
 
@@ -110,8 +110,8 @@ struct AssociationDataTests {
         let done7 = loop.establish()
         #expect(done7)
         var droppedOne = false
-        loop.drop = { side, bytes in
-            guard side == 0, !droppedOne, let packet = try? SCTPPacket.parse(bytes),
+        loop.drop = { sent in
+            guard sent.side == 0, !droppedOne, let packet = try? SCTPPacket.parse(sent.payload),
                 packet.chunks.contains(where: { if case .data = $0 { true } else { false } })
             else { return false }
             droppedOne = true

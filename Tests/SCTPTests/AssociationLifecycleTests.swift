@@ -24,8 +24,8 @@ struct AssociationLifecycleTests {
         let established = loop.establish()
         #expect(established)
         var droppedData = false
-        loop.drop = { side, bytes in
-            guard side == 0, !droppedData, let packet = try? SCTPPacket.parse(bytes),
+        loop.drop = { sent in
+            guard sent.side == 0, !droppedData, let packet = try? SCTPPacket.parse(sent.payload),
                 packet.chunks.contains(where: { if case .data = $0 { true } else { false } })
             else { return false }
             droppedData = true
@@ -65,7 +65,7 @@ struct AssociationLifecycleTests {
         #expect(done3)
         loop.input(0, .resetStreams([3]))
         #expect(throws: SCTPAssociationError.streamResetting(3)) {
-            try loop.sides[0].send(SCTPMessage(stream: 3, payloadProtocol: .binary, bytes: [1]), at: loop.now)
+            try loop.send(0, SCTPMessage(stream: 3, payloadProtocol: .binary, bytes: [1]))
         }
     }
 

@@ -1,5 +1,6 @@
 import SCTP
 import SansIO
+import Simulation
 import Testing
 import Wire
 
@@ -17,8 +18,7 @@ struct AssociationLossTests {
     }
 
     static func lossyLoop(loss: Double, seed: UInt64) -> AssociationLoop {
-        var loop = AssociationLoop()
-        loop.random = SeededGenerator(seed: seed)
+        var loop = AssociationLoop(seed: SimulationSeed(seed))
         loop.delay = .milliseconds(25)
         _ = loop.establish()
         loop.loss = loss
@@ -68,8 +68,8 @@ struct AssociationLossTests {
         loop.run(for: .seconds(2))
         #expect(loop.sides[0].retransmissionTimeout == .milliseconds(200))
         var dropped = 0
-        loop.drop = { side, bytes in
-            guard side == 0, dropped < 1, let packet = try? SCTPPacket.parse(bytes),
+        loop.drop = { sent in
+            guard sent.side == 0, dropped < 1, let packet = try? SCTPPacket.parse(sent.payload),
                 packet.chunks.contains(where: { if case .data = $0 { true } else { false } })
             else { return false }
             dropped += 1
@@ -106,8 +106,8 @@ struct AssociationLossTests {
     func abandonedAfterGapAck() {
         var loop = Self.lossyLoop(loss: 0, seed: 10)
         var dropped = 0
-        loop.drop = { side, bytes in
-            guard side == 0, dropped < 1, let packet = try? SCTPPacket.parse(bytes),
+        loop.drop = { sent in
+            guard sent.side == 0, dropped < 1, let packet = try? SCTPPacket.parse(sent.payload),
                 packet.chunks.contains(where: { if case .data = $0 { true } else { false } })
             else { return false }
             dropped += 1
@@ -131,8 +131,8 @@ struct AssociationLossTests {
         // The only DATA packet and the first two FORWARD TSNs are lost.
         var droppedData = 0
         var droppedForward = 0
-        loop.drop = { side, bytes in
-            guard side == 0, let packet = try? SCTPPacket.parse(bytes) else { return false }
+        loop.drop = { sent in
+            guard sent.side == 0, let packet = try? SCTPPacket.parse(sent.payload) else { return false }
             if packet.chunks.contains(where: { if case .data = $0 { true } else { false } }), droppedData < 1 {
                 droppedData += 1
                 return true

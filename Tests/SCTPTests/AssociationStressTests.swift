@@ -1,5 +1,6 @@
 import SCTP
 import SansIO
+import Simulation
 import Testing
 import Wire
 
@@ -7,8 +8,7 @@ import Wire
 struct AssociationStressTests {
     @Test("ordered, unordered and fragmented messages on several streams, both ways, arrive exactly once and ordered where asked", arguments: [11, 12, 13, 14, 15] as [UInt64])
     func mixedTraffic(seed: UInt64) {
-        var loop = AssociationLoop()
-        loop.random = SeededGenerator(seed: seed)
+        var loop = AssociationLoop(seed: SimulationSeed(seed))
         let established = loop.establish(simultaneous: seed % 2 == 0)
         #expect(established)
         loop.loss = 0.15

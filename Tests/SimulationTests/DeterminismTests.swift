@@ -110,6 +110,33 @@ struct DeterminismTests {
         #expect(simulator.trace.lines.filter { $0.contains("forger drop source-not-owned host 192.0.2.99:5000>") }.count == 2)
     }
 
+    @Test("the fault hook sees each datagram as sent: nil loses it (traced, counted as scripted), another datagram replaces it")
+    func scriptedFaults() {
+        var simulator = Simulator(seed: seed, traceRetention: .all)
+        var seen: [UInt32?] = []
+        simulator.fault = { record in
+            let sequence = Arrival(instant: record.instant, datagram: record.datagram).sequence
+            seen.append(sequence)
+            if sequence == 0 { return nil }
+            guard sequence == 1 else { return record.datagram }
+            return Datagram(from: record.datagram.source, to: record.datagram.destination, payload: Array("altered".utf8))
+        }
+        simulator.addHost(
+            "alice", addresses: [Addresses.publicAlice],
+            machine: Pinger(local: Addresses.publicAlice, to: [Addresses.publicBob], count: 3)
+        )
+        let victim = simulator.addHost("bob", addresses: [Addresses.publicBob], machine: Recorder())
+        simulator.run(until: .seconds(1))
+        let arrivals = simulator.machine(victim, as: Recorder.self)?.arrivals ?? []
+        #expect(seen == [0, 1, 2])
+        #expect(arrivals.map(\.text).first == "altered")
+        #expect(arrivals.map(\.sequence).last == 2)
+        #expect(arrivals.count == 2)
+        #expect(simulator.routingDrops == [.scripted: 1])
+        #expect(simulator.trace.lines.filter { $0.contains(" alice drop scripted host 192.0.2.10:5000>192.0.2.20:6000") }.count == 1)
+        #expect(simulator.trace.lines.filter { $0.contains(" alice alter 192.0.2.10:5000>192.0.2.20:6000 len=7 ") }.count == 1)
+    }
+
     @Test("a datagram to an address nobody owns is dropped as unroutable")
     func noRoute() {
         var simulator = Simulator(seed: seed)

@@ -333,3 +333,16 @@ extension SCTPChunk {
         return serialize().count
     }
 }
+
+// The association's wire unit is a whole SCTP packet (one DTLS record), so any driver of payload
+// machines, and through `PointToPoint` the simulator, runs it.
+extension SCTPAssociationInput: PayloadInput {}
+
+extension SCTPAssociationOutput: PayloadOutput {
+    public var payloadToSend: [UInt8]? {
+        if case .transmit(let bytes) = self { return bytes }
+        return nil
+    }
+}
+
+extension SCTPAssociation: PayloadMachine {}
