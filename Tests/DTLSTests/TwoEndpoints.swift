@@ -5,7 +5,7 @@ import SansIO
 import Simulation
 import CrucibleTestSupport
 
-/// The endpoint tests' network: two endpoints on the simulator (`PeerPair`, the client as `a`), a perfect
+/// The endpoint tests' network: two endpoints on the simulator (`MachinePair`, the client as `a`), a perfect
 /// link each way (every datagram arrives the instant it is sent) and a filter that may drop or alter
 /// any datagram. Build seeded endpoints (`randomness:`) for runs that replay byte for byte.
 final class TwoEndpoints {
@@ -34,7 +34,7 @@ final class TwoEndpoints {
     let client: DTLSEndpoint
     let server: DTLSEndpoint
     /// The simulated pair underneath: its link, seed and trace.
-    var network: PeerPair<DTLSEndpoint, DTLSEndpoint>
+    var network: MachinePair<DTLSEndpoint, DTLSEndpoint>
     /// Returns true to lose a datagram.
     var drop: (Transmission) -> Bool = { _ in false } {
         didSet { network.drop = { [drop] in drop(Transmission($0)) } }
@@ -47,7 +47,7 @@ final class TwoEndpoints {
     init(client: DTLSEndpoint, server: DTLSEndpoint, seed: SimulationSeed = dtlsSeed) {
         self.client = client
         self.server = server
-        network = PeerPair(client, server, seed: seed, names: ("client", "server"))
+        network = MachinePair(client, server, seed: seed, names: ("client", "server"))
     }
 
     var now: Instant { network.now }

@@ -8,9 +8,9 @@ import Wire
 
 /// A data channel machine (side 0, DTLS client: even ids) against a bare SCTP association that sends
 /// whatever DCEP and user messages a test chooses.
-typealias RawLoop = PeerPair<DataChannelMachine, SCTPAssociation>
+typealias RawLoop = MachinePair<DataChannelMachine, SCTPAssociation>
 
-extension PeerPair where A == DataChannelMachine, B == SCTPAssociation {
+extension MachinePair where A == DataChannelMachine, B == SCTPAssociation {
     init(seed: SimulationSeed = channelSeed) {
         self.init(
             makeMachine(seed, "a"), SCTPAssociation(generator: seed.generator(label: "b/association")), seed: seed,

@@ -4,9 +4,9 @@ import SCTP
 import SansIO
 import Simulation
 
-/// Two data channel machines on the simulator (`PeerPair`), 10 ms apart each way. Side 0 (`a`) plays the
+/// Two data channel machines on the simulator (`MachinePair`), 10 ms apart each way. Side 0 (`a`) plays the
 /// DTLS client (even stream ids), side 1 (`b`) the server.
-typealias ChannelLoop = PeerPair<DataChannelMachine, DataChannelMachine>
+typealias ChannelLoop = MachinePair<DataChannelMachine, DataChannelMachine>
 
 /// The seed of every data channel test: `CRUCIBLE_SEED` when set.
 let channelSeed = SimulationSeed.fromEnvironment(default: 0xDC)
@@ -20,7 +20,7 @@ func makeMachine(
         configuration: DataChannelConfiguration(association: association), generator: seed.generator(label: "\(side)/channels"))
 }
 
-extension PeerPair where A == DataChannelMachine, B == DataChannelMachine {
+extension MachinePair where A == DataChannelMachine, B == DataChannelMachine {
     init(seed: SimulationSeed = channelSeed, configure: (inout SCTPAssociationConfiguration) -> Void = { _ in }) {
         self.init(
             makeMachine(seed, "a", configure: configure), makeMachine(seed, "b", configure: configure), seed: seed,

@@ -3,11 +3,11 @@ import SCTP
 import SansIO
 import Simulation
 
-/// Two associations on the simulator (`PeerPair`), 10 ms apart each way; tests add loss, jitter and
+/// Two associations on the simulator (`MachinePair`), 10 ms apart each way; tests add loss, jitter and
 /// scripted drops. Side 0 is `a`.
-typealias AssociationLoop = PeerPair<SCTPAssociation, SCTPAssociation>
+typealias AssociationLoop = MachinePair<SCTPAssociation, SCTPAssociation>
 
-extension PeerPair where A == SCTPAssociation, B == SCTPAssociation {
+extension MachinePair where A == SCTPAssociation, B == SCTPAssociation {
     /// The seed of every association test: `CRUCIBLE_SEED` when set.
     static var defaultSeed: SimulationSeed { SimulationSeed.fromEnvironment(default: 0x5C7B) }
 

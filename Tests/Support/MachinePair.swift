@@ -2,7 +2,7 @@ public import SansIO
 public import Simulation
 public import Wire
 
-/// One datagram payload a side of a ``PeerPair`` sent, lost or not.
+/// One datagram payload a side of a ``MachinePair`` sent, lost or not.
 public struct PeerTransmission: Hashable, Sendable {
     /// When the side sent it.
     public var instant: Instant
@@ -11,7 +11,7 @@ public struct PeerTransmission: Hashable, Sendable {
     /// 0 for the first payload this side sent, 1 for the next…
     public var index: Int
     public var payload: [UInt8]
-    /// Lost by the pair's ``PeerPair/drop`` rule (the link's own losses are in the trace).
+    /// Lost by the pair's ``MachinePair/drop`` rule (the link's own losses are in the trace).
     public var dropped = false
 }
 
@@ -22,7 +22,7 @@ public struct PeerTransmission: Hashable, Sendable {
 ///
 /// Scripted faults (``drop``, ``corrupt``) see every payload as its machine sent it; statistical ones are
 /// the ``link``'s. Outputs other than payloads are kept per side, in order.
-public struct PeerPair<A: PayloadMachine, B: PayloadMachine> {
+public struct MachinePair<A: PayloadMachine, B: PayloadMachine> {
     /// 192.0.2.1:5000 and 192.0.2.2:5000 (RFC 5737 documentation addresses).
     public static var addressA: TransportAddress { TransportAddress(.v4(0xC000_0201), port: 5000) }
     public static var addressB: TransportAddress { TransportAddress(.v4(0xC000_0202), port: 5000) }
@@ -213,7 +213,7 @@ public struct PeerPair<A: PayloadMachine, B: PayloadMachine> {
     }
 }
 
-extension PeerPair where A == B {
+extension MachinePair where A == B {
     /// Both machines, `sides[0]` being `a`. Setting replaces both.
     public var sides: [A] {
         get { [a, b] }
@@ -238,7 +238,7 @@ extension PeerPair where A == B {
     }
 }
 
-extension PeerPair {
+extension MachinePair {
     /// Datagrams both links lost so far (the scripted ``drop`` rule not included).
     public var linkLosses: Int {
         simulator.uplinkStatistics(hostA).droppedTotal + simulator.uplinkStatistics(hostB).droppedTotal
