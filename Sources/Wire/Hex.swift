@@ -73,3 +73,12 @@ public enum Hex {
         }
     }
 }
+
+extension Hex {
+    /// Bytes from hex written in source code (test tables, vectors, constants), in ``decode(_:)``'s
+    /// syntax. A bad digit there is the author's typo, so it stops the program with the literal's place
+    /// rather than running on empty bytes. Never for input, which gets ``decode(_:)`` and its typed error.
+    public static func literal(_ text: some StringProtocol, file: StaticString = #fileID, line: UInt = #line) -> [UInt8] {
+        do { return try decode(text) } catch { fatalError("bad hex literal: \(error)", file: file, line: line) }
+    }
+}
