@@ -142,7 +142,8 @@ let package = Package(
         ),
 
         // Tests: one folder per module.
-        // Test doubles shared by several test targets: the fake TURN server, the coturn process helper.
+        // Test doubles shared by several test targets: the fake TURN server, the coturn process helper,
+        // running an outside program to its end.
         .target(
             name: "CrucibleTestSupport",
             dependencies: ["Wire", "SansIO", "STUN", "UDPDriver", "Fuzzing"],
@@ -203,7 +204,7 @@ let package = Package(
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Conformance"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Conformance", "Wire"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
-        .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing"]),
+        .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing", "CrucibleTestSupport"]),
         .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "Wire", "Hashing", "Conformance", "Pcap"]),
         .testTarget(
             name: "DTLSTests",
@@ -230,7 +231,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EchoSignalingTests",
-            dependencies: ["EchoSignaling", "Wire", .product(name: "NIOHTTP1", package: "swift-nio")]
+            dependencies: ["EchoSignaling", "Wire", "Fuzzing", "CrucibleTestSupport", .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
         .testTarget(
@@ -240,7 +241,10 @@ let package = Package(
         // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
         .testTarget(
             name: "InteropTests",
-            dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay", "WebRTC", "DataChannel", "EchoSignaling", "Decryption", "Fuzzing"]
+            dependencies: [
+                "ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay", "WebRTC", "DataChannel", "EchoSignaling", "Decryption", "Fuzzing",
+                "CrucibleTestSupport",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
