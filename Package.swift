@@ -149,7 +149,8 @@ let package = Package(
         ),
 
         // Tests: one folder per module.
-        // Test doubles shared by several test targets: the fake TURN server, the coturn process helper.
+        // Test doubles shared by several test targets: the fake TURN server, the coturn process helper,
+        // running an outside program to its end.
         .target(
             name: "CrucibleTestSupport",
             dependencies: ["Wire", "SansIO", "STUN", "UDPDriver", "Fuzzing", "Simulation"],
@@ -157,19 +158,18 @@ let package = Package(
         ),
         .testTarget(
             name: "WireTests",
-            dependencies: ["Wire", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["CrucibleTestSupport", "Wire", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "SansIOTests", dependencies: ["SansIO", "Wire"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "SansIO", "Wire", "Hashing"]),
-        .testTarget(name: "HashingTests", dependencies: ["Hashing", "Wire"]),
+        .testTarget(name: "HashingTests", dependencies: ["CrucibleTestSupport", "Hashing", "Wire"]),
         .testTarget(
             name: "SystemLibraryTests",
             dependencies: ["COpenSSL", "CSRTP", "COpus", "CVPX", "CPcap"]
         ),
         .testTarget(
             name: "STUNTests",
-            dependencies: [
-                "STUN", "Wire", "Conformance",
+            dependencies: ["CrucibleTestSupport", "STUN", "Wire", "Conformance",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -196,8 +196,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DTLSRecordTests",
-            dependencies: [
-                "DTLSRecord", "SRTP", "Wire", "Hashing", "Conformance",
+            dependencies: ["CrucibleTestSupport", "DTLSRecord", "SRTP", "Wire", "Hashing", "Conformance",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -210,7 +209,7 @@ let package = Package(
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Conformance"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Conformance", "Wire"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
-        .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing"]),
+        .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing", "CrucibleTestSupport"]),
         .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "SRTP", "Wire", "Hashing", "Conformance", "Pcap"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Conformance", "Pcap"]),
         .testTarget(
@@ -222,7 +221,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayTests",
-            dependencies: ["Replay", "Decryption", "SRTP", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX", "DTLS", "SCTP", "SansIO", "Fuzzing"]
+            dependencies: ["CrucibleTestSupport", "Replay", "Decryption", "SRTP", "Wire", "Conformance", "Pcap", "STUN", "RTP", "DTLSRecord", "COpus", "CVPX", "DTLS", "SCTP", "SansIO", "Fuzzing"]
         ),
         .testTarget(
             name: "TURNTests",
@@ -240,7 +239,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EchoSignalingTests",
-            dependencies: ["EchoSignaling", "Wire", .product(name: "NIOHTTP1", package: "swift-nio")]
+            dependencies: ["EchoSignaling", "Wire", "Fuzzing", "CrucibleTestSupport", .product(name: "NIOHTTP1", package: "swift-nio")]
         ),
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
         .testTarget(
@@ -250,7 +249,10 @@ let package = Package(
         // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
         .testTarget(
             name: "InteropTests",
-            dependencies: ["ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay", "WebRTC", "Harness", "DataChannels", "EchoSignaling", "Decryption", "Fuzzing"]
+            dependencies: [
+                "ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay", "WebRTC", "Harness", "DataChannels", "EchoSignaling", "Decryption",
+                "Fuzzing", "CrucibleTestSupport",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -56,6 +56,7 @@ let package = Package(
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "WebRTC", package: "Crucible"),
                 .product(name: "Harness", package: "Crucible"),
+                .product(name: "Simulation", package: "Crucible"),
                 .product(name: "ICE", package: "Crucible"),
             ],
             path: "Benchmarks/PeerConnections",

@@ -1,3 +1,4 @@
+import CrucibleTestSupport
 import Fuzzing
 import Foundation
 import Testing
@@ -95,23 +96,13 @@ enum Crucible {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw NotBuilt(path: executable.path)
         }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        // Read before waiting, so a large output cannot fill the pipe and stall the child.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        let end = process.waitForTermination()
+        // The longest command here is a short fuzz campaign; the bound only keeps a hung one from
+        // hanging the suite.
+        let child = try runToEnd(executable, arguments, in: repositoryRoot, timeout: .seconds(1800))
         return Result(
-            status: end.status,
-            standardOutput: String(decoding: outputData, as: UTF8.self),
-            standardError: String(decoding: errorData, as: UTF8.self))
+            status: child.status ?? -1,
+            standardOutput: String(decoding: child.output, as: UTF8.self),
+            standardError: String(decoding: child.errors, as: UTF8.self))
     }
 
     struct NotBuilt: Error, CustomStringConvertible {

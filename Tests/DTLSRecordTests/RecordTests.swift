@@ -1,3 +1,4 @@
+import CrucibleTestSupport
 import DTLSRecord
 import Testing
 import Wire
@@ -6,7 +7,7 @@ import Wire
 @Suite("DTLS records")
 struct RecordTests {
     /// change_cipher_spec (epoch 0, seq 5), then an encrypted Finished (epoch 1, seq 0), as one datagram.
-    static let twoRecords = hex(
+    static let twoRecords = Hex.literal(
         """
         14 fe fd 0000 000000000005 0001 01
         16 fe fd 0001 000000000000 0004 de ad be ef
@@ -37,7 +38,7 @@ struct RecordTests {
 
     @Test("The 48-bit sequence number keeps all its bits")
     func sequenceNumber48Bits() throws {
-        let bytes = hex("17 fe fd 0003 fedcba987654 0000")
+        let bytes = Hex.literal("17 fe fd 0003 fedcba987654 0000")
         let record = try onlyClassicRecord(try DTLSCodec.parse(bytes))
         #expect(record.sequenceNumber == 0xFEDC_BA98_7654)
         #expect(record.epoch == 3)
@@ -45,7 +46,7 @@ struct RecordTests {
 
     @Test("Unknown content types below 32 are kept, not refused")
     func unknownContentTypeKept() throws {
-        let bytes = hex("1f fe fd 0000 000000000000 0001 aa")
+        let bytes = Hex.literal("1f fe fd 0000 000000000000 0001 aa")
         let record = try onlyClassicRecord(try DTLSCodec.parse(bytes))
         #expect(record.contentType.rawValue == 0x1F)
         #expect(record.contentType.description == "unknown(31)")
@@ -55,7 +56,7 @@ struct RecordTests {
     @Test("A DTLS 1.3 unified header (001CSLEE) is parsed: 16-bit sequence, length, epoch bits, opaque body")
     func unifiedHeader() throws {
         // 0x2E = 001 0 1 1 10: no CID, 16-bit sequence, length present, epoch low bits 2.
-        let bytes = hex("2e 1234 0003 aabbcc")
+        let bytes = Hex.literal("2e 1234 0003 aabbcc")
         let datagram = try DTLSCodec.parse(bytes)
         #expect(datagram.records == [
             .unified(UnifiedRecord(hasLongSequenceNumber: true, sequenceNumber: 0x1234, hasLength: true, epochLowBits: 2, encryptedRecord: [0xAA, 0xBB, 0xCC][...]))
@@ -67,7 +68,7 @@ struct RecordTests {
     @Test("A unified header without length takes the rest of the datagram; one with length lets a record follow")
     func unifiedHeaderLengths() throws {
         // 0x25 = 8-bit sequence, length present, epoch 1; then 0x21 = 8-bit sequence, no length, epoch 1.
-        let bytes = hex("25 07 0002 0102   21 08 030405")
+        let bytes = Hex.literal("25 07 0002 0102   21 08 030405")
         let datagram = try DTLSCodec.parse(bytes)
         #expect(datagram.records == [
             .unified(UnifiedRecord(hasLongSequenceNumber: false, sequenceNumber: 7, hasLength: true, epochLowBits: 1, encryptedRecord: [1, 2][...])),
@@ -78,7 +79,7 @@ struct RecordTests {
 
     @Test("A unified header's connection id is read when its negotiated length is given")
     func unifiedHeaderConnectionID() throws {
-        let bytes = hex("3c c1c2c3c4 0001 0001 ff")
+        let bytes = Hex.literal("3c c1c2c3c4 0001 0001 ff")
         #expect(throws: DTLSError(.connectionIDLength, at: 0, "C bit set but no connection id length was negotiated")) {
             try DTLSDatagram.parse(bytes)
         }
@@ -93,7 +94,7 @@ struct RecordTests {
 
     @Test("A tls12_cid record (RFC 9146) carries its connection id before the length, given the negotiated length")
     func tls12ConnectionID() throws {
-        let bytes = hex("19 fe fd 0001 000000000009 abcd 0002 0102")
+        let bytes = Hex.literal("19 fe fd 0001 000000000009 abcd 0002 0102")
         #expect(throws: DTLSError(.connectionIDLength, at: 0, "tls12_cid record but no connection id length was negotiated")) {
             try DTLSDatagram.parse(bytes)
         }
@@ -111,7 +112,7 @@ struct RecordTests {
         #expect(odd.level.description == "unknown(7)")
         #expect(odd.description.description == "unknown(201)")
         #expect(odd.serialize() == [7, 201])
-        let bytes = hex("15 fe fd 0000 000000000002 0002 01 00")
+        let bytes = Hex.literal("15 fe fd 0000 000000000002 0002 01 00")
         let text = DTLSCodec.describe(try DTLSCodec.parse(bytes)).renderText()
         #expect(text.contains("level: warning"))
         #expect(text.contains("description: close_notify"))
@@ -119,7 +120,7 @@ struct RecordTests {
 
     @Test("Several handshake messages in one record (ServerHelloDone after a fragment) are framed one by one")
     func severalHandshakeMessagesPerRecord() throws {
-        let body = hex(
+        let body = Hex.literal(
             """
             0b 000010 0002 000000 000004 00000c 30
             0e 000000 0003 000000 000000
@@ -164,7 +165,7 @@ struct RecordTests {
 
     @Test("HelloVerifyRequest carries its version and cookie")
     func helloVerifyRequest() throws {
-        let body = hex("fe ff 04 01020304")
+        let body = Hex.literal("fe ff 04 01020304")
         #expect(try HandshakeBody.parse(type: .helloVerifyRequest, body[...]) == .helloVerifyRequest(HelloVerifyRequest(serverVersion: .dtls10, cookie: [1, 2, 3, 4])))
     }
 

@@ -3,12 +3,6 @@ import DTLSRecord
 import Testing
 import Wire
 
-/// Bytes from a hex literal written in a test (spaces allowed); a typo in one stops the run loudly
-/// rather than testing empty input.
-func hex(_ text: String) -> [UInt8] {
-    do { return try Hex.decode(text) } catch { fatalError("bad hex in a test literal: \(error)") }
-}
-
 /// The vectors of `../shared/vectors/<file>`, keyed by the letter that starts each heading ("A", "B" …).
 func sharedVectors(_ file: String) throws -> [String: HexVector] {
     let vectors = try SharedFolder.hexVectors(file)

@@ -1,3 +1,4 @@
+import CrucibleTestSupport
 import DTLSRecord
 import SRTP
 import Testing
@@ -43,7 +44,7 @@ struct VectorTests {
 
         let hello = try clientHello(message)
         #expect(hello.clientVersion == .dtls12)
-        #expect(hello.random == hex("4bf46b94af3b20dcb7ca52337eef1b8b3b149996c9b35800d1e92a7fa8ab407d"))
+        #expect(hello.random == Hex.literal("4bf46b94af3b20dcb7ca52337eef1b8b3b149996c9b35800d1e92a7fa8ab407d"))
         #expect(hello.sessionID.isEmpty)
         #expect(hello.cookie.isEmpty)
         #expect(hello.cipherSuites == [0xC02B, 0xC02F, 0xCCA9, 0xCCA8, 0xC009, 0xC013, 0xC00A, 0xC014, 0x009C, 0x002F, 0x0035])
@@ -72,7 +73,7 @@ struct VectorTests {
 
         let hello = try clientHello(message)
         #expect(hello.clientVersion == .dtls12)
-        #expect(hello.random == hex("fc338fd99f2c1b3e32197038 66514ef73387a590ed0a4ae2ecf926fff707dd93"))
+        #expect(hello.random == Hex.literal("fc338fd99f2c1b3e32197038 66514ef73387a590ed0a4ae2ecf926fff707dd93"))
         #expect(hello.sessionID.isEmpty)
         #expect(hello.cookie.isEmpty)
         #expect(hello.cipherSuites == [0xC02B, 0xC02F, 0xCCA9, 0xCCA8, 0xC00A, 0xC009, 0xC013, 0xC014])
@@ -105,7 +106,7 @@ struct VectorTests {
 
         let hello = try clientHello(message)
         #expect(hello.clientVersion == .dtls10)
-        #expect(hello.random == hex("b509517d8e76fa20bf84d05bdd51e8cedb21df8fa66b57c37a43b4a07a096f7e"))
+        #expect(hello.random == Hex.literal("b509517d8e76fa20bf84d05bdd51e8cedb21df8fa66b57c37a43b4a07a096f7e"))
         #expect(hello.sessionID.isEmpty)
         #expect(hello.cookie.isEmpty)
         #expect(hello.cipherSuites.count == 0x92 / 2)
@@ -136,8 +137,8 @@ struct VectorTests {
             return
         }
         #expect(hello.serverVersion == .dtls12)
-        #expect(hello.random == hex("0746b7bfde78ab3869367410a650677b4b85df7171623ab1d7a4796a38135ea1"))
-        #expect(hello.sessionID == hex("bd64afb33677738a6275b264bef62ab16e7bf600d624d5b11e54a376b3ac768f"))
+        #expect(hello.random == Hex.literal("0746b7bfde78ab3869367410a650677b4b85df7171623ab1d7a4796a38135ea1"))
+        #expect(hello.sessionID == Hex.literal("bd64afb33677738a6275b264bef62ab16e7bf600d624d5b11e54a376b3ac768f"))
         #expect(hello.cipherSuite == 0xC02F)
         #expect(hello.compressionMethod == 0)
         #expect(hello.extensions == [
@@ -160,7 +161,7 @@ struct VectorTests {
         #expect(hello.clientVersion == .dtls12)
         #expect(hello.random == Array(vector.bytes[2..<34]))
         #expect(hello.sessionID.isEmpty)
-        #expect(hello.cookie == hex("e6143a1b04ea9e7a14d66c57d00e32857618ded8"))
+        #expect(hello.cookie == Hex.literal("e6143a1b04ea9e7a14d66c57d00e32857618ded8"))
         #expect(hello.cipherSuites == [0xC02B, 0xC00A])
         #expect(hello.compressionMethods == [0])
         #expect(hello.extensions == [.supportedGroups([0x001D])])

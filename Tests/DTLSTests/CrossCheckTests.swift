@@ -4,6 +4,7 @@ import DTLSRecord
 import Decryption
 import SansIO
 import Testing
+import Wire
 
 /// The endpoint's secrets checked against an independent implementation: the key log and the hello
 /// randoms seen on the wire, fed to `Decryption` (RFC 5705 exporter, RFC 5246 PRF, RFC 5288 records).
@@ -54,7 +55,7 @@ struct CrossCheckTests {
         let fields = line.split(separator: " ")
         #expect(fields.count == 3)
         #expect(fields.first == "CLIENT_RANDOM")
-        #expect(fields.dropFirst().first.map { String($0).lowercased() } == Wire_hex(try Self.hellos(pair).clientRandom))
+        #expect(fields.dropFirst().first.map { String($0).lowercased() } == Hex.encode(try Self.hellos(pair).clientRandom))
         #expect(fields.last?.count == 96)
         // The line comes before `.connected`, so a recorder has it before any protected record.
         let order = pair.clientEvents.map { output -> Int in
@@ -100,12 +101,4 @@ struct CrossCheckTests {
         #expect(try decryptor.decrypt(record: fromServer.payload, from: .server) == Array("and from the server".utf8))
         #expect(throws: DecryptionError.self) { try decryptor.decrypt(record: fromServer.payload, from: .client) }
     }
-}
-
-/// Lower-case hex, as the key log writes it.
-func Wire_hex(_ bytes: [UInt8]) -> String {
-    bytes.map { byte in
-        let text = String(byte, radix: 16)
-        return text.count == 1 ? "0" + text : text
-    }.joined()
 }

@@ -1,5 +1,6 @@
+import CrucibleTestSupport
 import Foundation
-import Synchronization
+import Fuzzing
 
 #if canImport(Glibc)
 import Glibc
@@ -27,47 +28,22 @@ enum Python {
     static let closeInherited = "import os; os.closerange(3, 65536)\n"
 
     /// Runs `script` with `arguments` to completion (bounded by `timeout`) and returns what it printed.
+    /// The status is -1 when the script closed its output but had not ended 2 s later.
     static func run(_ script: String, _ arguments: [String] = [], timeout: Duration = .seconds(30)) async throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = prefix + ["-c", closeInherited + script] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes on threads of their own so a chatty child never blocks on a full pipe, and no
-        // blocking read holds one of the few threads of Swift's cooperative pool (two on this machine).
-        async let out = onThread { output.fileHandleForReading.readDataToEndOfFile() }
-        async let err = onThread { errors.fileHandleForReading.readDataToEndOfFile() }
-        let clock = ContinuousClock()
-        let end = clock.now + timeout
-        while process.isRunning {
-            if clock.now > end {
-                kill(process.processIdentifier, SIGKILL)
-                throw PythonError(description: "python did not finish within \(timeout)")
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return (process.terminationStatus, String(decoding: await out, as: UTF8.self), String(decoding: await err, as: UTF8.self))
-    }
-}
-
-/// Runs a blocking `body` on a thread of its own and returns its result.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread { continuation.resume(returning: body()) }.start()
+        let command = prefix + ["-c", closeInherited + script] + arguments
+        // Blocking, so on a thread of its own rather than one of the cooperative pool's.
+        let child = try await onThread { Result { try runToEnd(executable, command, timeout: timeout) } }.get()
+        return (child.status ?? -1, String(decoding: child.output, as: UTF8.self), String(decoding: child.errors, as: UTF8.self))
     }
 }
 
 /// A Python `http.server` stub in a child process: prints its port, serves until stopped.
 final class PythonStubServer: Sendable {
     let port: Int
-    private let process: Process
+    private let process: ProcessWatch
     private let input: FileHandle
 
-    private init(port: Int, process: Process, input: FileHandle) {
+    private init(port: Int, process: ProcessWatch, input: FileHandle) {
         self.port = port
         self.process = process
         self.input = input
@@ -93,7 +69,8 @@ final class PythonStubServer: Sendable {
                 if let newline = bytes.firstIndex(of: 0x0A) { return String(decoding: bytes[..<newline], as: UTF8.self) }
             }
         }
-        let stub = PythonStubServer(port: Int(line.trimmingCharacters(in: .whitespaces)) ?? 0, process: process, input: input.fileHandleForWriting)
+        let stub = PythonStubServer(
+            port: Int(line.trimmingCharacters(in: .whitespaces)) ?? 0, process: ProcessWatch(process), input: input.fileHandleForWriting)
         guard stub.port > 0 else {
             stub.stop()
             throw PythonError(description: "the stub printed \"\(line)\", not a port")
@@ -101,13 +78,9 @@ final class PythonStubServer: Sendable {
         return stub
     }
 
-    /// Closes the stub's stdin (it exits at EOF), then kills it if it has not exited within 2 s. It polls
-    /// rather than calling `waitUntilExit`, which can hang on Linux when many children run at once.
+    /// Closes the stub's stdin (it exits at EOF), then kills it if it has not exited within 2 s.
     func stop() {
         try? input.close()
-        let clock = ContinuousClock()
-        let end = clock.now + .seconds(2)
-        while process.isRunning && clock.now < end { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.wait(timeout: .seconds(2)) == nil { process.end(signal: SIGKILL, grace: .seconds(5)) }
     }
 }

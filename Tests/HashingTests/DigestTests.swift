@@ -1,3 +1,4 @@
+import CrucibleTestSupport
 import Hashing
 import Testing
 import Wire
@@ -117,7 +118,7 @@ struct HMACEdgeTests {
     func verifyTruncated() {
         var mac = HMACKey(.sha256, key: [UInt8](repeating: 0x0C, count: 20)).start()
         mac.update(Array("Test With Truncation".utf8))
-        let truncated = bytes("a3b6167473100ee06e0c796c2955552b")
+        let truncated = Hex.literal("a3b6167473100ee06e0c796c2955552b")
         #expect(mac.verify(truncated))
         #expect(mac.verify(mac.finalize()))
         #expect(mac.verify(truncated[..<16]))
@@ -127,7 +128,7 @@ struct HMACEdgeTests {
     func verifyRejects() {
         var mac = HMACKey(.sha1, key: [UInt8](repeating: 0x0C, count: 20)).start()
         mac.update(Array("Test With Truncation".utf8))
-        let code = bytes("4c1a03424b55e07fe7f27be1d58bb9324a9a5a04")
+        let code = Hex.literal("4c1a03424b55e07fe7f27be1d58bb9324a9a5a04")
         #expect(mac.verify(code))
         var flipped = code
         flipped[19] ^= 0x01
@@ -137,11 +138,6 @@ struct HMACEdgeTests {
         #expect(!mac.verify([UInt8]()))
         #expect(!mac.verify(code + [0]))
         #expect(!HMACKey(.sha256, key: [UInt8]()).start().verify(
-            bytes("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")[..<15]))
-    }
-
-    private func bytes(_ hex: String) -> [UInt8] {
-        let digits = Array(hex.utf8)
-        return stride(from: 0, to: digits.count, by: 2).map { UInt8(Swift.String(decoding: digits[$0..<($0 + 2)], as: UTF8.self), radix: 16) ?? 0 }
+            Hex.literal("b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad")[..<15]))
     }
 }

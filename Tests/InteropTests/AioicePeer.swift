@@ -34,7 +34,7 @@ final class AioicePeer: Sendable {
     }
 
     let role: Role
-    private let process: Process
+    private let process: ProcessWatch
     private let input: FileHandle
     private let events = Mutex<[PeerEvent]>([])
     private let stderrFile: URL
@@ -45,7 +45,7 @@ final class AioicePeer: Sendable {
     /// Fails, never skips, when the environment or aioice is missing (the project's rule for outside peers).
     static func requireInstalled() throws { try InteropEnvironment.requireInstalled("aioice") }
 
-    private init(role: Role, process: Process, input: FileHandle, stderrFile: URL) {
+    private init(role: Role, process: ProcessWatch, input: FileHandle, stderrFile: URL) {
         self.role = role
         self.process = process
         self.input = input
@@ -69,7 +69,7 @@ final class AioicePeer: Sendable {
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: stderrFile)
         try process.run()
-        let peer = AioicePeer(role: role, process: process, input: stdin.fileHandleForWriting, stderrFile: stderrFile)
+        let peer = AioicePeer(role: role, process: ProcessWatch(process), input: stdin.fileHandleForWriting, stderrFile: stderrFile)
         peer.startReading(stdout.fileHandleForReading)
         return peer
     }
@@ -146,7 +146,7 @@ final class AioicePeer: Sendable {
                 throw InteropError(message: "aioice reported a failure while we waited for \(name): \(failure)")
             }
             guard clock.now < end else { throw InteropError(message: "no \(name) event from aioice within \(timeout)") }
-            guard process.isRunning else { throw InteropError(message: "aioice exited (\(process.terminationStatus)) before \(name)") }
+            if let end = process.termination { throw InteropError(message: "aioice exited (\(end.status)) before \(name)") }
             try await Task.sleep(for: .milliseconds(10))
         }
     }
@@ -158,14 +158,7 @@ final class AioicePeer: Sendable {
     func stop() {
         try? send("close")
         try? input.close()
-        let clock = ContinuousClock()
-        var end = clock.now + .seconds(2)
-        while process.isRunning && clock.now < end { usleep(10_000) }
-        if process.isRunning { process.terminate() }
-        end = clock.now + .seconds(1)
-        while process.isRunning && clock.now < end { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        _ = process.waitForTermination()
+        if process.wait(timeout: .seconds(2)) == nil { process.end(grace: .seconds(1)) }
         try? FileManager.default.removeItem(at: stderrFile)
     }
 

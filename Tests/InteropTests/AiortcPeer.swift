@@ -1,22 +1,12 @@
+import CrucibleTestSupport
 import Foundation
+import Fuzzing
 import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// `Scripts/interop/aiortc_peer.py` in child processes: `serve` (the webrtc-echoes answerer, reporting
 /// JSON-line events) and `connect` (the offerer, running one scenario and reporting one JSON result).
 enum AiortcPeer {
     static let script = InteropEnvironment.script("aiortc_peer.py")
-
-    /// Runs a blocking `body` on a thread of its own, so that no blocking read holds one of the few
-    /// threads of Swift's cooperative pool.
-    static func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in Thread { continuation.resume(returning: body()) }.start() }
-    }
 
     /// Decodes one JSON line into its fields as text (null fields are absent).
     static func fields(_ line: some Collection<UInt8>) -> [String: String]? {
@@ -32,23 +22,12 @@ enum AiortcPeer {
         return fields
     }
 
-    /// Ends a child: SIGTERM, then SIGKILL after `grace`; polls instead of `waitUntilExit`, which can
-    /// hang on Linux while many children come and go.
-    static func end(_ process: Process, grace: Duration = .seconds(5)) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        let clock = ContinuousClock()
-        let deadline = clock.now + grace
-        while process.isRunning && clock.now < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    }
-
     /// `aiortc_peer.py serve`: started by `with`, which always ends it.
     final class Server: Sendable {
-        private let process: Process
+        private let process: ProcessWatch
         private let events = Mutex<[[String: String]]>([])
 
-        private init(process: Process) { self.process = process }
+        private init(process: ProcessWatch) { self.process = process }
 
         var all: [[String: String]] { events.withLock { $0 } }
 
@@ -67,8 +46,8 @@ enum AiortcPeer {
             let end = clock.now + timeout
             while !condition(all) {
                 guard clock.now < end else { throw InteropError(message: "aiortc serve: no \(what) within \(timeout)") }
-                guard process.isRunning else {
-                    throw InteropError(message: "aiortc serve exited (\(process.terminationStatus)) before \(what)")
+                if let end = process.termination {
+                    throw InteropError(message: "aiortc serve exited (\(end.status)) before \(what)")
                 }
                 try await Task.sleep(for: .milliseconds(20))
             }
@@ -104,16 +83,16 @@ enum AiortcPeer {
             process.standardError = try FileHandle(forWritingTo: log)
             process.standardInput = FileHandle.nullDevice
             try process.run()
-            let server = Server(process: process)
+            let server = Server(process: ProcessWatch(process))
             server.startReading(output.fileHandleForReading)
             defer { try? FileManager.default.removeItem(at: log) }
             do {
                 try await server.wait(for: "listening event", timeout: .seconds(30)) { $0.contains { $0["event"] == "listening" } }
                 let result = try await body(server)
-                end(process)
+                server.process.end(grace: .seconds(5))
                 return result
             } catch {
-                end(process)
+                server.process.end(grace: .seconds(5))
                 let tail = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(40).joined(separator: "\n")
                 throw InteropError(message: "\(error)\naiortc serve events: \(server.all)\nlog tail:\n\(tail)")
             }
@@ -126,8 +105,9 @@ enum AiortcPeer {
     static func connect(_ url: String, scenario: String, arguments: [String] = [], timeout: Duration = .seconds(240)) async throws -> [String: String] {
         let command = [script.path, "connect", url, "--scenario", scenario] + arguments
         // Blocking, so on a thread of its own rather than one of the cooperative pool's.
-        let run = await onThread { Result { try InteropEnvironment.runToEnd(command, timeout: timeout) } }
-        let (output, status) = try run.get()
+        let run = await onThread { Result { try runToEnd(InteropEnvironment.python, command, timeout: timeout) } }
+        let child = try run.get()
+        let (output, status) = (child.text, child.status)
         let resultLine = output.split(separator: "\n").last { $0.hasPrefix("{\"scenario\"") }.map { Array($0.utf8) } ?? []
         guard var result = fields(resultLine) else {
             throw InteropError(message: "aiortc connect --scenario \(scenario) printed no result (exit \(status.map(String.init) ?? "?")):\n\(output.suffix(3000))")

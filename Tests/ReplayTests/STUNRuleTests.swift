@@ -1,3 +1,4 @@
+import CrucibleTestSupport
 import Replay
 import STUN
 import Testing
@@ -61,7 +62,7 @@ struct STUNRuleTests {
     }
 
     /// RFC 5769 §2.1 sample request (short-term credential, password "VOkJxbRl1RmTxUk/WvJxBt").
-    static let rfc5769Request = try! Hex.decode(
+    static let rfc5769Request = Hex.literal(
         "000100582112a442b7e7a701bc34d686fa87dfae802200105354554e207465737420636c69656e74"
             + "002400046e0001ff80290008932ff9b151263b36000600096576746a3a6836765920202000080014"
             + "9aeaa70cbfd8cb56781ef2b5b2d3f249c1b571a280280004e57a3bcf")

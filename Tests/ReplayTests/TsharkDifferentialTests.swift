@@ -5,6 +5,7 @@ import Foundation
 import Pcap
 import Replay
 import Testing
+import Wire
 
 /// Our dissection of every shared capture against Wireshark's (issue 5, "Proof"): per frame, the STUN
 /// transaction ids, the DTLS record content types and the RTP SSRC and sequence number must agree with
@@ -80,7 +81,7 @@ struct TsharkDifferentialTests {
                 let bytes = packet.payload
                 switch packet.kind {
                 case .stun where bytes.count >= 20:
-                    dissection.stunIDs.append(bytes[8..<20].map { String(format: "%02x", $0) }.joined())
+                    dissection.stunIDs.append(Hex.encode(bytes[8..<20]))
                 case .dtls:
                     if let datagram = try? DTLSCodec.parse(bytes) {
                         for record in datagram.records {

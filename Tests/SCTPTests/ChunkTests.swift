@@ -1,3 +1,4 @@
+import CrucibleTestSupport
 import Conformance
 import SCTP
 import Testing
@@ -87,8 +88,8 @@ struct SCTPChunkTests {
         Named("ERROR: Unresolvable Address, Unrecognized Parameters, Restart with New Addresses, Protocol Violation", (
             "09 00 00 2c  0005 000c 00050008c0a80001  0008 0008 c0000004  000b 000c 00050008c0a80002  000d 0008 61626364",
             .error(ErrorChunk(causes: [
-                .unresolvableAddress(bytes("00050008c0a80001")), .unrecognizedParameters(bytes("c0000004")),
-                .restartWithNewAddresses(bytes("00050008c0a80002")), .protocolViolation(Array("abcd".utf8)),
+                .unresolvableAddress(Hex.literal("00050008c0a80001")), .unrecognizedParameters(Hex.literal("c0000004")),
+                .restartWithNewAddresses(Hex.literal("00050008c0a80002")), .protocolViolation(Array("abcd".utf8)),
             ]))
         )),
         Named("ERROR: an unknown cause code is kept byte-exact", (
@@ -118,7 +119,7 @@ struct SCTPChunkTests {
                 initiateTag: 0x5566_7788, advertisedReceiverWindowCredit: 0x10000, outboundStreams: 16, inboundStreams: 16,
                 initialTSN: 100,
                 parameters: TLVList([
-                    .stateCookie([1, 2, 3, 4]), .unrecognizedParameter(bytes("c1230004")), .hostName(Array("examp".utf8)),
+                    .stateCookie([1, 2, 3, 4]), .unrecognizedParameter(Hex.literal("c1230004")), .hostName(Array("examp".utf8)),
                     .unknown(type: 0xC123, value: [0xAB, 0xCD]),
                 ], finalPaddingCounted: true)))
         )),
@@ -163,7 +164,7 @@ struct SCTPChunkTests {
     @Test("Each chunk decodes to its model and the model encodes to the same bytes", arguments: rows)
     func chunk(_ row: Named<(hex: String, chunk: SCTPChunk)>) throws {
         #expect(try onlyChunk(row.value.hex) == row.value.chunk)
-        #expect(row.value.chunk.serialize() == bytes(row.value.hex))
+        #expect(row.value.chunk.serialize() == Hex.literal(row.value.hex))
         let whole = packet(chunks: row.value.hex)
         #expect(try SCTPPacket.parse(whole).serialize() == whole)
     }

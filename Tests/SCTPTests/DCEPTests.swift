@@ -1,3 +1,4 @@
+import CrucibleTestSupport
 import SCTP
 import Testing
 import Wire
@@ -40,8 +41,8 @@ struct DCEPTests {
 
     @Test("Each message decodes to its model and the model encodes to the same bytes", arguments: rows)
     func message(_ row: Named<(hex: String, message: DCEPMessage)>) throws {
-        #expect(try DCEPMessage.parse(bytes(row.value.hex)) == row.value.message)
-        #expect(row.value.message.serialize() == bytes(row.value.hex))
+        #expect(try DCEPMessage.parse(Hex.literal(row.value.hex)) == row.value.message)
+        #expect(row.value.message.serialize() == Hex.literal(row.value.hex))
     }
 
     @Test("The six channel types of RFC 8832 §8.2.2, the high bit meaning unordered")

@@ -1,3 +1,4 @@
+import CrucibleTestSupport
 import Conformance
 import SCTP
 import Testing
@@ -154,7 +155,7 @@ struct DCEPMalformedTests {
     @Test("Malformed DCEP messages are refused with the rule and offset", arguments: cases)
     func refused(_ row: Named<(hex: String, rule: DCEPRule, offset: Int)>) {
         do {
-            let message = try DCEPMessage.parse(bytes(row.value.hex))
+            let message = try DCEPMessage.parse(Hex.literal(row.value.hex))
             Issue.record("accepted: \(message)")
         } catch {
             #expect(error.rule == row.value.rule, "\(error)")
@@ -164,7 +165,7 @@ struct DCEPMalformedTests {
 
     @Test("Every truncation of a DATA_CHANNEL_OPEN is refused")
     func truncationAtEveryOffset() {
-        let open = bytes("03 81 0100 00000003 0004 0003 63686174 787878")
+        let open = Hex.literal("03 81 0100 00000003 0004 0003 63686174 787878")
         #expect((try? DCEPMessage.parse(open)) != nil)
         for length in 0..<open.count {
             #expect(throws: DCEPError.self, "cut at \(length)") { try DCEPMessage.parse(Array(open[..<length])) }

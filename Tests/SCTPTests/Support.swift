@@ -3,12 +3,6 @@ import SCTP
 import Testing
 import Wire
 
-/// Hex (spaces allowed) to bytes; test tables are written in hex, so a typo is a test bug worth a trap.
-func bytes(_ hex: String) -> [UInt8] {
-    guard let decoded = try? Hex.decode(hex.filter { !$0.isWhitespace }) else { fatalError("bad hex in test table: \(hex)") }
-    return decoded
-}
-
 /// A packet with the given chunk bytes behind a common header (ports 5000, tag 0x01020304) and a correct
 /// CRC-32c, written least significant byte first as RFC 9260 Appendix A leaves it.
 func packet(chunks hex: String, verificationTag: UInt32 = 0x0102_0304) -> [UInt8] {
@@ -17,7 +11,7 @@ func packet(chunks hex: String, verificationTag: UInt32 = 0x0102_0304) -> [UInt8
     writer.writeUInt16(5000)
     writer.writeUInt32(verificationTag)
     writer.writeUInt32(0)
-    writer.writeBytes(bytes(hex))
+    writer.writeBytes(Hex.literal(hex))
     var result = writer.bytes
     let crc = CRC32C.checksum(result)
     result[8] = UInt8(truncatingIfNeeded: crc)

@@ -1,5 +1,7 @@
+import CrucibleTestSupport
 import Testing
 import STUN
+import Wire
 
 @Suite("Typed attribute values (RFC 8489 §14, RFC 8445 §16.1, RFC 8656 §18)")
 struct AttributeTests {
@@ -55,7 +57,7 @@ struct AttributeTests {
         let (value, hex) = Self.table[index]
         let attribute = STUNAttribute(value, transactionID: Self.transactionID)
         #expect(attribute.type == value.type)
-        #expect(Array(attribute.value) == Vectors.hex(hex))
+        #expect(Array(attribute.value) == Hex.literal(hex))
         #expect(try attribute.decode(transactionID: Self.transactionID) == value)
         // And inside a message, through the bytes (a made-up FINGERPRINT value is not checked here).
         let message = STUNMessage(type: .bindingRequest, transactionID: Self.transactionID, values: [value])

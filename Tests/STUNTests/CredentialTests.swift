@@ -1,5 +1,7 @@
+import CrucibleTestSupport
 import Testing
 import STUN
+import Wire
 
 @Suite("Credentials and password preparation (RFC 8489 §9, RFC 8265, RFC 4013)")
 struct CredentialTests {
@@ -47,8 +49,8 @@ struct CredentialTests {
     func longTermKeys() throws {
         let md5 = try STUNCredentials.longTermKey(username: "user", realm: "realm", password: "pass")
         // MD5("user:realm:pass"), as RFC 2617 implementations compute HA1.
-        #expect(md5.bytes == Vectors.hex("8493fbc53ba582fb4c044c456bdc40eb"))
+        #expect(md5.bytes == Hex.literal("8493fbc53ba582fb4c044c456bdc40eb"))
         let sha = try STUNCredentials.longTermKey(username: "user", realm: "realm", password: "pass", algorithm: .sha256)
-        #expect(sha.bytes == Vectors.hex("07e934117abd40836e7c6329b54731b2b2d2a5f9a71f544922d75e0730d8251b"))
+        #expect(sha.bytes == Hex.literal("07e934117abd40836e7c6329b54731b2b2d2a5f9a71f544922d75e0730d8251b"))
     }
 }

@@ -1,5 +1,7 @@
+import CrucibleTestSupport
 import Testing
 import STUN
+import Wire
 
 @Suite("RFC 5769 and RFC 8489 B.1 test vectors")
 struct RFC5769VectorTests {
@@ -63,7 +65,7 @@ struct RFC5769VectorTests {
             return
         }
         #expect(address.description == "[2001:db8:1234:5678:11:2233:4455:6677]:32853")
-        #expect(address.address.bytes == Vectors.hex("20 01 0d b8 12 34 56 78 00 11 22 33 44 55 66 77"))
+        #expect(address.address.bytes == Hex.literal("20 01 0d b8 12 34 56 78 00 11 22 33 44 55 66 77"))
         let key = try STUNCredentials.shortTermKey(password: Vectors.shortTermPassword)
         #expect(message.verifyMessageIntegrity(key: key) == .valid)
         #expect(message.verifyFingerprint() == .valid)
@@ -73,7 +75,7 @@ struct RFC5769VectorTests {
     func sampleLongTermRequest() throws {
         let message = try STUNMessage.parse(Vectors.sampleLongTermRequest)
         #expect(message.type == .bindingRequest)
-        #expect(message.transactionID == STUNTransactionID(bytes: Vectors.hex("78 ad 34 33 c6 ad 72 c0 29 da 41 2e")))
+        #expect(message.transactionID == STUNTransactionID(bytes: Hex.literal("78 ad 34 33 c6 ad 72 c0 29 da 41 2e")))
         #expect(message.value(of: .username) == .username(Vectors.matrixUsername))
         #expect(message.value(of: .nonce) == .nonce("f//499k954d6OL34oL9FSTvy64sA"))
         #expect(message.value(of: .realm) == .realm("example.org"))

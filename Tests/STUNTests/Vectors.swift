@@ -1,9 +1,10 @@
+import CrucibleTestSupport
 import Wire
 
 /// Test vectors transcribed from `../shared/vectors/stun_rfc5769.txt` and `stun_rfc8489_appB1.txt`.
 enum Vectors {
     /// RFC 5769 §2.1: Binding request, short-term credential, SOFTWARE/USERNAME padded with spaces.
-    static let sampleRequest = hex("""
+    static let sampleRequest = Hex.literal("""
         00 01 00 58 21 12 a4 42 b7 e7 a7 01 bc 34 d6 86 fa 87 df ae
         80 22 00 10 53 54 55 4e 20 74 65 73 74 20 63 6c 69 65 6e 74
         00 24 00 04 6e 00 01 ff
@@ -14,7 +15,7 @@ enum Vectors {
         """)
 
     /// RFC 5769 §2.2: Binding success response, XOR-MAPPED-ADDRESS 192.0.2.1:32853.
-    static let sampleIPv4Response = hex("""
+    static let sampleIPv4Response = Hex.literal("""
         01 01 00 3c 21 12 a4 42 b7 e7 a7 01 bc 34 d6 86 fa 87 df ae
         80 22 00 0b 74 65 73 74 20 76 65 63 74 6f 72 20
         00 20 00 08 00 01 a1 47 e1 12 a6 43
@@ -23,7 +24,7 @@ enum Vectors {
         """)
 
     /// RFC 5769 §2.3: Binding success response, XOR-MAPPED-ADDRESS [2001:db8:1234:5678:11:2233:4455:6677]:32853.
-    static let sampleIPv6Response = hex("""
+    static let sampleIPv6Response = Hex.literal("""
         01 01 00 48 21 12 a4 42 b7 e7 a7 01 bc 34 d6 86 fa 87 df ae
         80 22 00 0b 74 65 73 74 20 76 65 63 74 6f 72 20
         00 20 00 14 00 02 a1 47 01 13 a9 fa a5 d3 f1 79 bc 25 f4 b5 be d2 b9 d9
@@ -32,7 +33,7 @@ enum Vectors {
         """)
 
     /// RFC 5769 §2.4: Binding request with a long-term credential (MD5 key, SASLprep), no FINGERPRINT.
-    static let sampleLongTermRequest = hex("""
+    static let sampleLongTermRequest = Hex.literal("""
         00 01 00 60 21 12 a4 42 78 ad 34 33 c6 ad 72 c0 29 da 41 2e
         00 06 00 12 e3 83 9e e3 83 88 e3 83 aa e3 83 83 e3 82 af e3 82 b9 00 00
         00 15 00 1c 66 2f 2f 34 39 39 6b 39 35 34 64 36 4f 4c 33 34 6f 4c 39 46 53 54 76 79 36 34 73 41
@@ -42,7 +43,7 @@ enum Vectors {
 
     /// RFC 8489 Appendix B.1 as corrected by erratum 6268: USERHASH, PASSWORD-ALGORITHM SHA-256,
     /// MESSAGE-INTEGRITY-SHA256 under the SHA-256 long-term key.
-    static let sampleSHA256Request = hex("""
+    static let sampleSHA256Request = Hex.literal("""
         00 01 00 90 21 12 a4 42 78 ad 34 33 c6 ad 72 c0 29 da 41 2e
         00 1e 00 20 4a 3c f3 8f ef 69 92 bd a9 52 c6 78 04 17 da 0f 24 81 94 15 56 9e 60 b2 05 c4 6e 41 40 7f 17 04
         00 15 00 29 6f 62 4d 61 74 4a 6f 73 32 41 41 41 43 66 2f 2f 34 39 39 6b 39 35 34 64 36 4f 4c 33 34 6f 4c 39 46 53 54 76 79 36 34 73 41 00 00 00
@@ -63,8 +64,4 @@ enum Vectors {
         ("RFC 5769 §2.4", sampleLongTermRequest),
         ("RFC 8489 B.1", sampleSHA256Request),
     ]
-
-    static func hex(_ text: String) -> [UInt8] {
-        do { return try Hex.decode(text) } catch { fatalError("bad hex in a test vector: \(error)") }
-    }
 }

@@ -17,9 +17,9 @@ public final class CoturnServer {
 
     public let address: TransportAddress
     public let directory: URL
-    private let process: Process  // only `stop` touches it after start
+    private let process: ProcessWatch  // only `stop` touches it after start
 
-    private init(address: TransportAddress, directory: URL, process: Process) {
+    private init(address: TransportAddress, directory: URL, process: ProcessWatch) {
         self.address = address
         self.directory = directory
         self.process = process
@@ -69,7 +69,7 @@ public final class CoturnServer {
         process.standardOutput = outputHandle
         process.standardError = outputHandle
         try process.run()
-        return CoturnServer(address: TransportAddress(.loopbackV4, port: port), directory: directory, process: process)
+        return CoturnServer(address: TransportAddress(.loopbackV4, port: port), directory: directory, process: ProcessWatch(process))
     }
 
     /// Runs `body` with a server that is stopped afterwards, whether `body` succeeds or throws.
@@ -90,13 +90,7 @@ public final class CoturnServer {
 
     /// Terminates the server (SIGTERM, then SIGKILL after 1 s: it keeps nothing worth a clean exit) and removes its directory.
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(1)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            _ = process.waitForTermination()
-        }
+        process.end(grace: .seconds(1))
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -1,3 +1,4 @@
+import CrucibleTestSupport
 import Testing
 import Wire
 
@@ -19,7 +20,7 @@ struct ChecksumTests {
         Vector(name: "RFC 3720 B.4: 32 decrementing bytes", data: (0..<32).reversed().map { UInt8($0) }, crc: 0x113F_DB5C),
         Vector(
             name: "RFC 3720 B.4: iSCSI SCSI Read (10) command PDU",
-            data: try! Hex.decode(
+            data: Hex.literal(
                 "01c00000 00000000 00000000 00000000 14000000 00000400 00000014 00000018 28000000 00000000 02000000 00000000"),
             crc: 0xD996_3A56),
         Vector(name: "CRC catalogue check: \"123456789\"", data: Array("123456789".utf8), crc: 0xE306_9283),

@@ -19,10 +19,10 @@ public final class ChildProcess {
     }
 
     private let process = Process()
+    /// Asks the kernel whether the child still runs and keeps how it ended (see `ProcessWatch`).
+    private let watch: ProcessWatch
     private let output = LineBuffer()
     private var stopReason: Termination?
-    /// How the child ended, once ``isRunning`` has seen it (see `Process.pollTermination()`).
-    private var ended: Process.Termination?
 
     /// Starts `executable` with `arguments`; `environment` adds to this process's environment.
     public init(executable: URL, arguments: [String], environment: [String: String] = [:]) throws {
@@ -38,16 +38,13 @@ public final class ChildProcess {
         standardOutput.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData, stream: .output) }
         standardError.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData, stream: .error) }
         try process.run()
+        watch = ProcessWatch(process)
     }
 
     public var processIdentifier: Int32 { process.processIdentifier }
     /// Whether the child still runs, asked of the kernel rather than only of Foundation (see
     /// `Process.pollTermination()`, which says why).
-    public var isRunning: Bool {
-        if ended != nil { return false }
-        ended = process.pollTermination()
-        return ended == nil
-    }
+    public var isRunning: Bool { watch.isRunning }
 
     /// Complete lines written since the last call, from both streams in arrival order.
     public func takeLines() -> [String] { output.takeLines() }
@@ -79,18 +76,16 @@ public final class ChildProcess {
         guard isRunning else { return }
         stopReason = reason
         kill(process.processIdentifier, SIGABRT)
-        let deadline = Date().addingTimeInterval(grace)
-        while isRunning, Date() < deadline { usleep(20_000) }
+        _ = watch.wait(timeout: .seconds(grace))
         stop(because: reason)
     }
 
     /// Waits for the end and says how it came.
     public func wait() -> Termination {
-        while isRunning { usleep(2_000) }
+        let end = watch.wait()
         // Let the last output arrive before the pipes are abandoned.
         output.drain(process)
         if let stopReason { return stopReason }
-        let end = ended ?? process.waitForTermination()
         switch end.reason {
         case .exit: return .exited(end.status)
         case .uncaughtSignal: return .signaled(end.status)

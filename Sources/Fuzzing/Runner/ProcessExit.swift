@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 extension Process {
     /// How a child ended: `.exit` with its exit code, or `.uncaughtSignal` with the signal number.
@@ -27,11 +28,67 @@ extension Process {
     }
 
     /// Waits for the child's end by polling ``pollTermination()`` every 2 ms; use it instead of
-    /// `waitUntilExit`.
-    public func waitForTermination() -> Termination {
+    /// `waitUntilExit` (or keep a ``ProcessWatch`` to ask more than once).
+    public func waitForTermination() -> Termination { ProcessWatch(self).wait() }
+}
+
+/// A started `Process` watched through the kernel (``Foundation/Process/pollTermination()``): the one
+/// way this project asks whether a child still runs, waits for its end with a deadline, and ends it.
+/// It keeps how the child ended once seen, since after that Foundation's own `isRunning` and
+/// `terminationStatus` are not to be trusted. Shared by the fuzz runner (`ChildProcess`) and the tests'
+/// outside peers (coturn, aioice, aiortc, Python).
+public final class ProcessWatch: Sendable {
+    public let process: Process
+    /// How the child ended, once seen; the lock also keeps two threads from polling at once, where the
+    /// one that lost the race to reap the child would not learn how it ended.
+    private let ended = Mutex<Process.Termination?>(nil)
+
+    /// Watches `process`, which must have been started (`run()`).
+    public init(_ process: Process) { self.process = process }
+
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    /// How the child ended; nil while it runs.
+    public var termination: Process.Termination? {
+        ended.withLock { ended in
+            if ended == nil { ended = process.pollTermination() }
+            return ended
+        }
+    }
+
+    public var isRunning: Bool { termination == nil }
+
+    /// Waits for the child's end, polling every 2 ms (never `waitUntilExit`, see `pollTermination()`).
+    public func wait() -> Process.Termination {
         while true {
-            if let end = pollTermination() { return end }
+            if let end = termination { return end }
             usleep(2_000)
         }
+    }
+
+    /// Waits at most `timeout` for the child's end; nil when it still runs then.
+    public func wait(timeout: Duration) -> Process.Termination? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while true {
+            if let end = termination { return end }
+            guard clock.now < deadline else { return nil }
+            usleep(2_000)
+        }
+    }
+
+    /// Sends `signal` to the child if it still runs.
+    public func send(_ signal: Int32) {
+        if isRunning { kill(process.processIdentifier, signal) }
+    }
+
+    /// Ends the child: `signal` (SIGTERM unless told), then SIGKILL if it still runs after `grace`; waits
+    /// for the end and says how it came.
+    @discardableResult
+    public func end(signal: Int32 = SIGTERM, grace: Duration) -> Process.Termination {
+        send(signal)
+        if let end = wait(timeout: grace) { return end }
+        send(SIGKILL)
+        return wait()
     }
 }

@@ -36,7 +36,7 @@ public final class Supervisor {
             self.engine = engine
         }
 
-        public var last: ProgressSample { samples.last ?? ProgressSample(seconds: 0, executions: 0, corpusSize: 0, features: 0) }
+        public var last: ProgressSample { samples.last ?? .zero }
     }
 
     public let jobs: Int
@@ -47,6 +47,7 @@ public final class Supervisor {
     public let stopAtFirstFailure: Bool
     private let display: ProgressDisplay
 
+    /// The rules of `run` are `CampaignSchedule`'s; this class does the IO (processes, the clock, files).
     public init(jobs: Int, seconds: Double, limits: ResourceLimits, stopAtFirstFailure: Bool = false, display: ProgressDisplay) {
         self.jobs = max(1, jobs)
         self.seconds = seconds
@@ -58,187 +59,163 @@ public final class Supervisor {
     /// A worker that is running, and what its slot has done before it.
     private final class Running {
         let slot: Slot
-        let slotIndex: Int
-        let started: Date
         var attempt: Int
         var spec: WorkerSpec
         var child: ChildProcess
-        var workerStarted: Date
-        /// Executions of the slot's earlier workers, so restarts do not reset the count.
-        var executionsBefore = 0
-        var latest = ProgressSample(seconds: 0, executions: 0, corpusSize: 0, features: 0)
-        var lastExecutions: UInt64 = 0
-        var lastProgressAt: Date
+        var watch: WorkerWatch
+        var progress = WorkerProgress()
         var artifacts: [(FailureKind, String)] = []
-        var quickDeaths = 0
 
-        init(slot: Slot, slotIndex: Int, spec: WorkerSpec, child: ChildProcess, attempt: Int) {
+        init(slot: Slot, spec: WorkerSpec, child: ChildProcess, attempt: Int, at now: Double) {
             self.slot = slot
-            self.slotIndex = slotIndex
             self.spec = spec
             self.child = child
             self.attempt = attempt
-            started = Date()
-            workerStarted = started
-            lastProgressAt = started
+            watch = WorkerWatch(startedAt: now)
+        }
+    }
+
+    /// A campaign in progress: its schedule, its workers, and what each target's workers found so far.
+    private struct Books {
+        var schedule: CampaignSchedule
+        var running: [Running] = []
+        var outcomes: [String: TargetOutcome] = [:]
+        /// Targets in the order they first started, the order of the report.
+        var order: [String] = []
+
+        /// The target's outcome so far, made when it first started.
+        mutating func open(_ target: String, engine: FuzzEngine) {
+            guard outcomes[target] == nil else { return }
+            outcomes[target] = TargetOutcome(target: target, engine: engine)
+            order.append(target)
         }
 
-        var total: ProgressSample {
-            var sample = latest
-            sample.executions += executionsBefore
-            return sample
-        }
+        func hasFailures(_ target: String) -> Bool { !(outcomes[target]?.failures.isEmpty ?? true) }
     }
 
     /// Runs every slot for `seconds` and gives each target's outcome, in the order targets first appear.
+    ///
+    /// Every 100 ms: start queued slots while there is room, read what each worker printed and stop the
+    /// ones `CampaignSchedule` says to, add a point to each target's chart, then collect the workers that
+    /// ended and restart them when the schedule says so.
     public func run(_ slots: [Slot]) -> [TargetOutcome] {
-        var outcomes: [String: TargetOutcome] = [:]
-        var order: [String] = []
-        var queue = Array(slots.enumerated())
-        var running: [Running] = []
-        var targetStarted: [String: Date] = [:]
-        var lastSample: [String: Date] = [:]
-
-        func start(_ slot: Slot, index: Int, attempt: Int, secondsLeft: Double) -> Running? {
-            do {
-                let spec = try slot.makeSpec(attempt, secondsLeft)
-                let child = try ChildProcess(executable: spec.executable, arguments: spec.arguments, environment: spec.environment)
-                if outcomes[slot.target] == nil {
-                    outcomes[slot.target] = TargetOutcome(target: slot.target, engine: spec.engine)
-                    order.append(slot.target)
-                }
-                return Running(slot: slot, slotIndex: index, spec: spec, child: child, attempt: attempt)
-            } catch {
-                if outcomes[slot.target] == nil {
-                    outcomes[slot.target] = TargetOutcome(target: slot.target, engine: .builtin)
-                    order.append(slot.target)
-                }
-                outcomes[slot.target]?.problems.append("cannot start a worker: \(error)")
-                return nil
-            }
-        }
-
-        while !queue.isEmpty || !running.isEmpty {
-            while running.count < jobs, !queue.isEmpty {
-                let (index, slot) = queue.removeFirst()
-                if targetStarted[slot.target] == nil { targetStarted[slot.target] = Date() }
-                if let worker = start(slot, index: index, attempt: 0, secondsLeft: seconds) { running.append(worker) }
+        let began = Date()
+        let clock = { Date().timeIntervalSince(began) }
+        var books = Books(schedule: CampaignSchedule(
+            targets: slots.map(\.target), jobs: jobs, seconds: seconds, limits: limits, stopAtFirstFailure: stopAtFirstFailure))
+        while books.schedule.hasQueued || !books.running.isEmpty {
+            while let index = books.schedule.nextSlot(running: books.running.count, at: clock()) {
+                if let worker = start(slots[index], books: &books, at: clock()) { books.running.append(worker) }
             }
             usleep(100_000)
-            let now = Date()
-            for worker in running {
-                for line in worker.child.takeLines() {
-                    switch worker.spec.parseLine(line) {
-                    case .progress(let sample)?:
-                        worker.latest = sample
-                        worker.lastProgressAt = now
-                    case .artifact(let kind, let path)?: worker.artifacts.append((kind, path))
-                    case nil: break
-                    }
-                }
-                watch(worker, now: now)
-            }
-            // Per target: the sum over its running workers, one point a second for the chart.
-            for target in Set(running.map(\.slot.target)) {
-                let workers = running.filter { $0.slot.target == target }
-                let total = workers.map(\.total).reduce(into: ProgressSample(seconds: 0, executions: 0, corpusSize: 0, features: 0)) {
-                    $0.executions += $1.executions
-                    $0.corpusSize = max($0.corpusSize, $1.corpusSize)
-                    $0.features = max($0.features, $1.features)
-                    if let coverage = $1.coverage { $0.coverage = max($0.coverage ?? 0, coverage) }
-                }
-                var sample = total
-                sample.seconds = now.timeIntervalSince(targetStarted[target] ?? now)
-                if now.timeIntervalSince(lastSample[target] ?? .distantPast) >= 1 {
-                    outcomes[target]?.samples.append(sample)
-                    lastSample[target] = now
-                }
-                display.update(target: target, engine: outcomes[target]?.engine ?? .builtin, sample: sample,
-                               failures: outcomes[target]?.failures.count ?? 0)
-            }
-            // Workers that ended: collect what they left, start the next attempt if time remains.
+            let now = clock()
+            for worker in books.running { poll(worker, schedule: books.schedule, at: now) }
+            chart(&books, at: now)
+            let workers = books.running
             var stillRunning: [Running] = []
-            for worker in running {
-                guard !worker.child.isRunning else { stillRunning.append(worker); continue }
-                let termination = worker.child.wait()
-                for line in worker.child.takeLines() {
-                    if case .artifact(let kind, let path)? = worker.spec.parseLine(line) { worker.artifacts.append((kind, path)) }
-                    if case .progress(let sample)? = worker.spec.parseLine(line) { worker.latest = sample }
-                }
-                let target = worker.slot.target
-                // The worker's last word is the target's last point, whatever the chart's pace.
-                if !running.contains(where: { $0 !== worker && $0.slot.target == target && $0.child.isRunning }) {
-                    var sample = worker.total
-                    sample.seconds = now.timeIntervalSince(targetStarted[target] ?? now)
-                    outcomes[target]?.samples.append(sample)
-                }
-                let foundAt = now.timeIntervalSince(targetStarted[target] ?? now)
-                for (kind, path) in worker.artifacts {
-                    if let bytes = FileManager.default.contents(atPath: path) { outcomes[target]?.failures.append((kind, Array(bytes), foundAt)) }
-                }
-                worker.artifacts.removeAll()
-                let failed = termination != .exited(0)
-                if failed, worker.spec.currentInputFile != nil, let record = worker.spec.currentInputFile.flatMap(InputRecord.read) {
-                    let kind: FailureKind = switch termination {
-                    case .timedOut: .hang
-                    case .outOfMemory: .memory
-                    default: .crash
-                    }
-                    outcomes[target]?.failures.append((kind, record.input, foundAt))
-                }
-                let secondsLeft = seconds - now.timeIntervalSince(worker.started)
-                if stopAtFirstFailure, !(outcomes[target]?.failures.isEmpty ?? true) {
-                    for other in running where other.slot.target == target { other.child.stop(because: .exited(0)) }
-                    continue
-                }
-                guard failed, secondsLeft > 1 else { continue }
-                // A worker that dies within a second of starting, three times, would only loop: on an
-                // input that fails at once (the failures are kept), or because it cannot run (a problem).
-                worker.quickDeaths = now.timeIntervalSince(worker.workerStarted) < 1 ? worker.quickDeaths + 1 : 0
-                if worker.quickDeaths >= 3 {
-                    if outcomes[target]?.failures.isEmpty ?? true {
-                        let tail = worker.child.errorTail.split(separator: "\n").suffix(3).joined(separator: " | ")
-                        outcomes[target]?.problems.append("worker dies at start (\(termination)): \(tail)")
-                    }
-                    continue
-                }
-                worker.executionsBefore += worker.latest.executions
-                worker.latest = ProgressSample(seconds: 0, executions: 0, corpusSize: worker.latest.corpusSize, features: worker.latest.features)
-                outcomes[target]?.restarts += 1
-                do {
-                    worker.attempt += 1
-                    worker.spec = try worker.slot.makeSpec(worker.attempt, secondsLeft)
-                    worker.child = try ChildProcess(
-                        executable: worker.spec.executable, arguments: worker.spec.arguments, environment: worker.spec.environment)
-                    worker.workerStarted = now
-                    worker.lastExecutions = 0
-                    worker.lastProgressAt = now
-                    stillRunning.append(worker)
-                } catch {
-                    outcomes[target]?.problems.append("cannot restart a worker: \(error)")
-                }
+            for worker in workers where worker.child.isRunning || collect(worker, among: workers, books: &books, at: now) {
+                stillRunning.append(worker)
             }
-            running = stillRunning
+            books.running = stillRunning
         }
         display.finish()
-        return order.compactMap { outcomes[$0] }
+        return books.order.compactMap { books.outcomes[$0] }
     }
 
-    /// Stops a worker that hangs on one input, grows too large, or outlives its slot.
-    private func watch(_ worker: Running, now: Date) {
-        if now.timeIntervalSince(worker.started) > seconds + 30 {
-            worker.child.stop(because: .exited(0))
-            return
+    /// Starts a slot's first worker; a worker that cannot start is the target's problem.
+    private func start(_ slot: Slot, books: inout Books, at now: Double) -> Running? {
+        do {
+            let spec = try slot.makeSpec(0, seconds)
+            let child = try ChildProcess(executable: spec.executable, arguments: spec.arguments, environment: spec.environment)
+            books.open(slot.target, engine: spec.engine)
+            return Running(slot: slot, spec: spec, child: child, attempt: 0, at: now)
+        } catch {
+            books.open(slot.target, engine: .builtin)
+            books.outcomes[slot.target]?.problems.append("cannot start a worker: \(error)")
+            return nil
         }
-        if let record = worker.spec.currentInputFile {
-            if let executions = InputRecord.executions(in: record), executions != worker.lastExecutions {
-                worker.lastExecutions = executions
-                worker.lastProgressAt = now
-            } else if worker.lastExecutions > 0, now.timeIntervalSince(worker.lastProgressAt) > limits.secondsPerInput {
-                worker.child.stop(because: .timedOut)
+    }
+
+    /// Reads what a worker printed, then stops it if it hangs on one input, grows too large, or outlives
+    /// its slot.
+    private func poll(_ worker: Running, schedule: CampaignSchedule, at now: Double) {
+        for line in worker.child.takeLines() {
+            switch worker.spec.parseLine(line) {
+            case .progress(let sample)?:
+                worker.progress.latest = sample
+                worker.watch.progressed(at: now)
+            case .artifact(let kind, let path)?: worker.artifacts.append((kind, path))
+            case nil: break
             }
-            if let resident = worker.child.residentMiB, resident > limits.memoryMiB {
-                worker.child.stop(because: .outOfMemory)
+        }
+        let reading = worker.spec.currentInputFile.map { record in
+            CampaignSchedule.Reading(executions: InputRecord.executions(in: record), residentMiB: worker.child.residentMiB)
+        }
+        if let reason = schedule.stopReason(for: &worker.watch, reading: reading, at: now) { worker.child.stop(because: reason) }
+    }
+
+    /// Per target: the sum over its running workers, on the display, and on the chart when a point is due.
+    private func chart(_ books: inout Books, at now: Double) {
+        for target in Set(books.running.map(\.slot.target)) {
+            var sample = ProgressSample.combined(books.running.filter { $0.slot.target == target }.map(\.progress.total))
+            sample.seconds = books.schedule.secondsSinceStart(of: target, at: now)
+            if books.schedule.takeSampleIfDue(for: target, at: now) { books.outcomes[target]?.samples.append(sample) }
+            display.update(target: target, engine: books.outcomes[target]?.engine ?? .builtin, sample: sample,
+                           failures: books.outcomes[target]?.failures.count ?? 0)
+        }
+    }
+
+    /// A worker ended: keeps what it left (its last point, its artifacts, the input it died on), then
+    /// does what the schedule says. Returns whether the slot runs on with a new worker.
+    private func collect(_ worker: Running, among workers: [Running], books: inout Books, at now: Double) -> Bool {
+        let termination = worker.child.wait()
+        for line in worker.child.takeLines() {
+            switch worker.spec.parseLine(line) {
+            case .artifact(let kind, let path)?: worker.artifacts.append((kind, path))
+            case .progress(let sample)?: worker.progress.latest = sample
+            case nil: break
+            }
+        }
+        let target = worker.slot.target
+        let foundAt = books.schedule.secondsSinceStart(of: target, at: now)
+        // The worker's last word is the target's last point, whatever the chart's pace.
+        if !workers.contains(where: { $0 !== worker && $0.slot.target == target && $0.child.isRunning }) {
+            var sample = worker.progress.total
+            sample.seconds = foundAt
+            books.outcomes[target]?.samples.append(sample)
+        }
+        for (kind, path) in worker.artifacts {
+            if let bytes = FileManager.default.contents(atPath: path) { books.outcomes[target]?.failures.append((kind, Array(bytes), foundAt)) }
+        }
+        worker.artifacts.removeAll()
+        if termination != .exited(0), let record = worker.spec.currentInputFile.flatMap(InputRecord.read) {
+            books.outcomes[target]?.failures.append((CampaignSchedule.failureKind(of: termination), record.input, foundAt))
+        }
+        switch books.schedule.afterExit(of: &worker.watch, termination: termination, targetHasFailures: books.hasFailures(target), at: now) {
+        case .stopTarget:
+            for other in workers where other.slot.target == target { other.child.stop(because: .exited(0)) }
+            return false
+        case .finished:
+            return false
+        case .diesAtStart:
+            if !books.hasFailures(target) {
+                let tail = worker.child.errorTail.split(separator: "\n").suffix(3).joined(separator: " | ")
+                books.outcomes[target]?.problems.append("worker dies at start (\(termination)): \(tail)")
+            }
+            return false
+        case .restart(let secondsLeft):
+            worker.progress.carryOverForRestart()
+            books.outcomes[target]?.restarts += 1
+            do {
+                worker.attempt += 1
+                worker.spec = try worker.slot.makeSpec(worker.attempt, secondsLeft)
+                worker.child = try ChildProcess(
+                    executable: worker.spec.executable, arguments: worker.spec.arguments, environment: worker.spec.environment)
+                worker.watch.restarted(at: now)
+                return true
+            } catch {
+                books.outcomes[target]?.problems.append("cannot restart a worker: \(error)")
+                return false
             }
         }
     }

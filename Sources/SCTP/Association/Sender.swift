@@ -200,105 +200,24 @@ extension SCTPAssociation {
         handleCumulativeAck(sack.cumulativeTSNAck, window: sack.advertisedReceiverWindowCredit, gaps: sack.gapAckBlocks, at: now)
     }
 
+    /// A cumulative ack with its window and gap blocks (a SACK's, or a SHUTDOWN's alone), through the steps
+    /// of RFC 9260 §6.2.1 and §7.2 in order (see `SelectiveAck.swift`, one function per step).
     mutating func handleCumulativeAck(_ cumulative: UInt32, window: UInt32?, gaps: [GapAckBlock], at now: Instant) {
-        // §6.2.1 D: a cumulative ack behind ours is stale; one beyond what we sent is bogus.
-        guard tsnAtOrBefore(sender.cumulativeAck, cumulative), tsnBefore(cumulative, sender.nextTSN) else { return }
+        guard sender.accepts(cumulativeAck: cumulative) else { return }
         let flightBefore = sender.flightSize
-        var bytesAcked = 0
-        let newlyAcked = Int(cumulative &- sender.cumulativeAck)
-        for fragment in sender.outstanding.prefix(newlyAcked) {
-            if !fragment.abandoned {
-                if !fragment.gapAcked { bytesAcked += fragment.payload.count }
-                sender.release(fragment.payload.count, on: fragment.stream)
-            }
-            if sender.rttProbe == fragment.tsn {
-                // A probe gap-acknowledged earlier was sampled then (below) and is no longer the probe.
-                sampleRoundTrip(fragment, at: now)
-            }
-        }
-        sender.outstanding.removeFirst(newlyAcked)
-        sender.cumulativeAck = cumulative
-        if newlyAcked > 0 { errorCount = 0 }
-
-        // Gap blocks are recomputed from scratch each time: a block the peer stops reporting (renege,
-        // §6.2.1) makes the chunk outstanding again.
-        var highestNewlyAcked: UInt32?
-        // The latest send time among newly gap-acknowledged chunks: a chunk sent again before it is
-        // missing again (see the miss indications below).
-        var latestNewlyAckedSend: Instant?
-        var gapAcked = [Bool](repeating: false, count: sender.outstanding.count)
-        for block in gaps where block.start >= 1 && block.start <= block.end {
-            let first = Int(block.start) - 1
-            let last = min(Int(block.end) - 1, sender.outstanding.count - 1)
-            guard first <= last else { continue }
-            for index in first...last { gapAcked[index] = true }
-        }
-        for index in sender.outstanding.indices {
-            let wasAcked = sender.outstanding[index].gapAcked
-            sender.outstanding[index].gapAcked = gapAcked[index]
-            if gapAcked[index], !wasAcked, !sender.outstanding[index].abandoned {
-                bytesAcked += sender.outstanding[index].payload.count
-                sender.outstanding[index].needsRetransmit = false
-                highestNewlyAcked = sender.outstanding[index].tsn
-                latestNewlyAckedSend = max(latestNewlyAckedSend ?? .zero, sender.outstanding[index].sentAt)
-                if sender.rttProbe == sender.outstanding[index].tsn { sampleRoundTrip(sender.outstanding[index], at: now) }
-            }
-        }
-
-        // §7.2.4: miss indications for chunks below the highest newly acknowledged TSN (HTNA).
-        //
-        // A chunk already sent again counts a miss only when a chunk sent at or after its latest
-        // transmission was newly acknowledged: then that retransmission was lost too, and it may be fast
-        // retransmitted again after three such indications (the counter restarts when it is sent, §7.2.4;
-        // dcSCTP does the same). Otherwise, under steady loss, every lost retransmission waits for T3,
-        // and each T3 collapses cwnd and doubles the RTO.
-        if let highest = highestNewlyAcked, let latestSend = latestNewlyAckedSend {
-            var enteredRecovery = false
-            for index in sender.outstanding.indices {
-                let fragment = sender.outstanding[index]
-                guard tsnBefore(fragment.tsn, highest), !fragment.gapAcked, !fragment.abandoned, !fragment.needsRetransmit,
-                    fragment.transmissions == 1 || latestSend >= fragment.sentAt
-                else { continue }
-                sender.outstanding[index].missIndications += 1
-                guard sender.outstanding[index].missIndications >= 3 else { continue }
-                sender.outstanding[index].needsRetransmit = true
-                sender.outstanding[index].fastRetransmitted = true
-                statistics.fastRetransmits += 1
-                if sender.fastRecoveryExit == nil, !enteredRecovery {
-                    enteredRecovery = true
-                    sender.ssthresh = max(sender.cwnd / 2, 4 * sender.mtu)
-                    sender.cwnd = sender.ssthresh
-                    sender.partialBytesAcked = 0
-                    sender.fastRecoveryExit = sender.nextTSN &- 1
-                }
-            }
-        }
-        if let exit = sender.fastRecoveryExit, tsnAtOrBefore(exit, cumulative) { sender.fastRecoveryExit = nil }
-
-        // §7.2.1 and §7.2.2: grow cwnd only when the cumulative ack advanced and the window was in use.
-        if newlyAcked > 0, sender.fastRecoveryExit == nil {
-            if sender.cwnd <= sender.ssthresh {
-                if flightBefore >= sender.cwnd { sender.cwnd += min(bytesAcked, sender.mtu) }
-            } else {
-                sender.partialBytesAcked += bytesAcked
-                if sender.partialBytesAcked >= sender.cwnd, flightBefore >= sender.cwnd {
-                    sender.partialBytesAcked -= sender.cwnd
-                    sender.cwnd += sender.mtu
-                }
-            }
-        }
-        // §6.2.1: the peer's window less what is still in flight.
-        if let window { sender.peerWindow = max(Int(window) - sender.flightSize, 0) }
-
+        let advanced = sender.advanceCumulativeAck(to: cumulative)
+        if let probe = advanced.probe { sampleRoundTrip(probe, at: now) }
+        if advanced.newlyAcked > 0 { errorCount = 0 }
+        let gapAcked = sender.applyGapAckBlocks(gaps)
+        if let probe = gapAcked.probe { sampleRoundTrip(probe, at: now) }
+        statistics.fastRetransmits += sender.countMissIndications(gapAcked)
+        sender.leaveFastRecovery(at: cumulative)
+        sender.growCongestionWindow(
+            newlyAcked: advanced.newlyAcked, bytesAcked: advanced.bytesAcked + gapAcked.bytesAcked, flightBefore: flightBefore)
+        if let window { sender.updatePeerWindow(advertised: window) }
         advancePeerAckPoint()
-        // §6.3.2 R2/R3: restart T3 when the earliest outstanding TSN was acknowledged; stop it when idle.
-        // Abandoned chunks keep it running until FORWARD TSN is acknowledged (RFC 3758 §3.5 C3).
-        if sender.outstanding.isEmpty {
-            sender.t3Deadline = nil
-        } else if newlyAcked > 0 {
-            sender.t3Deadline = now + rto.value
-        }
-        if newlyAcked > 0 { pathWasUsed(at: now) }
+        sender.updateRetransmissionTimer(newlyAcked: advanced.newlyAcked, at: now, rto: rto.value)
+        if advanced.newlyAcked > 0 { pathWasUsed(at: now) }
         progressShutdown(at: now)
     }
 
