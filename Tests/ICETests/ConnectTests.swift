@@ -1,10 +1,11 @@
 import ICE
 import SDP
 import SansIO
+import Simulation
 import Testing
 import Wire
 
-@Suite("Two agents connect (RFC 8445 §6–8, RFC 8838)")
+@Suite("Two agents connect (RFC 8445 §6–8, RFC 8838)", .replaying(TwoAgentLoop.defaultSeed, "ICETests.ConnectTests"))
 struct ConnectTests {
     @Test("regular nomination on loopback: every transition is reported, in this order")
     func regularNominationSequence() {

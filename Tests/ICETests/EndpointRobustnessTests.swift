@@ -1,12 +1,13 @@
 import CrucibleTestSupport
 import ICE
 import SansIO
+import Simulation
 import STUN
 import TURN
 import Testing
 import Wire
 
-@Suite("ICEEndpoint robustness: any input sequence, with a real and a hostile TURN server")
+@Suite("ICEEndpoint robustness: any input sequence, with a real and a hostile TURN server", .replaying(TwoAgentLoop.defaultSeed, "ICETests.EndpointRobustnessTests"))
 struct EndpointRobustnessTests {
     static let host = TransportAddress("127.0.0.1:5000")!
     static let server = TransportAddress("127.0.0.7:3478")!

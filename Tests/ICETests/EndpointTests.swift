@@ -1,6 +1,7 @@
 import CrucibleTestSupport
 import ICE
 import SansIO
+import Simulation
 import STUN
 import TURN
 import Testing
@@ -8,7 +9,7 @@ import Wire
 
 /// The endpoint's routing between its agent, its TURN clients and the network, on virtual time against
 /// the fake TURN server (RFC 8445 §5.1.1.2 with RFC 8656).
-@Suite("ICEEndpoint: the agent and its TURN allocations")
+@Suite("ICEEndpoint: the agent and its TURN allocations", .replaying(TwoAgentLoop.defaultSeed, "ICETests.EndpointTests"))
 struct EndpointTests {
     static func relayed(_ events: [ICEOutput]) -> [ICECandidate] {
         events.compactMap { if case .localCandidate(let candidate) = $0, candidate.kind == .relayed { candidate } else { nil } }

@@ -1,17 +1,19 @@
 import ICE
 import SDP
 import SansIO
+import Simulation
 import Testing
 import Wire
 
-@Suite("Gathering: host, server-reflexive, relayed; transport policy (RFC 8445 §5.1)")
+@Suite("Gathering: host, server-reflexive, relayed; transport policy (RFC 8445 §5.1)",
+       .replaying(TwoAgentLoop.defaultSeed, "ICETests.GatheringTests"))
 struct GatheringTests {
     @Test("a STUN server behind a NAT gives a server-reflexive candidate with the host as base and related address")
     func serverReflexive() {
         let server = TransportAddress("127.0.0.53:3478")!
-        var loop = TwoAgentLoop.loopback { configuration, _ in configuration.stunServers = [server] }
-        loop.stunServer = server
-        loop.mapping = { TransportAddress(IPAddress("127.1.1.1")!, port: $0.port &+ 1000) }
+        // The NAT maps 127.0.0.1:5000 to 127.1.1.1:6000 (its only public port).
+        let nat = NATConfiguration(publicAddress: IPAddress("127.1.1.1")!, ports: 6000...6000)
+        var loop = TwoAgentLoop.loopback(stunServer: server, nat: nat) { configuration, _ in configuration.stunServers = [server] }
         loop.input(0, .startGathering)
         loop.run(for: .seconds(1))
         let candidates = loop.agents[0].localCandidates
@@ -26,8 +28,7 @@ struct GatheringTests {
     @Test("a server-reflexive address equal to the host is redundant and not offered (§5.1.3)")
     func redundantServerReflexive() {
         let server = TransportAddress("127.0.0.53:3478")!
-        var loop = TwoAgentLoop.loopback { configuration, _ in configuration.stunServers = [server] }
-        loop.stunServer = server
+        var loop = TwoAgentLoop.loopback(stunServer: server) { configuration, _ in configuration.stunServers = [server] }
         loop.input(0, .startGathering)
         loop.run(for: .seconds(1))
         #expect(loop.agents[0].localCandidates.map(\.kind) == [.host])
@@ -66,7 +67,7 @@ struct GatheringTests {
 
     @Test("transport policy relay: only relayed candidates are offered and paired, and checks leave from the relayed address")
     func relayPolicy() {
-        var loop = TwoAgentLoop.loopback { configuration, index in
+        var loop = TwoAgentLoop.loopback(alsoOwned: [[TransportAddress("127.0.0.77:49152")!], []]) { configuration, index in
             if index == 0 {
                 configuration.transportPolicy = .relay
                 configuration.expectsRelayedCandidates = true

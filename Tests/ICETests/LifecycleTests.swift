@@ -2,10 +2,11 @@ import ICE
 import SDP
 import STUN
 import SansIO
+import Simulation
 import Testing
 import Wire
 
-@Suite("Restart and consent freshness (RFC 8445 §9, RFC 7675)")
+@Suite("Restart and consent freshness (RFC 8445 §9, RFC 7675)", .replaying(TwoAgentLoop.defaultSeed, "ICETests.LifecycleTests"))
 struct LifecycleTests {
     static func connected(_ nomination: NominationMode = .regular) -> TwoAgentLoop {
         var loop = TwoAgentLoop.loopback(nomination: nomination)

@@ -41,45 +41,45 @@ struct SimulatedConnectivityTests {
     /// What one run shows: when each side connected, the selected pairs, the pings received, the trace.
     struct Outcome {
         var connected: Bool
-        var peers: [SignalledEndpoint]
+        var peers: [SignalledPeer<ICEEndpoint>]
         var traceHash: String
         var now: Instant
     }
 
-    static func endpoint(_ index: Int, hosts: [TransportAddress], stun: [TransportAddress] = [],
-                         turn: [TURNServerConfiguration] = [], seed: SimulationSeed, board: SignallingBoard) -> SignalledEndpoint {
+    typealias EndpointLoop = ICELoop<ICEEndpoint, ICEEndpoint>
+
+    static func endpoint(_ index: Int, hosts: [TransportAddress], realm: RealmID = .internet, uplink: LinkConditions,
+                         stun: [TransportAddress] = [], turn: [TURNServerConfiguration] = [],
+                         seed: SimulationSeed) -> EndpointLoop.Host<ICEEndpoint> {
         let configuration = ICEEndpointConfiguration(
             ice: ICEConfiguration(hostAddresses: hosts, stunServers: stun, credentials: credentials[index]),
             turnServers: turn)
         let endpoint = ICEEndpoint(configuration: configuration, role: index == 0 ? .controlling : .controlled,
                                    generator: seed.generator(label: "endpoint-\(index)"))
-        return SignalledEndpoint(endpoint: endpoint, index: index, board: board, remote: credentials[1 - index])
+        return EndpointLoop.Host(name: index == 0 ? "a" : "b", machine: endpoint, addresses: hosts, realm: realm, uplink: uplink)
     }
 
-    /// Runs until both sides are connected and have each received a ping, or until `limit`; then a
-    /// further second so the pings in flight land.
-    static func run(_ simulator: inout Simulator, _ a: HostID, _ b: HostID, limit: Duration) -> Outcome {
-        let done = simulator.run(until: { simulator in
-            [a, b].allSatisfy { host in
-                guard let peer = simulator.machine(host, as: SignalledEndpoint.self) else { return false }
-                return peer.isConnected && !peer.received.isEmpty
-            }
-        }, limit: .zero + limit)
-        let connectedAt = simulator.now
-        simulator.run(for: .seconds(1))
-        let peers = [a, b].compactMap { simulator.machine($0, as: SignalledEndpoint.self) }
-        return Outcome(connected: done, peers: peers, traceHash: simulator.traceHash, now: connectedAt)
+    /// Starts both (credentials known, as after offer/answer, then gathering) and runs until both sides
+    /// are connected and have each received a ping, or until `limit`; then a further second so the pings
+    /// in flight land.
+    static func run(_ loop: inout EndpointLoop, limit: Duration) -> Outcome {
+        loop.start()
+        let done = loop.run(until: .zero + limit) { loop in
+            [loop.a.isConnected && !loop.a.received.isEmpty, loop.b.isConnected && !loop.b.received.isEmpty].allSatisfy { $0 }
+        }
+        let connectedAt = loop.now
+        loop.run(for: .seconds(1))
+        return Outcome(connected: done, peers: [loop.a, loop.b], traceHash: loop.traceHash, now: connectedAt)
     }
 
     static func linkScenario(_ row: LinkCase, seed: SimulationSeed) -> Outcome {
-        var simulator = Simulator(seed: seed)
-        let board = SignallingBoard()
         let hostA = TransportAddress("198.51.100.1:5000")!, hostB = TransportAddress("203.0.113.2:6000")!
-        let a = simulator.addHost("a", addresses: [hostA], uplink: row.conditions,
-                                  machine: endpoint(0, hosts: [hostA], seed: seed, board: board))
-        let b = simulator.addHost("b", addresses: [hostB], uplink: row.conditions,
-                                  machine: endpoint(1, hosts: [hostB], seed: seed, board: board))
-        return run(&simulator, a, b, limit: row.connectWithin)
+        var loop = EndpointLoop(
+            simulator: Simulator(seed: seed),
+            a: endpoint(0, hosts: [hostA], uplink: row.conditions, seed: seed),
+            b: endpoint(1, hosts: [hostB], uplink: row.conditions, seed: seed),
+            pings: true)
+        return run(&loop, limit: row.connectWithin)
     }
 
     /// Both sides connected, on pairs that point at each other, and each received pings from the
@@ -95,7 +95,7 @@ struct SimulatedConnectivityTests {
             let other = outcome.peers[1 - index]
             let isConnected = peer.isConnected
             #expect(isConnected, replay)
-            guard let pair = peer.endpoint.agent.selectedPair else {
+            guard let pair = peer.agent.selectedPair else {
                 Issue.record(Comment(rawValue: "side \(index) has no selected pair; " + replay.rawValue))
                 continue
             }
@@ -132,25 +132,24 @@ struct SimulatedConnectivityTests {
     /// server (also its STUN server); B behind a port-restricted cone NAT (endpoint-independent mapping,
     /// address-and-port-dependent filtering) using the same server for STUN only. No direct path can
     /// work: each side's checks reach the other's NAT from a mapping it never sent to. Only A's relay.
-    static func symmetricNATScenario(seed: SimulationSeed, conditions: LinkConditions, limit: Duration = natBound) -> (Outcome, Simulator, HostID) {
+    static func symmetricNATScenario(seed: SimulationSeed, conditions: LinkConditions, limit: Duration = natBound) -> (Outcome, EndpointLoop) {
         var simulator = Simulator(seed: seed)
-        let board = SignallingBoard()
         var server = FakeTURNServer(address: serverAddress, username: "alice", password: "secret")
         server.relayed = relayedAddress
         server.relaysToPeers = true
-        let serverHost = simulator.addHost("turn", addresses: [serverAddress, relayedAddress], machine: server)
         let realmA = simulator.addPrivateRealm("nat-a", nat: NATConfiguration(
             publicAddress: IPAddress("198.51.100.10")!, mapping: .addressAndPortDependent, filtering: .addressAndPortDependent))
         let realmB = simulator.addPrivateRealm("nat-b", nat: NATConfiguration(
             publicAddress: IPAddress("203.0.113.10")!, mapping: .endpointIndependent, filtering: .addressAndPortDependent))
         let hostA = TransportAddress("10.0.0.1:5000")!, hostB = TransportAddress("10.0.1.1:6000")!
         let turn = TURNServerConfiguration(address: serverAddress, username: "alice", password: "secret")
-        let a = simulator.addHost("a", addresses: [hostA], in: realmA, uplink: conditions,
-                                  machine: endpoint(0, hosts: [hostA], stun: [serverAddress], turn: [turn], seed: seed, board: board))
-        let b = simulator.addHost("b", addresses: [hostB], in: realmB, uplink: conditions,
-                                  machine: endpoint(1, hosts: [hostB], stun: [serverAddress], seed: seed, board: board))
-        let outcome = run(&simulator, a, b, limit: limit)
-        return (outcome, simulator, serverHost)
+        var loop = EndpointLoop(
+            simulator: simulator,
+            a: endpoint(0, hosts: [hostA], realm: realmA, uplink: conditions, stun: [serverAddress], turn: [turn], seed: seed),
+            b: endpoint(1, hosts: [hostB], realm: realmB, uplink: conditions, stun: [serverAddress], seed: seed),
+            server: EndpointLoop.serverHost(server), pings: true)
+        let outcome = run(&loop, limit: limit)
+        return (outcome, loop)
     }
 
     @Test("symmetric NAT on one side: only the relayed path works, and the endpoints connect through it under each link preset",
@@ -159,20 +158,19 @@ struct SimulatedConnectivityTests {
         let replay = Comment(rawValue: Self.seed.failureMessage(test: "ICETests.SimulatedConnectivityTests/symmetricNATWithTURN")
                              + " case \(row.name)")
         let bound = max(Self.natBound, row.connectWithin)
-        let (outcome, simulator, serverHost) = Self.symmetricNATScenario(seed: Self.seed, conditions: row.conditions, limit: bound)
+        let (outcome, loop) = Self.symmetricNATScenario(seed: Self.seed, conditions: row.conditions, limit: bound)
         Self.expectConnected(outcome, replay)
         #expect(outcome.now <= .zero + bound, replay)
         guard outcome.peers.count == 2 else { return }
-        let a = outcome.peers[0].endpoint, b = outcome.peers[1].endpoint
+        let a = outcome.peers[0], b = outcome.peers[1]
         #expect(a.agent.selectedPair?.local.kind == .relayed, replay)
         #expect(a.agent.selectedPair?.local.address == Self.relayedAddress, replay)
         #expect(b.agent.selectedPair?.remote.address == Self.relayedAddress, replay)
         // Both sides learned server-reflexive candidates, and the direct checks died at the NATs' filters.
         #expect(a.agent.localCandidates.contains { $0.kind == .serverReflexive }, replay)
         #expect(b.agent.localCandidates.contains { $0.kind == .serverReflexive }, replay)
-        #expect((simulator.routingDrops[.natFiltered] ?? 0) > 0, replay)
-        let server = simulator.machine(serverHost, as: FakeTURNServer.self)
-        #expect(server?.permissions.contains(IPAddress("203.0.113.10")!) == true, replay)
+        #expect((loop.simulator.routingDrops[.natFiltered] ?? 0) > 0, replay)
+        #expect(loop.server.permissions.contains(IPAddress("203.0.113.10")!), replay)
     }
 
     /// The matrix again over more seeds: the single-seed table above could pass by luck. Each failing
@@ -197,8 +195,8 @@ struct SimulatedConnectivityTests {
         #expect(first.traceHash == second.traceHash, replay)
         let other = Self.linkScenario(row, seed: SimulationSeed(Self.seed.value &+ 1))
         #expect(other.traceHash != first.traceHash, replay)
-        let (natFirst, _, _) = Self.symmetricNATScenario(seed: Self.seed, conditions: .loss5)
-        let (natSecond, _, _) = Self.symmetricNATScenario(seed: Self.seed, conditions: .loss5)
+        let (natFirst, _) = Self.symmetricNATScenario(seed: Self.seed, conditions: .loss5)
+        let (natSecond, _) = Self.symmetricNATScenario(seed: Self.seed, conditions: .loss5)
         #expect(natFirst.traceHash == natSecond.traceHash, replay)
     }
 }

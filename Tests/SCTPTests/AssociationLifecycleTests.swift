@@ -85,6 +85,71 @@ struct AssociationLifecycleTests {
         #expect(loop.events[0].last == .closed)
     }
 
+    @Test("a lost SHUTDOWN COMPLETE: the closed side answers the retransmitted SHUTDOWN ACK and both close (RFC 9260 §8.4)")
+    func lostShutdownComplete() {
+        var loop = AssociationLoop()
+        let established = loop.establish()
+        #expect(established)
+        var dropped = 0
+        loop.drop = { sent in
+            guard sent.side == 0, dropped == 0, let packet = try? SCTPPacket.parse(sent.payload),
+                packet.chunks.contains(where: { if case .shutdownComplete = $0 { true } else { false } })
+            else { return false }
+            dropped += 1
+            return true
+        }
+        loop.input(0, .shutdown)
+        #expect(loop.run(for: .seconds(30)) { $0.has(0, .closed) && $0.has(1, .closed) })
+        #expect(dropped == 1)
+        #expect(loop.sides[0].nextDeadline == nil && loop.sides[1].nextDeadline == nil)
+    }
+
+    /// Every packet `association` sends after receiving a SHUTDOWN ACK tagged `tag`.
+    static func answers(of association: inout SCTPAssociation, toShutdownAckTagged tag: UInt32) throws -> [SCTPPacket] {
+        let shutdownAck = SCTPPacket(sourcePort: 5000, destinationPort: 5000, verificationTag: tag, chunks: [.shutdownAck(EmptyChunk())])
+        association.handle(.received(shutdownAck.serialize()), at: Instant.zero + .seconds(1))
+        var packets: [SCTPPacket] = []
+        while let output = association.poll() {
+            if case .transmit(let bytes) = output { packets.append(try SCTPPacket.parse(bytes)) }
+        }
+        return packets
+    }
+
+    static let outOfTheBlueAnswer = [SCTPChunk.shutdownComplete(ShutdownCompleteChunk(reflectedTag: true))]
+
+    @Test("a closed association answers an out-of-the-blue SHUTDOWN ACK with SHUTDOWN COMPLETE, T bit set, its tag (RFC 9260 §8.4 item 5)")
+    func outOfTheBlueShutdownAck() throws {
+        // Ended (here by an ABORT during the handshake): the association keeps no state but answers.
+        var ended = SCTPAssociation(generator: SeededGenerator(seed: 1))
+        ended.handle(.connect, at: .zero)
+        ended.handle(.abort, at: .zero)
+        while ended.poll() != nil {}
+        #expect(ended.isTerminated)
+        let answers = try Self.answers(of: &ended, toShutdownAckTagged: 0xA1B2_C3D4)
+        #expect(answers.map(\.verificationTag) == [0xA1B2_C3D4])
+        #expect(answers.map(\.chunks) == [Self.outOfTheBlueAnswer])
+        #expect(ended.isTerminated && ended.state == .closed && ended.nextDeadline == nil)
+        // Never opened: the same.
+        var fresh = SCTPAssociation(generator: SeededGenerator(seed: 2))
+        let freshAnswers = try Self.answers(of: &fresh, toShutdownAckTagged: 0x0BAD_F00D)
+        #expect(freshAnswers.map(\.verificationTag) == [0x0BAD_F00D])
+        #expect(freshAnswers.map(\.chunks) == [Self.outOfTheBlueAnswer])
+        #expect(fresh.state == .closed && !fresh.isTerminated)
+    }
+
+    @Test("in COOKIE-WAIT a SHUTDOWN ACK is out of the blue: SHUTDOWN COMPLETE with its tag, and T1-init keeps running (RFC 9260 §9.2)")
+    func shutdownAckInCookieWait() throws {
+        var opening = SCTPAssociation(generator: SeededGenerator(seed: 3))
+        opening.handle(.connect, at: .zero)
+        while opening.poll() != nil {}
+        let deadline = opening.nextDeadline
+        let answers = try Self.answers(of: &opening, toShutdownAckTagged: 0x1234_5678)
+        #expect(answers.map(\.verificationTag) == [0x1234_5678])
+        #expect(answers.map(\.chunks) == [Self.outOfTheBlueAnswer])
+        #expect(opening.state == .cookieWait)
+        #expect(opening.nextDeadline == deadline && deadline != nil)
+    }
+
     @Test("ABORT is seen by both: requested here, with the peer's causes there")
     func abort() {
         var loop = AssociationLoop()

@@ -28,7 +28,8 @@ public struct SCTPAssociation: Machine, Sendable {
     public let configuration: SCTPAssociationConfiguration
     public internal(set) var state: SCTPAssociationState = .closed
     public internal(set) var statistics = SCTPAssociationStatistics()
-    /// True once the association ended (closed, aborted or failed); it then ignores every input.
+    /// True once the association ended (closed, aborted or failed); it then ignores every input but an
+    /// out-of-the-blue SHUTDOWN ACK, which it answers with a SHUTDOWN COMPLETE (RFC 9260 §8.4 item 5).
     public internal(set) var isTerminated = false
 
     var generator: SeededGenerator
@@ -71,7 +72,10 @@ public struct SCTPAssociation: Machine, Sendable {
     // MARK: Machine
 
     public mutating func handle(_ input: SCTPAssociationInput, at now: Instant) {
-        guard !isTerminated else { return }
+        guard !isTerminated else {
+            if case .received(let bytes) = input { receiveAfterTermination(bytes) }
+            return
+        }
         switch input {
         case .received(let bytes): receive(bytes, at: now)
         case .connect: connect(at: now)

@@ -4,15 +4,13 @@ import Wire
 extension SCTPAssociation {
     /// One packet from the peer: parse, check the verification tag (RFC 9260 §8.5), then each chunk in order.
     mutating func receive(_ bytes: [UInt8], at now: Instant) {
-        // RFC 9653 §5.3: having offered it, we accept a zero checksum (DTLS protects the packet).
-        let policy: SCTPPacket.ChecksumPolicy = configuration.zeroChecksum ? .zeroAllowed : .required
-        guard let packet = try? SCTPPacket.parse(bytes, checksum: policy), !packet.chunks.isEmpty else {
+        guard let packet = parse(bytes) else {
             statistics.malformedPackets += 1
             return
         }
-        guard packet.destinationPort == configuration.sourcePort, packet.sourcePort == configuration.destinationPort,
-            tagIsAcceptable(packet)
-        else {
+        let portsMatch = packet.destinationPort == configuration.sourcePort && packet.sourcePort == configuration.destinationPort
+        if portsMatch, answerOutOfTheBlue(packet) { return }
+        guard portsMatch, tagIsAcceptable(packet) else {
             statistics.wrongTagPackets += 1
             return
         }
@@ -82,6 +80,36 @@ extension SCTPAssociation {
                 controlChunks.append(.shutdown(ShutdownChunk(cumulativeTSNAck: receiver.cumulativeTSN)))
             }
         }
+    }
+
+    /// A packet with at least one chunk, its checksum checked; nil when it is malformed.
+    func parse(_ bytes: [UInt8]) -> SCTPPacket? {
+        // RFC 9653 §5.3: having offered it, we accept a zero checksum (DTLS protects the packet).
+        let policy: SCTPPacket.ChecksumPolicy = configuration.zeroChecksum ? .zeroAllowed : .required
+        guard let packet = try? SCTPPacket.parse(bytes, checksum: policy), !packet.chunks.isEmpty else { return nil }
+        return packet
+    }
+
+    /// A packet received after the association ended (RFC 9260 §8.4: there is no association any more):
+    /// only an out-of-the-blue SHUTDOWN ACK is answered; nothing else changes, not even the statistics.
+    mutating func receiveAfterTermination(_ bytes: [UInt8]) {
+        guard let packet = parse(bytes), packet.destinationPort == configuration.sourcePort,
+            packet.sourcePort == configuration.destinationPort
+        else { return }
+        _ = answerOutOfTheBlue(packet)
+    }
+
+    /// RFC 9260 §8.4 item 5: a SHUTDOWN ACK with no association to shut down (CLOSED, and, by §8.5.1
+    /// rule E and §9.2, COOKIE-WAIT and COOKIE-ECHOED) is answered with a SHUTDOWN COMPLETE whose T bit is
+    /// set and whose tag is the one the SHUTDOWN ACK carried, so a peer whose SHUTDOWN COMPLETE was lost
+    /// can close; the state does not change (the sender of the INIT keeps its T1-init running). True when
+    /// the packet was such a SHUTDOWN ACK.
+    mutating func answerOutOfTheBlue(_ packet: SCTPPacket) -> Bool {
+        guard state == .closed || state == .cookieWait || state == .cookieEchoed,
+            packet.chunks.contains(where: { if case .shutdownAck = $0 { true } else { false } })
+        else { return false }
+        transmit([.shutdownComplete(ShutdownCompleteChunk(reflectedTag: true))], tag: packet.verificationTag)
+        return true
     }
 
     /// States in which DATA, SACK and RE-CONFIG are processed (RFC 9260 §4, §9.2).
