@@ -19,10 +19,6 @@ public final class DTLSCertificate: @unchecked Sendable {
     let privateKey: OpaquePointer
     /// The certificate in DER, as it travels in the DTLS Certificate message.
     public let der: [UInt8]
-    /// The library context a seeded certificate's key and certificate were made in (`OSSL_LIB_CTX *`),
-    /// nil for the default one. OpenSSL's key object refers to its context's provider whenever the key
-    /// is used (a handshake exports it to the session's context), so the context lives as long as they do.
-    private let libraryContext: OpaquePointer?
 
     /// Generates a P-256 key pair and a self-signed certificate valid from one day ago for
     /// `validityDays` days, signed with ECDSA-SHA256.
@@ -44,12 +40,10 @@ public final class DTLSCertificate: @unchecked Sendable {
         seededBy randomness: inout some RandomNumberGenerator, issuedAt: Int = 1_767_225_600,
         commonName: String = "WebRTC", serialNumber: UInt32 = 1, validityDays: Int = 30
     ) throws(DTLSEndpointError) {
-        guard let context = OSSL_LIB_CTX_new() else { throw OpenSSLErrors.configuration("OSSL_LIB_CTX_new") }
-        // TEST-RAND hands out the supplied bytes in order (see the shim); a key and one signature draw
-        // far less than one supply.
-        guard crucible_OSSL_LIB_CTX_use_test_rand(context) == 1, OpenSSLSession.supply(context, from: &randomness)
-        else {
-            OSSL_LIB_CTX_free(context)
+        // The seeded context's generators hand out only the bytes supplied here: a key and one signature
+        // draw far less than one supply. Its key objects refer to the context whenever they are used (a
+        // handshake exports the key to the session's context); the context lives as long as the process.
+        guard let context = SeededOpenSSL.context, SeededOpenSSL.supply(from: &randomness) else {
             throw OpenSSLErrors.configuration("seeded random generator (TEST-RAND)")
         }
         try self.init(
@@ -58,13 +52,10 @@ public final class DTLSCertificate: @unchecked Sendable {
     }
 
     /// The one recipe: a P-256 key and a self-signed v3 certificate, from `libraryContext`'s generator
-    /// (the default one when nil), valid from one day before `issuedAt` (now when nil). Takes ownership
-    /// of `libraryContext`: the certificate frees it, or this initialiser when it throws.
+    /// (the default one when nil), valid from one day before `issuedAt` (now when nil).
     private init(
         commonName: String, serialNumber: UInt32, validityDays: Int, libraryContext: OpaquePointer?, issuedAt: Int?
     ) throws(DTLSEndpointError) {
-        var owned = true
-        defer { if owned { OSSL_LIB_CTX_free(libraryContext) } }
         ERR_clear_error()
         guard let keyContext = EVP_PKEY_CTX_new_from_name(libraryContext, "EC", nil) else {
             throw OpenSSLErrors.configuration("EVP_PKEY_CTX_new_from_name")
@@ -101,17 +92,14 @@ public final class DTLSCertificate: @unchecked Sendable {
         else { throw OpenSSLErrors.configuration("self-signed certificate") }
         guard let der = Self.encode(certificate) else { throw OpenSSLErrors.configuration("i2d_X509") }
         signed = true
-        owned = false
         self.x509 = certificate
         self.privateKey = key
         self.der = der
-        self.libraryContext = libraryContext
     }
 
     deinit {
         X509_free(x509)
         EVP_PKEY_free(privateKey)
-        OSSL_LIB_CTX_free(libraryContext)  // after the objects made in it; nil is allowed
     }
 
     /// The fingerprint SDP announces for this certificate (`a=fingerprint`, RFC 8122 §5).

@@ -18,13 +18,12 @@ final class OpenSSLSession {
     let sslContext: OpaquePointer
     let ssl: OpaquePointer
     private let bioMethod: OpaquePointer
-    /// The library context of a seeded session (`OSSL_LIB_CTX *`, its DRBGs fed from `randomness`);
-    /// nil for a native session, which uses OpenSSL's default context and its real generator.
-    private let libraryContext: OpaquePointer?
-    /// Where a seeded session's OpenSSL randomness comes from (`supplyRandomness()`).
+    /// Where a seeded session's OpenSSL randomness comes from (`supplyRandomness()`), through
+    /// ``SeededOpenSSL/context``; nil for a native session, which uses OpenSSL's default context and its
+    /// real generator.
     private var randomness: (any RandomNumberGenerator)?
     /// True for a seeded session: OpenSSL's timer is dormant and the machine resends flights itself.
-    var resendsIdentically: Bool { libraryContext != nil }
+    var resendsIdentically: Bool { randomness != nil }
 
     let expectedFingerprint: CertificateFingerprint
     var pipe = DatagramPipe()
@@ -92,10 +91,6 @@ final class OpenSSLSession {
     /// final flight is lost ignores its identical Finished, which is why seeding is for simulation.
     static let dormantTimerMicroseconds: UInt32 = .max
 
-    /// Random bytes a seeded session hands each of its two DRBGs before each OpenSSL call that may
-    /// draw them (`supplyRandomness()`); a whole handshake draws a few hundred.
-    static let randomnessSupply = 4096
-
     struct Configuration {
         var role: DTLSRole
         var certificate: DTLSCertificate?
@@ -116,36 +111,28 @@ final class OpenSSLSession {
         var randomness = configuration.randomness
         var libraryContext: OpaquePointer?
         if var generator = randomness {
-            // A library context of its own, whose DRBGs hand out only the generator's bytes.
-            guard let context = OSSL_LIB_CTX_new() else { throw OpenSSLErrors.configuration("OSSL_LIB_CTX_new") }
-            guard crucible_OSSL_LIB_CTX_use_test_rand(context) == 1, Self.supply(context, from: &generator) else {
-                let error = OpenSSLErrors.configuration("seeded random generator (TEST-RAND)")
-                OSSL_LIB_CTX_free(context)
-                throw error
+            // The seeded context, whose generators hand out only the bytes supplied before each call.
+            guard let context = SeededOpenSSL.context, SeededOpenSSL.supply(from: &generator) else {
+                throw OpenSSLErrors.configuration("seeded random generator (TEST-RAND)")
             }
             randomness = generator
             libraryContext = context
         }
         guard let sslContext = SSL_CTX_new_ex(libraryContext, nil, DTLS_method()) else {
-            let error = OpenSSLErrors.configuration("SSL_CTX_new")
-            OSSL_LIB_CTX_free(libraryContext)
-            throw error
+            throw OpenSSLErrors.configuration("SSL_CTX_new")
         }
         guard let bioMethod = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "crucible-datagram-pipe") else {
             SSL_CTX_free(sslContext)
-            OSSL_LIB_CTX_free(libraryContext)
             throw OpenSSLErrors.configuration("BIO_meth_new")
         }
         self.sslContext = sslContext
         self.bioMethod = bioMethod
-        self.libraryContext = libraryContext
         self.randomness = randomness
         self.expectedFingerprint = configuration.expectedPeerFingerprint
         guard let ssl = Self.configure(sslContext, bioMethod, configuration) else {
             let error = OpenSSLErrors.configuration("DTLS setup")
             SSL_CTX_free(sslContext)
             BIO_meth_free(bioMethod)
-            OSSL_LIB_CTX_free(libraryContext)
             throw error
         }
         self.ssl = ssl
@@ -169,7 +156,6 @@ final class OpenSSLSession {
         SSL_free(ssl)  // frees the BIO too
         SSL_CTX_free(sslContext)
         BIO_meth_free(bioMethod)
-        OSSL_LIB_CTX_free(libraryContext)  // after everything that uses it; nil is allowed
     }
 
     /// Hands a seeded session's DRBGs the next bytes of its generator; true when there is nothing to
@@ -179,20 +165,9 @@ final class OpenSSLSession {
     /// bytes are used up; supplying before every call that may draw keeps both facts harmless. The
     /// bytes OpenSSL did not use are dropped, so what a run draws depends only on its calls.
     func supplyRandomness() -> Bool {
-        guard let libraryContext, var generator = randomness else { return true }
+        guard var generator = randomness else { return true }
         defer { randomness = generator }
-        return Self.supply(libraryContext, from: &generator)
-    }
-
-    /// Hands `context`'s TEST-RAND generators their next bytes from `generator` (shared with seeded certificates).
-    static func supply(_ context: OpaquePointer, from generator: inout some RandomNumberGenerator) -> Bool {
-        var bytes = [UInt8](repeating: 0, count: 2 * randomnessSupply)
-        bytes.withUnsafeMutableBytes { buffer in
-            for offset in stride(from: 0, to: buffer.count, by: 8) {
-                buffer.storeBytes(of: generator.next().littleEndian, toByteOffset: offset, as: UInt64.self)
-            }
-        }
-        return bytes.withUnsafeBufferPointer { crucible_OSSL_LIB_CTX_supply_test_rand(context, $0.baseAddress, randomnessSupply) } == 1
+        return SeededOpenSSL.supply(from: &generator)
     }
 
     /// Sets up the context and makes the `SSL`; nil when OpenSSL refuses a step (its queue says why).

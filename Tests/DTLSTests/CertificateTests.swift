@@ -121,3 +121,13 @@ struct SeededCertificateTests {
         #expect(pair.connectionInfo(.server)?.peerCertificate == client.der)
     }
 }
+
+extension SeededCertificateTests {
+    @Test("A thousand seeded certificates live at once: they share one OpenSSL context, not a context (and two thread-local keys of 1024) each")
+    func manyAtOnce() throws {
+        var generator = SeededGenerator(seed: 99)
+        var alive: [DTLSCertificate] = []
+        for _ in 0..<1_000 { alive.append(try DTLSCertificate(seededBy: &generator)) }
+        #expect(Set(alive.map(\.der)).count == 1_000)
+    }
+}

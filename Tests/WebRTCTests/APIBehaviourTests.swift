@@ -59,4 +59,21 @@ struct APIBehaviourTests {
             return true
         }
     }
+
+    @Test("Closing a pair frees its runtime: once the caller lets go, the simulated network, its machines and their OpenSSL objects are gone")
+    func closedConnectionsAreFreed() async throws {
+        weak var released: SimulatedNetwork?
+        do {
+            let (client, network) = Self.client(operationTimeout: .seconds(20))
+            released = network
+            let pair = try await PeerPair.connect(client: client) { [weak network] in
+                .nanoseconds(Int64(clamping: network?.now.nanoseconds ?? 0))
+            }
+            // A message each way leaves channel objects and events that refer back to their connections.
+            try await pair.offererChannel.send("ping")
+            _ = try await pair.answererChannel.receive()
+            await pair.close()
+        }
+        #expect(released == nil, "the network (and every machine in it) outlived the closed connections")
+    }
 }

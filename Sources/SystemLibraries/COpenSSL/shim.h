@@ -39,8 +39,8 @@ static inline long crucible_DTLSv1_get_timeout(SSL *ssl, struct timeval *left) {
 static inline uint64_t crucible_SSL_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }
 static inline uint64_t crucible_SSL_OP_NO_RENEGOTIATION(void) { return SSL_OP_NO_RENEGOTIATION; }
 
-// A seeded DTLS endpoint (Sources/DTLS, `OpenSSLSession`): every random byte its OpenSSL draws comes from
-// the machine's generator. The endpoint has a library context of its own whose DRBGs are OpenSSL's
+// Seeded DTLS endpoints and certificates (Sources/DTLS, `SeededOpenSSL`): every random byte their OpenSSL
+// draws comes from the machine's generator. They share one library context whose DRBGs are OpenSSL's
 // "TEST-RAND" (default provider, OpenSSL 3.0): a generator that hands out the bytes of its
 // "test_entropy" parameter in order and fails once they are used up. The DRBG type must be chosen
 // before the context draws anything.

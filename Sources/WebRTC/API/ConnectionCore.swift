@@ -124,7 +124,7 @@ final class ConnectionCore: Sendable {
     func object(_ handle: DataChannelHandle) -> DataChannel? { channels.withLock { $0[handle]?.object } }
     func record(_ handle: DataChannelHandle) -> ChannelRecord? { channels.withLock { $0[handle] } }
 
-    /// Ends every sequence and drops the channel objects (which refer back to the core).
+    /// Ends every sequence and closes the key log.
     func finish() {
         for log in [signaling.finish, iceConnection.finish, iceGathering.finish, connection.finish, dtls.finish,
                     candidates.finish, channelEvents.finish, negotiationNeeded.finish] { log() }

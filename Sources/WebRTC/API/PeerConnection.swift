@@ -149,6 +149,10 @@ public final class PeerConnection: Sendable {
             // Finished before the host stops, so the host's last wake-up lets every waiting reader end.
             core.finish()
             await host.stop()
+            // The channel objects and their events refer back to the core, so a closed connection's core
+            // can outlive the caller's references; letting go of the host here frees the machine, its
+            // sockets or simulated host, and its OpenSSL objects all the same.
+            core.slot.release()
         } else {
             core.finish()
         }

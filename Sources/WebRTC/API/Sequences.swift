@@ -146,6 +146,8 @@ final class HostSlot: Sendable {
 
     var host: (any EngineHost)? { slot.withLock { $0 } }
     func set(_ host: any EngineHost) { slot.withLock { $0 = host } }
+    /// Forgets the host once the connection is closed; waits then only check their condition.
+    func release() { slot.withLock { $0 = nil } }
 
     func wait(until condition: @escaping @Sendable () -> Bool, timeout: Duration) async -> Bool {
         guard let host else { return condition() }
