@@ -63,7 +63,7 @@ let package = Package(
         // The machine contract every stateful layer implements and every driver runs (DESIGN §1.1).
         .target(name: "SansIO", dependencies: ["Wire"], swiftSettings: strictSwift),
         // Digests and HMAC over OpenSSL, for STUN integrity now and DTLS/SCTP cookies later.
-        .target(name: "Hashing", dependencies: ["COpenSSL"], swiftSettings: strictSwift),
+        .target(name: "Hashing", dependencies: ["Wire", "COpenSSL"], swiftSettings: strictSwift),
 
         // Isolated codecs: one folder per protocol (DESIGN §1.2).
         .target(name: "STUN", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),

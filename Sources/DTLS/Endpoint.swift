@@ -363,7 +363,7 @@ public final class DTLSEndpoint: Machine {
               expected.matches(certificateDER: peer)
         else {
             let actual = SSL_get0_peer_certificate(session.ssl).flatMap(DTLSCertificate.encode)
-            abort(.fingerprintMismatch(expected: expected, actual: actual.map { CertificateFingerprint(of: $0, algorithm: expected.algorithm ?? .sha256) }))
+            abort(.fingerprintMismatch(expected: expected, actual: actual.map(expected.sameHash(of:))))
             return
         }
         var profile: SRTPProfile?
@@ -390,7 +390,7 @@ public final class DTLSEndpoint: Machine {
         let cipher = SSL_get_current_cipher(session.ssl)
         let info = DTLSConnectionInfo(
             role: role, peerCertificate: peer,
-            peerFingerprint: CertificateFingerprint(of: peer, algorithm: expected.algorithm ?? .sha256),
+            peerFingerprint: expected.sameHash(of: peer),
             cipherSuite: cipher.map { SSL_CIPHER_get_protocol_id($0) } ?? 0,
             cipherSuiteName: cipher.flatMap { SSL_CIPHER_standard_name($0) }.map { String(cString: $0) } ?? "",
             srtpProfile: profile, srtpKeys: keys)

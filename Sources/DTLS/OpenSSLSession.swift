@@ -7,9 +7,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The OpenSSL side of one DTLS endpoint: an `SSL_CTX` and an `SSL` of its own (and, when seeded, an
-/// `OSSL_LIB_CTX` whose generator is the machine's), a custom BIO over a `DatagramPipe`, and the
-/// callbacks that report back (key log, alerts, peer verification, timer).
+/// The OpenSSL side of one DTLS endpoint: an `SSL_CTX` and an `SSL` of its own (made, when seeded, in
+/// the shared `SeededOpenSSL` context, whose generators hand out the machine's bytes), a custom BIO over
+/// a `DatagramPipe`, and the callbacks that report back (key log, alerts, peer verification, timer).
 ///
 /// It is a final class because OpenSSL's callbacks find it through a raw pointer (`SSL` ex_data slot 0
 /// and the BIO's data), which must stay valid and unique for the `SSL`'s whole life; `DTLSEndpoint`
@@ -349,7 +349,7 @@ final class OpenSSLSession {
             return 0
         }
         guard expectedFingerprint.matches(certificateDER: der) else {
-            fingerprintMismatch = CertificateFingerprint(of: der, algorithm: expectedFingerprint.algorithm ?? .sha256)
+            fingerprintMismatch = expectedFingerprint.sameHash(of: der)
             X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED)
             return 0
         }

@@ -1,3 +1,5 @@
+import Wire
+
 /// A certificate fingerprint (RFC 8122 §5): a hash function and the digest of a DER certificate.
 ///
 /// The one type for the whole stack: SDP parses and writes it in `a=fingerprint`, the DTLS endpoint
@@ -41,6 +43,12 @@ public struct CertificateFingerprint: Hashable, Sendable, CustomStringConvertibl
         guard digest.count == algorithm.outputLength else { throw .digestLength(algorithm: algorithm, found: digest.count) }
     }
 
+    /// The fingerprint of another certificate with this one's hash function (sha-256 when this one's is
+    /// not computed here): what a peer presented, in the form it was expected in.
+    public func sameHash(of certificateDER: [UInt8]) -> CertificateFingerprint {
+        CertificateFingerprint(of: certificateDER, algorithm: algorithm ?? .sha256)
+    }
+
     /// Whether `certificateDER` has this fingerprint, comparing digests in constant time (the
     /// expected value is public, but a timing oracle on certificate bytes is still worth not having).
     public func matches(certificateDER: [UInt8]) -> Bool {
@@ -49,17 +57,7 @@ public struct CertificateFingerprint: Hashable, Sendable, CustomStringConvertibl
     }
 
     /// The digest as upper-case hex pairs joined by ':' (RFC 8122 §5: "UHEX").
-    public var hexPairs: String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(digest.count * 3)
-        for (index, byte) in digest.enumerated() {
-            if index > 0 { text.append(UInt8(ascii: ":")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
-    }
+    public var hexPairs: String { Hex.encode(digest, separator: ":").uppercased() }
 
     /// The attribute value: `sha-256 AB:CD:…` (RFC 8122 §5).
     public var sdpValue: String { "\(hashFunction) \(hexPairs)" }
