@@ -42,6 +42,7 @@ let package = Package(
         .library(name: "WebRTC", targets: ["WebRTC"]),
         .library(name: "JSEP", targets: ["JSEP"]),
         .library(name: "Harness", targets: ["Harness"]),
+        .library(name: "Interop", targets: ["Interop"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -128,6 +129,13 @@ let package = Package(
         // Harness pieces over the client API, shared by the tests, the tour, the interop sessions and the
         // benchmarks: two connections joined in process, the webrtc-echoes answerer, checked bulk transfers.
         .target(name: "Harness", dependencies: ["WebRTC", "DataChannels", "Hashing", "Wire"], swiftSettings: strictSwift),
+        // The interop matrix (DESIGN §4): scenarios between Crucible and other stacks' peers (Scripts/interop,
+        // CONTROL.md), each cell captured on loopback and judged by the replay checker.
+        .target(
+            name: "Interop",
+            dependencies: ["WebRTC", "DataChannels", "Hashing", "Wire", "SDP", "Pcap", "Replay", "Decryption", "Fuzzing"],
+            swiftSettings: strictSwift
+        ),
         // webrtc-echoes signaling: the offer/answer JSON over HTTP POST /offer, server and client, loopback only.
         .target(
             name: "EchoSignaling",
@@ -143,7 +151,7 @@ let package = Package(
             name: "crucible",
             dependencies: [
                 "Wire", "STUN", "SDP", "Pcap", "Conformance", "Fuzzing", "Replay", "Decryption", "WebRTC", "Harness", "EchoSignaling",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Interop", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift
         ),
@@ -251,7 +259,7 @@ let package = Package(
             name: "InteropTests",
             dependencies: [
                 "ICE", "UDPDriver", "SDP", "SansIO", "Wire", "Replay", "WebRTC", "Harness", "DataChannels", "EchoSignaling", "Decryption",
-                "Fuzzing", "CrucibleTestSupport",
+                "Fuzzing", "CrucibleTestSupport", "Interop",
             ]
         ),
     ],

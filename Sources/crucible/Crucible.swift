@@ -7,7 +7,7 @@ struct Crucible: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crucible",
         abstract: "A WebRTC stack built to be proven: codecs, conformance runs and harnesses.",
-        subcommands: [Tour.self, Decode.self, Fuzz.self, Corpus.self, ReplayCommand.self, Echo.self])
+        subcommands: [Tour.self, Decode.self, Fuzz.self, Corpus.self, ReplayCommand.self, Echo.self, InteropCommand.self])
 
     /// Runs the command, with exit code 2 for usage errors (ArgumentParser's default is 64), so every
     /// subcommand keeps the contract 0 = clean, 1 = the input broke a rule, 2 = the call was wrong.

@@ -1,0 +1,193 @@
+public import DataChannels
+import Foundation
+import Hashing
+import Synchronization
+public import WebRTC
+import Wire
+
+/// Crucible's side of a cell: a peer connection of our engine, in process, doing CONTROL.md's requests
+/// through the public client API (so the matrix tests what a user gets).
+public final class EnginePeer: InteropPeer {
+    public let stack = InteropStack.crucible
+    public let version = "main"
+    public let events: PeerEventLog
+    public let connection: PeerConnection
+
+    private struct State {
+        var channels: [String: DataChannel] = [:]
+        /// Labels of the channels this side created (the others were announced by the far side).
+        var local: Set<String> = []
+        var echo = false
+        /// Bytes coming back to a running `bulk`, by label.
+        var bulkSinks: [String: [UInt8]] = [:]
+    }
+    private let state = Mutex(State())
+    private let observers = Mutex<[Task<Void, Never>]>([])
+
+    /// A new connection of `client`'s, observed from its first event.
+    public static func start(client: WebRTCClient, role: String) async throws(InteropError) -> EnginePeer {
+        let connection: PeerConnection
+        do { connection = try await client.createPeerConnection() } catch { throw InteropError("crucible: \(error)") }
+        let peer = EnginePeer(connection: connection, owner: "crucible (\(role))")
+        peer.observe()
+        return peer
+    }
+
+    private init(connection: PeerConnection, owner: String) {
+        self.connection = connection
+        self.events = PeerEventLog(owner: owner)
+    }
+
+    private func observe() {
+        let connection = self.connection
+        let events = self.events
+        let channelEvents = Task { [self] in
+            await withTaskGroup(of: Void.self) { group in
+                for await event in connection.dataChannelEvents {
+                    switch event {
+                    case .open(let channel):
+                        let label = channel.label
+                        let announced = state.withLock { state in
+                            state.channels[label] = channel
+                            return !state.local.contains(label)
+                        }
+                        if announced { events.append(.dataChannel(label: label, options: channel.options)) }
+                        events.append(.open(label: label))
+                        group.addTask { await self.receive(on: channel) }
+                    case .closed(let channel):
+                        events.append(.closed(label: channel.label))
+                    case .error(let channel, let error):
+                        events.append(.error("channel \(channel.label): \(error)"))
+                    case .closing, .bufferedAmountLow:
+                        break
+                    }
+                }
+            }
+        }
+        let connectionStates = Task {
+            for await value in connection.state { events.append(.connectionState(value.rawValue)) }
+        }
+        let iceStates = Task {
+            for await value in connection.iceConnectionState { events.append(.iceConnectionState("\(value)")) }
+        }
+        observers.withLock { $0 = [channelEvents, connectionStates, iceStates] }
+    }
+
+    /// Every message of `channel` until it closes: to a running bulk, back to the far side, or to the log.
+    private func receive(on channel: DataChannel) async {
+        let label = channel.label
+        while channel.state != .closed {
+            let message: DataChannelMessage
+            do { message = try await channel.receive() } catch {
+                if case .timeout = error { continue }
+                return
+            }
+            let route = state.withLock { state -> (echo: Bool, sunk: Bool) in
+                if case .binary(let bytes) = message, state.bulkSinks[label] != nil {
+                    state.bulkSinks[label]?.append(contentsOf: bytes)
+                    return (false, true)
+                }
+                return (state.echo, false)
+            }
+            if route.sunk { continue }
+            if route.echo {
+                do { try await channel.send(message) } catch { events.append(.error("echo on \(label): \(error)")) }
+            } else {
+                events.append(.message(label: label, message))
+            }
+        }
+    }
+
+    private func channel(_ label: String) throws(InteropError) -> DataChannel {
+        guard let channel = state.withLock({ $0.channels[label] }) else { throw InteropError("\(events.owner): no open channel \(label.debugDescription)") }
+        return channel
+    }
+
+    public func createOffer(iceRestart: Bool) async throws(InteropError) -> String {
+        do {
+            if iceRestart { try await connection.restartIce() }
+            try await connection.setLocalDescription(try await connection.createOffer())
+            return try await gatheredDescription()
+        } catch { throw InteropError("\(events.owner): createOffer: \(error)") }
+    }
+
+    public func createAnswer() async throws(InteropError) -> String {
+        do {
+            try await connection.setLocalDescription(try await connection.createAnswer())
+            return try await gatheredDescription()
+        } catch { throw InteropError("\(events.owner): createAnswer: \(error)") }
+    }
+
+    private func gatheredDescription() async throws(WebRTCError) -> String {
+        try await connection.awaitIceGatheringComplete()
+        guard let description = try await connection.localDescription() else { throw .invalidState("no local description") }
+        return description.sdp
+    }
+
+    public func setRemoteDescription(offer: Bool, sdp: String) async throws(InteropError) {
+        do {
+            try await connection.setRemoteDescription(SessionDescription(type: offer ? .offer : .answer, sdp: sdp))
+        } catch { throw InteropError("\(events.owner): setRemoteDescription: \(error)") }
+    }
+
+    public func createDataChannel(_ label: String, options: DataChannelOptions) async throws(InteropError) {
+        state.withLock { _ = $0.local.insert(label) }
+        do {
+            let channel = try await connection.createDataChannel(label) { $0 = options }
+            state.withLock { $0.channels[label] = channel }
+        } catch { throw InteropError("\(events.owner): createDataChannel \(label): \(error)") }
+    }
+
+    public func send(_ message: DataChannelMessage, on label: String) async throws(InteropError) {
+        let channel = try channel(label)
+        do { try await channel.send(message) } catch { throw InteropError("\(events.owner): send on \(label): \(error)") }
+    }
+
+    public func closeChannel(_ label: String) async throws(InteropError) {
+        let channel = try channel(label)
+        await channel.close()
+    }
+
+    public func startEcho() async throws(InteropError) {
+        state.withLock { $0.echo = true }
+    }
+
+    public func bulk(on label: String, bytes: Int, chunk: Int) async throws(InteropError) -> BulkReport {
+        let channel = try channel(label)
+        state.withLock { $0.bulkSinks[label] = [] }
+        defer { state.withLock { _ = $0.bulkSinks.removeValue(forKey: label) } }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var sent = [UInt8]()
+        sent.reserveCapacity(bytes)
+        do {
+            var offset = 0
+            while offset < bytes {
+                try await channel.awaitBufferedAmount(atMost: 1 << 20, timeout: .seconds(60))
+                let piece = BulkReport.pattern(offset: offset, count: min(chunk, bytes - offset))
+                try await channel.send(piece)
+                sent.append(contentsOf: piece)
+                offset += piece.count
+            }
+        } catch { throw InteropError("\(events.owner): bulk on \(label) after sending: \(error)") }
+        try await events.wait(for: "\(bytes) bulk bytes back on \(label)", timeout: .seconds(240)) { _ in
+            state.withLock { ($0.bulkSinks[label]?.count ?? 0) >= bytes }
+        }
+        let seconds = Double((clock.now - start) / .milliseconds(1)) / 1000
+        let received = state.withLock { $0.bulkSinks[label] ?? [] }
+        return BulkReport(
+            bytes: received.count, seconds: seconds, sha256: Hex.encode(DigestAlgorithm.sha256.hash(received)),
+            sentSha256: Hex.encode(DigestAlgorithm.sha256.hash(sent)))
+    }
+
+    public func close() async {
+        await connection.close()
+        for task in observers.withLock({ $0 }) { task.cancel() }
+    }
+
+    public var logTail: String { "" }
+    public var keyLog: [String] { connection.keyLog }
+
+    /// Where the connection stands, for a failed cell's report.
+    public func diagnostics() async -> String { await connection.diagnostics() }
+}
