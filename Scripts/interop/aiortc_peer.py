@@ -11,6 +11,10 @@ Run it from the virtual environment Scripts/bootstrap makes:
     .venv-interop/bin/python Scripts/interop/aiortc_peer.py serve --port 8080 [--negotiated 5 ...] [-v]
     .venv-interop/bin/python Scripts/interop/aiortc_peer.py connect http://127.0.0.1:8080/offer \\
         --scenario NAME [--id 5] [--bytes N] [--timeout S] [-v]
+    .venv-interop/bin/python -u Scripts/interop/aiortc_peer.py control [-v]
+
+control: one peer connection driven over stdin/stdout by `crucible interop`, as Scripts/interop/CONTROL.md
+says; implemented in aiortc_control.py.
 
 serve: the answerer. Answers POST /offer (after its own gathering completes) and OPTIONS /offer (the CORS
 preflight of browser clients); every other request gets 404 or 405. Each offer makes a new peer
@@ -59,33 +63,13 @@ import time
 from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
-import aioice.ice
-from aiortc import RTCConfiguration, RTCDataChannel, RTCPeerConnection, RTCSessionDescription
+from aiortc import RTCDataChannel, RTCPeerConnection, RTCSessionDescription
 
-
-def loopback_only(use_ipv4: bool, use_ipv6: bool) -> list[str]:
-    # aioice leaves 127.0.0.1 out when it gathers; the project's tests never leave loopback (DESIGN §6).
-    return ["127.0.0.1"] if use_ipv4 else []
-
-
-aioice.ice.get_host_addresses = loopback_only
+# Imported before any peer connection exists: it puts aioice on loopback only.
+from aiortc_common import channel_fields, emit, make_peer_connection
 
 BODY_LIMIT = 1 << 20
 CHUNK = 64 * 1024
-
-
-def emit(event: str, **fields: object) -> None:
-    try:
-        sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # Whoever read the events is gone (a test that died): nobody can use this peer any more.
-        os._exit(1)
-
-
-def make_peer_connection() -> RTCPeerConnection:
-    # An explicit empty server list: without it aiortc adds a public STUN server.
-    return RTCPeerConnection(RTCConfiguration(iceServers=[]))
 
 
 def is_loopback(host: str) -> bool:
@@ -95,18 +79,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def channel_fields(channel: RTCDataChannel) -> dict[str, Any]:
-    return {
-        "label": channel.label,
-        "id": channel.id,
-        "ordered": channel.ordered,
-        "maxRetransmits": channel.maxRetransmits,
-        "maxPacketLifeTime": channel.maxPacketLifeTime,
-        "protocol": channel.protocol,
-        "negotiated": channel.negotiated,
-    }
 
 
 # MARK: - HTTP/1.1, the little of it webrtc-echoes needs
@@ -511,11 +483,19 @@ def main() -> None:
     offer.add_argument("--id", type=int, default=5, help="the negotiated channel's stream id")
     offer.add_argument("--bytes", type=int, default=16 << 20, help="bulk: how many bytes to send")
     offer.add_argument("--timeout", type=float, default=180, help="seconds for the whole scenario")
+    controlled = commands.add_parser("control", help="be driven by crucible interop (Scripts/interop/CONTROL.md)")
+    # SUPPRESS: without -v here the subparser would reset a -v given before the subcommand.
+    controlled.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                            help="aiortc's debug log on stderr")
     arguments = parser.parse_args()
     if arguments.verbose:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
     if arguments.command == "serve":
         asyncio.run(EchoServer(arguments.negotiated).run(arguments.port))
+    elif arguments.command == "control":
+        from aiortc_control import control  # only this mode needs it
+
+        control()
     else:
         sys.exit(0 if asyncio.run(connect(arguments)) else 1)
 
