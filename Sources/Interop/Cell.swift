@@ -28,6 +28,14 @@ public struct Cell: Hashable, Sendable, Codable {
     public var offererVersion: String?
     public var answererVersion: String?
 
+    /// A cell before it ran: its scenario and pair, and a verdict the run replaces.
+    public init(scenario: String, offerer: InteropStack, answerer: InteropStack, verdict: Verdict) {
+        self.scenario = scenario
+        self.offerer = offerer
+        self.answerer = answerer
+        self.verdict = verdict
+    }
+
     /// What `crucible replay` made of a cell's capture.
     public struct ReplayVerdict: Hashable, Sendable, Codable {
         /// Rules of error severity broken, with counts, that no documented tolerance explains.

@@ -33,6 +33,17 @@ public enum InteropStack: String, CaseIterable, Sendable, Codable, CustomStringC
         }
     }
 
+    /// Fails with the command that installs this stack's peer when it is missing (the project's rule for
+    /// outside peers: a missing peer is an error that says how to install it, never a silent skip).
+    public func requireInstalled(repository: URL) throws(InteropError) {
+        guard let command = controlCommand(repository: repository) else { return }
+        var needed = [command.executable.path]
+        if self == .chromium { needed.append("/usr/bin/chromium") }
+        for path in needed where !FileManager.default.isExecutableFile(atPath: path) {
+            throw InteropError("\(self): \(path) not found: \(command.installHint)")
+        }
+    }
+
     /// Parses a comma-separated list such as `crucible,aiortc`.
     public static func list(_ text: String) throws(InteropError) -> [InteropStack] {
         try text.split(separator: ",").map { name throws(InteropError) in

@@ -14,7 +14,7 @@ public struct Limitation: Hashable, Sendable {
     public static let table: [Limitation] = [
         Limitation(
             stack: .aiortc, scenario: "ice-restart", onlyAs: nil,
-            reason: "aiortc 1.16 has no ICE restart: createOffer takes no iceRestart option and a remote description with new ICE credentials is not applied to the existing transport (aiortc/rtcpeerconnection.py)"),
+            reason: "aiortc 1.16 has no ICE restart: RTCPeerConnection.createOffer takes no iceRestart option, RTCIceGatherer.gather gathers only in state 'new' so its credentials never change, and RTCIceTransport.start returns early once started, so an offer with new credentials is answered with the old ones (aiortc/rtcpeerconnection.py, aiortc/rtcicetransport.py)"),
     ]
 
     /// The limitation that explains a failure of `scenario` between these stacks, if one does.

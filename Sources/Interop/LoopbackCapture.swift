@@ -49,8 +49,9 @@ final class LoopbackCapture: Sendable {
     /// Stops the capture and returns the UDP datagrams to or from `ports`; the raw file is removed.
     func stop(keeping ports: Set<UInt16>) async throws(InteropError) -> [UDPDatagram] {
         let watch = self.watch
-        // SIGINT lets dumpcap finish the file; after a grace it is killed.
-        _ = await Task.detached { watch.end(signal: SIGINT, grace: .seconds(5)) }.value
+        // SIGINT lets dumpcap drain the kernel's buffer and finish the file; only after a long grace is it killed
+        // (a killed dumpcap leaves a truncated last block, which the reader refuses).
+        _ = await Task.detached { watch.end(signal: SIGINT, grace: .seconds(20)) }.value
         defer { try? FileManager.default.removeItem(at: rawPath) }
         let datagrams: [UDPDatagram]
         do { datagrams = try CaptureReader(path: rawPath.path).udpDatagrams().datagrams } catch {

@@ -64,7 +64,7 @@ public struct MatrixReport: Sendable {
 
     /// A cell in one line: verdict, pair, scenario, setup time, figure, replay.
     public static func line(_ cell: Cell) -> String {
-        var parts = ["\(cell.verdict.rawValue.uppercased().padding(toLength: 10, withPad: " ", startingAt: 0))\(cell.offerer)→\(cell.answerer) \(cell.scenario)"]
+        var parts = ["\(cell.verdict.rawValue.uppercased().padding(toLength: 11, withPad: " ", startingAt: 0))\(cell.offerer)→\(cell.answerer) \(cell.scenario)"]
         if let setup = cell.setupMilliseconds { parts.append("setup \(setup) ms") }
         if let figure = cell.figure { parts.append(figure) }
         if let replay = cell.replay { parts.append("replay: \(replay.summary)") }

@@ -144,13 +144,14 @@ public struct Scenario: Sendable, Identifiable {
             } catch { return .failure(error) }
         }
         try? await Task.sleep(for: .milliseconds(50))
-        let before = session.descriptions.first.map(DescriptionFacts.init(sdp:))?.iceUfrag
-        let (offer, _) = try await session.negotiate(iceRestart: true)
+        let before = session.descriptions.prefix(2).map { DescriptionFacts(sdp: $0).iceUfrag }
+        let (offer, answer) = try await session.negotiate(iceRestart: true)
         let restartedInFlight = !finished.withLock { $0 }
-        let after = DescriptionFacts(sdp: offer).iceUfrag
-        guard after != nil, after != before else {
+        // RFC 8445 §9 and JSEP §5.3.1: both sides take new credentials, the answerer because the offer did.
+        for (side, old, new) in [("offer", before.first ?? nil, DescriptionFacts(sdp: offer).iceUfrag), ("answer", before.last ?? nil, DescriptionFacts(sdp: answer).iceUfrag)]
+        where new == nil || new == old {
             transfer.cancel()
-            throw InteropError("the restart offer kept its ice-ufrag \(after ?? "none") (RFC 8445 §9 needs a new one)")
+            throw InteropError("the restart's \(side) kept its ice-ufrag \(new ?? "none") (RFC 8445 §9, JSEP §5.3.1: a restart takes new credentials)")
         }
         let report = try await transfer.value.get()
         try check(report, bytes: bytes)

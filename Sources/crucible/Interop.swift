@@ -48,6 +48,7 @@ struct InteropCommand: AsyncParsableCommand {
         do {
             stacks = try InteropStack.list(peers)
             chosen = try Scenario.named(scenarios)
+            for stack in stacks { try stack.requireInstalled(repository: URL(fileURLWithPath: repository)) }
         } catch { throw ValidationError(error.description) }
         var matrix = InteropMatrix(
             stacks: stacks, scenarios: chosen, repository: URL(fileURLWithPath: repository),
