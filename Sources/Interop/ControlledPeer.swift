@@ -49,7 +49,7 @@ public final class ControlledPeer: InteropPeer {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = log
-        do { try process.run() } catch { throw InteropError("\(stack): cannot start \(command.executable.path): \(error)") }
+        do { try process.runWithSignalsUnblocked() } catch { throw InteropError("\(stack): cannot start \(command.executable.path): \(error)") }
         try? log.close()
         let watch = ProcessWatch(process)
         let events = PeerEventLog(owner: "\(stack) (\(role))")

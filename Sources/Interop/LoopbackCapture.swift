@@ -29,7 +29,7 @@ final class LoopbackCapture: Sendable {
         process.standardOutput = FileHandle.nullDevice
         guard let logHandle = try? FileHandle(forWritingTo: log) else { throw InteropError("cannot write \(log.path)") }
         process.standardError = logHandle
-        do { try process.run() } catch { throw InteropError("cannot start dumpcap: \(error)") }
+        do { try process.runWithSignalsUnblocked() } catch { throw InteropError("cannot start dumpcap: \(error)") }
         try? logHandle.close()
         let watch = ProcessWatch(process)
         defer { try? FileManager.default.removeItem(at: log) }

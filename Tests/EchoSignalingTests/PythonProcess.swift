@@ -59,7 +59,7 @@ final class PythonStubServer: Sendable {
         let input = Pipe()
         process.standardInput = input  // the stub exits when its stdin closes, so a dead test takes it along
         signal(SIGPIPE, SIG_IGN)
-        try process.run()
+        try process.runWithSignalsUnblocked()
         let line = await onThread { () -> String in
             var bytes: [UInt8] = []
             while true {

@@ -68,7 +68,7 @@ final class AioicePeer: Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = try FileHandle(forWritingTo: stderrFile)
-        try process.run()
+        try process.runWithSignalsUnblocked()
         let peer = AioicePeer(role: role, process: ProcessWatch(process), input: stdin.fileHandleForWriting, stderrFile: stderrFile)
         peer.startReading(stdout.fileHandleForReading)
         return peer

@@ -82,7 +82,7 @@ enum AiortcPeer {
             process.standardOutput = output
             process.standardError = try FileHandle(forWritingTo: log)
             process.standardInput = FileHandle.nullDevice
-            try process.run()
+            try process.runWithSignalsUnblocked()
             let server = Server(process: ProcessWatch(process))
             server.startReading(output.fileHandleForReading)
             defer { try? FileManager.default.removeItem(at: log) }

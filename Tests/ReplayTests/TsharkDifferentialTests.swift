@@ -42,7 +42,7 @@ struct TsharkDifferentialTests {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runWithSignalsUnblocked()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let end = process.waitForTermination()
         guard end.status == 0, end.reason == .exit else {

@@ -68,7 +68,7 @@ public final class CoturnServer {
         let outputHandle = try FileHandle(forWritingTo: output)
         process.standardOutput = outputHandle
         process.standardError = outputHandle
-        try process.run()
+        try process.runWithSignalsUnblocked()
         return CoturnServer(address: TransportAddress(.loopbackV4, port: port), directory: directory, process: ProcessWatch(process))
     }
 

@@ -40,7 +40,7 @@ public func runToEnd(_ executable: URL, _ arguments: [String], in directory: URL
     process.standardOutput = output
     process.standardError = errors
     process.standardInput = FileHandle.nullDevice
-    try process.run()
+    try process.runWithSignalsUnblocked()
     let watch = ProcessWatch(process)
     let collected = Mutex<(out: Data?, err: Data?)>((nil, nil))
     Thread { let data = output.fileHandleForReading.readDataToEndOfFile(); collected.withLock { $0.out = data } }.start()

@@ -37,7 +37,7 @@ public final class ChildProcess {
         let output = self.output
         standardOutput.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData, stream: .output) }
         standardError.fileHandleForReading.readabilityHandler = { handle in output.append(handle.availableData, stream: .error) }
-        try process.run()
+        try process.runWithSignalsUnblocked()
         watch = ProcessWatch(process)
     }
 

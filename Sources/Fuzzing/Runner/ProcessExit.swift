@@ -27,6 +27,19 @@ extension Process {
         return isRunning ? (.exit, -1) : (terminationReason, terminationStatus)
     }
 
+    /// Starts the child with no signal blocked. `run()` hands the child the calling thread's signal mask,
+    /// and a libdispatch worker thread (every Swift concurrency thread) blocks nearly every signal: a child
+    /// started from one never sees SIGINT or SIGTERM, so `ProcessWatch.end` could only kill it, and a
+    /// program that finishes its work on SIGINT (dumpcap closing its capture file) would be cut short.
+    public func runWithSignalsUnblocked() throws {
+        var none = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try run()
+    }
+
     /// Waits for the child's end by polling ``pollTermination()`` every 2 ms; use it instead of
     /// `waitUntilExit` (or keep a ``ProcessWatch`` to ask more than once).
     public func waitForTermination() -> Termination { ProcessWatch(self).wait() }
