@@ -58,6 +58,9 @@ public struct DataChannelStatistics: Hashable, Sendable {
     /// DCEP messages that broke RFC 8832: unparsable, unknown type, OPEN with the wrong parity or on a
     /// stream in use, an ACK nobody waited for.
     public var dcepErrors = 0
+    /// Deviations the peer sent that the machine accepted, by rule id (`DCEP.ack-length`): the tolerances
+    /// of `Tolerance.all` (DESIGN §1.7), counted once per message that needed them.
+    public var tolerated: [String: Int] = [:]
     /// User messages dropped: no channel on their stream, the channel closing (W3C discards those), an
     /// unknown PPID, or a deprecated partial PPID (52/54, RFC 8831 §8: we do not reassemble those).
     public var droppedMessages = 0

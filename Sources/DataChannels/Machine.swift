@@ -16,6 +16,9 @@ public import Wire
 ///   §8.2.2 does not assign, or not well formed, gets no ACK and closes "the corresponding data channel"
 ///   (RFC 8832 §6): a reset of the stream, which also closes a channel of ours that lived on it. Each is
 ///   counted in ``DataChannelStatistics/dcepErrors``.
+/// - DCEP from the peer is read in `Wire.ParseMode.tolerant`: a deviation `Tolerance.all` lists (Pion's
+///   4-byte DATA_CHANNEL_ACK) is accepted and counted in ``DataChannelStatistics/tolerated`` under its rule
+///   (DESIGN §1.7); `crucible replay` still reports the same bytes.
 /// - The deprecated partial PPIDs 52/54 are dropped, not concatenated (see ``DataChannelMessage``).
 /// - bufferedAmount is the association's per-stream figure less the bytes we added (DCEP messages, the
 ///   byte of an empty message), which a ledger (`StreamLedger`) keeps in send order: exact when the peer

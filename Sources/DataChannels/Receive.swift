@@ -33,7 +33,13 @@ extension DataChannelMachine {
     mutating func receiveDCEP(_ message: SCTPReceivedMessage, at now: Instant) {
         let stream = message.stream
         let dcep: DCEPMessage
-        do throws(DCEPError) { dcep = try DCEPMessage.parse(message.bytes) } catch {
+        // DESIGN §1.7: what real peers send is read tolerantly (Tolerance.all) and counted; the checker
+        // (`crucible replay`) flags the same bytes.
+        do throws(DCEPError) {
+            let parsed = try DCEPMessage.parse(message.bytes[...], mode: .tolerant)
+            dcep = parsed.value
+            for deviation in parsed.deviations { counters.tolerated[deviation.tolerance.rule, default: 0] += 1 }
+        } catch {
             counters.dcepErrors += 1
             // RFC 8832 §6: an OPEN that is "not well formed" is refused like any other bad OPEN.
             if message.bytes.first == DCEPMessage.openType { refuse(stream, at: now) }

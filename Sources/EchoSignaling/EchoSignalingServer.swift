@@ -2,7 +2,8 @@ public import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// The webrtc-echoes signaling server: HTTP/1.1 on a loopback address answering `POST /offer`.
+/// The webrtc-echoes signaling server: HTTP/1.1 on a loopback address answering `POST /offer`, and
+/// serving a page at `GET /` when given one (``EchoPage/html``, the browser end of the echo).
 ///
 /// The body must be a JSON offer (`{"type":"offer","sdp":"…"}`); the server hands it to `handler` and
 /// replies 200 with the answer it returns as JSON (`Content-Type: application/json`). Anything else gets a
@@ -39,11 +40,12 @@ public final class EchoSignalingServer: Sendable {
     ///   - host: an IP literal or `localhost`; refused unless loopback when `policy` is `.loopbackOnly`.
     ///   - port: the TCP port, 0 for one the system chooses (read ``port``).
     ///   - policy: which hosts may be bound.
+    ///   - page: HTML served at `GET /` (`text/html`); nil for none (then `/` is 404 like any other path).
     ///   - group: where to find the event loops; the process-wide NIO singleton by default.
     ///   - handler: turns an offer into an answer; called once per request, concurrently for concurrent requests.
     public static func start(
         host: String = "127.0.0.1", port: Int, policy: SignalingAddressPolicy = .loopbackOnly,
-        group: (any EventLoopGroup)? = nil,
+        page: String? = nil, group: (any EventLoopGroup)? = nil,
         handler: @escaping @Sendable (SignalingMessage) async throws -> SignalingMessage
     ) async throws(EchoSignalingError) -> EchoSignalingServer {
         let address = try policy.resolve(host)
@@ -67,7 +69,7 @@ public final class EchoSignalingServer: Sendable {
             _ = try? await listener.executeThenClose { connections in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in connections {
-                        group.addTask { await serve(connection, handler: handler) }
+                        group.addTask { await serve(connection, page: page, handler: handler) }
                     }
                 }
             }
@@ -90,7 +92,7 @@ public final class EchoSignalingServer: Sendable {
 
     /// Answers the requests of one connection in order until the client closes or asks to.
     private static func serve(
-        _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>,
+        _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, page: String?,
         handler: @escaping @Sendable (SignalingMessage) async throws -> SignalingMessage
     ) async {
         try? await connection.executeThenClose { inbound, outbound in
@@ -113,7 +115,7 @@ public final class EchoSignalingServer: Sendable {
                     let reply: HTTPReply
                     switch SignalingRoutes.decide(
                         method: request.method, uri: request.uri,
-                        requestedHeaders: request.headers.first(name: "Access-Control-Request-Headers"))
+                        requestedHeaders: request.headers.first(name: "Access-Control-Request-Headers"), page: page)
                     {
                     case .reply(let decided): reply = decided
                     case .readOffer:

@@ -41,8 +41,18 @@ enum SignalingRoutes {
         case reply(HTTPReply)
     }
 
-    static func decide(method: HTTPMethod, uri: String, requestedHeaders: String?) -> Decision {
+    /// The page, when the server has one (``EchoSignalingServer/start(host:port:policy:page:group:handler:)``).
+    static let pagePath = "/"
+
+    static func decide(method: HTTPMethod, uri: String, requestedHeaders: String?, page: String? = nil) -> Decision {
         let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? uri
+        if path == pagePath, let page {
+            guard method == .GET else {
+                return .reply(.text(.methodNotAllowed, "\(method.rawValue) is not allowed on \(pagePath): use GET", headers: [("Allow", "GET")]))
+            }
+            return .reply(HTTPReply(
+                status: .ok, contentType: "text/html; charset=utf-8", body: Array(page.utf8), headers: [("Cache-Control", "no-store")]))
+        }
         guard path == offerPath else {
             return .reply(.text(.notFound, "no resource at \(path): POST the offer to \(offerPath)"))
         }

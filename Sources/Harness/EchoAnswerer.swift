@@ -15,6 +15,7 @@ public final class EchoAnswerer: Sendable {
     /// The text that makes a channel close itself.
     public static let closeRequest = "close-me"
     private let state = Mutex<(connections: [PeerConnection], tasks: [Task<Void, Never>])>(([], []))
+    private let counts = Counts()
 
     public init(client: WebRTCClient, negotiatedIDs: [UInt16] = []) {
         self.client = client
@@ -23,6 +24,12 @@ public final class EchoAnswerer: Sendable {
 
     /// The connections made so far.
     public var connections: [PeerConnection] { state.withLock { $0.connections } }
+
+    /// Channels that reached `open` on any of the connections, so far.
+    public var openedChannels: Int { counts.value.withLock { $0.opened } }
+
+    /// Messages received and sent back, on every channel of every connection, so far.
+    public var echoedMessages: Int { counts.value.withLock { $0.echoed } }
 
     /// Answers `offer` (SDP text with the offerer's candidates) and returns the answer with ours.
     public func answer(_ offer: String, recording: Recording? = nil) async throws(WebRTCError) -> String {
@@ -39,7 +46,7 @@ public final class EchoAnswerer: Sendable {
             try await connection.setLocalDescription(answer)
             try await connection.awaitIceGatheringComplete()
             guard let full = try await connection.localDescription() else { throw .invalidState("no local answer") }
-            let echo = Task { await Self.echo(on: connection) }
+            let echo = Task { [counts] in await Self.echo(on: connection, counts: counts) }
             state.withLock {
                 $0.connections.append(connection)
                 $0.tasks.append(echo)
@@ -59,16 +66,18 @@ public final class EchoAnswerer: Sendable {
     }
 
     /// Echoes on every channel that opens, until the connection ends.
-    static func echo(on connection: PeerConnection) async {
+    static func echo(on connection: PeerConnection, counts: Counts) async {
         await withTaskGroup(of: Void.self) { group in
             for await event in connection.dataChannelEvents {
-                if case .open(let channel) = event { group.addTask { await echo(channel) } }
+                guard case .open(let channel) = event else { continue }
+                counts.value.withLock { $0.opened += 1 }
+                group.addTask { await echo(channel, counts: counts) }
             }
         }
     }
 
     /// Sends back every message until the channel closes.
-    static func echo(_ channel: DataChannel) async {
+    static func echo(_ channel: DataChannel, counts: Counts) async {
         while channel.state != .closed {
             do {
                 let message = try await channel.receive()
@@ -77,10 +86,16 @@ public final class EchoAnswerer: Sendable {
                     return
                 }
                 try await channel.send(message)
+                counts.value.withLock { $0.echoed += 1 }
             } catch {
                 if case .timeout = error { continue }
                 return
             }
         }
     }
+}
+
+/// What an ``EchoAnswerer`` did, shared with its echo tasks.
+final class Counts: Sendable {
+    let value = Mutex<(opened: Int, echoed: Int)>((0, 0))
 }

@@ -1,26 +1,39 @@
 public import Wire
 
 extension DCEPMessage {
-    /// Decodes one DCEP message: the whole user message of a DATA chunk with PPID 50.
+    /// Decodes one DCEP message: the whole user message of a DATA chunk with PPID 50. Strict: every rule
+    /// of RFC 8832 §5 is enforced.
     public static func parse(_ bytes: [UInt8]) throws(DCEPError) -> DCEPMessage {
-        try parse(bytes[...])
+        try parse(bytes[...], mode: .strict).value
     }
 
     /// As `parse(_:)`, over a DATA chunk's user data without copying it.
     public static func parse(_ bytes: ArraySlice<UInt8>) throws(DCEPError) -> DCEPMessage {
+        try parse(bytes, mode: .strict).value
+    }
+
+    /// Decodes one DCEP message in `mode`: `.tolerant` accepts the deviations ``Wire/Tolerance/all`` lists
+    /// for DCEP (Pion's 4-byte DATA_CHANNEL_ACK, ``Wire/Tolerance/dcepAckTrailingBytes``) and reports them
+    /// with the value; `.strict` throws their rule. A tolerated message does not round-trip: it
+    /// serialises to its conformant form.
+    public static func parse(_ bytes: ArraySlice<UInt8>, mode: ParseMode) throws(DCEPError) -> Tolerated<DCEPMessage> {
+        var log = DeviationLog(mode)
         var reader = ByteReader(bytes)
         let type = try reader.dcep8()
+        let message: DCEPMessage
         switch type {
         case ackType:
-            guard reader.isAtEnd else {
-                throw DCEPError(.ackLength, at: 1, "DATA_CHANNEL_ACK is 1 byte, this one has \(bytes.count)")
+            if !reader.isAtEnd {
+                try log.tolerate(
+                    .dcepAckTrailingBytes, DCEPError(.ackLength, at: 1, "DATA_CHANNEL_ACK is 1 byte, this one has \(bytes.count)"))
             }
-            return .ack
+            message = .ack
         case openType:
-            return .open(try DataChannelOpen.read(from: &reader))
+            message = .open(try DataChannelOpen.read(from: &reader))
         default:
-            return .unknown(messageType: type, body: Array(reader.readRemaining()))
+            message = .unknown(messageType: type, body: Array(reader.readRemaining()))
         }
+        return Tolerated(message, deviations: log.deviations)
     }
 
     public func serialize() -> [UInt8] {

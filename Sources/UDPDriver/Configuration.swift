@@ -1,3 +1,4 @@
+import NIOCore
 public import Wire
 
 /// Which IP addresses a driver may use: the allow-list of DESIGN §6 (tests and tools stay on loopback
@@ -50,6 +51,9 @@ public enum UDPDriverError: Error, Hashable, Sendable, CustomStringConvertible {
     case noLocalAddresses
     /// A local address is not on the allow-list (``UDPDriverConfiguration/localPolicy``).
     case addressNotAllowed(TransportAddress)
+    /// A local address belongs to none of this machine's interfaces (or is the wildcard address, which
+    /// names no interface an ICE candidate could carry); `available` lists the addresses it has.
+    case notLocal(TransportAddress, available: [IPAddress])
     /// The system refused to bind the address.
     case bindFailed(TransportAddress, String)
     /// The recording file cannot be created or written.
@@ -59,6 +63,9 @@ public enum UDPDriverError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .noLocalAddresses: "no local address to bind"
         case .addressNotAllowed(let address): "\(address) is not on the allow-list"
+        case .notLocal(let address, let available):
+            "\(address.address) is not an address of this machine (its addresses: "
+                + (available.isEmpty ? "none found" : available.map(\.description).joined(separator: ", ")) + ")"
         case .bindFailed(let address, let reason): "cannot bind \(address): \(reason)"
         case .recording(let reason): "recording: \(reason)"
         }
@@ -81,4 +88,28 @@ public struct UDPDriverCounters: Hashable, Sendable {
     public var sendErrors = 0
 
     public init() {}
+}
+
+/// The addresses of this machine's network interfaces, which are the only ones a driver can bind.
+public enum LocalInterfaces {
+    /// Every address of every interface (loopback included), in the system's order, without duplicates.
+    public static func addresses() -> [IPAddress] {
+        var found: [IPAddress] = []
+        for device in (try? System.enumerateDevices()) ?? [] {
+            guard let text = device.address?.ipAddress, let address = IPAddress(text), !found.contains(address) else { continue }
+            found.append(address)
+        }
+        return found
+    }
+
+    /// Throws ``UDPDriverError/notLocal(_:available:)`` for the first of `addresses` that no interface
+    /// holds. Loopback addresses (127.0.0.0/8, ::1) always pass: the kernel routes all of 127/8 to `lo`.
+    public static func check(_ addresses: [TransportAddress]) throws(UDPDriverError) {
+        var available: [IPAddress]?
+        for requested in addresses where !requested.address.isLoopback {
+            let local = available ?? Self.addresses()
+            available = local
+            guard local.contains(requested.address) else { throw .notLocal(requested, available: local) }
+        }
+    }
 }

@@ -6,7 +6,7 @@ public import Wire
 /// Runs one ``SansIO/DatagramMachine`` on real UDP sockets (DESIGN §1.1: the only IO is in drivers).
 ///
 /// The driver binds one SwiftNIO datagram channel per configured local address, refusing any address
-/// the allow-list does not hold; feeds each datagram that arrives to the machine as `.received(…)` at an
+/// the allow-list does not hold or that none of the machine's interfaces has (``LocalInterfaces``); feeds each datagram that arrives to the machine as `.received(…)` at an
 /// ``SansIO/Instant`` read from a monotonic clock whose origin is the driver's start; keeps one timer on
 /// the machine's `nextDeadline`; sends each transmission from the channel bound to its source address;
 /// and hands every other output to ``outputs``. Optionally every datagram in and out is recorded to a
@@ -65,6 +65,7 @@ where M.Input: Sendable, M.Output: Sendable {
         for address in configuration.localAddresses where !configuration.localPolicy.allows(address.address) {
             throw .addressNotAllowed(address)
         }
+        try LocalInterfaces.check(configuration.localAddresses)
         let loop = (group ?? MultiThreadedEventLoopGroup.singleton).next()
         let driver = UDPDriver(eventLoop: loop, remotePolicy: configuration.remotePolicy, observer: observer)
         let recorder = try configuration.recordingPath.map { path throws(UDPDriverError) in try Recorder(path: path) }

@@ -40,6 +40,14 @@ struct CommandLineTests {
         #expect(result.standardError.contains("STUN."))
     }
 
+    @Test("decode dcep flags Pion's 4-byte ACK under DCEP.ack-length (the engine tolerates it; the checker does not)")
+    func decodePionAck() throws {
+        let result = try Crucible.run(["decode", "dcep", "--hex", "02000000"])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("DCEP.ack-length (RFC 8832 §5.2)"), "\(result.standardError)")
+        #expect(try Crucible.run(["decode", "dcep", "--hex", "02"]).status == 0)
+    }
+
     @Test("decode sdp --file reads a corpus seed and exits 0")
     func decodeSDPFile() throws {
         let corpus = Crucible.repositoryRoot.appendingPathComponent("Corpus/sdp")

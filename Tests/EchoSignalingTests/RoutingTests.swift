@@ -21,6 +21,40 @@ struct RoutingTests {
         #expect(reply.status == .notFound)
     }
 
+    @Test("with a page, GET / serves it as HTML (query string or not); another method on / is 405", arguments: ["/", "/?x=1"])
+    func page(uri: String) throws {
+        guard case .reply(let reply) = SignalingRoutes.decide(method: .GET, uri: uri, requestedHeaders: nil, page: "<p>hi</p>") else {
+            Issue.record("expected a reply")
+            return
+        }
+        #expect(reply.status == .ok)
+        #expect(reply.contentType == "text/html; charset=utf-8")
+        #expect(reply.body == Array("<p>hi</p>".utf8))
+        guard case .reply(let post) = SignalingRoutes.decide(method: .POST, uri: uri, requestedHeaders: nil, page: "<p>hi</p>") else {
+            Issue.record("expected a reply")
+            return
+        }
+        #expect(post.status == .methodNotAllowed)
+        #expect(post.headers.contains { $0.0 == "Allow" && $0.1 == "GET" })
+        // Without a page, / is a path like any other.
+        guard case .reply(let none) = SignalingRoutes.decide(method: .GET, uri: uri, requestedHeaders: nil) else {
+            Issue.record("expected a reply")
+            return
+        }
+        #expect(none.status == .notFound)
+        // /offer is unchanged by the page.
+        #expect(SignalingRoutes.decide(method: .POST, uri: "/offer", requestedHeaders: nil, page: "<p>hi</p>") == .readOffer)
+    }
+
+    @Test("the echo page is one self-contained document: no outside script, style, image or font, and it offers to /offer")
+    func echoPageIsSelfContained() {
+        let html = EchoPage.html
+        #expect(html.hasPrefix("<!doctype html>"))
+        for outside in ["src=\"http", "href=\"http", "src=\"//", "@import", "url(http"] { #expect(!html.contains(outside), "\(outside)") }
+        #expect(html.contains(#"fetch("/offer""#))
+        #expect(html.contains("getStats()"))
+    }
+
     @Test("another method on /offer is 405 and names the allowed ones", arguments: [HTTPMethod.GET, .PUT, .DELETE, .HEAD, .PATCH])
     func otherMethodIsNotAllowed(method: HTTPMethod) {
         guard case .reply(let reply) = SignalingRoutes.decide(method: method, uri: "/offer", requestedHeaders: nil) else {

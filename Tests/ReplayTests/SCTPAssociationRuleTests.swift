@@ -147,6 +147,18 @@ struct SCTPAssociationRuleTests {
         #expect(Self.judge(sent).keys.contains { $0.hasPrefix("DCEP.") && $0 != "DCEP.open-unacknowledged" })
     }
 
+    @Test("Pion's 4-byte DATA_CHANNEL_ACK, which the engine tolerates, is still reported under DCEP.ack-length, and only that")
+    func pionAck() {
+        var sent = Self.session
+        sent[5] = Self.packet(.bToA, tag: Self.clientTag, [
+            .selectiveAck(SelectiveAckChunk(cumulativeTSNAck: Self.clientTSN, advertisedReceiverWindowCredit: 1 << 20)),
+            Self.data(Self.serverTSN, stream: 0, ssn: 0, .dcep, [0x02, 0x00, 0x00, 0x00]),
+        ])
+        // The checker flags the rule and then follows the session as the engine does: the ACK answers the
+        // OPEN, so no DCEP.open-unacknowledged on top (DESIGN §1.7).
+        #expect(Self.judge(sent) == ["DCEP.ack-length": 1])
+    }
+
     @Test("A zero checksum passes once both INIT and INIT ACK offered it (RFC 9653), and fails otherwise")
     func zeroChecksum() {
         let zeroData = Self.packet(.aToB, tag: Self.serverTag, [Self.data(Self.clientTSN, stream: 0, ssn: 0, .string, [1])], checksum: .zero)

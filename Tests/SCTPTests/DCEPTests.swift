@@ -54,6 +54,43 @@ struct DCEPTests {
         #expect(DataChannelType(rawValue: 0x03).known == nil)
     }
 
+    @Test("Pion's 4-byte ACK: the strict parse throws DCEP.ack-length, the tolerant one gives .ack and records the deviation")
+    func pionAck() throws {
+        let pion: [UInt8] = [0x02, 0x00, 0x00, 0x00]
+        #expect(throws: DCEPError(.ackLength, at: 1, "DATA_CHANNEL_ACK is 1 byte, this one has 4")) { try DCEPMessage.parse(pion) }
+        #expect(throws: DCEPError.self) { try DCEPMessage.parse(pion[...], mode: .strict) }
+        let tolerant = try DCEPMessage.parse(pion[...], mode: .tolerant)
+        #expect(tolerant.value == .ack)
+        #expect(tolerant.deviations == [ToleratedDeviation(.dcepAckTrailingBytes, at: 1, "DATA_CHANNEL_ACK is 1 byte, this one has 4")])
+        // The tolerated message serialises to its conformant form: the checker's round trip would differ.
+        #expect(tolerant.value.serialize() == [0x02])
+    }
+
+    @Test("Tolerant parsing reports nothing for conformant messages and is as strict as ever about the rest", arguments: [
+        ("the RFC's 1-byte ACK", "02", nil),
+        ("an OPEN", "03 00 0000 00000000 0003 0003 666f6f 626172", nil),
+        ("an OPEN with trailing bytes", "03 00 0000 00000000 0000 0000 00", DCEPRule.trailingBytes),
+        ("a truncated OPEN", "03 00 01", DCEPRule.truncated),
+        ("nothing at all", "", DCEPRule.truncated),
+    ] as [(String, String, DCEPRule?)])
+    func tolerantIsOtherwiseStrict(_ name: String, hex: String, rule: DCEPRule?) throws {
+        let bytes = Hex.literal(hex)
+        if let rule {
+            #expect { try DCEPMessage.parse(bytes[...], mode: .tolerant) } throws: { ($0 as? DCEPError)?.rule == rule }
+        } else {
+            let parsed = try DCEPMessage.parse(bytes[...], mode: .tolerant)
+            #expect(parsed.deviations.isEmpty)
+            #expect(parsed.value == (try DCEPMessage.parse(bytes)))
+        }
+    }
+
+    @Test("The tolerance names the codec's own rule and reference, and is in the one table")
+    func toleranceMatchesRule() {
+        #expect(Tolerance.dcepAckTrailingBytes.rule == DCEPRule.ackLength.id)
+        #expect(Tolerance.dcepAckTrailingBytes.reference == DCEPRule.ackLength.reference)
+        #expect(Tolerance.all.contains(.dcepAckTrailingBytes))
+    }
+
     @Test("DCEP messages decode from a DATA chunk's user data in place")
     func fromSlice() throws {
         let buffer: [UInt8] = [0xFF, 0xFF, 0x02, 0xFF]

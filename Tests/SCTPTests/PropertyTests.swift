@@ -96,4 +96,22 @@ struct SCTPPropertyTests {
             #expect(parsed.serialize() == bytes)
         }
     }
+
+    @Test("Tolerant DCEP parsing never traps; it agrees with the strict parse wherever that accepts, and otherwise accepts only what Tolerance.all lists")
+    func dcepTolerantAgreesWithStrict() async {
+        let noise = Generator(run: { rng -> [UInt8] in
+            var bytes = (0..<Int.random(in: 0...24, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            if !bytes.isEmpty { bytes[0] = [2, 3, UInt8.random(in: 0...255, using: &rng)].randomElement(using: &rng)! }
+            return bytes
+        })
+        await propertyCheck(count: 1000, input: noise) { bytes in
+            let tolerant = try? DCEPMessage.parse(bytes[...], mode: .tolerant)
+            if let strict = try? DCEPMessage.parse(bytes) {
+                #expect(tolerant == Tolerated(strict))
+            } else if let tolerant {
+                #expect(!tolerant.deviations.isEmpty)
+                #expect(tolerant.deviations.allSatisfy { Tolerance.all.contains($0.tolerance) })
+            }
+        }
+    }
 }

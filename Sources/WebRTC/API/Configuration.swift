@@ -53,7 +53,10 @@ public struct ConnectionConfiguration: Sendable {
     public var iceCandidatePoolSize = 0
     /// How often the `stats` sequence yields a report.
     public var statsRefreshRate: Duration = .seconds(1)
-    /// Local addresses to bind (port 0: any free port). Loopback by default (DESIGN §6).
+    /// Local addresses to bind and gather host candidates on (port 0: any free port): the allow-list of
+    /// DESIGN §6, loopback by default. Each must be an address of one of the machine's interfaces, or
+    /// `createPeerConnection` throws `.driver(.notLocal(…))` on the native engine; once one is not loopback,
+    /// datagrams may go to any address (see ``NativeEngine``).
     public var localAddresses: [TransportAddress] = [TransportAddress(.loopbackV4, port: 0)]
     public var nomination: NominationMode = .regular
     /// Our `a=max-message-size` (RFC 8841 §6).

@@ -1,18 +1,38 @@
 import DTLS
 import SansIO
 import UDPDriver
+public import Wire
 
 /// Our engine on real UDP sockets and the wall clock (SwiftNIO). Binds only the configured local
-/// addresses, loopback by default (DESIGN §6).
+/// addresses (``ConnectionConfiguration/localAddresses``, loopback by default): that list is the
+/// allow-list of DESIGN §6, and each address must belong to one of the machine's interfaces.
+///
+/// Where datagrams may go follows from it: to loopback only while every local address is loopback (the
+/// default, and what every test uses), anywhere once the user has bound an address of a real network
+/// (a browser on the LAN sends from its own address, which no configuration can know in advance).
 public struct NativeEngine: MachineEngine {
     public init() {}
+
+    /// Checks that `addresses` can be bound: each is an address of one of this machine's interfaces
+    /// (any of 127.0.0.0/8 and ::1 is), as a command line does before it advertises them.
+    public static func validate(localAddresses addresses: [TransportAddress]) throws(WebRTCError) {
+        guard !addresses.isEmpty else { throw .driver(.noLocalAddresses) }
+        do { try LocalInterfaces.check(addresses) } catch { throw .driver(error) }
+    }
+
+    /// The driver configuration for a connection bound to `addresses`.
+    static func driverConfiguration(_ addresses: [TransportAddress], recordingPath: String?) -> UDPDriverConfiguration {
+        let loopbackOnly = addresses.allSatisfy(\.address.isLoopback)
+        return UDPDriverConfiguration(
+            localAddresses: addresses, localPolicy: .only(Set(addresses.map(\.address))),
+            remotePolicy: loopbackOnly ? .loopbackOnly : .any, recordingPath: recordingPath)
+    }
 
     func makeHost(
         configuration engineConfiguration: EngineConfiguration, certificate: DTLSCertificate, recording: Recording?,
         sink: @escaping @Sendable (EngineEvent) -> Void
     ) async throws(WebRTCError) -> any EngineHost {
-        let driverConfiguration = UDPDriverConfiguration(
-            localAddresses: engineConfiguration.hostAddresses, recordingPath: recording?.capturePath)
+        let driverConfiguration = Self.driverConfiguration(engineConfiguration.hostAddresses, recordingPath: recording?.capturePath)
         let waiters = Waiters()
         let driver: UDPDriver<PeerConnectionMachine>
         do {

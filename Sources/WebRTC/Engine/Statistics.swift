@@ -2,6 +2,7 @@ import DTLS
 import DataChannels
 import ICE
 public import SansIO
+import Wire
 
 /// One value of a stats entry (the JSON types webrtc-stats uses).
 public enum StatisticsValue: Hashable, Sendable, CustomStringConvertible {
@@ -23,6 +24,9 @@ public enum StatisticsValue: Hashable, Sendable, CustomStringConvertible {
 /// One W3C webrtc-stats dictionary: `id`, `type` (`peer-connection`, `transport`, `candidate-pair`,
 /// `local-candidate`, `remote-candidate`, `certificate`, `data-channel`), `timestamp` and its members
 /// under their webrtc-stats names.
+///
+/// One type is Crucible's own: `tolerance`, an entry per deviation from an RFC the peer sent and the engine
+/// accepted (DESIGN §1.7, `Tolerance.all`), with `rule` (`DCEP.ack-length`), `reference` and `count`.
 public struct Statistics: Hashable, Sendable {
     public var id: String
     public var type: String
@@ -92,6 +96,12 @@ extension PeerConnectionMachine {
         }
         for candidate in ice?.agent.remoteCandidates ?? [] {
             add("R-\(candidate.address)", "remote-candidate", Self.candidateValues(candidate))
+        }
+        for (rule, count) in channels.statistics.tolerated.sorted(by: { $0.key < $1.key }) {
+            let tolerance = Tolerance.all.first { $0.rule == rule }
+            add("TOL-\(rule)", "tolerance", [
+                "rule": .string(rule), "reference": .string(tolerance?.reference ?? ""), "count": .int(count),
+            ])
         }
         for info in infos {
             var values: [String: StatisticsValue] = [
