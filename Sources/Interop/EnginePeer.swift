@@ -27,7 +27,8 @@ public final class EnginePeer: InteropPeer {
     /// A new connection of `client`'s, observed from its first event.
     public static func start(client: WebRTCClient, role: String) async throws(InteropError) -> EnginePeer {
         let connection: PeerConnection
-        do { connection = try await client.createPeerConnection() } catch { throw InteropError("crucible: \(error)") }
+        // The key log lets the cell's capture be decrypted, so the replay checker judges SCTP and DCEP too.
+        do { connection = try await client.createPeerConnection { $0.keyLog = true } } catch { throw InteropError("crucible: \(error)") }
         let peer = EnginePeer(connection: connection, owner: "crucible (\(role))")
         peer.observe()
         return peer

@@ -3,6 +3,7 @@ import Decryption
 import Pcap
 import Replay
 import WebRTC
+import Wire
 
 /// The interop matrix (DESIGN §4): scenarios × pairs of stacks × roles, each cell run over loopback with
 /// its verdict, figure, capture and replay verdict.
@@ -16,9 +17,9 @@ public struct InteropMatrix: Sendable {
     public var output: URL
     /// Capture each cell on loopback with dumpcap and judge it with the replay checker.
     public var captures = true
-    /// Replay rule ids that are documented tolerances of other stacks' off-spec bytes: their findings
-    /// show in a cell's replay verdict but do not fail it.
-    public var toleratedRules: Set<String> = []
+    /// Replay rule ids that are documented tolerances of other stacks' off-spec bytes (`Tolerance.all`,
+    /// DESIGN §1.7): their findings show in a cell's replay verdict but do not fail it.
+    public var toleratedRules = Set(Tolerance.all.map(\.rule))
 
     public init(stacks: [InteropStack], scenarios: [Scenario], repository: URL, output: URL) {
         self.stacks = stacks
@@ -60,7 +61,7 @@ public struct InteropMatrix: Sendable {
 
         var capture: LoopbackCapture?
         if captures {
-            do { capture = try await LoopbackCapture.start(writingTo: folder.appendingPathComponent("\(name).raw.pcapng")) } catch {
+            do { capture = try LoopbackCapture.start() } catch {
                 notes.append("no capture: \(error)")
             }
         }
@@ -103,7 +104,7 @@ public struct InteropMatrix: Sendable {
         if let capture {
             do throws(InteropError) {
                 let facts = descriptions.map(DescriptionFacts.init(sdp:))
-                let datagrams = try await capture.stop(keeping: facts.reduce(into: Set()) { $0.formUnion($1.candidatePorts) })
+                let datagrams = try capture.stop(keeping: facts.reduce(into: Set()) { $0.formUnion($1.candidatePorts) })
                 let judged = try judge(datagrams, name: name, folder: folder, keyLog: keyLog, icePasswords: facts.compactMap(\.icePassword))
                 cell.capture = "cells/\(name).pcapng"
                 cell.keyLog = keyLog.isEmpty ? nil : "cells/\(name).keys"
