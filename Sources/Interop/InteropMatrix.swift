@@ -98,6 +98,9 @@ public struct InteropMatrix: Sendable {
                 }
             }
         }
+        // The signalling, offer and answer by turn: what the replay checker cannot see on the wire.
+        let signalling = descriptions.enumerated().map { index, sdp in "--- \(index % 2 == 0 ? "offer" : "answer") \(index / 2 + 1)\n\(sdp)" }
+        try? Data(signalling.joined(separator: "\n").utf8).write(to: folder.appendingPathComponent("\(name).sdp.txt"))
         let keyLog = peers.flatMap(\.keyLog)
         for peer in peers { await peer.close() }
 
