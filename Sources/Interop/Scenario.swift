@@ -80,12 +80,9 @@ public struct Scenario: Sendable, Identifiable {
         name: "negotiated", summary: "a channel both sides create with id 5 (negotiated, no DCEP) opens and carries messages"
     ) { session in
         let options = DataChannelOptions.with { $0.negotiated = true; $0.id = 5 }
-        try await session.answerer.startEcho()
-        try await session.offerer.createDataChannel("negotiated-5", options: options)
-        try await session.negotiate { () async throws(InteropError) in
+        try await session.connect("negotiated-5", options: options) { () async throws(InteropError) in
             try await session.answerer.createDataChannel("negotiated-5", options: options)
         }
-        try await session.awaitOpen("negotiated-5")
         try await session.echo([.text("negotiated"), .binary([5])], on: "negotiated-5")
         if session.answerer.events.announcement(of: "negotiated-5") != nil {
             throw InteropError("the answerer was told of a negotiated channel: a DATA_CHANNEL_OPEN was sent for it (RFC 8832 §6)")

@@ -41,11 +41,15 @@ public final class ScenarioSession: Sendable {
 
     /// The usual start: the answerer echoes, the offerer makes `label` (with `options`), one
     /// negotiation, and the channel opens on both sides. Measures the setup time.
-    public func connect(_ label: String, options: DataChannelOptions = DataChannelOptions()) async throws(InteropError) {
+    /// `beforeAnswer` runs on the answering side once it has the offer (see ``negotiate(iceRestart:beforeAnswer:)``).
+    public func connect(
+        _ label: String, options: DataChannelOptions = DataChannelOptions(),
+        beforeAnswer: @Sendable () async throws(InteropError) -> Void = {}
+    ) async throws(InteropError) {
         try await answerer.startEcho()
         try await offerer.createDataChannel(label, options: options)
         let start = ContinuousClock.now
-        try await negotiate()
+        try await negotiate(beforeAnswer: beforeAnswer)
         try await awaitOpen(label)
         let elapsed = ContinuousClock.now - start
         record.withLock { if $0.setupTime == nil { $0.setupTime = elapsed } }

@@ -61,7 +61,7 @@ final class HeadlessChromium {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try process.runWithSignalsUnblocked()
         watch = ProcessWatch(process)
     }
 
