@@ -3,7 +3,7 @@ import Foundation
 import Hashing
 import Synchronization
 public import WebRTC
-import Wire
+public import Wire
 
 /// Crucible's side of a cell: a peer connection of our engine, in process, doing CONTROL.md's requests
 /// through the public client API (so the matrix tests what a user gets).
@@ -25,10 +25,15 @@ public final class EnginePeer: InteropPeer {
     private let observers = Mutex<[Task<Void, Never>]>([])
 
     /// A new connection of `client`'s, observed from its first event.
-    public static func start(client: WebRTCClient, role: String) async throws(InteropError) -> EnginePeer {
+    public static func start(client: WebRTCClient, role: String, localAddresses: [IPAddress] = [.loopbackV4]) async throws(InteropError) -> EnginePeer {
         let connection: PeerConnection
         // The key log lets the cell's capture be decrypted, so the replay checker judges SCTP and DCEP too.
-        do { connection = try await client.createPeerConnection { $0.keyLog = true } } catch { throw InteropError("crucible: \(error)") }
+        do {
+            connection = try await client.createPeerConnection {
+                $0.keyLog = true
+                $0.localAddresses = localAddresses.map { TransportAddress($0, port: 0) }
+            }
+        } catch { throw InteropError("crucible: \(error)") }
         let peer = EnginePeer(connection: connection, owner: "crucible (\(role))")
         peer.observe()
         return peer

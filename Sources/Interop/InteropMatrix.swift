@@ -127,7 +127,7 @@ public struct InteropMatrix: Sendable {
 
     private func start(_ stack: InteropStack, role: String, log: URL) async throws(InteropError) -> any InteropPeer {
         switch stack {
-        case .crucible: try await EnginePeer.start(client: WebRTCClient(engine: .native), role: role)
+        case .crucible: try await EnginePeer.start(client: WebRTCClient(engine: .native), role: role, localAddresses: settings.localAddresses)
         default: try await ControlledPeer.start(stack, role: role, repository: repository, logPath: log)
         }
     }

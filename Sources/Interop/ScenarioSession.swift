@@ -1,5 +1,6 @@
 public import DataChannels
 import Foundation
+public import Wire
 import Synchronization
 
 /// Two peers in one cell, and what a scenario does with them: negotiate, open channels, exchange and
@@ -115,6 +116,9 @@ public struct MatrixSettings: Sendable {
     public var largestMessageCap = 1 << 20
     /// How long one step (an open, a round of echoes, a close) may take.
     public var stepTimeout: Duration = .seconds(20)
+    /// The addresses Crucible's side binds and gathers on (`--bind`); the other stacks' programs gather on
+    /// 127.0.0.1 only, so a cell with one of them needs 127.0.0.1 among these.
+    public var localAddresses: [IPAddress] = [.loopbackV4]
 
     public init() {}
 }

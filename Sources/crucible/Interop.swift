@@ -36,7 +36,12 @@ struct InteropCommand: AsyncParsableCommand {
     @Option(help: "Bytes of the bulk and ICE restart transfers.")
     var bulkBytes = 16 << 20
 
-    @Flag(help: "Do not capture cells on loopback (no dumpcap, no replay verdicts).")
+    @Option(help: ArgumentHelp(
+        "A local IP address Crucible's side binds and gathers on (repeatable; default 127.0.0.1). The other stacks' peers gather on 127.0.0.1 only.",
+        valueName: "address"))
+    var bind: [String] = []
+
+    @Flag(help: "Do not capture cells on loopback (no replay verdicts).")
     var noCapture = false
 
     @Option(help: "The repository root holding Scripts/interop (default: the current directory).")
@@ -54,6 +59,7 @@ struct InteropCommand: AsyncParsableCommand {
             stacks: stacks, scenarios: chosen, repository: URL(fileURLWithPath: repository),
             output: URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL)
         matrix.settings.bulkBytes = bulkBytes
+        matrix.settings.localAddresses = try Echo.localAddresses(bind)
         matrix.captures = !noCapture
         let quiet = json
         let cells = await matrix.run { cell in
