@@ -38,8 +38,20 @@ public struct ICEAgent: DatagramMachine, Sendable {
     var outputs = OutputQueue<ICEOutput>()
     var localKey: STUNKey
     var remoteKey: STUNKey?
-    /// Host bases the driver bound (every one, whatever the transport policy: datagrams arrive there).
+    /// Host bases the driver bound (every one, whatever the transport policy: datagrams arrive there),
+    /// of every generation still held; see `currentBases` and `releaseIdleBases`.
     var hostCandidates: [ICECandidate] = []
+    /// The host bases of the current generation: the configured ones until a restart binds new ones.
+    var currentBases: Set<TransportAddress> = []
+    /// A restart's request for new host bases, until the driver answers: its number and the bases the
+    /// new ones replace (one each, in order).
+    var pendingBases: (request: UInt64, replacing: [ICECandidate])?
+    var nextSocketRequest: UInt64 = 1
+    /// Pairs the peer checked with the previous generation's credentials (our ufrag before the restart),
+    /// before or after our restart: data arriving over them is accepted until a pair of the new
+    /// generation is selected (RFC 8445 §12.2: a restarting peer may already send over the pair it
+    /// chose with its new sockets). At most `limits.maximumCheckListSize`.
+    var previousGenerationPairs: Set<PairKey> = []
     /// The local credentials before the last restart, kept while the selected pair is of that generation
     /// so its consent checks keep being answered.
     var previousLocal: (credentials: ICECredentials, key: STUNKey)?
@@ -90,6 +102,7 @@ public struct ICEAgent: DatagramMachine, Sendable {
                 priority: ICECandidate.priority(typePreference: ICECandidateKind.host.typePreference, localPreference: preference),
                 foundation: ICECandidate.foundation(kind: .host, baseAddress: address.address, server: nil)))
         }
+        currentBases = Set(hostCandidates.map(\.address))
     }
 
     /// The short-term key of a password (RFC 8445 §7.2.2); a password that OpaqueString rejects is used
@@ -112,6 +125,7 @@ public struct ICEAgent: DatagramMachine, Sendable {
         case .addRelayedCandidate(let relayed, let mapped): addRelayedCandidate(relayed: relayed, mapped: mapped)
         case .relayGatheringFinished: relayPending = false
         case .restart: restart()
+        case .basesBound(let request, let addresses): basesBound(request: request, addresses: addresses)
         case .send(let payload): send(payload)
         case .close:
             closed = true
@@ -159,9 +173,10 @@ public struct ICEAgent: DatagramMachine, Sendable {
 
     /// After every input and timer: finish gathering, settle the check list, and report state changes.
     mutating func afterEvent() {
-        if gatheringState == .gathering, pendingServerReflexive == 0, gatherQueue.isEmpty, !relayPending {
+        if gatheringState == .gathering, pendingBases == nil, pendingServerReflexive == 0, gatherQueue.isEmpty, !relayPending {
             setGatheringState(.complete)
         }
+        releaseIdleBases()
         if checkList.state == .running, checkList.allFailed, remoteEndOfCandidates, !configuration.isLite {
             checkList.state = .failed
         }
@@ -222,7 +237,9 @@ public struct ICEAgent: DatagramMachine, Sendable {
     /// succeeded on it, or the peer checked it with our password (RFC 8445 §12.2).
     func isValidated(source: TransportAddress, base: TransportAddress) -> Bool {
         if let selectedPair, selectedPair.local.base == base, selectedPair.remote.address == source { return true }
-        guard let entry = checkList.entry(PairKey(localBase: base, remote: source)) else { return false }
+        let key = PairKey(localBase: base, remote: source)
+        if previousGenerationPairs.contains(key) { return true }
+        guard let entry = checkList.entry(key) else { return false }
         return entry.isValid || entry.peerChecked
     }
 

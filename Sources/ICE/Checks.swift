@@ -199,6 +199,7 @@ extension ICEAgent {
         guard best.pair != selectedPair || generationChanged else { return }
         selectedPair = best.pair
         previousLocal = nil
+        previousGenerationPairs.removeAll()
         emit(.selectedPairChanged(best.pair))
         startConsent(on: best.key)
     }

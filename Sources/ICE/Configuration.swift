@@ -48,6 +48,18 @@ public enum IceTransportPolicy: String, Hashable, Sendable, CaseIterable {
     case relay
 }
 
+/// Where the host candidates of a new generation live after an ICE restart (RFC 8445 §9).
+public enum RestartBases: String, Hashable, Sendable, CaseIterable {
+    /// On new sockets, one per host address, as libwebrtc and Pion do: the agent asks its driver for
+    /// them (``ICEOutput/sockets(_:)``). A peer restarting at the same time cannot mistake the new
+    /// generation's candidates for the old one's (Chromium keeps the credentials it first paired with a
+    /// remote address, so reused addresses get its checks rejected with 401), and the old sockets keep
+    /// carrying the selected pair until a new pair is selected, then are released.
+    case fresh
+    /// The same sockets, re-offered with the new credentials (allowed by RFC 8445 §9).
+    case reuse
+}
+
 /// Consent freshness timers (RFC 7675).
 public struct ConsentTiming: Hashable, Sendable {
     /// The mean interval between consent checks on the selected pair; each interval is drawn uniformly
@@ -132,6 +144,9 @@ public struct ICEConfiguration: Sendable {
     /// if higher-priority pairs are still being checked, so one silent pair cannot hold nomination back
     /// for a whole transaction timeout.
     public var nominationDelay: Duration
+    /// Where a restart's host candidates live: new sockets (the default) or the same ones. Under the
+    /// `.relay` transport policy no host candidate is offered, so the bases are always reused.
+    public var restartBases: RestartBases
 
     public init(
         hostAddresses: [TransportAddress] = [TransportAddress(.loopbackV4, port: 50_000)],
@@ -145,7 +160,8 @@ public struct ICEConfiguration: Sendable {
         retransmission: RetransmissionTiming = RetransmissionTiming(),
         consent: ConsentTiming = ConsentTiming(),
         limits: ICELimits = ICELimits(),
-        nominationDelay: Duration = .seconds(2)
+        nominationDelay: Duration = .seconds(2),
+        restartBases: RestartBases = .fresh
     ) {
         self.hostAddresses = hostAddresses
         self.stunServers = stunServers
@@ -159,5 +175,6 @@ public struct ICEConfiguration: Sendable {
         self.consent = consent
         self.limits = limits
         self.nominationDelay = nominationDelay
+        self.restartBases = restartBases
     }
 }

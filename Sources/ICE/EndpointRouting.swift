@@ -66,6 +66,10 @@ extension ICEEndpoint {
             } else {
                 outputs.append(output)
             }
+        case .sockets(.release(let addresses)):
+            // A host base a TURN client allocates from stays bound: its relayed candidate lives on.
+            let released = addresses.filter { address in !relays.contains { $0.client.local == address } }
+            if !released.isEmpty { outputs.append(.sockets(.release(released))) }
         case .selectedPairChanged(let pair):
             outputs.append(output)
             guard configuration.bindsChannelForSelectedPair, pair.local.kind == .relayed,

@@ -23,13 +23,24 @@ public enum ICEInput: DatagramInput, Sendable {
     /// The TURN client has no more relayed candidates to report.
     case relayGatheringFinished
     /// ICE restart (RFC 8445 §9): new local credentials, new checks; the selected pair keeps carrying data
-    /// (and consent) until a pair of the new generation is selected.
+    /// (and consent) until a pair of the new generation is selected. Unless the configuration says
+    /// otherwise (``ICEConfiguration/restartBases``), the new generation's host candidates are on new
+    /// sockets: the agent asks for them with ``ICEOutput/sockets(_:)`` and stays `gathering` until
+    /// ``basesBound(request:addresses:)`` answers.
     case restart
+    /// The driver's answer to a ``SansIO/SocketRequest/bind(request:addresses:)`` the agent asked for:
+    /// the new host bases in the order asked, nil where binding failed (that base is then reused, as
+    /// RFC 8445 §9 allows). An answer to a request the agent no longer waits for is released at once.
+    case basesBound(request: UInt64, addresses: [TransportAddress?])
     /// Application data for the selected pair; dropped when no pair is selected or consent is lost
     /// (RFC 7675 §5.2).
     case send([UInt8])
     /// Stop everything: no more datagrams, timers or events after `connectionStateChanged(.closed)`.
     case close
+
+    public static func socketsBound(request: UInt64, addresses: [TransportAddress?]) -> ICEInput? {
+        .basesBound(request: request, addresses: addresses)
+    }
 }
 
 /// What an `ICEAgent` asks its driver to do or tells its owner.
@@ -49,8 +60,17 @@ public enum ICEOutput: DatagramOutput, Hashable, Sendable {
     /// The role changed to resolve a conflict (RFC 8445 §7.2.5.1, §7.3.1.1) or because the peer is lite.
     case roleChanged(ICERole)
 
+    /// Sockets for the driver to bind (new host bases for a restart) or release (bases of an earlier
+    /// generation that carry nothing any more).
+    case sockets(SocketRequest)
+
     public var transmission: Datagram? {
         if case .transmit(let datagram) = self { return datagram }
+        return nil
+    }
+
+    public var socketRequest: SocketRequest? {
+        if case .sockets(let request) = self { return request }
         return nil
     }
 }

@@ -46,7 +46,8 @@ extension ICEAgent {
     /// its host (no NAT) is redundant and dropped.
     mutating func serverResponded(_ message: STUNMessage, base: ICECandidate, server: TransportAddress) {
         pendingServerReflexive -= 1
-        guard message.type.messageClass == .successResponse else { return }
+        // A base a restart has replaced since the request went out gives the new generation nothing.
+        guard message.type.messageClass == .successResponse, currentBases.contains(base.address) else { return }
         let mapped: TransportAddress
         if case .xorMappedAddress(let address)? = message.value(of: .xorMappedAddress) {
             mapped = address
@@ -138,15 +139,24 @@ extension ICEAgent {
         failedLatched = false
     }
 
-    /// ICE restart (RFC 8445 §9): new local credentials; the remote's must follow. Local candidates are
-    /// reused (allowed by §9) and signalled again, so gathering goes `gathering` → `complete` at once
-    /// unless a server request is still running. The selected pair keeps carrying data and consent.
+    /// ICE restart (RFC 8445 §9): new local credentials; the remote's must follow. The selected pair
+    /// keeps carrying data and consent, on its base, until a pair of the new generation is selected.
+    ///
+    /// With ``RestartBases/fresh`` (the default) the new generation's host candidates are on new
+    /// sockets: the agent asks the driver for one new base per current one and stays `gathering` until
+    /// `basesBound` answers; relayed candidates are offered again at once. With ``RestartBases/reuse``
+    /// (and under the `.relay` policy) the local candidates are re-offered as they are, so gathering goes
+    /// `gathering` → `complete` at once unless a server request is still running.
     mutating func restart() {
         if selectedPair != nil, consent?.lost != true {
             previousLocal = (localCredentials, localKey)
+            // What the peer proved over this generation's pairs stays proved for its data (§12.2).
+            previousGenerationPairs = Set(checkList.entries.filter { $0.isValid || $0.peerChecked }.map(\.key)
+                .prefix(configuration.limits.maximumCheckListSize))
         } else {
             selectedPair = nil
             consent = nil
+            previousGenerationPairs.removeAll()
         }
         localCredentials = ICECredentials.random(using: &generator)
         localKey = ICEAgent.key(for: localCredentials.pwd)
@@ -155,8 +165,88 @@ extension ICEAgent {
         resetChecks()
         guard gatheringState != .new else { return }
         setGatheringState(.gathering)
-        let offered = localCandidates.filter { $0.kind != .peerReflexive }
+        guard configuration.restartBases == .fresh, configuration.transportPolicy == .all else {
+            let offered = localCandidates.filter { $0.kind != .peerReflexive }
+            localCandidates.removeAll()
+            for candidate in offered { addLocalCandidate(candidate) }
+            return
+        }
+        // A restart before the previous one's bases arrived replaces the same bases; the late answer is
+        // then released when it comes.
+        let replacing = pendingBases?.replacing ?? hostCandidates.filter { currentBases.contains($0.address) }
+        let relayed = localCandidates.filter { $0.kind == .relayed }
         localCandidates.removeAll()
-        for candidate in offered { addLocalCandidate(candidate) }
+        // Server requests still queued are for the bases being replaced.
+        gatherQueue.removeAll()
+        if !replacing.isEmpty {
+            let request = nextSocketRequest
+            nextSocketRequest += 1
+            pendingBases = (request, replacing)
+            emit(.sockets(.bind(request: request, addresses: replacing.map { TransportAddress($0.address.address, port: 0) })))
+        }
+        for candidate in relayed { addLocalCandidate(candidate) }
+    }
+
+    /// The driver bound (or failed to bind) the new host bases of a restart: each becomes a host
+    /// candidate of the new generation with the priority and foundation of the base it replaces (same
+    /// IP address, so same foundation, RFC 8445 §5.1.1.3); where binding failed, the old base serves
+    /// the new generation too (§9 allows it). Server-reflexive candidates are gathered from the new bases.
+    mutating func basesBound(request: UInt64, addresses: [TransportAddress?]) {
+        let known = Set(hostCandidates.map(\.address))
+        guard let pending = pendingBases, pending.request == request else {
+            // An answer nobody waits for (a second restart came first, or a driver's repeat).
+            let unused = addresses.compactMap { $0 }.filter { !known.contains($0) }
+            if !unused.isEmpty { emit(.sockets(.release(unused))) }
+            return
+        }
+        pendingBases = nil
+        var current: [ICECandidate] = []
+        var unusable: [TransportAddress] = []
+        for (index, old) in pending.replacing.enumerated() {
+            let bound = index < addresses.count ? addresses[index] : nil
+            if let bound, bound.address == old.address.address, !known.contains(bound),
+                !current.contains(where: { $0.address == bound }) {
+                current.append(ICECandidate(kind: .host, address: bound, priority: old.priority, foundation: old.foundation))
+            } else {
+                if let bound, !known.contains(bound) { unusable.append(bound) }
+                current.append(old)
+            }
+        }
+        for extra in addresses.dropFirst(pending.replacing.count) {
+            if let extra, !known.contains(extra) { unusable.append(extra) }
+        }
+        if !unusable.isEmpty { emit(.sockets(.release(unusable))) }
+        for candidate in current where !known.contains(candidate.address) { hostCandidates.append(candidate) }
+        currentBases = Set(current.map(\.address))
+        for host in current { addLocalCandidate(host) }
+        guard !configuration.isLite else { return }
+        for host in current {
+            for server in configuration.stunServers where server.address.isIPv6 == host.address.address.isIPv6 {
+                gatherQueue.append((host, server))
+            }
+        }
+    }
+
+    /// Releases the host bases of earlier generations that carry nothing any more: those neither of the
+    /// current generation, nor the selected pair's (data and consent, RFC 7675), nor in a pair of the
+    /// check list (the peer may have checked an old base with the new credentials). So however many
+    /// restarts a session has, it holds the current generation's bases and at most the few in use.
+    mutating func releaseIdleBases() {
+        guard !closed else { return }
+        var keep = currentBases
+        if let pendingBases { keep.formUnion(pendingBases.replacing.map(\.address)) }
+        if let selectedPair { keep.insert(selectedPair.local.base) }
+        if let consent { keep.insert(consent.pair.localBase) }
+        for entry in checkList.entries { keep.insert(entry.key.localBase) }
+        let idle = hostCandidates.map(\.address).filter { !keep.contains($0) }
+        guard !idle.isEmpty else { return }
+        hostCandidates.removeAll { !keep.contains($0.address) }
+        // Nothing more leaves a released base: its retransmissions and server requests stop.
+        for (id, transaction) in transactions where idle.contains(transaction.datagram.source) {
+            transactions[id] = nil
+            if case .serverReflexive = transaction.purpose { pendingServerReflexive -= 1 }
+        }
+        previousGenerationPairs = previousGenerationPairs.filter { !idle.contains($0.localBase) }
+        emit(.sockets(.release(idle)))
     }
 }

@@ -67,7 +67,15 @@ extension ICEAgent {
             switchRole(to: role == .controlling ? .controlled : .controlling)
         }
         reply(ICEAgent.successResponse(id, mapped: datagram.source, key: key))
-        guard !isPreviousGeneration else { return }
+        guard !isPreviousGeneration else {
+            // Not learned from: the previous generation's pairs are not checked any more (RFC 8445 §9).
+            // The peer proved it knows that generation's password, so the data it sends over the pair
+            // is taken until the new generation has a selected pair (§12.2).
+            if previousGenerationPairs.count < configuration.limits.maximumCheckListSize {
+                previousGenerationPairs.insert(PairKey(localBase: datagram.destination, remote: datagram.source))
+            }
+            return
+        }
         learnFromCheck(datagram, priority: priority, useCandidate: message.first(.useCandidate) != nil)
     }
 

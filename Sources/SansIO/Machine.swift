@@ -1,3 +1,5 @@
+public import Wire
+
 /// A stateful protocol layer without IO (DESIGN §1.1): it is fed inputs and the passing of time, and it
 /// is drained of outputs. It never opens a socket, reads a clock or draws global randomness; time comes in
 /// as ``Instant`` and randomness from a generator the owner hands it when it is made.
@@ -27,12 +29,17 @@ public protocol Machine {
 /// An input that can carry a datagram from the network, so a driver can feed any such machine.
 public protocol DatagramInput {
     static func received(_ datagram: Datagram) -> Self
+    /// The answer to a ``SocketRequest/bind(request:addresses:)``: the addresses bound, in the order
+    /// asked, nil where binding failed. Nil for a machine that never asks (the default).
+    static func socketsBound(request: UInt64, addresses: [TransportAddress?]) -> Self?
 }
 
 /// An output that may be a datagram for the network, so a driver can carry it without knowing the machine.
 public protocol DatagramOutput {
     /// The datagram to send, or nil when the output is something else (an event, a state change).
     var transmission: Datagram? { get }
+    /// A request about the driver's sockets (bind new ones, release old ones), or nil (the default).
+    var socketRequest: SocketRequest? { get }
 }
 
 /// A machine that speaks datagrams: the shape the simulator and the UDP driver run.

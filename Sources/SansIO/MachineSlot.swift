@@ -1,3 +1,5 @@
+public import Wire
+
 /// Where a driver keeps one machine, and the one way every driver steps it (DESIGN §1.1): an input, a
 /// timeout or an application call, then every output, then the deadline.
 ///
@@ -33,10 +35,17 @@ public struct MachineSlot<M: DatagramMachine>: AnyMachineSlot {
         machine.handleTimeout(at: now)
     }
 
-    /// The next output: a datagram to send, or any other output (already handed to the observer).
+    public mutating func socketsBound(request: UInt64, addresses: [TransportAddress?], at now: Instant) {
+        guard let input = M.Input.socketsBound(request: request, addresses: addresses) else { return }
+        machine.handle(input, at: now)
+    }
+
+    /// The next output: a datagram to send, a socket request for the driver, or any other output
+    /// (already handed to the observer).
     public mutating func poll(at now: Instant) -> SlotOutput? {
         guard let output = machine.poll() else { return nil }
         if let datagram = output.transmission { return .transmission(datagram) }
+        if let request = output.socketRequest { return .sockets(request) }
         observer?(output, now)
         return .other(describesOutputs ? String(describing: output) : "")
     }
@@ -60,7 +69,10 @@ public struct MachineSlot<M: DatagramMachine>: AnyMachineSlot {
 public protocol AnyMachineSlot {
     mutating func receive(_ datagram: Datagram, at now: Instant)
     mutating func timeout(at now: Instant)
-    /// The next output: a datagram to send, or the description of anything else (already observed).
+    /// Hands the machine the driver's answer to its ``SocketRequest/bind(request:addresses:)``.
+    mutating func socketsBound(request: UInt64, addresses: [TransportAddress?], at now: Instant)
+    /// The next output: a datagram to send, a socket request, or the description of anything else
+    /// (already observed).
     mutating func poll(at now: Instant) -> SlotOutput?
     var nextDeadline: Instant? { get }
     /// The machine itself, for reading.
@@ -72,6 +84,8 @@ public protocol AnyMachineSlot {
 /// One drained output of a slot.
 public enum SlotOutput {
     case transmission(Datagram)
+    /// Sockets to bind or release (``SocketRequest``): the driver's business.
+    case sockets(SocketRequest)
     /// Any other output, as text when the slot describes outputs (empty otherwise).
     case other(String)
 }

@@ -14,6 +14,10 @@ public import Wire
 ///   then re-reads the deadline.
 /// - **Topology.** A host lives in one realm (the internet or a private network behind a NAT) and owns one
 ///   or more transport addresses there; a datagram whose source its host does not own is dropped.
+/// - **Sockets.** A machine may ask for more addresses while it runs (``SansIO/SocketRequest``): a bind
+///   gives it a new port on an IP address its host owns, answered as an event at the same instant, and a
+///   release gives addresses up. Ports come from one counter over the dynamic range (RFC 6335 §6), so a
+///   released port is not handed out again soon, as with a kernel.
 /// - **Path.** A datagram from A to B crosses A's uplink, is routed at the instant it leaves it (through
 ///   A's NAT outbound, through B's NAT inbound), then crosses B's downlink. The NATs add no delay.
 /// - **Randomness.** Every link and NAT draws from its own stream derived from the seed and its name, so
@@ -76,6 +80,7 @@ public struct Simulator {
         case leftUplink(HostID, Datagram)
         case arrived(HostID, Datagram)
         case injected(HostID, Datagram)
+        case bound(HostID, request: UInt64, addresses: [TransportAddress?])
     }
 
     private var hosts: [Host] = []
@@ -83,6 +88,9 @@ public struct Simulator {
     private var realmsByPublicAddress: [IPAddress: RealmID] = [:]
     private var queue = EventQueue<Event>()
     private var eventsAtThisInstant = 0
+    /// The next port a bind with port 0 tries (RFC 6335 §6: 49152–65535).
+    private var nextEphemeralPort = Self.ephemeralPorts.lowerBound
+    private static let ephemeralPorts: ClosedRange<UInt16> = 49_152...65_535
 
     /// A simulation driven by `seed`, keeping `traceRetention` of its trace as text.
     public init(seed: SimulationSeed, traceRetention: Trace.Retention = .last(10_000)) {
@@ -274,6 +282,10 @@ public struct Simulator {
             tap?(TapRecord(instant: now, host: host, point: .received, datagram: datagram))
             hosts[host.index].machine.receive(datagram, at: now)
             drain(host)
+        case .bound(let host, let request, let addresses):
+            record(host, "bound #\(request)")
+            hosts[host.index].machine.socketsBound(request: request, addresses: addresses, at: now)
+            drain(host)
         }
     }
 
@@ -289,6 +301,7 @@ public struct Simulator {
         while let output = hosts[host.index].machine.poll(at: now) {
             switch output {
             case .transmission(let datagram): transmit(datagram, from: host)
+            case .sockets(let request): handleSocketRequest(request, from: host)
             case .other(let text): record(host, "output \(text)")
             }
         }
@@ -297,6 +310,56 @@ public struct Simulator {
         hosts[host.index].timer = requested.map {
             Timer(requested: $0, key: .init(instant: max($0, now), sequence: queue.takeSequence()))
         }
+    }
+
+    // MARK: Sockets
+
+    /// A machine's ``SansIO/SocketRequest``: a bind takes a new address per entry and answers with an
+    /// event at this instant (after the outputs being drained, as a driver's bind completes later); a
+    /// release gives the host's addresses up, so datagrams to them have no route any more.
+    private mutating func handleSocketRequest(_ request: SocketRequest, from host: HostID) {
+        switch request {
+        case .bind(let id, let requested):
+            let bound = requested.map { bindAddress($0, for: host) }
+            record(host, "bind #\(id) \(bound.map { $0?.description ?? "-" }.joined(separator: ","))")
+            queue.schedule(.bound(host, request: id, addresses: bound), at: now)
+        case .release(let addresses):
+            let realm = hosts[host.index].realm
+            let owned = addresses.filter { hosts[host.index].addresses.contains($0) }
+            hosts[host.index].addresses.removeAll { owned.contains($0) }
+            for address in owned { realms[realm.index].owners[address] = nil }
+            record(host, "release \(owned.map(\.description).joined(separator: ","))")
+        }
+    }
+
+    /// A new address for `host` on the IP address of `requested`, which the host must already own one
+    /// address on: the requested port when it is not 0 and free, else the next free dynamic port. Nil
+    /// when the host has no such IP address or no port is free.
+    private mutating func bindAddress(_ requested: TransportAddress, for host: HostID) -> TransportAddress? {
+        let realm = hosts[host.index].realm
+        guard hosts[host.index].addresses.contains(where: { $0.address == requested.address }) else { return nil }
+        func isFree(_ address: TransportAddress) -> Bool {
+            realms[realm.index].owners[address] == nil
+                && (realm != .internet || realmsByPublicAddress[address.address] == nil)
+        }
+        var chosen: TransportAddress?
+        if requested.port != 0, isFree(requested) {
+            chosen = requested
+        } else {
+            for _ in 0..<Self.ephemeralPorts.count {
+                let candidate = TransportAddress(requested.address, port: nextEphemeralPort)
+                nextEphemeralPort = nextEphemeralPort == Self.ephemeralPorts.upperBound
+                    ? Self.ephemeralPorts.lowerBound : nextEphemeralPort + 1
+                if isFree(candidate) {
+                    chosen = candidate
+                    break
+                }
+            }
+        }
+        guard let chosen else { return nil }
+        realms[realm.index].owners[chosen] = host
+        hosts[host.index].addresses.append(chosen)
+        return chosen
     }
 
     // MARK: The network

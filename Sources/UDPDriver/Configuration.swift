@@ -86,6 +86,8 @@ public struct UDPDriverCounters: Hashable, Sendable {
     public var droppedNotRunning = 0
     /// Sends the system reported as failed.
     public var sendErrors = 0
+    /// Sockets the machine asked for that could not be bound (or that the allow-list refused).
+    public var bindFailures = 0
 
     public init() {}
 }

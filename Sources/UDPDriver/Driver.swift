@@ -9,6 +9,8 @@ public import Wire
 /// the allow-list does not hold or that none of the machine's interfaces has (``LocalInterfaces``); feeds each datagram that arrives to the machine as `.received(…)` at an
 /// ``SansIO/Instant`` read from a monotonic clock whose origin is the driver's start; keeps one timer on
 /// the machine's `nextDeadline`; sends each transmission from the channel bound to its source address;
+/// binds and closes channels while it runs when the machine asks (``SansIO/SocketRequest``: an ICE
+/// restart's new host bases), under the same allow-list, and hands the bound addresses back as an input;
 /// and hands every other output to ``outputs``. Optionally every datagram in and out is recorded to a
 /// pcapng file.
 ///
@@ -19,14 +21,16 @@ public final class UDPDriver<M: DatagramMachine & SendableMetatype>: @unchecked 
 where M.Input: Sendable, M.Output: Sendable {
     /// The loop the machine runs on.
     public let eventLoop: any EventLoop
-    /// The bound addresses, in configuration order, with the ports the system chose for port 0. Written
-    /// once on the loop before `start` returns, never after, so reading it anywhere is safe.
+    /// The addresses bound at start, in configuration order, with the ports the system chose for port 0.
+    /// Written once on the loop before `start` returns, never after, so reading it anywhere is safe (the
+    /// machine may bind and release others later: ``currentAddresses()``).
     public private(set) var boundAddresses: [TransportAddress] = []
     /// The machine's outputs other than transmissions, in order. Finishes when the driver stops.
     public let outputs: AsyncStream<M.Output>
 
     private let continuation: AsyncStream<M.Output>.Continuation
     private let remotePolicy: AddressPolicy
+    private let localPolicy: AddressPolicy
     private let observer: (@Sendable (M.Output) -> Void)?
     /// `NIODeadline` uptime of the driver's start: instant zero.
     private let origin: UInt64
@@ -39,9 +43,13 @@ where M.Input: Sendable, M.Output: Sendable {
     private var counters = UDPDriverCounters()
     private var running = true
 
-    private init(eventLoop: any EventLoop, remotePolicy: AddressPolicy, observer: (@Sendable (M.Output) -> Void)?) {
+    private init(
+        eventLoop: any EventLoop, localPolicy: AddressPolicy, remotePolicy: AddressPolicy,
+        observer: (@Sendable (M.Output) -> Void)?
+    ) {
         self.eventLoop = eventLoop
         self.observer = observer
+        self.localPolicy = localPolicy
         self.remotePolicy = remotePolicy
         self.origin = NIODeadline.now().uptimeNanoseconds
         (outputs, continuation) = AsyncStream.makeStream(of: M.Output.self)
@@ -67,7 +75,8 @@ where M.Input: Sendable, M.Output: Sendable {
         }
         try LocalInterfaces.check(configuration.localAddresses)
         let loop = (group ?? MultiThreadedEventLoopGroup.singleton).next()
-        let driver = UDPDriver(eventLoop: loop, remotePolicy: configuration.remotePolicy, observer: observer)
+        let driver = UDPDriver(
+            eventLoop: loop, localPolicy: configuration.localPolicy, remotePolicy: configuration.remotePolicy, observer: observer)
         let recorder = try configuration.recordingPath.map { path throws(UDPDriverError) in try Recorder(path: path) }
 
         var bound: [(TransportAddress, any Channel)] = []
@@ -122,6 +131,12 @@ where M.Input: Sendable, M.Output: Sendable {
         (try? await eventLoop.submit { self.counters }.get()) ?? UDPDriverCounters()
     }
 
+    /// The addresses with a bound channel now: those bound at start and at the machine's request since,
+    /// less those it released.
+    public func currentAddresses() async -> [TransportAddress] {
+        (try? await eventLoop.submit { Array(self.channels.keys) }.get()) ?? []
+    }
+
     /// Reads the machine on its loop.
     public func inspect<Result: Sendable>(_ body: @escaping @Sendable (M) -> Result) async -> Result? {
         try? await eventLoop.submit { self.slot.map { body($0.machine) } }.get() ?? nil
@@ -158,7 +173,12 @@ where M.Input: Sendable, M.Output: Sendable {
         let now = self.now()
         body(&slot!, now)
         while let output = slot?.poll(at: now) {
-            if case .transmission(let datagram) = output { send(datagram) }
+            switch output {
+            case .transmission(let datagram): send(datagram)
+            case .sockets(.bind(let request, let addresses)): bind(request: request, addresses)
+            case .sockets(.release(let addresses)): release(addresses)
+            case .other: break
+            }
         }
         rearmTimer()
     }
@@ -210,16 +230,62 @@ where M.Input: Sendable, M.Output: Sendable {
     // MARK: - Sockets
 
     private func bind(_ address: TransportAddress) async throws -> any Channel {
-        let socketAddress = try SocketAddress(ipAddress: address.address.description, port: Int(address.port))
+        try await bindChannel(address).get()
+    }
+
+    private func bindChannel(_ address: TransportAddress) -> EventLoopFuture<any Channel> {
+        let socketAddress: SocketAddress
+        do {
+            socketAddress = try SocketAddress(ipAddress: address.address.description, port: Int(address.port))
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
         let local = address
-        return try await DatagramBootstrap(group: eventLoop)
+        return DatagramBootstrap(group: eventLoop)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(InboundHandler(driver: self, requested: local))
                 }
             }
             .bind(to: socketAddress)
-            .get()
+    }
+
+    /// A machine's ``SansIO/SocketRequest/bind(request:addresses:)``, on the loop: each address the
+    /// allow-list and the interfaces allow is bound; once every bind has finished, the new channels
+    /// carry datagrams and the machine learns the addresses (nil for each that failed or was refused).
+    private func bind(request: UInt64, _ requested: [TransportAddress]) {
+        let futures = requested.map { address -> EventLoopFuture<any Channel> in
+            guard localPolicy.allows(address.address), (try? LocalInterfaces.check([address])) != nil else {
+                return eventLoop.makeFailedFuture(UDPDriverError.addressNotAllowed(address))
+            }
+            return bindChannel(address)
+        }
+        EventLoopFuture.whenAllComplete(futures, on: eventLoop).whenSuccess { results in
+            var addresses: [TransportAddress?] = []
+            for result in results {
+                guard case .success(let channel) = result else {
+                    self.counters.bindFailures += 1
+                    addresses.append(nil)
+                    continue
+                }
+                guard self.running, let address = Self.transportAddress(channel.localAddress) else {
+                    channel.close(promise: nil)
+                    addresses.append(nil)
+                    continue
+                }
+                self.channels[address] = channel
+                addresses.append(address)
+            }
+            self.step { slot, now in slot.socketsBound(request: request, addresses: addresses, at: now) }
+        }
+    }
+
+    /// A machine's ``SansIO/SocketRequest/release(_:)``: the channels close; datagrams still sent from
+    /// those addresses are dropped as having no channel.
+    private func release(_ addresses: [TransportAddress]) {
+        for address in addresses {
+            channels.removeValue(forKey: address)?.close(promise: nil)
+        }
     }
 
     /// A NIO socket address as a transport address; nil for anything but IPv4 and IPv6.

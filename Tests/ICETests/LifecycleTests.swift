@@ -64,11 +64,13 @@ struct LifecycleTests {
         loop.autoSignal = false
         loop.input(0, .restart)
         loop.input(1, .restart)
-        // The new generation's checks through a1 are lost, so it can only select the pair through a3;
-        // consent of the old generation still passes through a1.
+        // The new bases are bound at this instant, once the outputs are drained.
+        loop.run(for: .milliseconds(1))
+        // The new generation's checks from 127.0.0.1 are lost, so it can only select a pair from
+        // 127.0.0.3; consent of the old generation still passes through a1.
         let newUfrag = loop.agents[0].localCredentials.ufrag
         loop.drop = { datagram in
-            guard datagram.source == a1 || datagram.destination == a1,
+            guard datagram.source.address == a1.address || datagram.destination.address == a1.address,
                 let message = try? STUNMessage.parse(datagram.payload), message.type == .bindingRequest,
                 case .username(let username)? = message.value(of: .username)
             else { return false }
@@ -83,15 +85,72 @@ struct LifecycleTests {
         loop.input(0, .send([0x80, 0x0A]))
         #expect(loop.sent[0].last?.datagram.source == a1)
         loop.run(for: .seconds(3))
-        #expect(loop.agents[0].selectedPair?.local.address == a3)
-        #expect(loop.agents[1].selectedPair?.remote.address == a3)
+        let newBase = loop.agents[0].selectedPair?.local.address
+        #expect(newBase?.address == a3.address && newBase != a3)
+        #expect(loop.agents[1].selectedPair?.remote.address == newBase)
         loop.input(0, .send([0x80, 0x0B]))
-        #expect(loop.sent[0].last?.datagram.source == a3)
+        #expect(loop.sent[0].last?.datagram.source == newBase)
         loop.input(1, .send([0x80, 0x0C]))
         loop.run(for: .milliseconds(50))
         #expect(loop.received[1].suffix(2) == [[0x80, 0x0A], [0x80, 0x0B]])
         #expect(loop.received[0].last == [0x80, 0x0C])
         #expect(loop.connectionStates(0).last == .completed)
+    }
+
+    @Test("restart on new sockets: the new generation's host candidates are new ports on the same IP addresses, with the same foundations")
+    func restartBindsNewBases() {
+        var loop = Self.connected()
+        let oldCandidates = loop.agents[0].localCandidates
+        loop.autoSignal = false
+        loop.input(0, .restart)
+        // Until the driver has bound the new bases, the generation is still gathering.
+        #expect(loop.gatheringStates(0).last == .gathering)
+        loop.run(for: .milliseconds(1))
+        #expect(loop.gatheringStates(0).last == .complete)
+        let newCandidates = loop.agents[0].localCandidates
+        #expect(newCandidates.count == oldCandidates.count)
+        for (new, old) in zip(newCandidates, oldCandidates) {
+            #expect(new.kind == .host)
+            #expect(new.address.address == old.address.address)
+            #expect(new.address.port != old.address.port)
+            #expect(new.foundation == old.foundation)
+            #expect(new.priority == old.priority)
+        }
+        #expect(Set(loop.simulator.addresses(of: loop.hostA)) == Set((oldCandidates + newCandidates).map(\.address)))
+    }
+
+    @Test("restart on new sockets: once the new generation's pair is selected, the old bases are released and send nothing more")
+    func restartReleasesOldBases() {
+        var loop = Self.connected()
+        let oldBase = loop.agents[0].localCandidates[0].address
+        loop.input(0, .restart)
+        loop.input(1, .restart)
+        loop.run(for: .milliseconds(1))
+        loop.start()
+        loop.run(for: .seconds(3))
+        let selected = loop.agents[0].selectedPair
+        #expect(selected.map { $0.local.base != oldBase } == true)
+        #expect(loop.connectionStates(0).last == .completed)
+        #expect(!loop.simulator.addresses(of: loop.hostA).contains(oldBase))
+        let released = loop.now
+        loop.input(0, .send([0x80, 0x0D]))
+        loop.run(for: .seconds(12))
+        #expect(loop.received[1].last == [0x80, 0x0D])
+        #expect(loop.sent[0].filter { $0.at >= released && $0.datagram.source == oldBase }.isEmpty)
+    }
+
+    @Test("restart with reused bases (RFC 8445 §9 allows it): the same candidates, new credentials, nothing bound")
+    func restartReusesBases() {
+        var loop = TwoAgentLoop.loopback { configuration, _ in configuration.restartBases = .reuse }
+        loop.start()
+        loop.run(for: .seconds(2))
+        let oldCandidates = loop.agents[0].localCandidates
+        let addresses = loop.simulator.addresses(of: loop.hostA)
+        loop.input(0, .restart)
+        #expect(loop.gatheringStates(0).suffix(2) == [.gathering, .complete])
+        loop.run(for: .milliseconds(1))
+        #expect(loop.agents[0].localCandidates == oldCandidates)
+        #expect(loop.simulator.addresses(of: loop.hostA) == addresses)
     }
 
     @Test("consent lost: disconnected after 8 s without a response, failed at 30 s, and no data after")

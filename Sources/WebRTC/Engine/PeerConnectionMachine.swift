@@ -6,7 +6,7 @@ public import JSEP
 public import SansIO
 import SCTP
 import SRTP
-import Wire
+public import Wire
 import SDP
 
 /// One peer connection as a sans-IO machine (DESIGN §1.1): JSEP negotiation, then ICE, DTLS and the
@@ -22,14 +22,29 @@ import SDP
 public struct PeerConnectionMachine: DatagramMachine {
     public enum Input: DatagramInput, Sendable {
         case received(Datagram)
+        /// The driver's answer to a ``Output/sockets(_:)`` bind: the ICE agent's new host bases (an ICE
+        /// restart's), nil where binding failed.
+        case boundSockets(request: UInt64, addresses: [TransportAddress?])
+
+        public static func socketsBound(request: UInt64, addresses: [TransportAddress?]) -> Input? {
+            .boundSockets(request: request, addresses: addresses)
+        }
     }
 
     public enum Output: DatagramOutput, Hashable, Sendable {
         case transmit(Datagram)
         case event(EngineEvent)
+        /// Sockets for the driver to bind or release: an ICE restart's new host bases, and the old
+        /// generation's once a new pair is selected (``ICE/RestartBases``).
+        case sockets(SocketRequest)
 
         public var transmission: Datagram? {
             if case .transmit(let datagram) = self { return datagram }
+            return nil
+        }
+
+        public var socketRequest: SocketRequest? {
+            if case .sockets(let request) = self { return request }
             return nil
         }
     }
@@ -123,6 +138,8 @@ public struct PeerConnectionMachine: DatagramMachine {
         switch input {
         case .received(let datagram):
             ice?.handle(.received(datagram), at: now)
+        case .boundSockets(let request, let addresses):
+            ice?.handle(.basesBound(request: request, addresses: addresses), at: now)
         }
         pump(at: now)
     }
@@ -190,6 +207,8 @@ public struct PeerConnectionMachine: DatagramMachine {
             counters.datagramsReceived += 1
             counters.bytesReceived += bytes.count
             demultiplex(bytes, at: now)
+        case .sockets(let request):
+            outputs.append(.sockets(request))
         case .roleChanged:
             break
         }
