@@ -48,6 +48,7 @@ public enum ReplayChecker {
         var media = MediaPayloadStage(options.payloadTypes)
         var dtls = options.keyLog.map(DTLSDecryptionStage.init)
         var sctp = SCTPAssociationRule()
+        var handshakes = HandshakeReassemblyStage()
         var findings: [ReplayFinding] = []
         var summaries: [ReplayReport.FlowSummary] = []
         for datagram in datagrams {
@@ -65,7 +66,8 @@ public enum ReplayChecker {
                     summaries[packet.flow].lastFrame = packet.frame
                     summaries[packet.flow].lastTime = packet.timestampNanoseconds
                 }
-                let (decoded, packetFindings) = decoder.decode(packet)
+                let (single, packetFindings) = decoder.decode(packet)
+                let decoded = handshakes.attach(to: single)
                 findings += packetFindings
                 for index in rules.indices { findings += rules[index].observe(decoded) }
                 if var stage = dtls {
@@ -75,9 +77,13 @@ public enum ReplayChecker {
                     if let keys = output.srtpKeys, let client = output.clientDirection {
                         decryption.add(keys, flow: packet.flow, clientDirection: client)
                     }
+                    if let alias = output.adopted { decryption.alias(flow: packet.flow, to: alias) }
+                    // An association ICE moved to another 5-tuple is judged as one, on the flow it began on.
+                    let association = output.association
                     for data in output.applicationData {
                         findings += sctp.observe(
-                            data, frame: packet.frame, flow: packet.flow, direction: packet.direction, clientDirection: output.clientDirection)
+                            data, frame: packet.frame, flow: association.flow, direction: association.direction,
+                            clientDirection: output.clientDirection)
                     }
                 }
                 var clearRTP: [UInt8]?

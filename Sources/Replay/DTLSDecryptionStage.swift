@@ -10,8 +10,14 @@ import DTLSRecord
 /// are decrypted (AES-GCM suites, RFC 5288; others are reported as not decryptable) and must
 /// authenticate; application data is handed up as SCTP (RFC 8261), and the DTLS-SRTP exporter
 /// (RFC 5764 §4.2) yields the SRTP keys of both directions.
+///
+/// An association outlives its 5-tuple: ICE may move it to another pair (an ICE restart onto new
+/// sockets, RFC 8445 §9, or a new nomination, §8.1.1) with no new handshake. A flow whose records no
+/// handshake of its own explains is tried against the keyed handshakes of other flows; the one whose
+/// keys authenticate its records (AES-GCM, so a match cannot be a coincidence) adopts it, and the
+/// flow's packets are then judged as that association's (``Output/association``).
 struct DTLSDecryptionStage {
-    static let rules = [recordAuthentication, notDecryptable, keyMissing, fatalAlert]
+    static let rules = [recordAuthentication, notDecryptable, keyMissing, fatalAlert, associationMoved]
 
     static let recordAuthentication = ReplayRule(
         id: "DTLS.record-authentication", reference: "RFC 5246 §6.2.3.3, RFC 6347 §4.1.2.1", severity: .error,
@@ -25,6 +31,13 @@ struct DTLSDecryptionStage {
     static let fatalAlert = ReplayRule(
         id: "DTLS.fatal-alert", reference: "RFC 5246 §7.2", severity: .warning,
         summary: "no side sends a fatal alert (a failed handshake or a broken association)")
+    static let associationMoved = ReplayRule(
+        id: "DTLS.association-moved", reference: "RFC 8445 §9, §8.1.1; RFC 8261 §4", severity: .info,
+        summary: "an association's records continue on another 5-tuple without a new handshake (ICE moved it)")
+
+    /// Datagrams with protected records of an unexplained flow that are tried against other flows'
+    /// handshakes before the flow is given up on: bounds the work a capture of unkeyed flows costs.
+    static let adoptionAttempts = 8
 
     /// What one packet gave up.
     struct Output {
@@ -33,8 +46,26 @@ struct DTLSDecryptionStage {
         var applicationData: [[UInt8]] = []
         /// The DTLS-SRTP keys, on the ServerHello that completes what is needed to derive them.
         var srtpKeys: DTLSSRTPKeys?
-        /// Which direction of the flow is the DTLS client, once known.
+        /// Which direction of the association is the DTLS client, once known.
         var clientDirection: FlowDirection?
+        /// The flow whose handshake the packet belongs to, and the direction it goes there: the packet's
+        /// own unless its flow was adopted by an association that began elsewhere.
+        var association: FlowPosition
+        /// Set on the packet whose flow was just adopted: the association's flow and whether its
+        /// directions are the reverse of the adopted flow's.
+        var adopted: FlowAlias?
+    }
+
+    /// Where a packet sits in a flow: the flow and the direction it goes.
+    struct FlowPosition: Hashable {
+        var flow: Int
+        var direction: FlowDirection
+    }
+
+    /// A flow adopted by the association of another: `flow`, with directions reversed when `reversed`.
+    struct FlowAlias: Hashable {
+        var flow: Int
+        var reversed: Bool
     }
 
     private struct Handshake {
@@ -46,6 +77,8 @@ struct DTLSDecryptionStage {
 
     private let keyLog: KeyLog
     private var handshakes: [Int: Handshake] = [:]
+    private var aliases: [Int: FlowAlias] = [:]
+    private var adoptionAttemptsLeft: [Int: Int] = [:]
     private(set) var summary = DTLSDecryptionSummary()
 
     init(_ keyLog: KeyLog) {
@@ -56,14 +89,15 @@ struct DTLSDecryptionStage {
     func clientDirection(flow: Int) -> FlowDirection? { handshakes[flow]?.clientDirection }
 
     mutating func observe(_ decoded: DecodedPacket) -> Output {
-        guard case .dtls(let datagram) = decoded.content else { return Output() }
         let packet = decoded.packet
-        var output = Output()
+        var output = Output(association: FlowPosition(flow: packet.flow, direction: packet.direction))
+        guard case .dtls(let datagram) = decoded.content else { return output }
         for message in PlaintextHandshake.all(in: decoded) {
             switch message.body {
             case .clientHello(let hello)?:
                 // A new ClientHello (or its retransmission, or the one after HelloVerifyRequest) restarts the picture.
                 handshakes[packet.flow] = Handshake(clientDirection: packet.direction, clientRandom: hello.random)
+                aliases[packet.flow] = nil
             case .serverHello(let hello)?:
                 guard var handshake = handshakes[packet.flow], handshake.serverRandom != hello.random else { continue }
                 handshake.serverRandom = hello.random
@@ -73,9 +107,21 @@ struct DTLSDecryptionStage {
                 continue
             }
         }
-        output.clientDirection = handshakes[packet.flow]?.clientDirection
-        guard let handshake = handshakes[packet.flow], let decryptor = handshake.decryptor else { return output }
-        let sender: DTLSSender = packet.direction == handshake.clientDirection ? .client : .server
+        if handshakes[packet.flow] == nil, aliases[packet.flow] == nil, let alias = adopt(datagram, packet: packet) {
+            aliases[packet.flow] = alias
+            output.adopted = alias
+            output.findings.append(
+                ReplayFinding(
+                    Self.associationMoved, frame: packet.frame, flow: packet.flow,
+                    "the records of flow \(alias.flow)'s association continue here"))
+        }
+        if let alias = aliases[packet.flow] {
+            output.association = FlowPosition(flow: alias.flow, direction: alias.reversed ? packet.direction.reversed : packet.direction)
+        }
+        let position = output.association
+        output.clientDirection = handshakes[position.flow]?.clientDirection
+        guard let handshake = handshakes[position.flow], let decryptor = handshake.decryptor else { return output }
+        let sender: DTLSSender = position.direction == handshake.clientDirection ? .client : .server
         for case .classic(let record) in datagram.records where record.isEncrypted {
             let plaintext: [UInt8]
             do {
@@ -107,6 +153,31 @@ struct DTLSDecryptionStage {
             }
         }
         return output
+    }
+
+    /// The association an unexplained flow's protected records belong to: the keyed handshake, most
+    /// recent flow first, whose keys authenticate the datagram's first protected record as sent by its
+    /// client or its server. Nil when none does, or once the flow has used up its attempts.
+    private mutating func adopt(_ datagram: DTLSDatagram, packet: ReplayPacket) -> FlowAlias? {
+        guard let record = datagram.records.lazy.compactMap({ record -> ClassicRecord? in
+            if case .classic(let classic) = record, classic.isEncrypted { return classic }
+            return nil
+        }).first else { return nil }
+        let attemptsLeft = adoptionAttemptsLeft[packet.flow, default: Self.adoptionAttempts]
+        guard attemptsLeft > 0 else { return nil }
+        adoptionAttemptsLeft[packet.flow] = attemptsLeft - 1
+        for (flow, handshake) in handshakes.sorted(by: { $0.key > $1.key }) {
+            guard let decryptor = handshake.decryptor else { continue }
+            for sender in [DTLSSender.client, .server] {
+                let opened = try? decryptor.decrypt(
+                    contentType: record.contentType.rawValue, version: record.version.rawValue, epoch: record.epoch,
+                    sequenceNumber: record.sequenceNumber, fragment: Array(record.fragment), from: sender)
+                guard opened != nil else { continue }
+                let direction = sender == .client ? handshake.clientDirection : handshake.clientDirection.reversed
+                return FlowAlias(flow: flow, reversed: direction != packet.direction)
+            }
+        }
+        return nil
     }
 
     /// Derives the record keys and the SRTP keys once the ServerHello is known.

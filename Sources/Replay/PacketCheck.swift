@@ -20,10 +20,16 @@ public enum PacketContent: Hashable, Sendable {
 public struct DecodedPacket: Hashable, Sendable {
     public let packet: ReplayPacket
     public let content: PacketContent
+    /// The plaintext DTLS handshake messages in the packet as a pass over the whole capture sees them:
+    /// a message fragmented across datagrams has its body on the fragment that completes it
+    /// (``HandshakeReassemblyStage``). Nil when the packet was decoded on its own; then only
+    /// unfragmented messages have a body.
+    public var handshakes: [PlaintextHandshake]?
 
-    public init(packet: ReplayPacket, content: PacketContent) {
+    public init(packet: ReplayPacket, content: PacketContent, handshakes: [PlaintextHandshake]? = nil) {
         self.packet = packet
         self.content = content
+        self.handshakes = handshakes
     }
 }
 

@@ -33,6 +33,16 @@ struct SRTPDecryptionStage {
         summary.keyedDirections = exported.count
     }
 
+    /// `flow` carries the association of `alias.flow` (ICE moved it): its directions use that flow's
+    /// exported keys and sessions, so rollover counters and replay lists carry over.
+    mutating func alias(flow: Int, to alias: DTLSDecryptionStage.FlowAlias) {
+        for direction in [FlowDirection.aToB, .bToA] {
+            let original = Sender(flow: alias.flow, direction: alias.reversed ? direction.reversed : direction)
+            if let keyring = exported[original] { exported[Sender(flow: flow, direction: direction)] = keyring }
+        }
+        summary.keyedDirections = exported.count
+    }
+
     /// What decrypting one packet gave.
     struct Output {
         var findings: [ReplayFinding] = []
