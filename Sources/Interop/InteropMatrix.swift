@@ -154,7 +154,7 @@ public struct InteropMatrix: Sendable {
         let page = HTMLReport.render(report, events: Ladder.events(written))
         try? Data(page.utf8).write(to: folder.appendingPathComponent("\(name).replay.html"))
 
-        var verdict = Cell.ReplayVerdict(errors: [:], tolerated: [:], warnings: [:], datagrams: written.count, decrypted: report.dtls != nil)
+        var verdict = Cell.ReplayVerdict(errors: [:], tolerated: [:], warnings: [:], datagrams: written.count, decrypted: (report.dtls?.decrypted ?? 0) > 0)
         for finding in report.findings {
             if toleratedRules.contains(finding.rule.id) {
                 verdict.tolerated[finding.rule.id, default: 0] += finding.count

@@ -25,6 +25,11 @@ public final class LiveCapture: @unchecked Sendable {
         linkType = LinkType(rawValue: pcap_datalink(handle))
     }
 
+    /// A whole UDP datagram of the largest size IP allows, with its link-layer header.
+    static let snapshotLength: Int32 = 65_600
+    /// How long the kernel keeps a block of frames before handing it over part full.
+    static let blockTimeoutMilliseconds = 5
+
     /// Opens `interface` (e.g. "lo") with a BPF `filter` (e.g. "udp") and starts reading on a thread of
     /// its own. `bufferBytes` is the kernel buffer: a fast transfer needs room while the thread catches up.
     public static func start(interface: String, filter: String, bufferBytes: Int32 = 64 << 20) throws(CaptureError) -> LiveCapture {
@@ -36,8 +41,11 @@ public final class LiveCapture: @unchecked Sendable {
         guard let handle = pcap_create(interface, &errorBuffer) else {
             throw CaptureError(path: interface, reason: reason(nil))
         }
-        pcap_set_snaplen(handle, 262_144)
-        pcap_set_immediate_mode(handle, 1)
+        // Not immediate mode: on Linux that means TPACKET_V2, a ring of fixed slots each as large as the
+        // snapshot length, so 64 MiB held only a few hundred frames and a bulk transfer overflowed it.
+        // TPACKET_V3 packs frames into blocks the kernel hands over when full or after `blockTimeout`.
+        pcap_set_snaplen(handle, snapshotLength)
+        pcap_set_timeout(handle, Int32(blockTimeoutMilliseconds))
         pcap_set_buffer_size(handle, bufferBytes)
         pcap_set_tstamp_precision(handle, Int32(PCAP_TSTAMP_PRECISION_NANO))
         let activated = pcap_activate(handle)
@@ -79,11 +87,17 @@ public final class LiveCapture: @unchecked Sendable {
                 bytes: Array(UnsafeBufferPointer(start: data, count: Int(header.pointee.caplen))),
                 originalLength: Int(header.pointee.len)))
         }
+        var stoppedAt: UInt64?
         while true {
-            // Read the flag first: after a stop, one more pass drains what arrived before it.
-            let stopping = self.stopping.load(ordering: .acquiring)
+            // Read the flag first: after a stop, reading goes on until a pass finds nothing once the kernel
+            // has had time to hand over the block that was filling when the stop came.
+            if stoppedAt == nil, self.stopping.load(ordering: .acquiring) { stoppedAt = DispatchTime.now().uptimeNanoseconds }
             let count = pcap_dispatch(handle, -1, keep, me)
-            if count < 0 || (stopping && count == 0) { break }
+            if count < 0 { break }
+            if count == 0, let stoppedAt,
+                DispatchTime.now().uptimeNanoseconds - stoppedAt > UInt64(4 * Self.blockTimeoutMilliseconds) * 1_000_000 {
+                break
+            }
             if count == 0 { usleep(1_000) }
         }
         var statistics = pcap_stat()
