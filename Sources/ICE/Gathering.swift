@@ -232,7 +232,9 @@ extension ICEAgent {
     /// check list (the peer may have checked an old base with the new credentials). So however many
     /// restarts a session has, it holds the current generation's bases and at most the few in use.
     mutating func releaseIdleBases() {
-        guard !closed else { return }
+        // Runs after every input, datagrams included: without a base of an earlier generation (no restart,
+        // or all released) there is nothing to look for.
+        guard !closed, hostCandidates.contains(where: { !currentBases.contains($0.address) }) else { return }
         var keep = currentBases
         if let pendingBases { keep.formUnion(pendingBases.replacing.map(\.address)) }
         if let selectedPair { keep.insert(selectedPair.local.base) }

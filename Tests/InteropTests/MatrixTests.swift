@@ -32,6 +32,8 @@ struct MatrixTests {
         var failed = false
         for scenario in Scenario.catalogue {
             let cell = await matrix.run(scenario, offerer: offerer, answerer: answerer)
+            // The figures (setup time, throughput) go in the log, as `crucible interop` prints them.
+            print(MatrixReport.line(cell))
             let where_ = "\(scenario.name) \(offerer)→\(answerer)"
             #expect(cell.verdict != .fail, "\(where_): \(cell.detail ?? "")")
             // CI runs as root, so every cell has its capture; the replay verdict is part of the cell's.
