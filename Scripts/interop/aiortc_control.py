@@ -25,6 +25,7 @@ from typing import Any, Awaitable, Callable, Optional
 
 import aiortc
 from aiortc import RTCDataChannel, RTCSessionDescription
+from aiortc.rtcdtlstransport import RTCCertificate
 
 from aiortc_common import channel_fields, emit, make_peer_connection, write_line
 
@@ -85,6 +86,20 @@ def argument(request: dict[str, Any], name: str, kind: type, default: Any = ...)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise RequestError(f"'{name}' must be {kind.__name__}, not {type(value).__name__}")
     return value
+
+
+def export_dtls_secrets() -> None:
+    """Every DTLS context aiortc makes from now on reports its handshakes' secrets as `keylog` events
+    (CONTROL.md), through OpenSSL's keylog callback: aiortc has no setting for it, so the context factory
+    is wrapped. The secrets are this throwaway connection's, printed for the cell's capture alone."""
+    make_context = RTCCertificate._create_ssl_context
+
+    def with_key_log(self: RTCCertificate, srtp_profiles: Any) -> Any:
+        context = make_context(self, srtp_profiles)
+        context.set_keylog_callback(lambda _connection, line: emit("keylog", line=line.decode("ascii")))
+        return context
+
+    RTCCertificate._create_ssl_context = with_key_log  # type: ignore[method-assign]
 
 
 class ControlPeer:
@@ -375,5 +390,6 @@ class ControlPeer:
 
 
 def control() -> None:
+    export_dtls_secrets()
     asyncio.run(ControlPeer().run())
     sys.exit(0)

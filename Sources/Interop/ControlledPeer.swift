@@ -9,8 +9,11 @@ public final class ControlledPeer: InteropPeer {
     public let stack: InteropStack
     public let version: String
     public let events: PeerEventLog
-    public var keyLog: [String] { [] }
+    /// The NSS key log lines the peer printed (`keylog` events), for stacks that can export their DTLS
+    /// secrets (aiortc); empty for those that cannot (Pion 3.1, Chromium).
+    public var keyLog: [String] { reader.keyLog }
 
+    private let reader: ControlledPeerReader
     private let watch: ProcessWatch
     private let input: FileHandle
     private let logPath: URL
@@ -18,8 +21,12 @@ public final class ControlledPeer: InteropPeer {
     /// How long a request may take before the cell fails; `bulk` gets its own, longer bound.
     private let requestTimeout: Duration
 
-    private init(stack: InteropStack, version: String, events: PeerEventLog, watch: ProcessWatch, input: FileHandle, logPath: URL, requestTimeout: Duration) {
+    private init(
+        stack: InteropStack, version: String, events: PeerEventLog, reader: ControlledPeerReader, watch: ProcessWatch, input: FileHandle,
+        logPath: URL, requestTimeout: Duration
+    ) {
         self.stack = stack
+        self.reader = reader
         self.version = version
         self.events = events
         self.watch = watch
@@ -66,7 +73,7 @@ public final class ControlledPeer: InteropPeer {
             try? await Task.sleep(for: .milliseconds(10))
         }
         let controlled = ControlledPeer(
-            stack: stack, version: reader.version ?? "", events: events, watch: watch,
+            stack: stack, version: reader.version ?? "", events: events, reader: reader, watch: watch,
             input: stdin.fileHandleForWriting, logPath: logPath, requestTimeout: requestTimeout)
         reader.attach(controlled)
         return controlled
@@ -203,10 +210,12 @@ private final class ControlledPeerReader: Sendable {
     private let ready = Mutex<String?>(nil)
     /// Set once the peer object exists (requests, and so replies, come only after).
     private let peer = Mutex<ControlledPeer?>(nil)
+    private let keyLines = Mutex<[String]>([])
 
     init(events: PeerEventLog) { self.events = events }
 
     var version: String? { ready.withLock { $0 } }
+    var keyLog: [String] { keyLines.withLock { $0 } }
 
     func attach(_ controlled: ControlledPeer) { peer.withLock { $0 = controlled } }
 
@@ -264,6 +273,8 @@ private final class ControlledPeerReader: Sendable {
         case "connectionState": events.append(.connectionState(fields["value"] as? String ?? ""))
         case "iceConnectionState": events.append(.iceConnectionState(fields["value"] as? String ?? ""))
         case "error": events.append(.error(fields["message"] as? String ?? "unspecified"))
+        case "keylog":
+            if let line = fields["line"] as? String { keyLines.withLock { $0.append(line) } }
         default: break
         }
     }
