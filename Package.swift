@@ -214,7 +214,7 @@ let package = Package(
                 "ICE", "Wire", "SansIO", "STUN", "SDP", "TURN", "Simulation", "UDPDriver", "Pcap", "CrucibleTestSupport",
             ]
         ),
-        .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Conformance"]),
+        .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Conformance", "CrucibleTestSupport"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Conformance", "Wire"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
         .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing", "CrucibleTestSupport"]),

@@ -112,25 +112,7 @@ public final class CoturnServer {
 
     /// A UDP port on 127.0.0.1 that was free a moment ago: bind port 0, read it, close.
     public static func freeUDPPort() throws -> UInt16 {
-        #if canImport(Glibc)
-        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        #else
-        let descriptor = socket(AF_INET, SOCK_DGRAM, 0)
-        #endif
-        guard descriptor >= 0 else { throw CoturnError(message: "socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
-            }
-        }
-        guard bound else { throw CoturnError(message: "bind() failed") }
-        return UInt16(bigEndian: address.sin_port)
+        do { return try LoopbackUDPSocket().port } catch { throw CoturnError(message: "\(error)") }
     }
 }
 
