@@ -104,6 +104,7 @@ public enum ReplayChecker {
         for index in rules.indices { findings += rules[index].finish() }
         findings += media.finish()
         findings += sctp.finish()
+        findings += dtls?.finish() ?? []
         for frame in demultiplexer.unboundChannelFrames {
             findings.append(ReplayFinding(ReplayRules.turnChannelBound, frame: frame, flow: nil, "ChannelData on a channel bound before the capture or never"))
         }

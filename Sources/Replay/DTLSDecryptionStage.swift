@@ -17,7 +17,7 @@ import DTLSRecord
 /// keys authenticate its records (AES-GCM, so a match cannot be a coincidence) adopts it, and the
 /// flow's packets are then judged as that association's (``Output/association``).
 struct DTLSDecryptionStage {
-    static let rules = [recordAuthentication, notDecryptable, keyMissing, fatalAlert, associationMoved]
+    static let rules = [recordAuthentication, notDecryptable, keyMissing, fatalAlert, associationMoved, undecrypted]
 
     static let recordAuthentication = ReplayRule(
         id: "DTLS.record-authentication", reference: "RFC 5246 §6.2.3.3, RFC 6347 §4.1.2.1", severity: .error,
@@ -34,6 +34,10 @@ struct DTLSDecryptionStage {
     static let associationMoved = ReplayRule(
         id: "DTLS.association-moved", reference: "RFC 8445 §9, §8.1.1; RFC 8261 §4", severity: .info,
         summary: "an association's records continue on another 5-tuple without a new handshake (ICE moved it)")
+
+    static let undecrypted = ReplayRule(
+        id: "DTLS.undecrypted", reference: "NSS key log format; RFC 8261", severity: .warning,
+        summary: "with a key log given, every protected record is decrypted (what is not stays unjudged: SCTP, DCEP, SRTP keys)")
 
     /// Datagrams with protected records of an unexplained flow that are tried against other flows'
     /// handshakes before the flow is given up on: bounds the work a capture of unkeyed flows costs.
@@ -79,6 +83,8 @@ struct DTLSDecryptionStage {
     private var handshakes: [Int: Handshake] = [:]
     private var aliases: [Int: FlowAlias] = [:]
     private var adoptionAttemptsLeft: [Int: Int] = [:]
+    /// Protected records no keyed handshake decrypted, per flow: the first frame and how many.
+    private var undecryptedRecords: [Int: (firstFrame: Int, records: Int)] = [:]
     private(set) var summary = DTLSDecryptionSummary()
 
     init(_ keyLog: KeyLog) {
@@ -120,7 +126,20 @@ struct DTLSDecryptionStage {
         }
         let position = output.association
         output.clientDirection = handshakes[position.flow]?.clientDirection
-        guard let handshake = handshakes[position.flow], let decryptor = handshake.decryptor else { return output }
+        guard let handshake = handshakes[position.flow], let decryptor = handshake.decryptor else {
+            let protected = datagram.records.filter(\.isEncrypted).count
+            if protected > 0 {
+                summary.undecrypted += protected
+                undecryptedRecords[packet.flow, default: (packet.frame, 0)].records += protected
+            }
+            return output
+        }
+        // DTLS 1.3 records (unified header) have keys of their own that a CLIENT_RANDOM line does not give.
+        let unified = datagram.records.filter { if case .unified = $0 { true } else { false } }.count
+        if unified > 0 {
+            summary.undecrypted += unified
+            undecryptedRecords[packet.flow, default: (packet.frame, 0)].records += unified
+        }
         let sender: DTLSSender = position.direction == handshake.clientDirection ? .client : .server
         for case .classic(let record) in datagram.records where record.isEncrypted {
             let plaintext: [UInt8]
@@ -180,6 +199,16 @@ struct DTLSDecryptionStage {
         return nil
     }
 
+    /// At the capture's end: a warning per flow whose protected records stayed opaque although a key log
+    /// was given, so a capture that could not be judged inside never reads as a clean pass.
+    func finish() -> [ReplayFinding] {
+        undecryptedRecords.sorted { $0.key < $1.key }.map { flow, seen in
+            ReplayFinding(
+                Self.undecrypted, frame: seen.firstFrame, flow: flow,
+                "\(seen.records) protected record(s) not decrypted: no handshake in the capture was keyed by the key log for them (missing key, handshake before the capture, or a cipher suite the checker does not decrypt); their SCTP, DCEP and SRTP keys went unjudged")
+        }
+    }
+
     /// Derives the record keys and the SRTP keys once the ServerHello is known.
     private mutating func keys(
         _ handshake: inout Handshake, hello: ServerHello, packet: ReplayPacket, output: inout Output
@@ -221,6 +250,8 @@ public struct DTLSDecryptionSummary: Hashable, Sendable, Codable {
     /// Protected records that authenticated and decrypted, and those that did not.
     public var decrypted = 0
     public var failed = 0
+    /// Protected records left opaque: no keyed handshake for them.
+    public var undecrypted = 0
     /// Application data records among the decrypted (SCTP for WebRTC).
     public var applicationData = 0
     /// close_notify alerts seen.

@@ -17,7 +17,8 @@ extension ReplayReport {
         if let dtls {
             lines.append(
                 "dtls: \(dtls.keyedHandshakes) handshake(s) keyed, \(dtls.missingKeys) without key; \(dtls.decrypted) records decrypted "
-                    + "(\(dtls.applicationData) application data, \(sctpPackets) SCTP packets judged), \(dtls.failed) failed, \(dtls.closeNotify) close_notify")
+                    + "(\(dtls.applicationData) application data, \(sctpPackets) SCTP packets judged), \(dtls.failed) failed, "
+                    + "\(dtls.undecrypted) left undecrypted, \(dtls.closeNotify) close_notify")
             lines.append("")
         }
         if let decryption {
