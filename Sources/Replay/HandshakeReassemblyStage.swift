@@ -7,11 +7,15 @@ import DTLSRecord
 /// goes in two fragments; judged one datagram at a time, neither fragment is a ClientHello and the
 /// handshake (its randoms, use_srtp, which side is the client) would be invisible.
 struct HandshakeReassemblyStage {
-    /// Bounds per flow and direction: a capture of many flows costs at most this much each.
+    /// Bounds per flow and direction.
     static let limits = HandshakeReassembler.Limits(maxMessageLength: 32 * 1024, maxBufferedBytes: 64 * 1024)
+    /// Bound over the whole capture: a hostile one opening partial messages on many flows gets this much
+    /// reassembled and no more; fragments past it are judged one datagram at a time, as before.
+    static let totalBufferedBytes = 16 << 20
 
     private struct Side: Hashable { let flow: Int; let direction: FlowDirection }
     private var reassemblers: [Side: HandshakeReassembler] = [:]
+    private var buffered = 0
 
     /// The packet with its handshake messages as the capture so far explains them: each fragment keeps
     /// its header, and the one that completes a message carries the whole message's header and body.
@@ -24,15 +28,22 @@ struct HandshakeReassemblyStage {
             // A ClientHello begins a handshake (or repeats its start): message_seq starts over on both
             // sides, so what they completed before must not make the new fragments look like repeats.
             if fragment.header.type == .clientHello, fragment.header.fragmentOffset == 0 {
-                reassemblers[side] = nil
-                reassemblers[Side(flow: side.flow, direction: side.direction.reversed)] = nil
+                for reset in [side, Side(flow: side.flow, direction: side.direction.reversed)] {
+                    buffered -= reassemblers.removeValue(forKey: reset)?.bufferedBytes ?? 0
+                }
             }
             if fragment.header.isComplete {
                 messages.append(PlaintextHandshake(complete: fragment))
                 continue
             }
+            guard buffered + Int(fragment.header.length) <= Self.totalBufferedBytes else {
+                messages.append(PlaintextHandshake(header: fragment.header, body: nil))
+                continue
+            }
             var reassembler = reassemblers[side] ?? HandshakeReassembler(limits: Self.limits)
+            let before = reassembler.bufferedBytes
             let outcome = try? reassembler.receive(fragment)
+            buffered += reassembler.bufferedBytes - before
             reassemblers[side] = reassembler
             if case .completed(let whole)? = outcome {
                 messages.append(PlaintextHandshake(complete: whole))
