@@ -119,6 +119,42 @@ struct DriverTests {
         await driver.stop()
     }
 
+    @Test("sockets a machine asks for while it runs are bound under the allow-list, carry datagrams, and close when released")
+    func socketsAtRunTime() async throws {
+        let driver = try await UDPDriver.start(
+            configuration: UDPDriverConfiguration(localAddresses: [TransportAddress(.loopbackV4, port: 0)])
+        ) { _ in SocketMachine() }
+        let peer = try await Self.echo(on: TransportAddress(.loopbackV4, port: 0))
+        let peerAddress = try #require(peer.boundAddresses.first)
+        let outputs = Collector(driver.outputs)
+        // 192.0.2.7 is off the default allow-list (loopback only): refused, answered nil, counted.
+        let offList = try #require(TransportAddress("192.0.2.7:0"))
+        await driver.handle(.bind([TransportAddress(.loopbackV4, port: 0), offList, TransportAddress(.loopbackV6, port: 0)]))
+        #expect(await outputs.wait { $0.contains { if case .bound = $0 { true } else { false } } })
+        guard case .bound(let request, let addresses)? = outputs.all.first(where: { if case .bound = $0 { true } else { false } }) else {
+            Issue.record("no answer to the bind")
+            return
+        }
+        #expect(request == 1)
+        #expect(addresses.count == 3 && addresses[1] == nil)
+        let v4 = try #require(addresses[0])
+        let v6 = try #require(addresses[2])
+        #expect(v4.address == .loopbackV4 && v4.port != 0 && v6.address == .loopbackV6 && v6.port != 0)
+        #expect(await driver.counters().bindFailures == 1)
+        #expect(Set(await driver.currentAddresses()) == Set(driver.boundAddresses + [v4, v6]))
+
+        // The new socket sends and receives like one bound at start.
+        await driver.handle(.send(Array("ping new".utf8), from: v4, to: peerAddress))
+        #expect(await outputs.wait { $0.contains(.got(Datagram(from: peerAddress, to: v4, payload: Array("pong new".utf8)))) })
+
+        await driver.handle(.release([v4, v6]))
+        #expect(Set(await driver.currentAddresses()) == Set(driver.boundAddresses))
+        await driver.handle(.send(Array("ping gone".utf8), from: v4, to: peerAddress))
+        #expect(await driver.counters().droppedNoChannel == 1)
+        await driver.stop()
+        await peer.stop()
+    }
+
     @Test("the machine is made from the bound addresses, ports filled in")
     func machineSeesBoundAddresses() async throws {
         let seen = Mutex<[TransportAddress]>([])
