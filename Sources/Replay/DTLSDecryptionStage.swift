@@ -34,7 +34,6 @@ struct DTLSDecryptionStage {
     static let associationMoved = ReplayRule(
         id: "DTLS.association-moved", reference: "RFC 8445 §9, §8.1.1; RFC 8261 §4", severity: .info,
         summary: "an association's records continue on another 5-tuple without a new handshake (ICE moved it)")
-
     static let undecrypted = ReplayRule(
         id: "DTLS.undecrypted", reference: "NSS key log format; RFC 8261", severity: .warning,
         summary: "with a key log given, every protected record is decrypted (what is not stays unjudged: SCTP, DCEP, SRTP keys)")

@@ -36,6 +36,7 @@ struct EchoCommandTests {
         ["echo", "serve", "--port", "0", "--bind", "198.51.100.201", "--seconds", "1"],
         ["echo", "connect", "http://127.0.0.1:9/offer", "--bind", "198.51.100.201"],
         ["echo", "serve", "--port", "0", "--bind", "0.0.0.0", "--seconds", "1"],
+        ["interop", "--peers", "crucible", "--no-capture", "--bind", "198.51.100.201"],
     ])
     func notLocalIsRefused(_ arguments: [String]) throws {
         let result = try Crucible.run(arguments)
@@ -44,6 +45,20 @@ struct EchoCommandTests {
         #expect(result.standardError.contains("\(address) is not an address of this machine (its addresses: "), "\(result.standardError)")
         #expect(result.standardError.contains("127.0.0.1"))
         #expect(!result.standardOutput.contains("listening"))
+    }
+
+    @Test("interop --bind: Crucible's side of a cell gathers on the address given, and nowhere else")
+    func interopBind() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("crucible-interop-bind-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try Crucible.run([
+            "interop", "--peers", "crucible", "--scenarios", "message-kinds", "--bind", "127.0.0.2", "--no-capture", "--out", out.path,
+        ])
+        #expect(result.status == 0, "\(result.standardOutput)\(result.standardError)")
+        let signalling = try String(contentsOf: out.appendingPathComponent("cells/message-kinds-crucible-crucible.sdp.txt"), encoding: .utf8)
+        let candidates = signalling.split(separator: "\n").filter { $0.contains("a=candidate:") }
+        #expect(!candidates.isEmpty)
+        #expect(candidates.allSatisfy { $0.contains(" 127.0.0.2 ") }, "\(candidates)")
     }
 
     @Test("--bind takes IP addresses only")
