@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "Conformance", targets: ["Conformance"]),
         .library(name: "Decryption", targets: ["Decryption"]),
         .library(name: "SRTP", targets: ["SRTP"]),
+        .library(name: "Media", targets: ["Media"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "SansIO", targets: ["SansIO"]),
         .library(name: "Simulation", targets: ["Simulation"]),
@@ -69,11 +70,13 @@ let package = Package(
         // Isolated codecs: one folder per protocol (DESIGN §1.2).
         .target(name: "STUN", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
         .target(name: "SDP", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
-        .target(name: "RTP", dependencies: ["Wire"], swiftSettings: strictSwift),
+        .target(name: "RTP", dependencies: ["Wire", "SansIO"], swiftSettings: strictSwift),
         .target(name: "SCTP", dependencies: ["Wire", "SansIO", "Hashing"], swiftSettings: strictSwift),
         .target(name: "DTLSRecord", dependencies: ["Wire", "Hashing", "SRTP"], swiftSettings: strictSwift),
         // SRTP (RFC 3711, 7714): protection profiles, DTLS-SRTP key split (RFC 5764 §4.2), libsrtp sessions.
         .target(name: "SRTP", dependencies: ["Wire", "CSRTP"], swiftSettings: strictSwift),
+        // Codecs over C libraries (libopus, libvpx), synthetic sources and the frames they pass (DESIGN §4a).
+        .target(name: "Media", dependencies: ["Wire", "COpus", "CVPX"], swiftSettings: strictSwift),
 
         // Machines over the codecs (DESIGN §1.1).
         // The ICE agent (RFC 8445, 8838, 7675): gathering, checks, nomination, consent.
@@ -84,7 +87,7 @@ let package = Package(
         .target(name: "Fuzzing", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
         .target(
             name: "Conformance",
-            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing"],
+            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing", "SRTP", "SansIO", "Media"],
             swiftSettings: strictSwift
         ),
         // Keys and ciphers the replay checker needs to see inside DTLS and SRTP.
@@ -123,6 +126,7 @@ let package = Package(
             name: "WebRTC",
             dependencies: [
                 "Wire", "SansIO", "Hashing", "SDP", "SCTP", "ICE", "DTLS", "SRTP", "DataChannels", "JSEP", "Simulation", "UDPDriver", "Pcap",
+                "RTP", "Media",
             ],
             swiftSettings: strictSwift
         ),
@@ -191,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "RTPTests",
             dependencies: [
-                "RTP", "Wire", "Conformance",
+                "RTP", "Wire", "SansIO", "Conformance",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -220,6 +224,7 @@ let package = Package(
         .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing", "CrucibleTestSupport"]),
         .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "SRTP", "Wire", "Hashing", "Conformance", "Pcap"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Conformance", "Pcap"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "Wire", "RTP"]),
         .testTarget(
             name: "DTLSTests",
             dependencies: [
