@@ -28,9 +28,12 @@ struct TestPatternTests {
         let b = source.frame(number: 11)
         #expect(a.y[(band * 320)...] != b.y[(band * 320)...])
         #expect(a.u[(band / 2 * 160)...] != b.u[(band / 2 * 160)...])
-        // The bottom quarter is a ramp, the rest colour bars: both change.
+        // The upper half is colour bars, the lower half the zone plate: both change.
         #expect(a.y[(200 * 320)...] != b.y[(200 * 320)...])
         #expect(a.y[(100 * 320)..<(101 * 320)] != b.y[(100 * 320)..<(101 * 320)])
+        // The bars move by 4 pixels a frame: frame 11's row is frame 10's shifted left by 4.
+        let row = 60 * 320
+        #expect(Array(a.y[(row + 4)..<(row + 320)]) == Array(b.y[row..<(row + 316)]))
     }
 
     @Test("Pictures too small for a mark are still made, unmarked")
