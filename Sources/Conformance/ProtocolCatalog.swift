@@ -40,6 +40,7 @@ public enum ProtocolCatalog {
     /// Every fuzz target `crucible fuzz` and the libFuzzer binaries know: one per protocol, and the
     /// runner's planted-bug self-tests, which `all` leaves out.
     public static let fuzzTargets: [FuzzTarget] = entries.map(\.target) + PlantedBug.allCases.map(\.target)
+        + [RTPReceiverFuzzTarget.target]
 
     /// The targets `all` means: every protocol's.
     public static var protocolTargetNames: [String] { entries.map(\.name) }

@@ -1,15 +1,26 @@
 /// Splits a VP8 frame into RTP payloads of at most `maximumPayloadSize` bytes (RFC 7741 §4.1).
 ///
-/// Every payload gets `template`'s descriptor; the first has S = 1 and PID = 0, the others S = 0.
-/// Partition boundaries inside the frame are not looked for: RFC 7741 §4.1 allows a packet to carry
-/// parts of several partitions, and PID = 0 throughout is what libwebrtc and Pion send.
+/// Every payload gets `template`'s descriptor with S and PID set per packet. When the frame header
+/// parses (`VP8FrameLayout`), payloads follow partition boundaries: none straddles the end of the first
+/// partition, the first packet of each partition has S = 1, and PID names the partition the payload's
+/// first byte belongs to (RFC 7741 §4.2): 0 for the first partition, 1 for everything after it. A
+/// receiver whose decoder can use partitions alone (libvpx's error-resilient mode) can then tell a lost
+/// token packet from a lost mode packet. A frame whose header does not parse, or a packetizer with
+/// `followsPartitions` off, is cut as one partition: the first payload S = 1, PID = 0, the others
+/// S = 0, which RFC 7741 §4.1 also allows and what Pion sends.
 public struct VP8Packetizer: Hashable, Sendable {
     public var template: VP8PayloadDescriptor
     public var maximumPayloadSize: Int
+    /// Whether to cut at partition boundaries when the frame header parses.
+    public var followsPartitions: Bool
 
-    public init(template: VP8PayloadDescriptor = VP8PayloadDescriptor(startOfPartition: true), maximumPayloadSize: Int) {
+    public init(
+        template: VP8PayloadDescriptor = VP8PayloadDescriptor(startOfPartition: true), maximumPayloadSize: Int,
+        followsPartitions: Bool = true
+    ) {
         self.template = template
         self.maximumPayloadSize = maximumPayloadSize
+        self.followsPartitions = followsPartitions
     }
 
     /// The smallest payload size that makes progress: the descriptor and one byte of frame.
@@ -20,17 +31,61 @@ public struct VP8Packetizer: Hashable, Sendable {
     public func packetize(_ frame: [UInt8]) -> [VP8Payload] {
         guard maximumPayloadSize >= minimumPayloadSize else { return [] }
         let room = maximumPayloadSize - template.encodedLength
+        let partitions = followsPartitions ? VP8FrameLayout(frame: frame)?.partitions(frameLength: frame.count) : nil
         var payloads: [VP8Payload] = []
-        var start = 0
-        repeat {
-            let end = min(frame.count, start + room)
-            var descriptor = template
-            descriptor.startOfPartition = start == 0
-            descriptor.partitionIndex = 0
-            payloads.append(VP8Payload(descriptor: descriptor, data: Array(frame[start..<end])))
-            start = end
-        } while start < frame.count
+        for (index, range) in (partitions ?? [0..<frame.count]).enumerated() {
+            var start = range.lowerBound
+            repeat {
+                let end = min(range.upperBound, start + room)
+                var descriptor = template
+                descriptor.startOfPartition = start == range.lowerBound
+                descriptor.partitionIndex = UInt8(index)
+                payloads.append(VP8Payload(descriptor: descriptor, data: Array(frame[start..<end])))
+                start = end
+            } while start < range.upperBound
+        }
         return payloads
+    }
+}
+
+/// The layout of a VP8 frame as its uncompressed header states it (RFC 6386 §9.1): a 3-byte frame
+/// tag, 7 more bytes on a key frame (start code 9d 01 2a, width, height), then the first partition of
+/// `firstPartitionSize` bytes, then the token partitions.
+///
+/// RFC 7741 §4.1 counts the uncompressed header as part of the first partition. The number of token
+/// partitions is coded inside the first partition's boolean-coded header after the segmentation and
+/// loop-filter fields (RFC 6386 §9.5), so it is not read here: everything after the first partition is
+/// taken as partition 1, which is exact for libvpx's default of one token partition.
+public struct VP8FrameLayout: Hashable, Sendable {
+    /// P = 0 in the frame tag.
+    public var isKeyFrame: Bool
+    /// The 3-bit version (RFC 6386 §9.1: 0–3 are defined).
+    public var version: UInt8
+    public var showFrame: Bool
+    /// `first_part_size`, 19 bits: the first partition's length after the uncompressed header.
+    public var firstPartitionSize: Int
+
+    /// The uncompressed header's length: 10 bytes on a key frame, 3 otherwise.
+    public var headerLength: Int { isKeyFrame ? 10 : 3 }
+
+    /// Reads the frame tag; nil when the bytes are not a VP8 frame this layout can describe: too short
+    /// for the header, a key frame without the start code, a version above 3, an empty first partition,
+    /// or a first partition that runs past the end of `frame`.
+    public init?(frame: [UInt8]) {
+        guard frame.count >= 3 else { return nil }
+        let tag = UInt32(frame[0]) | UInt32(frame[1]) << 8 | UInt32(frame[2]) << 16
+        isKeyFrame = tag & 0x01 == 0
+        version = UInt8((tag >> 1) & 0x07)
+        showFrame = tag & 0x10 != 0
+        firstPartitionSize = Int(tag >> 5)  // the tag is 24 bits, so this is the 19-bit field
+        guard version <= 3, firstPartitionSize > 0, headerLength + firstPartitionSize <= frame.count else { return nil }
+        if isKeyFrame, frame[3] != 0x9D || frame[4] != 0x01 || frame[5] != 0x2A { return nil }
+    }
+
+    /// The frame's partitions as byte ranges: the first (header included), then the rest when any.
+    public func partitions(frameLength: Int) -> [Range<Int>] {
+        let firstEnd = min(frameLength, headerLength + firstPartitionSize)
+        return firstEnd < frameLength ? [0..<firstEnd, firstEnd..<frameLength] : [0..<firstEnd]
     }
 }
 
