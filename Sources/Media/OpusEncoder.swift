@@ -27,6 +27,7 @@ public struct OpusEncoderConfiguration: Hashable, Sendable {
     /// The loss libopus plans its FEC for, 0 … 100 percent. FEC is only spent when this is above zero,
     /// so the default assumes a little loss; a sender should update it from RTCP receiver reports.
     public var expectedPacketLossPercentage: Int
+    /// What the encoder tunes for: `.voip` (speech) by default.
     public var application: Application
 
     /// A configuration; `bitrate` nil means 32 kbit/s for mono and 64 kbit/s for stereo.
@@ -90,6 +91,7 @@ public struct OpusEncoderConfiguration: Hashable, Sendable {
 /// It keeps libopus's state between frames, so feed it one stream's frames in order. It is not safe to
 /// use from two threads at once (not `Sendable`), like ``VP8Encoder`` and the SRTP module's sessions.
 public final class OpusEncoder {
+    /// The configuration in force: the bitrate and expected loss follow the last change.
     public private(set) var configuration: OpusEncoderConfiguration
     private let state: OpaquePointer
 

@@ -7,6 +7,7 @@
 /// centre) whose phase advances a sixteenth of a cycle a frame: fine detail that changes everywhere,
 /// so the rate control has real work at any bitrate. Frame `n` is a pure function of `n` and the size.
 public struct TestPatternSource: Hashable, Sendable {
+    /// The pictures' size in pixels.
     public var width: Int
     public var height: Int
 

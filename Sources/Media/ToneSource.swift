@@ -11,7 +11,9 @@ public struct ToneSource: Hashable, Sendable {
     public var frequency: Double
     /// The tone's peak level in dBFS: 0 is a full-scale sine, −20 a tenth of full scale.
     public var level: Double
+    /// Samples per second per channel of the frames made.
     public var sampleRate: Int
+    /// Channels of the frames made, each carrying the same tone.
     public var channels: Int
 
     /// A tone; out-of-range values are clamped when frames are made (a frequency above Nyquist or

@@ -60,6 +60,7 @@ public struct EncodedVideoFrame: Hashable, Sendable {
     public var data: [UInt8]
     /// Whether it decodes alone (RFC 6386 §9.1: the frame tag's P bit is 0).
     public var isKeyFrame: Bool
+    /// The size of the picture it was made from, in pixels.
     public var width: Int
     public var height: Int
 
