@@ -41,6 +41,7 @@ public enum ProtocolCatalog {
     /// runner's planted-bug self-tests, which `all` leaves out.
     public static let fuzzTargets: [FuzzTarget] = entries.map(\.target) + PlantedBug.allCases.map(\.target)
         + [RTPReceiverFuzzTarget.target]
+        + [SRTPFuzzTarget.target]
 
     /// The targets `all` means: every protocol's.
     public static var protocolTargetNames: [String] { entries.map(\.name) }

@@ -100,6 +100,26 @@ public final class SRTPSession {
         return try run(packet, growing: true) { srtp_protect_rtcp(context, $0, $1) }
     }
 
+    /// Forgets the stream libsrtp made for `ssrc` (its rollover counter and replay list): the stream is
+    /// over (RTCP BYE, a stopped transceiver), and an any-SSRC session would otherwise keep it forever.
+    /// A later packet from `ssrc` starts a new stream from the template, with a fresh replay list, so the
+    /// caller must stop accepting that SSRC first if replays of its old packets matter.
+    /// - Returns: whether a stream was there to forget.
+    @discardableResult
+    public func removeStream(ssrc: UInt32) -> Bool {
+        // libsrtp compares this against SSRCs kept in network byte order (srtp.h, srtp_remove_stream).
+        srtp_remove_stream(context, ssrc.bigEndian) == srtp_err_status_ok
+    }
+
+    /// The rollover counter of the stream of `ssrc` (RFC 3711 §3.3.1), or nil when the session has no
+    /// stream for it yet.
+    public func rolloverCounter(ssrc: UInt32) -> UInt32? {
+        var roc: UInt32 = 0
+        // srtp_get_stream_roc takes the SSRC in host byte order, unlike srtp_remove_stream.
+        guard srtp_get_stream_roc(context, ssrc, &roc) == srtp_err_status_ok else { return nil }
+        return roc
+    }
+
     private func run(
         _ packet: [UInt8], growing: Bool = false,
         _ operation: (UnsafeMutableRawPointer, UnsafeMutablePointer<Int32>) -> srtp_err_status_t
@@ -122,8 +142,10 @@ public final class SRTPSession {
                 throw .libraryFailure("libsrtp reported an output of \(length) bytes for \(packet.count) in")
             }
             return Array(buffer.prefix(Int(length)))
-        case srtp_err_status_auth_fail, srtp_err_status_cipher_fail:
+        case srtp_err_status_auth_fail, srtp_err_status_cipher_fail, srtp_err_status_cant_check:
             // GCM reports a failed tag as a cipher failure (RFC 7714 §9.2 has one check for both).
+            // cant_check is an SRTCP packet whose E flag says "not encrypted" where the session encrypts:
+            // the flag is covered by the tag (RFC 3711 §3.4), so a sender keyed like us never does that.
             throw .authenticationFailed
         case srtp_err_status_replay_fail, srtp_err_status_replay_old, srtp_err_status_pkt_idx_old:
             throw .replayed
