@@ -133,6 +133,18 @@ struct HostileInputTests {
         }
     }
 
+    @Test("After every damaged frame in the tables, the next key frame decodes again (recovery by PLI works)")
+    func vp8Recovers() throws {
+        for testCase in Self.vp8FreshCases + Self.vp8AfterKeyCases {
+            let decoder = try VP8Decoder()
+            _ = try? decoder.decode(Self.vp8Frames.key)
+            _ = try? decoder.decode(testCase.bytes)
+            let picture = try decoder.decode(Self.vp8Frames.key)
+            #expect(picture?.width == 96 && picture?.height == 64, "after \(testCase.name)")
+            #expect(try decoder.decode(Self.vp8Frames.inter)?.width == 96, "after \(testCase.name)")
+        }
+    }
+
     func check(_ decoder: VP8Decoder, _ bytes: [UInt8], expecting reason: String?, sourceLocation: SourceLocation = #_sourceLocation) {
         do throws(MediaCodecError) {
             let picture = try decoder.decode(bytes)
