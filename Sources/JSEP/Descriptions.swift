@@ -23,6 +23,9 @@ public struct LocalSessionParameters: Hashable, Sendable {
     public var includesDataChannel: Bool
     /// `a=ice-options:trickle` (RFC 8840 §4.1.1).
     public var iceOptionsTrickle = true
+    /// Our audio and video transceivers, by mid. An offer lists each (new ones appended before a new
+    /// data section); an answer accepts the offered sections whose mid is here and not stopped.
+    public var media: [LocalMediaSection] = []
 
     public init(
         sessionID: UInt64, sessionVersion: UInt64 = 1, credentials: ICECredentials, fingerprint: CertificateFingerprint,
@@ -75,6 +78,18 @@ public struct NegotiatedDescription: Hashable, Sendable {
     public var candidates: [Candidate]
     /// `a=end-of-candidates` in the transport section or at session level (RFC 8840 §8.2).
     public var endOfCandidates: Bool
+
+    /// The used audio and video sections.
+    public var mediaSections: [MediaSection] { sections.filter { !$0.isRejected && $0.rtp != nil } }
+
+    /// The section that carries the transport: the first used one named by BUNDLE, else the data
+    /// section, else the first used one. Local candidates are signalled with its mid and index.
+    public var transportSection: MediaSection? {
+        if let bundle, let first = bundle.lazy.compactMap({ mid in self.sections.first { $0.mid == mid && !$0.isRejected } }).first {
+            return first
+        }
+        return dataSection ?? sections.first { !$0.isRejected }
+    }
 
     public init(
         type: DescriptionType, sdp: String, model: SDPDescription, credentials: ICECredentials, iceLite: Bool,
@@ -136,10 +151,12 @@ public struct MediaSection: Hashable, Sendable {
     /// SCTP sections only: `a=max-message-size` (RFC 8841 §6), 65536 when absent (§6.1: "If the SDP
     /// 'max-message-size' attribute is not present, the default value is 64K"); 0 means no limit.
     public var maxMessageSize: Int?
+    /// Audio and video sections over RTP only: direction, codecs, extensions, sources.
+    public var rtp: RTPSectionParameters?
 
     public init(
         index: Int, mid: String?, kind: Kind, port: UInt16, proto: String, isRejected: Bool,
-        sctpPort: UInt16? = nil, maxMessageSize: Int? = nil
+        sctpPort: UInt16? = nil, maxMessageSize: Int? = nil, rtp: RTPSectionParameters? = nil
     ) {
         self.index = index
         self.mid = mid
@@ -149,6 +166,7 @@ public struct MediaSection: Hashable, Sendable {
         self.isRejected = isRejected
         self.sctpPort = sctpPort
         self.maxMessageSize = maxMessageSize
+        self.rtp = rtp
     }
 
     /// Whether this section uses the pre-RFC 8841 `DTLS/SCTP <sctp-port>` form with `a=sctpmap`.

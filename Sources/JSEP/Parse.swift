@@ -97,7 +97,7 @@ enum DescriptionReader {
         let bundleOnly = media.attributes.contains(.other(name: "bundle-only", value: nil))
         var section = MediaSection(
             index: index, mid: media.mid, kind: MediaSection.Kind(media.kind), port: media.port, proto: media.proto,
-            isRejected: media.port == 0 && !bundleOnly)
+            isRejected: media.port == 0 && !bundleOnly, rtp: RTPSectionParameters.read(media))
         let proto = media.proto.uppercased()
         if proto.hasSuffix("/DTLS/SCTP") || proto == OfferAnswer.legacySCTPProto {
             let maxMessageSize = media.first { if case .maxMessageSize(let size) = $0 { size } else { nil } }

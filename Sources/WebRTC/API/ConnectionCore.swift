@@ -25,10 +25,14 @@ final class ConnectionCore: Sendable {
     let candidates: EventLog<IceCandidate>
     let channelEvents: EventLog<DataChannelEvent>
     let negotiationNeeded: EventLog<Int>
+    let trackEvents: EventLog<TrackEvent>
+    let remoteTracks = Mutex<[TransceiverID: RemoteTrack]>([:])
     let channels = Mutex<[DataChannelHandle: ChannelRecord]>([:])
     let keyLog = Mutex<[String]>([])
     /// Why the connection failed, once a layer below said so (today: the DTLS transport).
     let failure = Mutex<WebRTCError?>(nil)
+    /// Why media could not start, when it could not (data channels go on).
+    let mediaFailure = Mutex<String?>(nil)
     private let keyLogFile: Mutex<FileHandle?>
 
     init(slot: HostSlot, timeout: Duration, keyLogPath: String?) {
@@ -42,6 +46,7 @@ final class ConnectionCore: Sendable {
         candidates = EventLog(waiting: slot)
         channelEvents = EventLog(waiting: slot)
         negotiationNeeded = EventLog(waiting: slot)
+        trackEvents = EventLog(waiting: slot)
         var file: FileHandle?
         if let keyLogPath, FileManager.default.createFile(atPath: keyLogPath, contents: nil) {
             file = FileHandle(forWritingAtPath: keyLogPath)
@@ -76,6 +81,18 @@ final class ConnectionCore: Sendable {
             keyLogFile.withLock { file in try? file?.write(contentsOf: Data((line + "\n").utf8)) }
         case .dataChannelInfo(let info): update(info)
         case .dataChannel(let output): ingest(output)
+        case .trackAdded(let info):
+            let track = RemoteTrack(info: info, core: self)
+            remoteTracks.withLock { $0[info.transceiver] = track }
+            trackEvents.append(.add(track))
+        case .trackRemoved(let info):
+            guard let track = remoteTracks.withLock({ $0.removeValue(forKey: info.transceiver) }) else { return }
+            track.end()
+            trackEvents.append(.remove(track))
+        case .mediaFrame(let transceiver, let frame):
+            remoteTracks.withLock { $0[transceiver] }?.deliver(frame)
+        case .mediaFailed(let reason):
+            mediaFailure.withLock { $0 = reason }
         }
     }
 
@@ -127,7 +144,8 @@ final class ConnectionCore: Sendable {
     /// Ends every sequence and closes the key log.
     func finish() {
         for log in [signaling.finish, iceConnection.finish, iceGathering.finish, connection.finish, dtls.finish,
-                    candidates.finish, channelEvents.finish, negotiationNeeded.finish] { log() }
+                    candidates.finish, channelEvents.finish, negotiationNeeded.finish, trackEvents.finish] { log() }
+        for track in remoteTracks.withLock({ Array($0.values) }) { track.end() }
         keyLogFile.withLock { file in
             try? file?.close()
             file = nil

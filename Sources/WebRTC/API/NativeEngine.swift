@@ -1,3 +1,4 @@
+import Foundation
 import DTLS
 import SansIO
 import UDPDriver
@@ -42,6 +43,8 @@ public struct NativeEngine: MachineEngine {
             }) { bound in
                 var engine = engineConfiguration
                 engine.hostAddresses = bound
+                // The driver's clock starts about now: RTCP sender reports carry wall-clock NTP time.
+                engine.ntpAtZero = systemNTPTime()
                 return PeerConnectionMachine(configuration: engine, certificate: certificate)
             }
         } catch {
@@ -75,4 +78,12 @@ final class UDPHost: EngineHost {
         await driver.stop()
         waiters.wake()
     }
+
+}
+
+/// The system clock as a 64-bit NTP timestamp (RFC 3550 §4: seconds since 1900 in the upper half).
+private func systemNTPTime() -> UInt64 {
+    let seconds = Date().timeIntervalSince1970 + 2_208_988_800
+    let whole = UInt64(seconds)
+    return whole << 32 | UInt64((seconds - Double(whole)) * 4_294_967_296)
 }

@@ -2,6 +2,7 @@ public import DataChannels
 public import ICE
 public import JSEP
 import SansIO
+import Synchronization
 
 /// One peer connection (Ktor's `WebRtcPeerConnection`, W3C `RTCPeerConnection`): offer/answer,
 /// trickle ICE, data channels, states and statistics. Every method runs on the connection's engine
@@ -10,6 +11,8 @@ public final class PeerConnection: Sendable {
     let core: ConnectionCore
     /// The connection's configuration as created.
     public let configuration: ConnectionConfiguration
+    /// The senders `addTrack` made.
+    let senders = Mutex<[RtpSender]>([])
 
     init(core: ConnectionCore, configuration: ConnectionConfiguration) {
         self.core = core

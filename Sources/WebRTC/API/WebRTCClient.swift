@@ -1,3 +1,4 @@
+import Foundation
 /// What every connection of a client starts from (Ktor's `WebRtcConfig`).
 public struct WebRTCClientConfiguration: Sendable {
     /// The configuration each new connection starts with; `createPeerConnection` may change it.
@@ -44,4 +45,24 @@ public final class WebRTCClient: Sendable {
         }
         return peer
     }
+
+    /// Ktor's `createAudioTrack`: a track whose source is a tone shaped by `constraints` (see
+    /// ``AudioTrackConstraints`` for what a Linux source honours), or `source` when given (`.pushed` to
+    /// feed PCM or encoded Opus yourself).
+    public func createAudioTrack(_ constraints: AudioTrackConstraints = .init(), source: TrackSource? = nil) throws(WebRTCError) -> MediaTrack {
+        let source = source ?? constraints.toneSource
+        if let kind = source.kind, kind != .audio { throw .invalidState("an audio track needs an audio source, not \(source)") }
+        return MediaTrack(id: Self.trackID(), kind: .audio, source: source, audio: constraints)
+    }
+
+    /// Ktor's `createVideoTrack`: a track whose source is the test pattern shaped by `constraints` (every
+    /// picture carries its frame number), or `source` when given (`.pushed` to feed I420 or encoded VP8).
+    public func createVideoTrack(_ constraints: VideoTrackConstraints = .init(), source: TrackSource? = nil) throws(WebRTCError) -> MediaTrack {
+        let source = source ?? constraints.patternSource
+        if let kind = source.kind, kind != .video { throw .invalidState("a video track needs a video source, not \(source)") }
+        return MediaTrack(id: Self.trackID(), kind: .video, source: source, video: constraints)
+    }
+
+    /// A W3C track id: a UUID.
+    static func trackID() -> String { UUID().uuidString.lowercased() }
 }

@@ -35,6 +35,10 @@ public struct EngineConfiguration: Sendable {
     /// simulations, where both peers are ours: a foreign server that loses its final flight drops an
     /// identical resend as a replay. Off for real sockets.
     public var seededDTLS = false
+    /// The wall-clock time at `Instant.zero`, as a 64-bit NTP timestamp (RFC 3550 §4): RTCP sender reports
+    /// carry NTP time, and the machine reads no clock. The native engine sets it from the system clock; a
+    /// simulation keeps this fixed value (2026-01-01), so its reports are the same from run to run.
+    public var ntpAtZero: UInt64 = 3_976_214_400 << 32
 
     public init(
         hostAddresses: [TransportAddress] = [TransportAddress(.loopbackV4, port: 0)],

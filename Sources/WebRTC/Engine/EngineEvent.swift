@@ -53,4 +53,12 @@ public enum EngineEvent: Hashable, Sendable {
     /// What a channel looks like now (its stream id, state), sent before each of its events so an
     /// observer never has to ask the machine.
     case dataChannelInfo(DataChannelInfo)
+    /// The peer started sending on a transceiver (W3C `track` event).
+    case trackAdded(RemoteTrackInfo)
+    /// The peer stopped sending on a transceiver, or it was stopped (W3C "remove track").
+    case trackRemoved(RemoteTrackInfo)
+    /// A remote track's frame: encoded, and decoded when the decoder took it.
+    case mediaFrame(TransceiverID, ReceivedMediaFrame)
+    /// Media could not start (SRTP keying failed); data channels are unaffected.
+    case mediaFailed(String)
 }

@@ -27,6 +27,7 @@ extension PeerConnectionMachine {
             pump(at: now)
         }
         sessionVersion += 1
+        assignMids()
         let offer = OfferAnswer.makeOffer(localParameters(), previous: currentLocalDescription)
         lastOffer = offer
         return offer
@@ -81,6 +82,7 @@ extension PeerConnectionMachine {
         if type == .answer || type == .pranswer, let remote = remoteDescription {
             try prepareDTLS(local: description, remote: remote, at: now)
         }
+        exchangeCompleted(at: now)
         negotiationSettled()
         pump(at: now)
     }
@@ -117,9 +119,11 @@ extension PeerConnectionMachine {
             }
         }
         giveRemoteTransport(description, at: now)
+        applyRemoteMedia(description, at: now)
         if type == .answer || type == .pranswer, let local = localDescription {
             try prepareDTLS(local: local, remote: description, at: now)
         }
+        exchangeCompleted(at: now)
         negotiationSettled()
         pump(at: now)
     }
@@ -155,6 +159,7 @@ extension PeerConnectionMachine {
     /// W3C `close`: channels and the association end, DTLS says close_notify, ICE stops; nothing after.
     public mutating func close(at now: Instant) {
         guard !isClosed else { return }
+        media.close()
         channels.handle(.abort, at: now)
         pump(at: now)
         if dtlsStarted { dtls?.handle(.close, at: now) }
@@ -186,12 +191,22 @@ extension PeerConnectionMachine {
 
     /// What our next description says about us.
     func localParameters() -> LocalSessionParameters {
-        LocalSessionParameters(
+        var parameters = LocalSessionParameters(
             sessionID: sessionID, sessionVersion: sessionVersion, credentials: localCredentials,
             fingerprint: localFingerprint, candidates: localCandidates.map(\.sdpCandidate),
             endOfCandidates: iceGatheringState == .complete, sctpPort: configuration.sctpPort,
             maxMessageSize: configuration.maxMessageSize,
             includesDataChannel: !channels.channels.isEmpty || currentLocalDescription?.dataSection != nil)
+        parameters.media = localMediaSections
+        return parameters
+    }
+
+    /// Back in `stable` after an exchange: media settles on what was agreed, and the data channels start
+    /// if a data section was just negotiated on a connected transport.
+    mutating func exchangeCompleted(at now: Instant) {
+        startChannelsIfNegotiated(at: now)
+        guard signaling.state == .stable else { return }
+        settleMedia(at: now)
     }
 
     /// Makes the ICE endpoint on the first local description: offerer controlling, answerer controlled
@@ -234,11 +249,12 @@ extension PeerConnectionMachine {
     }
 
     /// W3C §4.7.3 "update the negotiation-needed flag", for what this engine negotiates: a data channel
-    /// without a negotiated data section, and a requested ICE restart. Fired in `stable` only.
+    /// without a negotiated data section, a requested ICE restart, and transceivers the current
+    /// description does not match. Fired in `stable` only.
     mutating func checkNegotiationNeeded() {
         guard !isClosed, signaling.state == .stable, !negotiationNeededFired else { return }
         let needsDataSection = !channels.channels.isEmpty && currentLocalDescription?.dataSection == nil
-        guard needsDataSection || restartRequested else { return }
+        guard needsDataSection || restartRequested || mediaNeedsNegotiation else { return }
         negotiationNeededFired = true
         emit(.negotiationNeeded)
     }

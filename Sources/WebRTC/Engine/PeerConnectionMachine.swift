@@ -4,17 +4,20 @@ public import DataChannels
 public import ICE
 public import JSEP
 public import SansIO
+import RTP
 import SCTP
 import SRTP
 public import Wire
 import SDP
 
-/// One peer connection as a sans-IO machine (DESIGN §1.1): JSEP negotiation, then ICE, DTLS and the
-/// SCTP data channels over one bundled transport (RFC 8843 max-bundle), with RFC 7983 demultiplexing.
+/// One peer connection as a sans-IO machine (DESIGN §1.1): JSEP negotiation, then ICE, DTLS, SRTP media
+/// and the SCTP data channels over one bundled transport (RFC 8843 max-bundle), with RFC 7983
+/// demultiplexing.
 ///
 /// The machine composes the layers' own machines and moves bytes and events between them:
 /// ```
 /// datagram ─▶ ICEEndpoint ─(non-STUN, first byte 20…63)─▶ DTLSEndpoint ─(application data)─▶ DataChannelMachine
+///                        └─(first byte 128…191)─▶ SRTPTransport ─▶ MediaPipeline (RTP and RTCP, RFC 5761 §4)
 /// ```
 /// and back the same way. It is driven like any `DatagramMachine`; what the application asks for
 /// (offers, answers, candidates, channels) comes in through its methods, which answer at once and queue
@@ -79,6 +82,16 @@ public struct PeerConnectionMachine: DatagramMachine {
     var earlyDTLSRecords: [[UInt8]] = []
     static let earlyDTLSRecordLimit = 16
     public internal(set) var channels: DataChannelMachine
+    /// Whether the SCTP association was started (only once both sides negotiated a data section).
+    var channelsStarted = false
+
+    // Media.
+    var transceivers: [Transceiver] = []
+    var media: MediaPipeline
+    /// Our RTCP CNAME (RFC 7022: random, per connection).
+    let cname: String
+    /// Keyed once DTLS connects with an SRTP profile (RFC 5764 §4.2).
+    var srtp: SRTPTransport?
 
     // States.
     public internal(set) var iceConnectionState: IceConnectionState = .new
@@ -110,6 +123,11 @@ public struct PeerConnectionMachine: DatagramMachine {
         // JSEP §5.2.1: the session id is a random number below 2^63.
         sessionID = generator.next() & 0x7FFF_FFFF_FFFF_FFFF
         initialCredentials = ICECredentials.random(using: &generator)
+        // RFC 7022 §4.2: a random CNAME of at least 96 bits.
+        cname = Hex.encode((0..<12).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        media = MediaPipeline(
+            ntpClock: NTPClock(ntpAtZero: configuration.ntpAtZero), cname: cname, receiverSSRC: UInt32.random(in: 1...UInt32.max, using: &generator),
+            generator: SeededGenerator(seed: generator.next()))
         channels = DataChannelMachine(
             configuration: DataChannelConfiguration(association: Self.associationConfiguration(configuration, remote: nil)),
             generator: SeededGenerator(seed: generator.next()))
@@ -149,6 +167,7 @@ public struct PeerConnectionMachine: DatagramMachine {
         if let deadline = ice?.nextDeadline, deadline <= now { ice?.handleTimeout(at: now) }
         if dtlsStarted, let dtls, let deadline = dtls.nextDeadline, deadline <= now { dtls.handleTimeout(at: now) }
         if let deadline = channels.nextDeadline, deadline <= now { channels.handleTimeout(at: now) }
+        if let deadline = media.nextDeadline, deadline <= now { media.handleTimeout(at: now) }
         pump(at: now)
     }
 
@@ -156,7 +175,7 @@ public struct PeerConnectionMachine: DatagramMachine {
 
     public var nextDeadline: Instant? {
         guard !isClosed else { return nil }
-        let candidates = [ice?.nextDeadline, dtlsStarted ? dtls?.nextDeadline : nil, channels.nextDeadline]
+        let candidates = [ice?.nextDeadline, dtlsStarted ? dtls?.nextDeadline : nil, channels.nextDeadline, media.nextDeadline]
         return candidates.compactMap { $0 }.min()
     }
 
@@ -176,6 +195,10 @@ public struct PeerConnectionMachine: DatagramMachine {
                 route(output, at: now)
             }
             while let output = channels.poll() {
+                progressed = true
+                route(output, at: now)
+            }
+            while let output = media.poll() {
                 progressed = true
                 route(output, at: now)
             }
@@ -215,8 +238,7 @@ public struct PeerConnectionMachine: DatagramMachine {
     }
 
     /// RFC 7983 §7: the first byte tells DTLS (20–63) from RTP/RTCP (128–191), TURN channels (64–79) and
-    /// STUN (0–3, which the ICE agent has already taken). Media arrives with issue #8; until then it is
-    /// counted and dropped.
+    /// STUN (0–3, which the ICE agent has already taken). Media before SRTP is keyed is counted and dropped.
     mutating func demultiplex(_ bytes: [UInt8], at now: Instant) {
         switch PacketFamily(datagram: bytes) {
         case .dtls:
@@ -228,7 +250,7 @@ public struct PeerConnectionMachine: DatagramMachine {
             if !dtlsStarted { startDTLS(at: now) }
             dtls.handle(.received(bytes), at: now)
         case .rtp:
-            counters.droppedMedia += 1
+            receiveMedia(bytes, at: now)
         case .stun, .zrtp, .turnChannel, .unknown:
             counters.droppedUnknown += 1
         }
@@ -241,7 +263,8 @@ public struct PeerConnectionMachine: DatagramMachine {
         case .connected(let info):
             dtlsRole = info.role
             setDTLSState(.connected)
-            channels.handle(.start(info.role == .client ? .even : .odd), at: now)
+            startChannelsIfNegotiated(at: now)
+            startMedia(info, at: now)
         case .applicationData(let bytes):
             channels.handle(.received(bytes), at: now)
         case .keyLog(let line):
@@ -269,7 +292,7 @@ public struct PeerConnectionMachine: DatagramMachine {
     /// come from `a=setup`, the peer's certificate must match its `a=fingerprint`).
     mutating func prepareDTLS(local: NegotiatedDescription, remote: NegotiatedDescription, at now: Instant) throws(WebRTCError) {
         guard dtls == nil else { return }
-        guard local.dataSection != nil, remote.dataSection != nil else { return }
+        guard local.transportSection != nil, remote.transportSection != nil else { return }
         guard let role = DTLSRole(local: local.setup, remote: remote.setup) else {
             throw .invalidDescription(.invalidAttribute("setup", value: "\(local.setup.rawValue)/\(remote.setup.rawValue)",
                                                         reason: "the two a=setup values name no single DTLS role (RFC 8842 §5.3)"))
@@ -280,7 +303,7 @@ public struct PeerConnectionMachine: DatagramMachine {
         do {
             dtls = try DTLSEndpoint(
                 // use_srtp is offered even for a data-only session: browsers always do, and aiortc fails a
-                // handshake that negotiates no SRTP profile. The exported keys wait for media (#8).
+                // handshake that negotiates no SRTP profile.
                 role: role, certificate: certificate, expectedPeerFingerprint: fingerprint,
                 srtpProfiles: SRTPProfile.webRTCDefault,
                 mtu: configuration.datagramPayloadLimit, keyLog: configuration.keyLog,
@@ -329,9 +352,9 @@ public struct PeerConnectionMachine: DatagramMachine {
         emit(.connectionStateChanged(state))
     }
 
-    /// The media section candidates belong to: the first bundled data section (max-bundle, RFC 8843).
+    /// The media section candidates belong to: the first bundled section (max-bundle, RFC 8843).
     func localCandidateEvent(_ candidate: Candidate?) -> LocalCandidateEvent {
-        let section = (currentLocalDescription ?? pendingLocalDescription)?.dataSection
+        let section = (currentLocalDescription ?? pendingLocalDescription)?.transportSection
         return LocalCandidateEvent(
             candidate: candidate.map { CandidateLine(form: .bare, candidate: $0).text },
             sdpMid: section?.mid ?? "0", sdpMLineIndex: section?.index ?? 0, usernameFragment: localCredentials.ufrag)
@@ -344,7 +367,7 @@ public struct EngineCounters: Hashable, Sendable {
     public var bytesSent = 0
     public var datagramsReceived = 0
     public var bytesReceived = 0
-    /// RTP/RTCP before media support (issue #8).
+    /// RTP/RTCP that came before SRTP was keyed.
     public var droppedMedia = 0
     /// First bytes RFC 7983 assigns to nothing we run.
     public var droppedUnknown = 0

@@ -1,0 +1,217 @@
+import JSEP
+public import Media
+import RTP
+public import SansIO
+
+/// A frame a remote track received: the encoded bytes as they arrived (for an encoded-frame sink) and,
+/// when the decoder took them, the decoded picture or samples.
+public struct ReceivedMediaFrame: Hashable, Sendable {
+    public var kind: MediaKind
+    /// The RTP timestamp all its packets carried.
+    public var rtpTimestamp: UInt32
+    /// The Opus packet or the VP8 frame.
+    public var encoded: [UInt8]
+    public var isKeyFrame: Bool
+    /// Frames known lost since the previous one delivered (gaps the reorder buffer gave up on, or VP8
+    /// frames that could not be completed).
+    public var framesLostBefore: Int
+    /// Decoded samples (audio) or picture (video); nil when the decoder refused the frame.
+    public var audio: AudioFrame?
+    public var video: I420Frame?
+    /// When its last packet arrived (the machine's clock).
+    public var receivedAt: Instant
+}
+
+/// What one receiver counted (W3C `RTCInboundRtpStreamStats`, with the RTP receiver's own figures).
+public struct ReceiveStreamStatistics: Hashable, Sendable {
+    public var framesReceived = 0
+    public var framesDecoded = 0
+    public var keyFramesDecoded = 0
+    public var framesDropped = 0
+    public var frameWidth: Int?
+    public var frameHeight: Int?
+    public var totalSamplesReceived = 0
+    public var concealedSamples = 0
+    public var nackCount = 0
+    public var pliCount = 0
+    public var firCount = 0
+    /// Frames or packets the decoder refused (garbled payloads), each dropped.
+    public var decoderErrors = 0
+    /// RTX packets taken back to their original sequence numbers (RFC 4588 §4).
+    public var retransmissionsReceived = 0
+    public var audioLevel: Double?
+}
+
+/// One transceiver's receiving half (DESIGN §4a): RTP receiver (statistics) → reorder buffer →
+/// depacketizer → decoder → frames. Nothing reaches it that SRTP did not authenticate.
+struct ReceiveStream {
+    let transceiver: TransceiverID
+    let kind: MediaKind
+    /// Negotiated payload types: the media one and the RTX one repairing it.
+    let payloadTypes: Set<UInt8>
+    let rtxPayloadTypes: [UInt8: UInt8]
+    let clockRate: Int
+    var ssrc: UInt32?
+    var rtxSSRC: UInt32?
+    var receiver: RTPStreamReceiver?
+    var reorder = RTPReorderBuffer<RTPPacket>(capacity: 512, maximumDelay: .milliseconds(150))
+    var depacketizer = VP8Depacketizer()
+    var opus: OpusDecoder?
+    var vp8: VP8Decoder?
+    var needsKeyFrame = true
+    var lastKeyFrameRequest: Instant?
+    var lostSinceLastFrame = 0
+    var lastNACK: Instant?
+    var statistics = ReceiveStreamStatistics()
+
+    init(transceiver: TransceiverID, kind: MediaKind, negotiated: RTPSectionParameters, remoteSource: RTPSectionParameters.Source?) {
+        self.transceiver = transceiver
+        self.kind = kind
+        let media = negotiated.codecs.filter { $0.format == (kind == .audio ? .opus : .vp8) }
+        payloadTypes = Set(media.map(\.payloadType))
+        var rtx: [UInt8: UInt8] = [:]
+        for codec in negotiated.codecs where codec.format == .rtx {
+            if let primary = codec.associatedPayloadType, payloadTypes.contains(primary) { rtx[codec.payloadType] = primary }
+        }
+        rtxPayloadTypes = rtx
+        clockRate = kind == .audio ? 48_000 : 90_000
+        ssrc = remoteSource?.ssrc
+        rtxSSRC = remoteSource?.rtxSSRC
+    }
+
+    /// Whether this stream takes a packet of `payloadType` (media or RTX).
+    func accepts(payloadType: UInt8) -> Bool { payloadTypes.contains(payloadType) || rtxPayloadTypes[payloadType] != nil }
+
+    /// One authenticated packet for this stream; returns the frames it completed.
+    mutating func receive(_ packet: RTPPacket, at now: Instant) -> [ReceivedMediaFrame] {
+        var packet = packet
+        if let primary = rtxPayloadTypes[packet.header.payloadType] {
+            // RFC 4588 §4: the original sequence number leads the payload; the rest is the original payload.
+            guard packet.payload.count >= 2, let media = ssrc else { return [] }
+            let original = UInt16(packet.payload[packet.payload.startIndex]) << 8 | UInt16(packet.payload[packet.payload.startIndex + 1])
+            rtxSSRC = packet.header.ssrc
+            packet.header.ssrc = media
+            packet.header.payloadType = primary
+            packet.header.sequenceNumber = original
+            packet.payload = packet.payload.dropFirst(2)
+            statistics.retransmissionsReceived += 1
+        }
+        if ssrc == nil { ssrc = packet.header.ssrc }
+        guard packet.header.ssrc == ssrc else { return [] }
+        if receiver == nil { receiver = RTPStreamReceiver(ssrc: packet.header.ssrc, clockRate: clockRate) }
+        let verdict = receiver?.received(packet.header, payloadBytes: packet.payload.count, at: now)
+        guard let verdict, verdict.isDeliverable else { return [] }
+        if case .resynchronized = verdict {
+            reorder.reset()
+            _ = depacketizer.finish()
+        }
+        return deliver(reorder.insert(sequence: packet.header.sequenceNumber, packet, at: now), at: now)
+    }
+
+    /// Gives up on gaps whose wait is over.
+    mutating func flush(at now: Instant) -> [ReceivedMediaFrame] {
+        deliver(reorder.flush(at: now), at: now)
+    }
+
+    var nextDeadline: Instant? { reorder.nextDeadline }
+
+    private mutating func deliver(_ outputs: [RTPReorderOutput<RTPPacket>], at now: Instant) -> [ReceivedMediaFrame] {
+        var frames: [ReceivedMediaFrame] = []
+        for output in outputs {
+            switch output {
+            case .element(let packet, _, _):
+                frames += kind == .audio ? decodeAudio(packet, at: now) : assembleVideo(packet, at: now)
+            case .skipped(_, let count):
+                lostSinceLastFrame += kind == .audio ? count : 1
+                if kind == .video { needsKeyFrame = true }
+            case .discarded:
+                break
+            }
+        }
+        return frames
+    }
+
+    private mutating func decodeAudio(_ packet: RTPPacket, at now: Instant) -> [ReceivedMediaFrame] {
+        let data = Array(packet.payload)
+        statistics.framesReceived += 1
+        var frame = ReceivedMediaFrame(
+            kind: .audio, rtpTimestamp: packet.header.timestamp, encoded: data, isKeyFrame: false,
+            framesLostBefore: lostSinceLastFrame, receivedAt: now)
+        do {
+            let decoder = try opus ?? OpusDecoder(channels: 2)
+            opus = decoder
+            if lostSinceLastFrame > 0 {
+                // RFC 6716 §4.4: conceal what was lost before decoding on.
+                let concealed = try decoder.concealLoss(samplesPerChannel: 960 * min(lostSinceLastFrame, 5))
+                statistics.concealedSamples += concealed.samplesPerChannel
+                statistics.totalSamplesReceived += concealed.samplesPerChannel
+            }
+            let audio = try decoder.decode(data)
+            frame.audio = audio
+            statistics.framesDecoded += 1
+            statistics.totalSamplesReceived += audio.samplesPerChannel
+            statistics.audioLevel = SendStream.level(of: audio)
+        } catch {
+            statistics.decoderErrors += 1
+        }
+        lostSinceLastFrame = 0
+        return [frame]
+    }
+
+    private mutating func assembleVideo(_ packet: RTPPacket, at now: Instant) -> [ReceivedMediaFrame] {
+        var frames: [ReceivedMediaFrame] = []
+        let events = depacketizer.push(
+            sequenceNumber: packet.header.sequenceNumber, timestamp: packet.header.timestamp, marker: packet.header.marker,
+            payload: Array(packet.payload))
+        for event in events {
+            switch event {
+            case .dropped:
+                lostSinceLastFrame += 1
+                statistics.framesDropped += 1
+                needsKeyFrame = true
+            case .frame(let assembled):
+                statistics.framesReceived += 1
+                if let frame = decodeVideo(assembled, at: now) { frames.append(frame) }
+            }
+        }
+        return frames
+    }
+
+    private mutating func decodeVideo(_ assembled: VP8Frame, at now: Instant) -> ReceivedMediaFrame? {
+        // After a loss, inter frames would decode against a missing reference: wait for a key frame.
+        if needsKeyFrame, !assembled.isKeyFrame {
+            statistics.framesDropped += 1
+            lostSinceLastFrame += 1
+            return nil
+        }
+        var frame = ReceivedMediaFrame(
+            kind: .video, rtpTimestamp: assembled.timestamp, encoded: assembled.data, isKeyFrame: assembled.isKeyFrame,
+            framesLostBefore: lostSinceLastFrame, receivedAt: now)
+        lostSinceLastFrame = 0
+        do {
+            let decoder = try vp8 ?? VP8Decoder()
+            vp8 = decoder
+            if let picture = try decoder.decode(assembled.data) {
+                frame.video = picture
+                statistics.framesDecoded += 1
+                if assembled.isKeyFrame { statistics.keyFramesDecoded += 1 }
+                statistics.frameWidth = picture.width
+                statistics.frameHeight = picture.height
+                needsKeyFrame = false
+            }
+        } catch {
+            statistics.decoderErrors += 1
+            needsKeyFrame = true
+        }
+        return frame
+    }
+
+    /// Whether to ask the sender for a key frame now (RFC 4585 §6.3.1 PLI), at most every 500 ms.
+    mutating func wantsKeyFrame(at now: Instant) -> Bool {
+        guard kind == .video, needsKeyFrame, ssrc != nil else { return false }
+        if let last = lastKeyFrameRequest, now - last < .milliseconds(500) { return false }
+        lastKeyFrameRequest = now
+        statistics.pliCount += 1
+        return true
+    }
+}
