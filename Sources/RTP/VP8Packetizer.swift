@@ -31,15 +31,16 @@ public struct VP8Packetizer: Hashable, Sendable {
     public func packetize(_ frame: [UInt8]) -> [VP8Payload] {
         guard maximumPayloadSize >= minimumPayloadSize else { return [] }
         let room = maximumPayloadSize - template.encodedLength
-        let partitions = followsPartitions ? VP8FrameLayout(frame: frame)?.partitions(frameLength: frame.count) : nil
+        let partitions = followsPartitions ? VP8FrameLayout(frame: frame)?.partitions(frame: frame) : nil
         var payloads: [VP8Payload] = []
-        for (index, range) in (partitions ?? [0..<frame.count]).enumerated() {
+        // An empty token partition has no byte to carry, but keeps its index: PID counts partitions.
+        for (index, range) in (partitions ?? [0..<frame.count]).enumerated() where partitions == nil || !range.isEmpty {
             var start = range.lowerBound
             repeat {
                 let end = min(range.upperBound, start + room)
                 var descriptor = template
                 descriptor.startOfPartition = start == range.lowerBound
-                descriptor.partitionIndex = UInt8(index)
+                descriptor.partitionIndex = UInt8(min(index, 7))  // RFC 7741 §4.2: PID stops at 7
                 payloads.append(VP8Payload(descriptor: descriptor, data: Array(frame[start..<end])))
                 start = end
             } while start < range.upperBound
@@ -53,9 +54,10 @@ public struct VP8Packetizer: Hashable, Sendable {
 /// `firstPartitionSize` bytes, then the token partitions.
 ///
 /// RFC 7741 §4.1 counts the uncompressed header as part of the first partition. The number of token
-/// partitions is coded inside the first partition's boolean-coded header after the segmentation and
-/// loop-filter fields (RFC 6386 §9.5), so it is not read here: everything after the first partition is
-/// taken as partition 1, which is exact for libvpx's default of one token partition.
+/// partitions is coded inside the first partition's boolean-coded header, after the segmentation and
+/// loop-filter fields (RFC 6386 §9.3–9.5, §19.2); `tokenPartitions` reads it there, and with more than
+/// one the 3-byte sizes that follow the first partition (§9.5) split the rest. When any of that does
+/// not add up, everything after the first partition is taken as one token partition.
 public struct VP8FrameLayout: Hashable, Sendable {
     /// P = 0 in the frame tag.
     public var isKeyFrame: Bool
@@ -82,10 +84,122 @@ public struct VP8FrameLayout: Hashable, Sendable {
         if isKeyFrame, frame[3] != 0x9D || frame[4] != 0x01 || frame[5] != 0x2A { return nil }
     }
 
-    /// The frame's partitions as byte ranges: the first (header included), then the rest when any.
-    public func partitions(frameLength: Int) -> [Range<Int>] {
-        let firstEnd = min(frameLength, headerLength + firstPartitionSize)
-        return firstEnd < frameLength ? [0..<firstEnd, firstEnd..<frameLength] : [0..<firstEnd]
+    /// The frame's partitions as byte ranges: the first (uncompressed header included, and the token
+    /// partition sizes after it, as libvpx reports its first fragment), then each token partition, in
+    /// order and covering the frame; a token partition may be empty. A frame whose sizes do not add up
+    /// gives the first partition and the rest.
+    public func partitions(frame: [UInt8]) -> [Range<Int>] {
+        let firstEnd = min(frame.count, headerLength + firstPartitionSize)
+        guard firstEnd < frame.count else { return [0..<firstEnd] }
+        let count = tokenPartitions(frame: frame) ?? 1
+        guard count > 1 else { return [0..<firstEnd, firstEnd..<frame.count] }
+        // §9.5: the sizes of all token partitions but the last, 3 bytes little-endian each.
+        let tableEnd = firstEnd + 3 * (count - 1)
+        guard tableEnd <= frame.count else { return [0..<firstEnd, firstEnd..<frame.count] }
+        var ranges = [0..<tableEnd]
+        var start = tableEnd
+        for index in 0..<(count - 1) {
+            let at = firstEnd + 3 * index
+            let size = Int(frame[at]) | Int(frame[at + 1]) << 8 | Int(frame[at + 2]) << 16
+            guard size <= frame.count - start else { return [0..<firstEnd, firstEnd..<frame.count] }
+            ranges.append(start..<(start + size))
+            start += size
+        }
+        ranges.append(start..<frame.count)
+        return ranges
+    }
+
+    /// The number of token partitions (1, 2, 4 or 8) from `log2_nbr_of_dct_partitions` in the first
+    /// partition's header (RFC 6386 §9.5, §19.2), or nil when the header runs past the first partition.
+    public func tokenPartitions(frame: [UInt8]) -> Int? {
+        let start = headerLength
+        let end = min(frame.count, start + firstPartitionSize)
+        guard start < end else { return nil }
+        var decoder = VP8BoolDecoder(frame[start..<end])
+        if isKeyFrame { _ = decoder.literal(2) }  // color_space, clamping_type (§9.2)
+        if decoder.flag() {  // segmentation_enabled (§9.3)
+            let updateMap = decoder.flag()
+            if decoder.flag() {  // update_segment_feature_data
+                _ = decoder.flag()  // segment_feature_mode
+                for _ in 0..<4 where decoder.flag() { _ = decoder.literal(7 + 1) }  // quantizer value and sign
+                for _ in 0..<4 where decoder.flag() { _ = decoder.literal(6 + 1) }  // loop filter value and sign
+            }
+            if updateMap {
+                for _ in 0..<3 where decoder.flag() { _ = decoder.literal(8) }  // segment_prob
+            }
+        }
+        _ = decoder.literal(1 + 6 + 3)  // filter_type, loop_filter_level, sharpness_level (§9.6)
+        if decoder.flag(), decoder.flag() {  // loop_filter_adj_enable, mode_ref_lf_delta_update
+            for _ in 0..<8 where decoder.flag() { _ = decoder.literal(6 + 1) }  // ref_frame and mb_mode deltas
+        }
+        let log2 = decoder.literal(2)
+        return decoder.overran ? nil : 1 << log2
+    }
+}
+
+/// RFC 6386 §7.3's boolean decoder, reading flags and literals at probability 1/2 (the `L(n)` fields
+/// of the frame header). Past the end of its bytes it reads zeros, as libvpx does, and says so in
+/// `overran`, so a header cut short is refused instead of trusted.
+struct VP8BoolDecoder {
+    private let bytes: ArraySlice<UInt8>
+    private var next: Int
+    private var value: UInt32
+    private var range: UInt32 = 255
+    private var bitCount = 0
+    /// Set once the decoder needed a byte beyond its bytes.
+    private(set) var overran = false
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        next = bytes.startIndex
+        value = 0
+        for _ in 0..<2 { value = value << 8 | UInt32(take()) }
+    }
+
+    private mutating func take() -> UInt8 {
+        guard next < bytes.endIndex else {
+            // Strict: the decoder looks up to two bytes ahead, so a header that ends right at the
+            // partition's end is refused too. libvpx's encoder pads its partitions, so real headers
+            // never come that close.
+            overran = true
+            return 0
+        }
+        defer { next += 1 }
+        return bytes[next]
+    }
+
+    /// One bool at `probability`/256 of being 0.
+    mutating func bool(probability: UInt32) -> Bool {
+        let split = 1 + (((range - 1) * probability) >> 8)
+        let bigSplit = split << 8
+        let bit: Bool
+        if value >= bigSplit {
+            bit = true
+            range -= split
+            value -= bigSplit
+        } else {
+            bit = false
+            range = split
+        }
+        while range < 128 {
+            value <<= 1
+            range <<= 1
+            bitCount += 1
+            if bitCount == 8 {
+                bitCount = 0
+                value |= UInt32(take())
+            }
+        }
+        return bit
+    }
+
+    mutating func flag() -> Bool { bool(probability: 128) }
+
+    /// An unsigned `bits`-bit literal, most significant bit first (RFC 6386 §7.3 `bool_read_literal`).
+    mutating func literal(_ bits: Int) -> UInt32 {
+        var result: UInt32 = 0
+        for _ in 0..<bits { result = result << 1 | (flag() ? 1 : 0) }
+        return result
     }
 }
 
