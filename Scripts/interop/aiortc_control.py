@@ -7,6 +7,9 @@ on stdin, one JSON object a line; replies and events leave on stdout the same wa
 log on stderr. Every request runs as its own task, so a long one (`bulk`) does not hold up the others,
 and its reply carries its id.
 
+Media (addMedia, echoMedia, mediaReport) is aiortc_media.py's: a tone and the numbered test pattern as
+MediaStreamTrack subclasses, and every received track read with track.recv() and judged.
+
 What aiortc 1.16 cannot do is answered `unsupported`:
   - ICE restart: RTCPeerConnection.createOffer() takes no options, RTCIceGatherer.gather() gathers only
     in state "new" (so the ICE credentials never change), and RTCIceTransport.start() returns at once
@@ -25,9 +28,11 @@ from typing import Any, Awaitable, Callable, Optional
 
 import aiortc
 from aiortc import RTCDataChannel, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamError
 from aiortc.rtcdtlstransport import RTCCertificate
 
 from aiortc_common import channel_fields, emit, make_peer_connection, write_line
+from aiortc_media import EchoTrack, PatternTrack, Reception, ToneTrack
 
 GATHERING_LIMIT = 10.0  # seconds; CONTROL.md's bound on waiting for ICE gathering
 BUFFER_CAP = 1 << 20  # CONTROL.md: a bulk sender keeps bufferedAmount at most 1 MiB
@@ -84,7 +89,7 @@ def argument(request: dict[str, Any], name: str, kind: type, default: Any = ...)
         return default
     # bool is an int in Python; a count given as true/false is a driver mistake, not a number.
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise RequestError(f"'{name}' must be {kind.__name__}, not {type(value).__name__}")
+        raise RequestError(f"'{name}' must be {getattr(kind, '__name__', 'a number')}, not {type(value).__name__}")
     return value
 
 
@@ -109,6 +114,11 @@ class ControlPeer:
         self.bulks: dict[str, BulkReceiver] = {}
         self.echoing = False
         self.tasks: set[asyncio.Task[None]] = set()
+        self.tone: Optional[ToneTrack] = None
+        self.pattern: Optional[PatternTrack] = None
+        self.receptions: dict[str, Reception] = {}
+        self.media_echo = False
+        self.echo_tracks: dict[str, EchoTrack] = {}
         self.handlers: dict[str, Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]] = {
             "createOffer": self.create_offer,
             "createAnswer": self.create_answer,
@@ -118,6 +128,9 @@ class ControlPeer:
             "closeChannel": self.close_channel,
             "echo": self.echo,
             "bulk": self.bulk,
+            "addMedia": self.add_media,
+            "echoMedia": self.echo_media,
+            "mediaReport": self.media_report,
             "close": self.close,
         }
         connection = self.connection
@@ -136,6 +149,25 @@ class ControlPeer:
             fields["channelId"] = fields.pop("id")
             emit("datachannel", **fields)
             self.adopt(channel)
+
+        @connection.on("track")
+        def on_track(track: Any) -> None:
+            task = asyncio.ensure_future(self.receive(track))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def receive(self, track: Any) -> None:
+        """Every frame of a remote track until it ends: counted, its mark or tone read, echoed if asked."""
+        reception = self.receptions.setdefault(track.kind, Reception(track.kind))
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            reception.take(frame)
+            echo = self.echo_tracks.get(track.kind)
+            if echo is not None:
+                echo.offer(frame)
 
     # MARK: channels
 
@@ -195,12 +227,23 @@ class ControlPeer:
         local = self.connection.localDescription
         return {"type": local.type, "sdp": local.sdp}
 
+    def add_echo_tracks(self, kinds: list[str]) -> None:
+        """In echo mode, one EchoTrack per kind that has none (addTrack takes an offered transceiver)."""
+        if not self.media_echo:
+            return
+        for kind in kinds:
+            if kind not in self.echo_tracks:
+                self.echo_tracks[kind] = EchoTrack(kind)
+                self.connection.addTrack(self.echo_tracks[kind])
+
     async def create_offer(self, request: dict[str, Any]) -> dict[str, Any]:
         if argument(request, "iceRestart", bool, False):
             raise RequestError(NO_ICE_RESTART, unsupported=True)
+        self.add_echo_tracks(["audio", "video"])  # an echoing offerer cannot know what will come
         return await self.describe(self.connection.createOffer)
 
     async def create_answer(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.add_echo_tracks([t.kind for t in self.connection.getTransceivers() if not t.stopped])
         return await self.describe(self.connection.createAnswer)
 
     async def set_remote_description(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -310,6 +353,34 @@ class ControlPeer:
             channel.remove_all_listeners("bufferedamountlow")
         return {"bytes": receiver.received, "seconds": seconds, "sha256": receiver.digest.hexdigest(),
                 "sentSha256": sent_digest.hexdigest()}
+
+    async def add_media(self, request: dict[str, Any]) -> dict[str, Any]:
+        if argument(request, "audio", bool, False):
+            if self.tone is not None:
+                raise RequestError("audio was added already")
+            self.tone = ToneTrack(float(argument(request, "frequency", (int, float), 440)))
+            self.connection.addTrack(self.tone)
+        video = argument(request, "video", dict, None)
+        if video is not None:
+            if self.pattern is not None:
+                raise RequestError("video was added already")
+            size = [argument(video, name, int) for name in ("width", "height", "frameRate")]
+            if not (64 <= size[0] <= 4096 and 48 <= size[1] <= 4096 and 1 <= size[2] <= 60):
+                raise RequestError(f"video {size[0]}x{size[1]} at {size[2]} fps is outside 64x48 ... 4096x4096, 1 ... 60 fps")
+            self.pattern = PatternTrack(*size)
+            self.connection.addTrack(self.pattern)
+        return {}
+
+    async def echo_media(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.media_echo = True
+        return {}
+
+    async def media_report(self, request: dict[str, Any]) -> dict[str, Any]:
+        report: dict[str, Any] = {"sent": {"audio": self.tone.frames if self.tone else 0,
+                                           "video": self.pattern.frames if self.pattern else 0}}
+        for kind, reception in self.receptions.items():
+            report[kind] = reception.report()
+        return report
 
     async def close(self, request: dict[str, Any]) -> dict[str, Any]:
         await self.connection.close()

@@ -188,6 +188,18 @@ public final class ControlledPeer: InteropPeer {
         return BulkReport(bytes: received, seconds: seconds, sha256: sha256.lowercased(), sentSha256: sent.lowercased())
     }
 
+    public func addMedia(_ request: MediaRequest) async throws(InteropError) {
+        _ = try await self.request("addMedia", request.arguments)
+    }
+
+    public func startMediaEcho() async throws(InteropError) {
+        _ = try await request("echoMedia")
+    }
+
+    public func mediaReport() async throws(InteropError) -> MediaReport {
+        try MediaReport(fields: try await request("mediaReport"), owner: events.owner)
+    }
+
     public func close() async {
         _ = try? await request("close", timeout: .seconds(10))
         try? input.close()

@@ -1,6 +1,7 @@
 public import DataChannels
 import Foundation
 import Hashing
+import Media
 import Synchronization
 public import WebRTC
 public import Wire
@@ -12,6 +13,7 @@ public final class EnginePeer: InteropPeer {
     public let version = "main"
     public let events: PeerEventLog
     public let connection: PeerConnection
+    private let client: WebRTCClient
 
     private struct State {
         var channels: [String: DataChannel] = [:]
@@ -20,6 +22,23 @@ public final class EnginePeer: InteropPeer {
         var echo = false
         /// Bytes coming back to a running `bulk`, by label.
         var bulkSinks: [String: [UInt8]] = [:]
+        /// What the remote tracks gave, by kind (CONTROL.md `mediaReport`).
+        var received: [MediaKind: ReceivedMedia] = [:]
+        /// `echoMedia`: the pushed tracks that send received frames back, by kind.
+        var mediaEcho = false
+        var echoTracks: [MediaKind: MediaTrack] = [:]
+    }
+
+    /// One remote kind's figures as its frames come.
+    struct ReceivedMedia {
+        var frames = 0
+        var decoded = 0
+        var width: Int?
+        var height: Int?
+        var numbers = FrameNumberTally()
+        /// The latest decoded audio, 20 ms a frame, for the tone's frequency at report time.
+        var recentAudio: [AudioFrame] = []
+        static let recentAudioFrames = 5
     }
     private let state = Mutex(State())
     private let observers = Mutex<[Task<Void, Never>]>([])
@@ -34,13 +53,14 @@ public final class EnginePeer: InteropPeer {
                 $0.localAddresses = localAddresses.map { TransportAddress($0, port: 0) }
             }
         } catch { throw InteropError("crucible: \(error)") }
-        let peer = EnginePeer(connection: connection, owner: "crucible (\(role))")
+        let peer = EnginePeer(connection: connection, client: client, owner: "crucible (\(role))")
         peer.observe()
         return peer
     }
 
-    private init(connection: PeerConnection, owner: String) {
+    private init(connection: PeerConnection, client: WebRTCClient, owner: String) {
         self.connection = connection
+        self.client = client
         self.events = PeerEventLog(owner: owner)
     }
 
@@ -76,7 +96,58 @@ public final class EnginePeer: InteropPeer {
         let iceStates = Task {
             for await value in connection.iceConnectionState { events.append(.iceConnectionState("\(value)")) }
         }
-        observers.withLock { $0 = [channelEvents, connectionStates, iceStates] }
+        let tracks = Task { [self] in
+            await withTaskGroup(of: Void.self) { group in
+                for await event in connection.trackEvents {
+                    if case .add(let track) = event { group.addTask { await self.receive(on: track) } }
+                }
+            }
+        }
+        observers.withLock { $0 = [channelEvents, connectionStates, iceStates, tracks] }
+    }
+
+    /// Every frame of a remote track until it ends: counted, its mark read, and sent back in echo mode.
+    private func receive(on track: RemoteTrack) async {
+        let kind = track.kind
+        var previousTimestamp: UInt32?
+        while !track.isEnded {
+            let frame: ReceivedMediaFrame
+            do {
+                guard let next = try await track.nextFrame(timeout: .seconds(1)) else { return }
+                frame = next
+            } catch {
+                if case .timeout = error { continue }
+                return
+            }
+            let number = frame.video.flatMap(FrameNumberMark.read(from:))
+            let echo = state.withLock { state -> MediaTrack? in
+                var media = state.received[kind] ?? ReceivedMedia()
+                media.frames += 1
+                if let audio = frame.audio {
+                    media.decoded += 1
+                    media.recentAudio.append(audio)
+                    if media.recentAudio.count > ReceivedMedia.recentAudioFrames { media.recentAudio.removeFirst() }
+                }
+                if let picture = frame.video {
+                    media.decoded += 1
+                    media.width = picture.width
+                    media.height = picture.height
+                }
+                if let number { media.numbers.add(number) }
+                state.received[kind] = media
+                return state.echoTracks[kind]
+            }
+            if let echo {
+                // The encoded frame goes back as it came; its duration from the RTP clock (48 kHz Opus, 90 kHz VP8).
+                let rate: Int64 = kind == .audio ? 48_000 : 90_000
+                let ticks = previousTimestamp.map { Int64(frame.rtpTimestamp &- $0) } ?? 0
+                let duration: Duration = ticks > 0 && ticks < rate ? .microseconds(ticks * 1_000_000 / rate) : kind == .audio ? .milliseconds(20) : .milliseconds(33)
+                do { try await echo.push(.encoded(frame.encoded, duration: duration)) } catch {
+                    events.append(.error("media echo of \(kind.rawValue): \(error)"))
+                }
+            }
+            previousTimestamp = frame.rtpTimestamp
+        }
     }
 
     /// Every message of `channel` until it closes: to a running bulk, back to the far side, or to the log.
@@ -110,6 +181,8 @@ public final class EnginePeer: InteropPeer {
     }
 
     public func createOffer(iceRestart: Bool) async throws(InteropError) -> String {
+        // An echoing offerer cannot know what will come: it offers a pushed track of each kind.
+        try await addEchoTracks(for: MediaKind.allCases)
         do {
             if iceRestart { try await connection.restartIce() }
             try await connection.setLocalDescription(try await connection.createOffer())
@@ -118,6 +191,11 @@ public final class EnginePeer: InteropPeer {
     }
 
     public func createAnswer() async throws(InteropError) -> String {
+        // An echoing answerer sends back on each kind the offer brought (addTrack reuses its transceiver).
+        do {
+            let offered = try await connection.transceivers().filter { !$0.isStopped }.map(\.kind)
+            try await addEchoTracks(for: offered)
+        } catch let error as InteropError { throw error } catch { throw InteropError("\(events.owner): createAnswer: \(error)") }
         do {
             try await connection.setLocalDescription(try await connection.createAnswer())
             return try await gatheredDescription()
@@ -184,6 +262,58 @@ public final class EnginePeer: InteropPeer {
         return BulkReport(
             bytes: received.count, seconds: seconds, sha256: Hex.encode(DigestAlgorithm.sha256.hash(received)),
             sentSha256: Hex.encode(DigestAlgorithm.sha256.hash(sent)))
+    }
+
+    public func addMedia(_ request: MediaRequest) async throws(InteropError) {
+        do {
+            if request.audio {
+                let tone = try client.createAudioTrack(source: .tone(frequency: request.toneFrequency, level: -10, channels: 1))
+                try await connection.addTrack(tone, streamIDs: ["crucible"])
+            }
+            if let video = request.video {
+                let pattern = try client.createVideoTrack(.init(width: video.width, height: video.height, frameRate: video.frameRate))
+                try await connection.addTrack(pattern, streamIDs: ["crucible"])
+            }
+        } catch { throw InteropError("\(events.owner): addMedia: \(error)") }
+    }
+
+    public func startMediaEcho() async throws(InteropError) {
+        state.withLock { $0.mediaEcho = true }
+    }
+
+    /// In echo mode, a pushed track of each of `kinds` that has none yet.
+    private func addEchoTracks(for kinds: [MediaKind]) async throws(InteropError) {
+        let needed = state.withLock { state in state.mediaEcho ? Set(kinds).subtracting(state.echoTracks.keys) : [] }
+        for kind in MediaKind.allCases where needed.contains(kind) {
+            do {
+                let track = kind == .audio ? try client.createAudioTrack(source: .pushed) : try client.createVideoTrack(source: .pushed)
+                try await connection.addTrack(track, streamIDs: ["crucible-echo"])
+                state.withLock { $0.echoTracks[kind] = track }
+            } catch { throw InteropError("\(events.owner): echoMedia: \(error)") }
+        }
+    }
+
+    public func mediaReport() async throws(InteropError) -> MediaReport {
+        var report = MediaReport()
+        let statistics: StatisticsReport
+        do { statistics = try await connection.statistics() } catch { throw InteropError("\(events.owner): mediaReport: \(error)") }
+        for source in statistics.entries(ofType: "media-source") {
+            guard case .int(let frames)? = source["frames"], case .string(let kind)? = source["kind"] else { continue }
+            if kind == MediaKind.audio.rawValue { report.sentAudioFrames += frames } else { report.sentVideoFrames += frames }
+        }
+        let received = state.withLock { $0.received }
+        if let audio = received[.audio] {
+            let samples = audio.recentAudio.flatMap(\.samples)
+            let frequency = audio.recentAudio.first.flatMap { first in
+                ToneDetector.dominantFrequency(
+                    in: AudioFrame(samples: samples, sampleRate: first.sampleRate, channels: first.channels), scanning: 100...4_000, step: 2)
+            }
+            report.audio = MediaReport.Audio(packets: audio.frames, decoded: audio.decoded, frequency: frequency)
+        }
+        if let video = received[.video] {
+            report.video = MediaReport.Video(frames: video.frames, decoded: video.decoded, width: video.width, height: video.height, numbers: video.numbers)
+        }
+        return report
     }
 
     public func close() async {

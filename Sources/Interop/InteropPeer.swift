@@ -28,6 +28,13 @@ public protocol InteropPeer: Sendable {
     /// Sends `bytes` bytes (byte i is `i % 251`) in `chunk`-byte binary messages through an echoing far
     /// side, and reports what came back.
     func bulk(on label: String, bytes: Int, chunk: Int) async throws(InteropError) -> BulkReport
+    /// Adds send tracks (the tone, the test pattern) before the offer/answer; `unsupported` from a stack
+    /// that cannot make media (Pion: no encoders).
+    func addMedia(_ request: MediaRequest) async throws(InteropError)
+    /// From now on every received track is sent back on a track of its own (an SFU's echo test).
+    func startMediaEcho() async throws(InteropError)
+    /// What was sent, and per received kind what was received and decoded.
+    func mediaReport() async throws(InteropError) -> MediaReport
     /// Closes the connection and ends the peer (its process, for another stack).
     func close() async
     /// The peer's own log (a child's stderr), for a failed cell's report.

@@ -15,6 +15,9 @@ public struct Limitation: Hashable, Sendable {
         Limitation(
             stack: .aiortc, scenario: "ice-restart", onlyAs: nil,
             reason: "aiortc 1.16 has no ICE restart: RTCPeerConnection.createOffer takes no iceRestart option, RTCIceGatherer.gather gathers only in state 'new' so its credentials never change, and RTCIceTransport.start returns early once started, so an offer with new credentials is answered with the old ones (aiortc/rtcpeerconnection.py, aiortc/rtcicetransport.py)"),
+        Limitation(
+            stack: .pion, scenario: "audio-video", onlyAs: nil,
+            reason: "Pion 3.1 has no encoders or decoders (its media API takes and gives RTP or encoded samples: TrackLocalStaticRTP/Sample, TrackRemote.ReadRTP), so it can neither make the tone and the pattern nor read them back; its media row is media-echo, where it forwards what it receives"),
     ]
 
     /// The limitation that explains a failure of `scenario` between these stacks, if one does.

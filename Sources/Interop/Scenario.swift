@@ -13,8 +13,11 @@ public struct Scenario: Sendable, Identifiable {
 
     public var id: String { name }
 
-    /// The data channel scenarios, in the order the matrix shows them.
-    public static let catalogue: [Scenario] = [
+    /// Every scenario, in the order the matrix shows them: the data channel ones, then the media ones.
+    public static let catalogue: [Scenario] = dataChannelCatalogue + mediaCatalogue
+
+    /// The data channel scenarios.
+    public static let dataChannelCatalogue: [Scenario] = [
         orderedThousand, messageKinds, largestMessage, unreliableRetransmits, unreliableLifetime, negotiated,
         hundredChannels, closeByOfferer, closeByAnswerer, iceRestart, renegotiation, bulk,
     ]

@@ -13,6 +13,7 @@ public final class ScenarioSession: Sendable {
     private struct Record {
         var descriptions: [String] = []
         var setupTime: Duration?
+        var mediaExchange: MediaExchange?
     }
     private let record = Mutex(Record())
 
@@ -26,6 +27,11 @@ public final class ScenarioSession: Sendable {
     public var descriptions: [String] { record.withLock { $0.descriptions } }
     /// From the first createOffer to the first channel open on the offerer's side.
     public var setupTime: Duration? { record.withLock { $0.setupTime } }
+
+    /// The media scenarios' record (reports at the window's start and end), once one ran.
+    public var mediaExchange: MediaExchange? { record.withLock { $0.mediaExchange } }
+
+    func record(_ exchange: MediaExchange) { record.withLock { $0.mediaExchange = exchange } }
 
     /// One offer/answer round: offer → answerer → answer → offerer. `beforeAnswer` runs on the answering
     /// side after it took the offer (where a negotiated channel is made). Returns (offer, answer).
@@ -119,6 +125,8 @@ public struct MatrixSettings: Sendable {
     /// The addresses Crucible's side binds and gathers on (`--bind`); the other stacks' programs gather on
     /// 127.0.0.1 only, so a cell with one of them needs 127.0.0.1 among these.
     public var localAddresses: [IPAddress] = [.loopbackV4]
+    /// How long the media scenarios measure once media is decoded on both sides.
+    public var mediaWindow: Duration = .seconds(3)
 
     public init() {}
 }
