@@ -14,7 +14,7 @@ public struct LocalMediaSection: Hashable, Sendable {
     public var sender: Sender?
     /// The codecs to offer, in preference order; nil for ``MediaCapabilities/codecs(for:)``. After a
     /// negotiation the engine passes the negotiated ones, so payload types stay stable (JSEP §5.2.2).
-    public var codecs: [RTPCodec]?
+    public var codecs: [RTPCodecParameters]?
     /// The header extensions to offer; nil for ``MediaCapabilities/headerExtensions(for:)``.
     public var headerExtensions: [ExtensionMap]?
 
@@ -37,7 +37,7 @@ public struct LocalMediaSection: Hashable, Sendable {
 
     public init(
         mid: String, kind: MediaSection.Kind, direction: Direction = .sendrecv, isStopped: Bool = false, sender: Sender? = nil,
-        codecs: [RTPCodec]? = nil, headerExtensions: [ExtensionMap]? = nil
+        codecs: [RTPCodecParameters]? = nil, headerExtensions: [ExtensionMap]? = nil
     ) {
         self.mid = mid
         self.kind = kind
@@ -53,9 +53,9 @@ extension LocalMediaSection {
     /// The codecs an answer to `offered` carries: every offered payload format we run, with the
     /// offerer's payload type numbers (JSEP §5.3.1), our fmtp for Opus (what we receive) and the offered
     /// feedback we also speak; RTX only for a kept codec. Empty when nothing is common.
-    static func answerCodecs(to offered: RTPSectionParameters, kind: MediaSection.Kind) -> [RTPCodec] {
+    static func answerCodecs(to offered: RTPSectionParameters, kind: MediaSection.Kind) -> [RTPCodecParameters] {
         let ours = MediaCapabilities.codecs(for: kind)
-        var kept: [RTPCodec] = []
+        var kept: [RTPCodecParameters] = []
         for codec in offered.codecs {
             guard let format = codec.format, format != .rtx, let mine = ours.first(where: { $0.format == format }) else { continue }
             var answer = codec
@@ -81,7 +81,7 @@ extension LocalMediaSection {
 
     /// The section's SDP: m= line, then transport attributes, then RTP attributes.
     func description(
-        codecs: [RTPCodec], extensions: [ExtensionMap], direction: Direction, transport: [Attribute], candidates: [Attribute]
+        codecs: [RTPCodecParameters], extensions: [ExtensionMap], direction: Direction, transport: [Attribute], candidates: [Attribute]
     ) -> MediaDescription {
         var attributes: [Attribute] = [.mid(mid)]
         attributes += transport

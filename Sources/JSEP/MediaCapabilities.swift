@@ -5,17 +5,17 @@ public import SDP
 /// Crucible offer reads like a browser's; an answer always keeps the offerer's numbers (JSEP §5.3.1).
 public enum MediaCapabilities {
     /// Opus with the parameters browsers send: 10 ms minimum packet time, in-band FEC (RFC 7587 §6.1).
-    public static let opus = RTPCodec(
+    public static let opus = RTPCodecParameters(
         payloadType: 111, name: "opus", clockRate: 48_000, channels: 2, formatParameters: "minptime=10;useinbandfec=1",
         feedback: [.transportCC])
     /// VP8 with NACK, PLI, FIR (RFC 4585, 5104), REMB and transport-wide congestion control feedback.
-    public static let vp8 = RTPCodec(
+    public static let vp8 = RTPCodecParameters(
         payloadType: 96, name: "VP8", clockRate: 90_000, feedback: [.remb, .transportCC, .fir, .nack, .pli])
     /// RTX for VP8 (RFC 4588 §8.6).
-    public static let vp8RTX = RTPCodec(payloadType: 97, name: "rtx", clockRate: 90_000, formatParameters: "apt=96")
+    public static let vp8RTX = RTPCodecParameters(payloadType: 97, name: "rtx", clockRate: 90_000, formatParameters: "apt=96")
 
     /// The codecs of a new section of `kind`, in preference order.
-    public static func codecs(for kind: MediaSection.Kind) -> [RTPCodec] {
+    public static func codecs(for kind: MediaSection.Kind) -> [RTPCodecParameters] {
         switch kind {
         case .audio: [opus]
         case .video: [vp8, vp8RTX]

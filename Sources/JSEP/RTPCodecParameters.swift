@@ -2,7 +2,7 @@ import SDP
 
 /// One RTP payload format of a media section: `a=rtpmap`, its `a=fmtp` and its `a=rtcp-fb` lines put
 /// together (RFC 8866 §6.6, §6.15; RFC 4585 §4.2).
-public struct RTPCodec: Hashable, Sendable {
+public struct RTPCodecParameters: Hashable, Sendable {
     public var payloadType: UInt8
     /// The encoding name as written (`opus`, `VP8`, `rtx`); compared without case (RFC 4855 §3).
     public var name: String
@@ -75,7 +75,7 @@ public enum MediaFormat: Hashable, Sendable {
     /// RTP retransmission (RFC 4588) of another payload type.
     case rtx
 
-    init?(codec: RTPCodec) {
+    init?(codec: RTPCodecParameters) {
         switch codec.name.lowercased() {
         case "opus" where codec.clockRate == 48_000 && (codec.channels ?? 1) == 2: self = .opus
         case "vp8" where codec.clockRate == 90_000: self = .vp8

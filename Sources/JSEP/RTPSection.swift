@@ -6,7 +6,7 @@ public struct RTPSectionParameters: Hashable, Sendable {
     /// The section's direction; `sendrecv` when it names none (RFC 3264 §5.1).
     public var direction: Direction
     /// The payload formats in the order of the m= line (the sender's preference).
-    public var codecs: [RTPCodec]
+    public var codecs: [RTPCodecParameters]
     public var headerExtensions: [ExtensionMap]
     /// `a=msid` (RFC 8830 §2), else the `msid` of the first `a=ssrc` (the older Plan B spelling).
     public var mediaStreamID: MediaStreamID?
@@ -28,7 +28,7 @@ public struct RTPSectionParameters: Hashable, Sendable {
     }
 
     public init(
-        direction: Direction = .sendrecv, codecs: [RTPCodec] = [], headerExtensions: [ExtensionMap] = [],
+        direction: Direction = .sendrecv, codecs: [RTPCodecParameters] = [], headerExtensions: [ExtensionMap] = [],
         mediaStreamID: MediaStreamID? = nil, sources: [Source] = [], cname: String? = nil, rtcpMux: Bool = true,
         rtcpReducedSize: Bool = false
     ) {
@@ -48,7 +48,7 @@ public struct RTPSectionParameters: Hashable, Sendable {
     }
 
     /// The first codec of `format` (the sender's preferred one), if any.
-    public func codec(_ format: MediaFormat) -> RTPCodec? { codecs.first { $0.format == format } }
+    public func codec(_ format: MediaFormat) -> RTPCodecParameters? { codecs.first { $0.format == format } }
 
     /// The RTX payload type that retransmits `payloadType`, if negotiated.
     public func rtxPayloadType(for payloadType: UInt8) -> UInt8? {
@@ -61,14 +61,14 @@ public struct RTPSectionParameters: Hashable, Sendable {
         var parameters = RTPSectionParameters(direction: media.direction ?? .sendrecv, rtcpMux: false)
         var maps: [UInt8: RTPMap] = [:]
         var fmtps: [String: String] = [:]
-        var feedback: [String: [RTPCodec.Feedback]] = [:]
+        var feedback: [String: [RTPCodecParameters.Feedback]] = [:]
         var sourceAttributes: [SourceAttribute] = []
         var groups: [SourceGroup] = []
         for attribute in media.attributes {
             switch attribute {
             case .rtpmap(let map): maps[map.payloadType] = maps[map.payloadType] ?? map
             case .fmtp(let fmtp): fmtps[fmtp.format] = fmtps[fmtp.format] ?? fmtp.parameters
-            case .rtcpFeedback(let line): feedback[line.format, default: []].append(RTPCodec.Feedback(type: line.type, parameter: line.parameter))
+            case .rtcpFeedback(let line): feedback[line.format, default: []].append(RTPCodecParameters.Feedback(type: line.type, parameter: line.parameter))
             case .extmap(let map): parameters.headerExtensions.append(map)
             case .msid(let msid): parameters.mediaStreamID = parameters.mediaStreamID ?? msid
             case .ssrc(let source): sourceAttributes.append(source)
@@ -82,7 +82,7 @@ public struct RTPSectionParameters: Hashable, Sendable {
             guard let payloadType = UInt8(format), payloadType < 128 else { continue }
             // A static payload type without rtpmap (RFC 3551 §6) is not one Crucible runs; skip it.
             guard let map = maps[payloadType] else { continue }
-            parameters.codecs.append(RTPCodec(
+            parameters.codecs.append(RTPCodecParameters(
                 payloadType: payloadType, name: map.encoding, clockRate: Int(map.clockRate), channels: map.channels.map(Int.init),
                 formatParameters: fmtps[format], feedback: (feedback[format] ?? []) + (feedback["*"] ?? [])))
         }

@@ -138,9 +138,11 @@ public final class VP8Encoder {
         try VPXStatus.check(crucible_vp8_encoder_init(context, &settings), context: context, operation: "vpx_codec_enc_init")
         isOpen = true
         self.settings = settings
-        // Speed over quality, as a real-time sender must keep up with its camera (libvpx's -6 is
-        // libwebrtc's desktop choice); static blocks below threshold 1 are skipped.
-        try control(Int32(VP8E_SET_CPUUSED.rawValue), -6)
+        // Speed over quality, as a real-time sender must keep up with its camera. libwebrtc's desktop
+        // choice is -6, but a negative value lets libvpx pick its speed from measured encode times, so the
+        // same frames would encode differently from run to run; +6 is the same speed level, fixed, which
+        // keeps a seeded simulation's trace the same (DESIGN §1.5). Static blocks below threshold 1 are skipped.
+        try control(Int32(VP8E_SET_CPUUSED.rawValue), 6)
         try control(Int32(VP8E_SET_STATIC_THRESHOLD.rawValue), 1)
         // A key frame may take this percentage of an average frame's bits: half the 600 ms optimal
         // buffer at the frame rate, libwebrtc's rule, so a key frame does not stall the stream.

@@ -55,7 +55,7 @@ struct MediaNegotiationTests {
     func videoSection() throws {
         let rtp = try #require(try Self.offer().sections[1].rtp)
         let vp8 = try #require(rtp.codec(.vp8))
-        for feedback: RTPCodec.Feedback in [.nack, .pli, .fir, .remb, .transportCC] { #expect(vp8.accepts(feedback)) }
+        for feedback: RTPCodecParameters.Feedback in [.nack, .pli, .fir, .remb, .transportCC] { #expect(vp8.accepts(feedback)) }
         #expect(rtp.rtxPayloadType(for: vp8.payloadType) == 97)
         #expect(rtp.sources == [.init(ssrc: 2222, rtxSSRC: 3333)])
         #expect(rtp.extensionID(MediaCapabilities.transportWideCCURI) == 3)
@@ -178,11 +178,11 @@ struct MediaNegotiationTests {
 
     @Test("An RTX payload format reads its apt= (RFC 4588 §8.6); one without apt is not a format we run")
     func rtxAssociation() {
-        let rtx = RTPCodec(payloadType: 97, name: "rtx", clockRate: 90_000, formatParameters: "apt=96")
+        let rtx = RTPCodecParameters(payloadType: 97, name: "rtx", clockRate: 90_000, formatParameters: "apt=96")
         #expect(rtx.associatedPayloadType == 96 && rtx.format == .rtx)
-        let orphan = RTPCodec(payloadType: 99, name: "rtx", clockRate: 90_000)
+        let orphan = RTPCodecParameters(payloadType: 99, name: "rtx", clockRate: 90_000)
         #expect(orphan.format == nil)
-        #expect(RTPCodec(payloadType: 111, name: "OPUS", clockRate: 48_000, channels: 2).format == .opus)
-        #expect(RTPCodec(payloadType: 111, name: "opus", clockRate: 48_000).format == nil)
+        #expect(RTPCodecParameters(payloadType: 111, name: "OPUS", clockRate: 48_000, channels: 2).format == .opus)
+        #expect(RTPCodecParameters(payloadType: 111, name: "opus", clockRate: 48_000).format == nil)
     }
 }

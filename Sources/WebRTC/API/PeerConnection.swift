@@ -145,6 +145,19 @@ public final class PeerConnection: Sendable {
         try await core.host.call { machine, now in machine.statisticsReport(at: now) }
     }
 
+    /// Ktor's `stats`: a report every ``ConnectionConfiguration/statsRefreshRate`` (on the connection's
+    /// clock: virtual time in a simulation), until the connection closes.
+    public var stats: AsyncStream<StatisticsReport> {
+        let core = self.core
+        let rate = configuration.statsRefreshRate
+        return AsyncStream {
+            let log = core.connection
+            let closed = await core.slot.wait(until: { log.last == .closed }, timeout: rate)
+            guard !closed, let host = core.slot.host else { return nil }
+            return await host.perform { machine, now in machine.statisticsReport(at: now) }
+        }
+    }
+
     /// Closes the connection: channels close, DTLS sends close_notify, ICE stops; every sequence ends.
     public func close() async {
         if let host = core.slot.host {

@@ -42,6 +42,8 @@ public final class RemoteTrack: Sendable {
     public var framesDelivered: Int { inbox.withLock { $0.delivered } }
     /// Frames dropped because nobody read them in time.
     public var framesOverflowed: Int { inbox.withLock { $0.overflowed } }
+    /// Frames received and not read yet.
+    public var pendingFrames: Int { inbox.withLock { $0.frames.count } }
     /// Whether the track was removed (or the connection closed).
     public var isEnded: Bool { inbox.withLock { $0.ended } }
 

@@ -30,7 +30,7 @@ public struct RtpParameters: Hashable, Sendable {
     public var transactionId: String
     public var encodings: [RtpEncodingParameters]
     /// The negotiated codecs (empty before negotiation).
-    public var codecs: [RTPCodec]
+    public var codecs: [RTPCodecParameters]
     /// The negotiated header extensions: URI and id.
     public var headerExtensions: [HeaderExtension]
     /// W3C `RTCRtcpParameters`.

@@ -126,6 +126,8 @@ public final class SimulatedNetwork: Sendable {
             steps += 1
             if steps % Self.stepsPerYield == 0 { await Task.yield() }
         }
+        // Waiting out a timeout takes the virtual time it names, even when nothing happens meanwhile.
+        if !held { state.withLock { $0.simulator.run(until: limit) } }
         return held
     }
 
@@ -166,6 +168,16 @@ public struct SimulatedEngine: MachineEngine {
 
     /// Derived from the network's seed, so a simulated session is a function of that one seed.
     public func nextConnectionSeed() -> UInt64 { network.nextConnectionSeed() }
+
+    /// A UUID-shaped id drawn from the simulation's seed, so a seeded run names its tracks the same way
+    /// every time (DESIGN §1.5).
+    public func nextTrackID() -> String {
+        let high = network.nextConnectionSeed()
+        let low = network.nextConnectionSeed()
+        let hex = Hex.encode((0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) } + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) })
+        let characters = Array(hex)
+        return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+    }
 
     /// Waiting runs the simulation, so a sequence waits no longer than an operation: virtual time would
     /// otherwise run on through consent checks and heartbeats for a year.

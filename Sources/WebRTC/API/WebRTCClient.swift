@@ -1,4 +1,3 @@
-import Foundation
 /// What every connection of a client starts from (Ktor's `WebRtcConfig`).
 public struct WebRTCClientConfiguration: Sendable {
     /// The configuration each new connection starts with; `createPeerConnection` may change it.
@@ -52,7 +51,7 @@ public final class WebRTCClient: Sendable {
     public func createAudioTrack(_ constraints: AudioTrackConstraints = .init(), source: TrackSource? = nil) throws(WebRTCError) -> MediaTrack {
         let source = source ?? constraints.toneSource
         if let kind = source.kind, kind != .audio { throw .invalidState("an audio track needs an audio source, not \(source)") }
-        return MediaTrack(id: Self.trackID(), kind: .audio, source: source, audio: constraints)
+        return MediaTrack(id: engine.nextTrackID(), kind: .audio, source: source, audio: constraints)
     }
 
     /// Ktor's `createVideoTrack`: a track whose source is the test pattern shaped by `constraints` (every
@@ -60,9 +59,6 @@ public final class WebRTCClient: Sendable {
     public func createVideoTrack(_ constraints: VideoTrackConstraints = .init(), source: TrackSource? = nil) throws(WebRTCError) -> MediaTrack {
         let source = source ?? constraints.patternSource
         if let kind = source.kind, kind != .video { throw .invalidState("a video track needs a video source, not \(source)") }
-        return MediaTrack(id: Self.trackID(), kind: .video, source: source, video: constraints)
+        return MediaTrack(id: engine.nextTrackID(), kind: .video, source: source, video: constraints)
     }
-
-    /// A W3C track id: a UUID.
-    static func trackID() -> String { UUID().uuidString.lowercased() }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import DTLS
 
 /// What runs a peer connection's machine (DESIGN §3): ``NativeEngine`` on real sockets, or
@@ -13,6 +14,9 @@ public protocol WebRTCEngine: Sendable {
 
     /// How long an event sequence waits for its next element before it ends.
     func sequenceTimeout(operationTimeout: Duration) -> Duration
+
+    /// The id of the next local track (W3C: a UUID).
+    func nextTrackID() -> String
 }
 
 /// An engine that hosts Crucible's `PeerConnectionMachine`. Internal: the machine and the way a host
@@ -38,6 +42,9 @@ extension MachineEngine {
 extension WebRTCEngine {
     /// Fresh randomness: right for real sockets, where nothing is replayed.
     public func nextConnectionSeed() -> UInt64 { UInt64.random(in: .min ... .max) }
+
+    /// A fresh random UUID.
+    public func nextTrackID() -> String { UUID().uuidString.lowercased() }
 
     /// On the wall clock a listener may wait for events as long as the connection lives.
     public func sequenceTimeout(operationTimeout: Duration) -> Duration { .seconds(365 * 86_400) }

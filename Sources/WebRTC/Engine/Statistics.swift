@@ -22,8 +22,9 @@ public enum StatisticsValue: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// One W3C webrtc-stats dictionary: `id`, `type` (`peer-connection`, `transport`, `candidate-pair`,
-/// `local-candidate`, `remote-candidate`, `certificate`, `data-channel`), `timestamp` and its members
-/// under their webrtc-stats names.
+/// `local-candidate`, `remote-candidate`, `certificate`, `data-channel`, `media-source`, `outbound-rtp`,
+/// `remote-inbound-rtp`, `inbound-rtp`, `remote-outbound-rtp`, `codec`), `timestamp` and its members
+/// under their webrtc-stats names. Members prefixed `crucible` are the engine's own counters.
 ///
 /// One type is Crucible's own: `tolerance`, an entry per deviation from an RFC the peer sent and the engine
 /// accepted (DESIGN §1.7, `Tolerance.all`), with `rule` (`DCEP.ack-length`), `reference` and `count`.
@@ -86,7 +87,9 @@ extension PeerConnectionMachine {
                 "nominated": .bool(true), "priority": .int(Int(truncatingIfNeeded: pair.priority(as: ice?.agent.role ?? .controlling))),
             ])
         }
+        transport.merge(mediaTransportValues) { current, _ in current }
         add("T", "transport", transport)
+        mediaStatistics(at: now, add: add)
         add("CERT-local", "certificate", [
             "fingerprint": .string(localFingerprint.hexPairs), "fingerprintAlgorithm": .string("sha-256"),
             "base64Certificate": .string(Self.base64(certificate.der)),

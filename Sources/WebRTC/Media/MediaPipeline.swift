@@ -147,7 +147,7 @@ struct MediaPipeline {
         guard isTransportReady else { return }
         for id in senders.keys.sorted() where senders[id]?.track.id == trackID {
             do {
-                if let packets = try senders[id]?.encode(frame, captureTime: now) { send(packets) }
+                if let packets = try senders[id]?.pushed(frame, at: now) { send(packets) }
             } catch {
                 counters.encoderErrors += 1
                 senders[id]?.statistics.encoderErrors += 1

@@ -15,7 +15,8 @@ public struct ReceivedMediaFrame: Hashable, Sendable {
     /// Frames known lost since the previous one delivered (gaps the reorder buffer gave up on, or VP8
     /// frames that could not be completed).
     public var framesLostBefore: Int
-    /// Decoded samples (audio) or picture (video); nil when the decoder refused the frame.
+    /// Decoded samples (audio) or picture (video): one of the two is always there (a frame the decoder
+    /// refuses is counted in the statistics and never delivered).
     public var audio: AudioFrame?
     public var video: I420Frame?
     /// When its last packet arrived (the machine's clock).
@@ -58,7 +59,10 @@ struct ReceiveStream {
     var depacketizer = VP8Depacketizer()
     var opus: OpusDecoder?
     var vp8: VP8Decoder?
+    /// Decoding waits for a key frame: at the start, and after a loss.
     var needsKeyFrame = true
+    /// A key frame should be asked for: a frame was lost, or the stream started on an inter frame.
+    var keyFrameWanted = false
     var lastKeyFrameRequest: Instant?
     var lostSinceLastFrame = 0
     var lastNACK: Instant?
@@ -123,7 +127,7 @@ struct ReceiveStream {
                 frames += kind == .audio ? decodeAudio(packet, at: now) : assembleVideo(packet, at: now)
             case .skipped(_, let count):
                 lostSinceLastFrame += kind == .audio ? count : 1
-                if kind == .video { needsKeyFrame = true }
+                if kind == .video { loseReference() }
             case .discarded:
                 break
             }
@@ -131,31 +135,34 @@ struct ReceiveStream {
         return frames
     }
 
+    /// Decodes one Opus packet; a packet the decoder refuses is counted and not delivered (nothing a
+    /// decoder cannot read reaches a sink as if it were media).
     private mutating func decodeAudio(_ packet: RTPPacket, at now: Instant) -> [ReceivedMediaFrame] {
         let data = Array(packet.payload)
         statistics.framesReceived += 1
-        var frame = ReceivedMediaFrame(
-            kind: .audio, rtpTimestamp: packet.header.timestamp, encoded: data, isKeyFrame: false,
-            framesLostBefore: lostSinceLastFrame, receivedAt: now)
+        let lost = lostSinceLastFrame
         do {
             let decoder = try opus ?? OpusDecoder(channels: 2)
             opus = decoder
-            if lostSinceLastFrame > 0 {
+            if lost > 0 {
                 // RFC 6716 §4.4: conceal what was lost before decoding on.
-                let concealed = try decoder.concealLoss(samplesPerChannel: 960 * min(lostSinceLastFrame, 5))
+                let concealed = try decoder.concealLoss(samplesPerChannel: 960 * min(lost, 5))
                 statistics.concealedSamples += concealed.samplesPerChannel
                 statistics.totalSamplesReceived += concealed.samplesPerChannel
             }
             let audio = try decoder.decode(data)
-            frame.audio = audio
+            lostSinceLastFrame = 0
             statistics.framesDecoded += 1
             statistics.totalSamplesReceived += audio.samplesPerChannel
             statistics.audioLevel = SendStream.level(of: audio)
+            return [ReceivedMediaFrame(
+                kind: .audio, rtpTimestamp: packet.header.timestamp, encoded: data, isKeyFrame: false, framesLostBefore: lost,
+                audio: audio, receivedAt: now)]
         } catch {
             statistics.decoderErrors += 1
+            lostSinceLastFrame += 1
+            return []
         }
-        lostSinceLastFrame = 0
-        return [frame]
     }
 
     private mutating func assembleVideo(_ packet: RTPPacket, at now: Instant) -> [ReceivedMediaFrame] {
@@ -168,7 +175,7 @@ struct ReceiveStream {
             case .dropped:
                 lostSinceLastFrame += 1
                 statistics.framesDropped += 1
-                needsKeyFrame = true
+                loseReference()
             case .frame(let assembled):
                 statistics.framesReceived += 1
                 if let frame = decodeVideo(assembled, at: now) { frames.append(frame) }
@@ -177,38 +184,48 @@ struct ReceiveStream {
         return frames
     }
 
+    /// Decodes one reassembled VP8 frame. After a loss, inter frames would decode against a missing
+    /// reference, so they are dropped until a key frame; a frame the decoder refuses is counted, not delivered.
     private mutating func decodeVideo(_ assembled: VP8Frame, at now: Instant) -> ReceivedMediaFrame? {
-        // After a loss, inter frames would decode against a missing reference: wait for a key frame.
-        if needsKeyFrame, !assembled.isKeyFrame {
+        guard !needsKeyFrame || assembled.isKeyFrame else {
             statistics.framesDropped += 1
             lostSinceLastFrame += 1
+            keyFrameWanted = true
             return nil
         }
-        var frame = ReceivedMediaFrame(
-            kind: .video, rtpTimestamp: assembled.timestamp, encoded: assembled.data, isKeyFrame: assembled.isKeyFrame,
-            framesLostBefore: lostSinceLastFrame, receivedAt: now)
-        lostSinceLastFrame = 0
         do {
             let decoder = try vp8 ?? VP8Decoder()
             vp8 = decoder
-            if let picture = try decoder.decode(assembled.data) {
-                frame.video = picture
-                statistics.framesDecoded += 1
-                if assembled.isKeyFrame { statistics.keyFramesDecoded += 1 }
-                statistics.frameWidth = picture.width
-                statistics.frameHeight = picture.height
-                needsKeyFrame = false
-            }
+            guard let picture = try decoder.decode(assembled.data) else { return nil }
+            let frame = ReceivedMediaFrame(
+                kind: .video, rtpTimestamp: assembled.timestamp, encoded: assembled.data, isKeyFrame: assembled.isKeyFrame,
+                framesLostBefore: lostSinceLastFrame, video: picture, receivedAt: now)
+            lostSinceLastFrame = 0
+            statistics.framesDecoded += 1
+            if assembled.isKeyFrame { statistics.keyFramesDecoded += 1 }
+            statistics.frameWidth = picture.width
+            statistics.frameHeight = picture.height
+            needsKeyFrame = false
+            if assembled.isKeyFrame { keyFrameWanted = false }
+            return frame
         } catch {
             statistics.decoderErrors += 1
-            needsKeyFrame = true
+            statistics.framesDropped += 1
+            lostSinceLastFrame += 1
+            loseReference()
+            return nil
         }
-        return frame
+    }
+
+    /// A reference picture is gone: decode nothing until a key frame, and ask for one.
+    private mutating func loseReference() {
+        needsKeyFrame = true
+        keyFrameWanted = true
     }
 
     /// Whether to ask the sender for a key frame now (RFC 4585 §6.3.1 PLI), at most every 500 ms.
     mutating func wantsKeyFrame(at now: Instant) -> Bool {
-        guard kind == .video, needsKeyFrame, ssrc != nil else { return false }
+        guard kind == .video, keyFrameWanted else { return false }
         if let last = lastKeyFrameRequest, now - last < .milliseconds(500) { return false }
         lastKeyFrameRequest = now
         statistics.pliCount += 1

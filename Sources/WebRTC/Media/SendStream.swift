@@ -58,6 +58,8 @@ struct SendStream {
     var nextFrameAt: Instant?
     var startedAt: Instant?
     var keyFrameRequested = true
+    /// Where the media clock of pushed frames stands: the next frame's capture time.
+    var pushedMediaTime: Instant?
     var statistics = SendStreamStatistics()
     /// The largest RTP payload, so a packet with its headers and the SRTP tag fits a 1200-byte datagram.
     static let maximumPayloadSize = 1_100
@@ -111,6 +113,23 @@ struct SendStream {
         case .pushed:
             return []
         }
+    }
+
+    /// A frame the application pushed. Audio and encoded frames carry their duration, so their RTP
+    /// timestamps advance by it (RFC 3550 §5.1: the timestamp is the sampling instant) even when they are
+    /// pushed faster than real time; a clock that falls 100 ms behind `now` resynchronises to it.
+    mutating func pushed(_ frame: PushedFrame, at now: Instant) throws(MediaCodecError) -> [RTPPacket] {
+        var captureTime = now
+        if let media = pushedMediaTime, media + .milliseconds(100) >= now { captureTime = media }
+        let duration: Duration? =
+            switch frame {
+            case .audio(let audio): .microseconds(audio.durationMicroseconds)
+            case .encoded(_, let duration): duration
+            case .video: nil
+            }
+        pushedMediaTime = duration.map { captureTime + $0 }
+        statistics.framesFromSource += 1
+        return try encode(frame, captureTime: captureTime)
     }
 
     /// Encodes (unless already encoded) and packetizes one frame.
