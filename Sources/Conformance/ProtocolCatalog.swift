@@ -37,14 +37,16 @@ public enum ProtocolCatalog {
 
     public static func entry(named name: String) -> ProtocolEntry? { entries.first { $0.name == name } }
 
-    /// Every fuzz target `crucible fuzz` and the libFuzzer binaries know: one per protocol, and the
-    /// runner's planted-bug self-tests, which `all` leaves out.
-    public static let fuzzTargets: [FuzzTarget] = entries.map(\.target) + PlantedBug.allCases.map(\.target)
-        + [RTPReceiverFuzzTarget.target]
-        + [SRTPFuzzTarget.target]
+    /// Targets that drive stateful pieces rather than one codec: the RTP receiver path (receiver,
+    /// reorder buffer, depacketizer) and the SRTP unprotect path.
+    public static let pathTargets: [FuzzTarget] = [RTPReceiverFuzzTarget.target, SRTPFuzzTarget.target]
 
-    /// The targets `all` means: every protocol's.
-    public static var protocolTargetNames: [String] { entries.map(\.name) }
+    /// Every fuzz target `crucible fuzz` and the libFuzzer binaries know: one per protocol, the paths,
+    /// and the runner's planted-bug self-tests, which `all` leaves out.
+    public static let fuzzTargets: [FuzzTarget] = entries.map(\.target) + pathTargets + PlantedBug.allCases.map(\.target)
+
+    /// The targets `all` means: every protocol's and every path's.
+    public static var protocolTargetNames: [String] { entries.map(\.name) + pathTargets.map(\.name) }
 
     public static func fuzzTarget(named name: String) -> FuzzTarget? { fuzzTargets.first { $0.name == name } }
 
