@@ -260,6 +260,10 @@ def chromium_arguments(executable: str, profile: str, url: str, verbose: bool) -
         "--disable-renderer-backgrounding",
         "--disable-backgrounding-occluded-windows",
         "--mute-audio",
+        # Media (CONTROL.md addMedia): the tone's AudioContext starts without a user gesture. No
+        # --use-fake-ui-for-media-stream: with capture permission granted Chromium enumerates interfaces and
+        # checks from every address, and a pair through the LAN address got selected (seen with aiortc).
+        "--autoplay-policy=no-user-gesture-required",
         "--password-store=basic",
     ]
     if verbose:

@@ -112,6 +112,9 @@ public struct MediaReport: Hashable, Sendable {
     public var sentVideoFrames = 0
     public var audio: Audio?
     public var video: Video?
+    /// What the peer says about its own sending, in words (Chromium: getStats outbound-rtp, why its
+    /// encoder was limited); shown in reports, never judged.
+    public var notes: String?
 
     public struct Audio: Hashable, Sendable {
         /// Audio packets received, and frames the decoder gave samples for.
@@ -161,6 +164,7 @@ public struct MediaReport: Hashable, Sendable {
                 packetsReceived: packets, packetsPerSecond: double(stats, "packetsPerSecond"), framesDecoded: int(stats, "framesDecoded"),
                 frameWidth: int(stats, "frameWidth"), frameHeight: int(stats, "frameHeight"))
         }
+        notes = fields["notes"] as? String
         if let sent = fields["sent"] as? [String: Any] {
             sentAudioFrames = int(sent, "audio") ?? 0
             sentVideoFrames = int(sent, "video") ?? 0
@@ -203,6 +207,7 @@ public struct MediaReport: Hashable, Sendable {
             if let stats = video.stats { text += ", getStats \(stats.summary)" }
             parts.append(text)
         }
+        if let notes { parts.append("notes: \(notes)") }
         return parts.joined(separator: "; ")
     }
 }

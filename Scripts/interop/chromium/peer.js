@@ -83,6 +83,13 @@ function makePeerConnection() {
     });
     adopt(dc);
   });
+  pc.addEventListener("track", (event) => {
+    startStatsSampler();
+    receiveTrack(event.track).catch((error) => emit("error", {message: `receiving ${event.track.kind}: ${describe(error)}`}));
+    if (media.echo) {
+      event.transceiver.sender.replaceTrack(event.track).catch((error) => emit("error", {message: `echo of ${event.track.kind}: ${describe(error)}`}));
+    }
+  });
 }
 
 // A check that the renaming in loopbackOnly holds: the pair in use is 127.0.0.1 on both ends. Were it not
@@ -317,6 +324,282 @@ function bufferedAmountLow(dc, ms) {
   });
 }
 
+
+// MARK: - Media (CONTROL.md addMedia, echoMedia, mediaReport)
+//
+// Sending: the test pattern is drawn on a canvas whose captureStream(0) yields one frame per
+// requestFrame(), so every picture drawn is one frame numbered in its mark (the format is Crucible's
+// FrameNumberMark doc comment: a top band of 32 cells, white for 1 and black for 0, which the capture's
+// BT.601 conversion makes luma 235 and 16); the tone is a WebAudio oscillator into a
+// MediaStreamDestination. (Not getUserMedia's fake devices: capture permission makes Chromium enumerate
+// interfaces and pair its LAN address with loopback candidates; see chromium_peer.py.) Receiving: MediaStreamTrackProcessor hands over each
+// decoded VideoFrame, drawn to a canvas and read as luma (BT.601) from its RGB pixels, and each AudioData,
+// whose samples a Goertzel scan looks at; getStats() inbound-rtp gives the figures the browser counts.
+
+const media = {
+  sentAudioStart: null,  // AudioContext time the oscillator started
+  audioContext: null,
+  pattern: null,  // {frames}
+  receptions: {},  // kind → reception
+  echo: false,
+  outbound: {},  // kind → a line on what this side's sender did (getStats outbound-rtp), for the report's notes
+  stats: {},  // kind → {packetsReceived, packetsPerSecond, framesDecoded, frameWidth, frameHeight}
+  sampler: null,
+};
+
+function markWord(number) {
+  number = number % (1 << 24);
+  const check = ~((number >> 16) ^ (number >> 8) ^ number) & 0xff;
+  return ((number << 8) | check) >>> 0;
+}
+
+function bandHeight(height) {
+  return Math.max(16, Math.floor(height / 6) & ~1);
+}
+
+function startPattern(width, height, frameRate) {
+  const canvas = document.createElement("canvas");
+  canvas.width = width;
+  canvas.height = height;
+  const context = canvas.getContext("2d");
+  const stream = canvas.captureStream(0);
+  const track = stream.getVideoTracks()[0];
+  const pattern = {frames: 0, track, stream};
+  const band = bandHeight(height), cell = Math.floor(width / 32);
+  const draw = () => {
+    const number = pattern.frames;
+    // Eight grey bars scrolling 4 pixels a frame, a moving ramp below: motion for the encoder.
+    const shift = (number * 4) % width;
+    for (let bar = 0; bar < 8; bar++) {
+      const grey = 235 - bar * 27;
+      context.fillStyle = `rgb(${grey},${grey},${grey})`;
+      const x = (bar * width / 8 - shift + width) % width;
+      context.fillRect(x, 0, width / 8 + 1, height / 2);
+      context.fillRect(x - width, 0, width / 8 + 1, height / 2);
+    }
+    const ramp = context.createLinearGradient(-shift, 0, width - shift, 0);
+    ramp.addColorStop(0, "#101010");
+    ramp.addColorStop(1, "#ebebeb");
+    context.fillStyle = ramp;
+    context.fillRect(0, height / 2, width, height - height / 2);
+    const word = markWord(number);
+    for (let k = 0; k < 32; k++) {
+      context.fillStyle = (word >>> (31 - k)) & 1 ? "#ffffff" : "#000000";
+      context.fillRect(k * cell, 0, cell, band);
+    }
+    track.requestFrame();
+    pattern.frames++;
+  };
+  draw();
+  pattern.timer = setInterval(draw, 1000 / frameRate);
+  return pattern;
+}
+
+async function startTone(frequency) {
+  const context = new AudioContext({sampleRate: 48000});
+  await context.resume();
+  const oscillator = new OscillatorNode(context, {frequency});
+  const gain = new GainNode(context, {gain: Math.pow(10, -10 / 20)});
+  const destination = context.createMediaStreamDestination();
+  oscillator.connect(gain).connect(destination);
+  oscillator.start();
+  media.audioContext = context;
+  media.sentAudioStart = context.currentTime;
+  return destination.stream;
+}
+
+function goertzelPower(samples, windowSum, frequency, sampleRate) {
+  const coefficient = 2 * Math.cos(2 * Math.PI * frequency / sampleRate);
+  let previous = 0, before = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const current = samples[i] + coefficient * previous - before;
+    before = previous;
+    previous = current;
+  }
+  return Math.max(0, previous * previous + before * before - coefficient * previous * before) / (windowSum * windowSum);
+}
+
+// The strongest frequency from 100 to 4000 Hz (a 10 Hz scan refined in 1 Hz steps, Hann window), or null
+// below -50 dBFS.
+function dominantFrequency(samples, sampleRate) {
+  if (samples.length < 480) return null;
+  const windowed = new Float64Array(samples.length);
+  let windowSum = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const w = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / (samples.length - 1));
+    windowed[i] = samples[i] * w;
+    windowSum += w;
+  }
+  let best = 100, bestPower = -1;
+  for (let f = 100; f <= 4000; f += 10) {
+    const power = goertzelPower(windowed, windowSum, f, sampleRate);
+    if (power > bestPower) { best = f; bestPower = power; }
+  }
+  for (let f = best - 10; f <= best + 10; f += 1) {
+    const power = goertzelPower(windowed, windowSum, f, sampleRate);
+    if (power > bestPower) { best = f; bestPower = power; }
+  }
+  return 2 * Math.sqrt(bestPower) < Math.pow(10, -50 / 20) ? null : best;
+}
+
+function newReception(kind) {
+  return {kind, frames: 0, decoded: 0, width: null, height: null, recent: [], sampleRate: 48000,
+    first: null, last: null, count: 0, inOrder: 0, highest: null, numbers: new Set()};
+}
+
+// The frame number in a picture's mark (FrameNumberMark's "Reading" rule) from RGB pixels, as BT.601 luma.
+function readMark(pixels, width, height) {
+  if (width < 64 || height < 48) return null;
+  const band = bandHeight(height), cell = Math.floor(width / 32);
+  const columns = Math.max(1, Math.floor(cell / 2)), rows = Math.floor(band / 2), top = Math.floor(band / 4);
+  let word = 0;
+  for (let k = 0; k < 32; k++) {
+    let sum = 0;
+    const left = k * cell + Math.floor(cell / 4);
+    for (let row = top; row < top + rows; row++) {
+      for (let x = left; x < left + columns; x++) {
+        const i = (row * width + x) * 4;
+        sum += 0.299 * pixels[i] + 0.587 * pixels[i + 1] + 0.114 * pixels[i + 2];
+      }
+    }
+    word = ((word << 1) | (sum > 128 * rows * columns ? 1 : 0)) >>> 0;
+  }
+  const number = word >>> 8;
+  return markWord(number) === word ? number : null;
+}
+
+function takeNumber(reception, number) {
+  if (reception.first === null) reception.first = number;
+  reception.last = number;
+  reception.count++;
+  if (reception.highest === null || number > reception.highest) {
+    reception.inOrder++;
+    reception.highest = number;
+  }
+  if (reception.numbers.size < (1 << 16)) reception.numbers.add(number);
+}
+
+async function receiveTrack(track) {
+  const reception = media.receptions[track.kind] ??= newReception(track.kind);
+  // Chromium decodes remote audio only while something plays it out: a muted page still needs the element.
+  if (track.kind === "audio") {
+    const element = new Audio();
+    element.srcObject = new MediaStream([track]);
+    element.play().catch((error) => log(`audio element: ${describe(error)}`));
+    media.audioElement = element;
+  }
+  const reader = new MediaStreamTrackProcessor({track}).readable.getReader();
+  const canvas = new OffscreenCanvas(1, 1);
+  const context = canvas.getContext("2d", {willReadFrequently: true});
+  for (;;) {
+    const {value, done} = await reader.read();
+    if (done) return;
+    try {
+      reception.frames++;
+      reception.decoded++;
+      if (track.kind === "video") {
+        const width = value.displayWidth, height = value.displayHeight;
+        reception.width = width;
+        reception.height = height;
+        if (canvas.width !== width || canvas.height !== height) { canvas.width = width; canvas.height = height; }
+        context.drawImage(value, 0, 0);
+        const band = bandHeight(height);
+        const number = readMark(context.getImageData(0, 0, width, band).data, width, height);
+        if (number !== null) takeNumber(reception, number);
+      } else {
+        const samples = new Float32Array(value.numberOfFrames);
+        value.copyTo(samples, {planeIndex: 0, format: "f32-planar"});
+        reception.sampleRate = value.sampleRate;
+        // Full scale is 1.0 here: scaled to 16-bit units so the -50 dBFS floor matches the other peers'.
+        reception.recent.push(Array.from(samples, (x) => x * 32767));
+        const keep = Math.ceil(0.1 * value.sampleRate / Math.max(1, value.numberOfFrames));
+        if (reception.recent.length > keep) reception.recent.splice(0, reception.recent.length - keep);
+      }
+    } finally {
+      value.close();
+    }
+  }
+}
+
+// The latest inbound-rtp figures per kind; packets/s over the last whole second (a baseline moved at most
+// once a second, so a report asked for right after a sample still gets a rate over a second).
+async function sampleStats() {
+  const report = await pc.getStats();
+  const now = performance.now();
+  report.forEach((entry) => {
+    if (entry.type === "outbound-rtp") {
+      media.outbound[entry.kind] = `${entry.kind} out: ${entry.framesEncoded ?? entry.packetsSent} ${entry.framesEncoded !== undefined ? "frames" : "packets"}` +
+        (entry.kind === "video" ? ` encoded at ${entry.frameWidth}x${entry.frameHeight}, ${entry.framesSent} sent, limited by ${entry.qualityLimitationReason}, ` +
+          `target ${Math.round((entry.targetBitrate ?? 0) / 1000)} kbit/s, ${entry.encoderImplementation}` : "");
+      return;
+    }
+    if (entry.type !== "inbound-rtp") return;
+    const figures = media.stats[entry.kind] ??= {baseline: {at: now, packets: entry.packetsReceived ?? 0}};
+    figures.packetsReceived = entry.packetsReceived ?? 0;
+    figures.framesReceived = entry.framesReceived;
+    figures.framesDecoded = entry.framesDecoded;
+    figures.frameWidth = entry.frameWidth;
+    figures.frameHeight = entry.frameHeight;
+    if (now - figures.baseline.at >= 900) {
+      figures.packetsPerSecond = (figures.packetsReceived - figures.baseline.packets) * 1000 / (now - figures.baseline.at);
+      figures.baseline = {at: now, packets: figures.packetsReceived};
+    }
+  });
+}
+
+function startStatsSampler() {
+  if (media.sampler) return;
+  // Once a second, so packets/s is a rate over the last second whenever a report is asked for.
+  media.sampler = setInterval(() => sampleStats().catch((error) => log(`getStats: ${describe(error)}`)), 1000);
+}
+
+function mediaReport() {
+  const sent = {
+    audio: media.audioContext ? Math.floor((media.audioContext.currentTime - media.sentAudioStart) / 0.02) : 0,
+    video: media.pattern ? media.pattern.frames : 0,
+  };
+  const result = {sent};
+  if (Object.keys(media.outbound).length) result.notes = Object.values(media.outbound).join("; ");
+  for (const [kind, reception] of Object.entries(media.receptions)) {
+    const stats = media.stats[kind];
+    const figures = stats ? {packetsReceived: stats.packetsReceived, packetsPerSecond: stats.packetsPerSecond ?? null,
+      framesDecoded: stats.framesDecoded ?? null, frameWidth: stats.frameWidth ?? null, frameHeight: stats.frameHeight ?? null} : null;
+    if (kind === "audio") {
+      const samples = reception.recent.flat();
+      // RTP packets as the browser counts them; the decoded count is in AudioData chunks (10 ms in Chromium).
+      result.audio = {packets: stats ? stats.packetsReceived : 0, decoded: reception.decoded,
+        frequency: dominantFrequency(samples, reception.sampleRate), stats: figures};
+    } else {
+      let numbers = null;
+      if (reception.count > 0) {
+        let lowest = Infinity, highest = -Infinity;
+        for (const n of reception.numbers) { lowest = Math.min(lowest, n); highest = Math.max(highest, n); }
+        numbers = {first: reception.first, last: reception.last, count: reception.count, inOrder: reception.inOrder,
+          outOfOrder: reception.count - reception.inOrder, missing: highest - lowest + 1 - reception.numbers.size};
+      }
+      result.video = {frames: stats?.framesReceived ?? reception.frames, decoded: reception.decoded,
+        width: reception.width, height: reception.height, numbers, stats: figures};
+    }
+  }
+  return result;
+}
+
+// echoMedia: each transceiver sends (sendrecv) and its sender carries the track its receiver got.
+function prepareEcho(offering) {
+  if (!media.echo) return;
+  if (offering) {
+    // An echoing offerer cannot know what will come: one sendrecv transceiver of each kind.
+    for (const kind of ["audio", "video"]) {
+      if (!pc.getTransceivers().some((t) => t.receiver.track.kind === kind)) pc.addTransceiver(kind, {direction: "sendrecv"});
+    }
+  }
+  for (const transceiver of pc.getTransceivers()) {
+    if (transceiver.stopped || transceiver.mid === null && !offering) continue;
+    if (transceiver.receiver.track.kind === "application") continue;
+    transceiver.direction = "sendrecv";
+  }
+}
+
 // MARK: - Commands
 
 function integerOrNull(value, name) {
@@ -327,12 +610,14 @@ function integerOrNull(value, name) {
 
 const commands = {
   async createOffer(request) {
+    prepareEcho(true);
     const offer = await pc.createOffer({iceRestart: request.iceRestart === true});
     await pc.setLocalDescription(offer);
     return await gatheredDescription();
   },
 
   async createAnswer() {
+    prepareEcho(false);
     await pc.setLocalDescription(await pc.createAnswer());
     return await gatheredDescription();
   },
@@ -426,6 +711,35 @@ const commands = {
     const seconds = (performance.now() - started) / 1000;
     const [sha256, sentSha256] = await Promise.all([sha256Hex(concatenate(received, receivedBytes)), sha256Hex(stream)]);
     return {bytes: receivedBytes, seconds, sha256, sentSha256};
+  },
+
+  async addMedia(request) {
+    const streams = [];
+    const video = request.video ?? null;
+    if (video !== null && !(Number.isInteger(video.width) && Number.isInteger(video.height) && Number.isInteger(video.frameRate) &&
+        video.width >= 64 && video.height >= 48 && video.frameRate >= 1 && video.frameRate <= 60)) {
+      throw new Error("video needs integer width ≥ 64, height ≥ 48 and frameRate 1 … 60");
+    }
+    if (request.audio === true) streams.push(await startTone(typeof request.frequency === "number" ? request.frequency : 440));
+    if (video) {
+      media.pattern = startPattern(video.width, video.height, video.frameRate);
+      streams.push(media.pattern.stream);
+    }
+    const stream = new MediaStream(streams.flatMap((s) => s.getTracks()));
+    for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    startStatsSampler();
+    return {};
+  },
+
+  echoMedia() {
+    media.echo = true;
+    startStatsSampler();
+    return {};
+  },
+
+  async mediaReport() {
+    await sampleStats();
+    return mediaReport();
   },
 
   close() {

@@ -55,6 +55,8 @@ type controller struct {
 	lock     sync.Mutex
 	channels map[string]*channel
 	bulks    map[*channel]*bulkReceiver
+
+	media *mediaEcho
 }
 
 func runControl() int {
@@ -63,7 +65,8 @@ func runControl() int {
 		logf("cannot make the peer connection: %v", err)
 		return 1
 	}
-	c := &controller{pc: pc, channels: map[string]*channel{}, bulks: map[*channel]*bulkReceiver{}}
+	c := &controller{pc: pc, channels: map[string]*channel{}, bulks: map[*channel]*bulkReceiver{}, media: newMediaEcho()}
+	pc.OnTrack(func(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) { go c.media.receive(pc, remote) })
 	pc.OnConnectionStateChange(func(state webrtc.PeerConnectionState) {
 		emit("connectionState", fields{"value": state.String()})
 	})
@@ -131,12 +134,19 @@ func (c *controller) serve(r request) {
 func (c *controller) run(r request) (fields, error) {
 	switch r.Cmd {
 	case "createOffer":
+		// An echoing offerer cannot know what will come: it offers an echo track of each kind.
+		if err := c.media.addTracks(c.pc, []webrtc.RTPCodecType{webrtc.RTPCodecTypeAudio, webrtc.RTPCodecTypeVideo}); err != nil {
+			return nil, err
+		}
 		offer, err := c.pc.CreateOffer(&webrtc.OfferOptions{ICERestart: r.ICERestart})
 		if err != nil {
 			return nil, fmt.Errorf("createOffer(iceRestart: %v): %w", r.ICERestart, err)
 		}
 		return describe(setLocalAndGather(c.pc, offer))
 	case "createAnswer":
+		if err := c.media.addTracks(c.pc, offeredKinds(c.pc)); err != nil {
+			return nil, err
+		}
 		answer, err := c.pc.CreateAnswer(nil)
 		if err != nil {
 			return nil, fmt.Errorf("createAnswer (signaling state %s): %w", c.pc.SignalingState(), err)
@@ -169,6 +179,13 @@ func (c *controller) run(r request) (fields, error) {
 		return nil, nil
 	case "bulk":
 		return c.bulk(r)
+	case "addMedia":
+		return nil, &failure{message: "Pion has no audio or video encoders (its tracks take RTP or encoded samples): it can only echo (echoMedia)", unsupported: true}
+	case "echoMedia":
+		c.media.enabled.Store(true)
+		return nil, nil
+	case "mediaReport":
+		return c.media.report(), nil
 	case "close":
 		if err := c.pc.Close(); err != nil {
 			return nil, fmt.Errorf("close the peer connection: %w", err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/pion/ice/v2"
+	"github.com/pion/interceptor"
 	"github.com/pion/logging"
 	"github.com/pion/transport/v2"
 	"github.com/pion/transport/v2/stdnet"
@@ -46,7 +47,17 @@ func newAPI(detach bool) *webrtc.API {
 	} else {
 		logf("no socket tuning (%v); Pion makes its own sockets", err)
 	}
-	return webrtc.NewAPI(webrtc.WithSettingEngine(settings))
+	// Media (CONTROL.md echoMedia): Pion's default codecs (Opus, VP8 among them) and its default
+	// interceptors (NACK, RTCP reports); an API made without a MediaEngine has no codecs at all.
+	media := &webrtc.MediaEngine{}
+	if err := media.RegisterDefaultCodecs(); err != nil {
+		logf("no default codecs: %v", err)
+	}
+	interceptors := &interceptor.Registry{}
+	if err := webrtc.RegisterDefaultInterceptors(media, interceptors); err != nil {
+		logf("no default interceptors: %v", err)
+	}
+	return webrtc.NewAPI(webrtc.WithSettingEngine(settings), webrtc.WithMediaEngine(media), webrtc.WithInterceptorRegistry(interceptors))
 }
 
 func newPeerConnection(api *webrtc.API) (*webrtc.PeerConnection, error) {
