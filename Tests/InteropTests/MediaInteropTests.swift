@@ -135,3 +135,50 @@ struct PionMediaEchoTests {
         }
     }
 }
+
+/// The figures every peer counts alike (CONTROL.md "Media"), on made-up sequences of marks read.
+@Suite("Frame number tallies and media reports")
+struct FrameNumberTallyTests {
+    @Test(
+        "in order means greater than every earlier read; missing counts the gaps between the lowest and the highest",
+        arguments: [
+            ([0, 1, 2, 3], 4, 0, 0),
+            ([5, 6, 8, 9], 4, 0, 1),  // 7 never read
+            ([0, 2, 1, 3], 3, 1, 0),  // 1 came late
+            ([0, 1, 1, 2], 3, 1, 0),  // 1 twice
+            ([10, 3, 4, 11], 2, 2, 5),  // 3 and 4 came late; 5 … 9 were never read
+        ] as [([UInt32], Int, Int, Int)])
+    func tally(_ case_: ([UInt32], Int, Int, Int)) {
+        let (numbers, inOrder, outOfOrder, missing) = case_
+        var tally = FrameNumberTally()
+        for number in numbers { tally.add(number) }
+        #expect(tally.count == numbers.count)
+        #expect(tally.first == numbers.first && tally.last == numbers.last)
+        #expect(tally.inOrder == inOrder, "\(numbers)")
+        #expect(tally.outOfOrder == outOfOrder, "\(numbers)")
+        #expect(tally.missing == missing, "\(numbers)")
+    }
+
+    @Test("A mediaReport reply is read whole; an audio entry without its counts is an error, not zeros")
+    func parsing() throws {
+        let fields: [String: Any] = [
+            "sent": ["audio": 150, "video": 90], "notes": "video out",
+            "audio": ["packets": 149, "decoded": 149, "frequency": 660.0, "stats": ["packetsReceived": 149, "packetsPerSecond": 50.1]],
+            "video": ["frames": 90, "decoded": 89, "width": 320, "height": 240,
+                      "numbers": ["first": 0, "last": 88, "count": 89, "inOrder": 88, "outOfOrder": 1, "missing": 0]],
+        ]
+        let report = try MediaReport(fields: fields, owner: "test")
+        #expect(report.sentAudioFrames == 150 && report.sentVideoFrames == 90 && report.notes == "video out")
+        #expect(report.audio?.frequency == 660 && report.audio?.stats?.packetsPerSecond == 50.1)
+        #expect(report.video?.numbers.inOrder == 88 && report.video?.numbers.outOfOrder == 1 && report.video?.width == 320)
+        #expect(throws: Interop.InteropError.self) { try MediaReport(fields: ["audio": ["frequency": 1.0]], owner: "test") }
+    }
+
+    @Test("Pion's audio-video cells are a documented limitation; Crucible's media never is")
+    func limitations() {
+        #expect(Limitation.explaining(scenario: "audio-video", offerer: .pion, answerer: .crucible) != nil)
+        #expect(Limitation.explaining(scenario: "audio-video", offerer: .crucible, answerer: .aiortc) == nil)
+        #expect(Limitation.explaining(scenario: "media-echo", offerer: .crucible, answerer: .pion) == nil)
+        #expect(Scenario.catalogue.map(\.name).suffix(2) == ["audio-video", "media-echo"])
+    }
+}
