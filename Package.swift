@@ -132,7 +132,7 @@ let package = Package(
         ),
         // Harness pieces over the client API, shared by the tests, the tour, the interop sessions and the
         // benchmarks: two connections joined in process, the webrtc-echoes answerer, checked bulk transfers.
-        .target(name: "Harness", dependencies: ["WebRTC", "DataChannels", "Hashing", "Wire"], swiftSettings: strictSwift),
+        .target(name: "Harness", dependencies: ["WebRTC", "DataChannels", "Hashing", "Wire", "Media", "SansIO"], swiftSettings: strictSwift),
         // The interop matrix (DESIGN §4): scenarios between Crucible and other stacks' peers (Scripts/interop,
         // CONTROL.md), each cell captured on loopback and judged by the replay checker.
         .target(

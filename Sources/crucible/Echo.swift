@@ -95,6 +95,18 @@ struct Echo: AsyncParsableCommand {
             "A local IP address to bind and gather host candidates on (repeatable; default 127.0.0.1).", valueName: "address"))
         var bind: [String] = []
 
+        @Flag(help: "Also send a 440 Hz tone and check that it comes back decoded.")
+        var audio = false
+
+        @Flag(help: "Also send the 640×480 30 fps test pattern and check its frame numbers come back in order.")
+        var video = false
+
+        @Option(help: "How long media is sent and checked, in seconds.")
+        var seconds: Int = 5
+
+        @Flag(help: "Print the media figures as one JSON object.")
+        var json = false
+
         func run() async throws {
             let addresses = try Echo.localAddresses(bind)
             let client = WebRTCClient()
@@ -105,6 +117,10 @@ struct Echo: AsyncParsableCommand {
                 $0.localAddresses = addresses.map { TransportAddress($0, port: 0) }
             }
             let channel = try await connection.createDataChannel(label)
+            let tone = audio ? try await connection.addTrack(try client.createAudioTrack(), streamIDs: ["echo"]) : nil
+            let pattern = video
+                ? try await connection.addTrack(try client.createVideoTrack(.init(width: 640, height: 480, frameRate: 30)), streamIDs: ["echo"])
+                : nil
             try await connection.setLocalDescription(try await connection.createOffer())
             try await connection.awaitIceGatheringComplete()
             guard let offer = try await connection.localDescription() else { throw ValidationError("no offer") }
@@ -130,6 +146,7 @@ struct Echo: AsyncParsableCommand {
             if bytes > 0 {
                 bulk = try await BulkTransfer.echo(bytes: bytes, over: channel)
             }
+            let media = try await checkMedia(on: connection, tone: tone, pattern: pattern)
             await channel.close()
             try await channel.awaitState(.closed)
             print("echo connect: channel open in \(opened), \(echoed)/\(messages) messages echoed")
@@ -138,7 +155,87 @@ struct Echo: AsyncParsableCommand {
             }
             await connection.close()
             if let recording { print("echo connect: recorded \(recording.capturePath) and \(recording.keyLogPath)") }
+            if let failure = media?.failure { throw ValidationError(failure) }
         }
+
+        /// Watches the echoed tracks for `seconds`: the pattern's frame numbers and delays, the tone's frequency.
+        func checkMedia(on connection: PeerConnection, tone: RtpSender?, pattern: RtpSender?) async throws -> EchoMediaReport? {
+            guard tone != nil || pattern != nil else { return nil }
+            let tracks = connection.remoteTracks
+            let remoteVideo = tracks.first { $0.kind == .video }
+            let remoteAudio = tracks.first { $0.kind == .audio }
+            let frames = seconds * 30
+            let samples = seconds * 50
+            async let videoCheck: VideoCheck? =
+                if let remoteVideo { await MediaCheck.video(remoteVideo, frames: frames, sender: pattern) } else { nil }
+            async let audioCheck: AudioCheck? = if let remoteAudio { await MediaCheck.audio(remoteAudio, frames: samples) } else { nil }
+            let (videoResult, audioResult) = await (videoCheck, audioCheck)
+            let report = EchoMediaReport(
+                video: pattern == nil ? nil : videoResult ?? VideoCheck(), expectedFrames: frames,
+                audio: tone == nil ? nil : audioResult ?? AudioCheck(), expectedFrequency: 440)
+            print(json ? report.json : report.text)
+            return report
+        }
+    }
+}
+
+/// The media half of `echo connect`: what came back, and whether that is a pass.
+struct EchoMediaReport {
+    var video: VideoCheck?
+    var expectedFrames: Int
+    var audio: AudioCheck?
+    var expectedFrequency: Double
+
+    /// Why the echo failed, nil when it passed: at least 80 % of the frame numbers sent in the time came
+    /// back in order with none missing between, and the tone was found.
+    var failure: String? {
+        var problems: [String] = []
+        if let video {
+            if video.numbers.count < expectedFrames * 8 / 10 {
+                problems.append("only \(video.numbers.count) of \(expectedFrames) frame numbers came back")
+            }
+            if video.outOfOrder > 0 { problems.append("\(video.outOfOrder) frame numbers out of order") }
+        }
+        if let audio, !audio.found(expectedFrequency) {
+            problems.append("the \(Int(expectedFrequency)) Hz tone was not found (median \(audio.frequency.map { "\(Int($0)) Hz" } ?? "none"))")
+        }
+        return problems.isEmpty ? nil : "media echo failed: " + problems.joined(separator: "; ")
+    }
+
+    var text: String {
+        var lines: [String] = []
+        if let video {
+            let delay = video.medianDelay.map { " median delay \(Self.milliseconds($0)) ms, max \(Self.milliseconds(video.maximumDelay ?? $0)) ms" } ?? ""
+            lines.append("echo connect: video \(video.framesDecoded) pictures decoded at \(video.width)×\(video.height), "
+                + "frame numbers \(video.numbers.first.map(String.init) ?? "-")…\(video.numbers.last.map(String.init) ?? "-"), "
+                + "\(video.missing) missing, \(video.outOfOrder) out of order;\(delay)")
+        }
+        if let audio {
+            lines.append("echo connect: audio \(audio.framesDecoded) frames decoded, tone \(audio.frequency.map { "\(Int($0.rounded())) Hz" } ?? "not found"), "
+                + "\(audio.concealedFrames) frames concealed")
+        }
+        lines.append("echo connect: media " + (failure ?? "echoed"))
+        return lines.joined(separator: "\n")
+    }
+
+    var json: String {
+        var fields: [String] = []
+        if let video {
+            fields.append("\"video\":{\"decoded\":\(video.framesDecoded),\"numbersRead\":\(video.numbers.count),\"expected\":\(expectedFrames),"
+                + "\"missing\":\(video.missing),\"outOfOrder\":\(video.outOfOrder),\"width\":\(video.width),\"height\":\(video.height),"
+                + "\"medianDelayMs\":\(video.medianDelay.map { "\(Self.milliseconds($0))" } ?? "null"),"
+                + "\"maxDelayMs\":\(video.maximumDelay.map { "\(Self.milliseconds($0))" } ?? "null")}")
+        }
+        if let audio {
+            fields.append("\"audio\":{\"decoded\":\(audio.framesDecoded),\"frequency\":\(audio.frequency.map { "\($0)" } ?? "null"),"
+                + "\"expectedFrequency\":\(expectedFrequency),\"concealed\":\(audio.concealedFrames)}")
+        }
+        fields.append("\"passed\":\(failure == nil)")
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        ((Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15) * 10).rounded() / 10
     }
 }
 

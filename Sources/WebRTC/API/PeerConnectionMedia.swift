@@ -35,6 +35,11 @@ extension PeerConnection {
         for sender in senders.withLock({ $0 }) where sender.track === track { try await removeTrack(sender) }
     }
 
+    /// The tracks the peer sends now, in transceiver order (W3C `getReceivers().map(track)` for live ones).
+    public var remoteTracks: [RemoteTrack] {
+        core.remoteTracks.withLock { tracks in tracks.keys.sorted().compactMap { tracks[$0] } }
+    }
+
     /// The senders `addTrack` made, in order (W3C `getSenders`).
     public var rtpSenders: [RtpSender] { senders.withLock { $0 } }
 

@@ -1,4 +1,5 @@
 public import JSEP
+public import SansIO
 import Synchronization
 
 /// W3C `RTCRtpEncodingParameters` (one encoding: Crucible sends no simulcast).
@@ -79,6 +80,18 @@ public final class RtpSender: Sendable {
     }
 
     func trackRemoved() { current.withLock { $0 = nil } }
+
+    /// When a synthetic source made (or will make) its frame `number`, on the connection's clock (the
+    /// clock ``ReceivedMediaFrame/receivedAt`` is read from): its start plus `number` frame intervals.
+    /// Nil before the source started (SRTP not keyed yet) or for a pushed source. A frame that comes back
+    /// to this connection (an echo) measures its round trip against it.
+    public func captureTime(ofFrame number: Int) async throws(WebRTCError) -> Instant? {
+        let id = transceiver
+        return try await connection.core.host.call { machine, _ in
+            guard let sender = machine.media.senders[id], let start = sender.startedAt, sender.track.source != .pushed else { return nil }
+            return start + sender.frameInterval * number
+        }
+    }
 
     /// W3C `getParameters`: the encoding and what negotiation settled.
     public func parameters() async throws(WebRTCError) -> RtpParameters {
