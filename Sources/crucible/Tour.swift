@@ -3,10 +3,10 @@ import Conformance
 import Foundation
 
 /// `crucible tour`: every vector, corpus seed and capture message through its codec, as a verdict table;
-/// then a two-engine session over loopback.
+/// then two-engine sessions over loopback: a data channel, then audio and video.
 struct Tour: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Decode every vector, corpus seed and capture message and print a verdict table per protocol; then run a two-engine session over loopback UDP.")
+        abstract: "Decode every vector, corpus seed and capture message and print a verdict table per protocol; then run two-engine sessions over loopback UDP (a data channel; audio and video).")
 
     @Option(help: "The shared folder with vectors/ and captures/ (default: ../shared beside the repository, or $CRUCIBLE_SHARED).")
     var shared: String?
@@ -17,7 +17,7 @@ struct Tour: AsyncParsableCommand {
     @Option(help: "Record the two-engine session (pcapng and key log) into this folder.")
     var record: String?
 
-    @Flag(help: "Skip the two-engine session.")
+    @Flag(help: "Skip the two-engine sessions.")
     var noSession = false
 
     func run() async throws {
@@ -39,6 +39,12 @@ struct Tour: AsyncParsableCommand {
                 for line in try await SessionTour.run(record: record) { print(line) }
             } catch {
                 print("session: failed: \(error)")
+                failed = true
+            }
+            do {
+                for line in try await MediaTour.run(record: record) { print(line) }
+            } catch {
+                print("media: failed: \(error)")
                 failed = true
             }
         }
