@@ -2,8 +2,8 @@ import Foundation
 import Interop
 import Testing
 
-/// The interop matrix (issue 14): every scenario between every pair of {Crucible, aiortc, Chromium, Pion},
-/// in both roles, over loopback, each cell captured and its capture judged by the replay checker. A cell
+/// The interop matrix (issues 14 and 15): every scenario between every pair of {Crucible, aiortc, Chromium,
+/// Pion}, in both roles, over loopback, the media rows (audio-video, media-echo: about 5 s a cell) included, each cell captured and its capture judged by the replay checker. A cell
 /// passes, or fails with its reason, or is a documented limitation of a third-party stack
 /// (`Limitation.table`); nothing else is accepted. The peers are the project's own programs in
 /// `Scripts/interop/`, installed by `Scripts/bootstrap`.
