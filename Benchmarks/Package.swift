@@ -62,5 +62,26 @@ let package = Package(
             path: "Benchmarks/PeerConnections",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "MediaPipeline",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "SRTP", package: "Crucible"),
+                .product(name: "Media", package: "Crucible"),
+            ],
+            path: "Benchmarks/MediaPipeline",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        .executableTarget(
+            name: "MediaCalls",
+            dependencies: [
+                .product(name: "Benchmark", package: "package-benchmark"),
+                .product(name: "WebRTC", package: "Crucible"),
+                .product(name: "Harness", package: "Crucible"),
+                .product(name: "Media", package: "Crucible"),
+            ],
+            path: "Benchmarks/MediaCalls",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
     ]
 )
