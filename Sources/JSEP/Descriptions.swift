@@ -1,3 +1,4 @@
+public import Wire
 public import Hashing
 public import DTLS
 public import ICE
@@ -78,6 +79,8 @@ public struct NegotiatedDescription: Hashable, Sendable {
     public var candidates: [Candidate]
     /// `a=end-of-candidates` in the transport section or at session level (RFC 8840 §8.2).
     public var endOfCandidates: Bool
+    /// What a tolerant parse accepted from the peer (DESIGN §1.7); empty for a conformant description.
+    public var deviations: [ToleratedDeviation] = []
 
     /// The used audio and video sections.
     public var mediaSections: [MediaSection] { sections.filter { !$0.isRejected && $0.rtp != nil } }

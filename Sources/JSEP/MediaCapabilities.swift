@@ -6,11 +6,13 @@ public import SDP
 public enum MediaCapabilities {
     /// Opus with the parameters browsers send: 10 ms minimum packet time, in-band FEC (RFC 7587 §6.1).
     public static let opus = RTPCodecParameters(
-        payloadType: 111, name: "opus", clockRate: 48_000, channels: 2, formatParameters: "minptime=10;useinbandfec=1",
-        feedback: [.transportCC])
-    /// VP8 with NACK, PLI, FIR (RFC 4585, 5104), REMB and transport-wide congestion control feedback.
+        payloadType: 111, name: "opus", clockRate: 48_000, channels: 2, formatParameters: "minptime=10;useinbandfec=1")
+    /// VP8 with NACK, PLI, FIR (RFC 4585, 5104) and REMB, the receiver-side estimate the engine sends.
+    ///
+    /// Transport-wide congestion control is not offered: the engine sends no transport-cc feedback, and a
+    /// browser that negotiated it would wait for that feedback and hold its bitrate at the floor.
     public static let vp8 = RTPCodecParameters(
-        payloadType: 96, name: "VP8", clockRate: 90_000, feedback: [.remb, .transportCC, .fir, .nack, .pli])
+        payloadType: 96, name: "VP8", clockRate: 90_000, feedback: [.remb, .fir, .nack, .pli])
     /// RTX for VP8 (RFC 4588 §8.6).
     public static let vp8RTX = RTPCodecParameters(payloadType: 97, name: "rtx", clockRate: 90_000, formatParameters: "apt=96")
 
@@ -29,7 +31,8 @@ public enum MediaCapabilities {
     public static let audioLevelURI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
     /// libwebrtc's absolute send time (24-bit 6.18 fixed-point seconds).
     public static let absSendTimeURI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
-    /// Transport-wide sequence numbers (draft-holmer-rmcat-transport-wide-cc-extensions-01).
+    /// Transport-wide sequence numbers (draft-holmer-rmcat-transport-wide-cc-extensions-01): not offered
+    /// (no transport-cc feedback is sent), named for tests and for reading a peer's offer.
     public static let transportWideCCURI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
 
     /// The header extensions of a new section of `kind`, with the ids libwebrtc uses (one id per URI
@@ -37,10 +40,9 @@ public enum MediaCapabilities {
     public static func headerExtensions(for kind: MediaSection.Kind) -> [ExtensionMap] {
         switch kind {
         case .audio:
-            [ExtensionMap(id: 1, uri: audioLevelURI), ExtensionMap(id: 2, uri: absSendTimeURI),
-             ExtensionMap(id: 3, uri: transportWideCCURI), ExtensionMap(id: 4, uri: midURI)]
+            [ExtensionMap(id: 1, uri: audioLevelURI), ExtensionMap(id: 2, uri: absSendTimeURI), ExtensionMap(id: 4, uri: midURI)]
         case .video:
-            [ExtensionMap(id: 2, uri: absSendTimeURI), ExtensionMap(id: 3, uri: transportWideCCURI), ExtensionMap(id: 4, uri: midURI)]
+            [ExtensionMap(id: 2, uri: absSendTimeURI), ExtensionMap(id: 4, uri: midURI)]
         case .application, .other: []
         }
     }

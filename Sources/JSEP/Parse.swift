@@ -2,6 +2,7 @@ import Hashing
 import DTLS
 import ICE
 import SDP
+public import Wire
 
 extension OfferAnswer {
     /// Parses and validates a description of the given type (ours or the peer's).
@@ -25,14 +26,22 @@ extension OfferAnswer {
     ///
     /// A description without a data section (an audio-only offer) is valid: `dataSection` is then nil.
     /// `.rollback` has no description to parse and is refused as `.invalidAttribute("type", …)`.
+    ///
+    /// With `mode: .tolerant` (a peer's description) the deviations `Tolerance.all` lists for SDP are
+    /// accepted and kept in ``NegotiatedDescription/deviations``.
     public static func parse(
-        _ sdp: String, type: DescriptionType, answering offer: NegotiatedDescription? = nil
+        _ sdp: String, type: DescriptionType, answering offer: NegotiatedDescription? = nil, mode: ParseMode = .strict
     ) throws(JSEPError) -> NegotiatedDescription {
         guard type != .rollback else {
             throw .invalidAttribute("type", value: type.rawValue, reason: "a rollback carries no description (JSEP §4.1.10.2)")
         }
         let model: SDPDescription
-        do { model = try SDPCodec.parse(sdp) } catch { throw .invalidSDP(error) }
+        let deviations: [ToleratedDeviation]
+        do {
+            let parsed = try SDPCodec.parse(sdp, mode: mode)
+            model = parsed.value
+            deviations = parsed.deviations
+        } catch { throw .invalidSDP(error) }
         let isAnswer = type == .answer || type == .pranswer
         let sections = model.media.enumerated().map { index, media in DescriptionReader.section(media, index: index) }
         try DescriptionReader.checkMids(sections)
@@ -80,7 +89,9 @@ extension OfferAnswer {
             endOfCandidates: transportMedia.attributes.contains(.endOfCandidates)
                 || model.attributes.contains(.endOfCandidates))
         if isAnswer, let offer { try DescriptionReader.checkAnswer(description, matches: offer) }
-        return description
+        var tolerated = description
+        tolerated.deviations = deviations
+        return tolerated
     }
 }
 

@@ -21,6 +21,14 @@ public enum SDPCodec: WireCodec {
         try SessionParser.parse(Array(text.utf8))
     }
 
+    /// Parses a description in `mode`: `.tolerant` accepts what ``Wire/Tolerance/all`` lists for SDP and
+    /// says so in the deviations (what the engine uses for a peer's description).
+    public static func parse(_ text: String, mode: ParseMode) throws(SDPError) -> Tolerated<SDPDescription> {
+        var log = DeviationLog(mode)
+        let description = try SessionParser.parse(Array(text.utf8), log: &log)
+        return Tolerated(description, deviations: log.deviations)
+    }
+
     public static func serialize(_ value: SDPDescription) -> [UInt8] {
         SessionSerializer.bytes(value)
     }

@@ -1,3 +1,4 @@
+import Wire
 /// The session description parser: splits UTF-8 bytes into lines and enforces RFC 8866 §5's line order.
 ///
 /// Accepted line ends are CRLF and bare LF (RFC 8866 §5 allows lenient receivers to accept LF); the
@@ -107,6 +108,13 @@ enum SessionParser {
     }
 
     static func parse(_ bytes: [UInt8]) throws(SDPError) -> SDPDescription {
+        var log = DeviationLog(.strict)
+        return try parse(bytes, log: &log)
+    }
+
+    /// Parses with the tolerances of `log`'s mode (``Tolerance/sdpFeedbackTrailingSpace``), recording
+    /// what it accepted.
+    static func parse(_ bytes: [UInt8], log: inout DeviationLog) throws(SDPError) -> SDPDescription {
         let lines = try lines(bytes)
         var index = 0
 
@@ -132,6 +140,21 @@ enum SessionParser {
         }
         func field<T>(_ line: Line, _ body: (Bytes) throws(FieldError) -> T) throws(SDPError) -> T {
             do { return try body(line.value) } catch { throw fail(error.rule, line.number, error.detail) }
+        }
+        // An `a=` line; an rtcp-fb value that breaks its grammar only by trailing spaces is read without
+        // them when the mode tolerates it (Pion v3 writes `a=rtcp-fb:111 transport-cc `).
+        func attribute(_ line: Line) throws(SDPError) -> Attribute {
+            do {
+                return try parseAttribute(line.value, scratch: &scratch)
+            } catch {
+                var trimmed = line.value
+                while trimmed.last == 0x20 { trimmed = trimmed.dropLast() }
+                guard error.rule == .rtcpFeedback, trimmed.count < line.value.count,
+                    let repaired = try? parseAttribute(trimmed, scratch: &scratch)
+                else { throw fail(error.rule, line.number, error.detail) }
+                try log.tolerate(.sdpFeedbackTrailingSpace, fail(error.rule, line.number, error.detail))
+                return repaired
+            }
         }
 
         // The buffer every attribute's canonical-spelling check renders into (see `Attribute.parse`).
@@ -180,7 +203,7 @@ enum SessionParser {
                 session.timings[session.timings.count - 1].repeats.append(repeatText)
             case UInt8(ascii: "z"): session.timeZones = try field(line, { v throws(FieldError) in try text(v) })
             case UInt8(ascii: "k"): session.encryptionKey = try field(line, { v throws(FieldError) in try text(v, allowEmpty: true) })
-            default: session.attributes.append(try field(line, { v throws(FieldError) in try parseAttribute(v, scratch: &scratch) }))
+            default: session.attributes.append(try attribute(line))
             }
             rank = lineRank
             previousType = line.type
@@ -217,7 +240,7 @@ enum SessionParser {
                 case UInt8(ascii: "c"): media.connections.append(try field(line, parseConnection))
                 case UInt8(ascii: "b"): media.bandwidths.append(try field(line, parseBandwidth))
                 case UInt8(ascii: "k"): media.encryptionKey = try field(line, { v throws(FieldError) in try text(v, allowEmpty: true) })
-                default: media.attributes.append(try field(line, { v throws(FieldError) in try parseAttribute(v, scratch: &scratch) }))
+                default: media.attributes.append(try attribute(line))
                 }
                 mediaRankSoFar = lineRank
                 index += 1

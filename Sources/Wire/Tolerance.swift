@@ -87,7 +87,16 @@ public struct DeviationLog: Sendable {
 
 extension Tolerance {
     /// Every tolerance of the engine, one row each (README "Tolerances" shows the same table).
-    public static let all: [Tolerance] = [dcepAckTrailingBytes]
+    public static let all: [Tolerance] = [dcepAckTrailingBytes, sdpFeedbackTrailingSpace]
+
+    /// Pion v3 ends some `a=rtcp-fb` lines with a space.
+    public static let sdpFeedbackTrailingSpace = Tolerance(
+        rule: "SDP.rtcp-fb", reference: "RFC 4585 §4.2",
+        peers: "Pion v3 (pion/sdp writes a=rtcp-fb:<pt> transport-cc with a trailing space)",
+        bytes: "`a=rtcp-fb:111 transport-cc ` (one SP after the feedback type, no parameter)",
+        reading: "the same feedback with the trailing spaces dropped",
+        safety: "trailing spaces carry no value: the feedback type is the same token either way, and rtcp-fb "
+            + "only asks for feedback messages; no key, fingerprint or identity is involved")
 
     /// Pion v3 acknowledges DATA_CHANNEL_OPEN with four bytes.
     public static let dcepAckTrailingBytes = Tolerance(

@@ -51,14 +51,15 @@ struct MediaNegotiationTests {
         #expect(rtp.mediaStreamID == MediaStreamID(stream: "stream", track: "mic"))
     }
 
-    @Test("The video section offers VP8 with nack, nack pli, ccm fir, goog-remb, transport-cc, and RTX in an FID group (RFC 4588 §8)")
+    @Test("The video section offers VP8 with nack, nack pli, ccm fir, goog-remb, and RTX in an FID group (RFC 4588 §8); no transport-cc, which the engine does not send")
     func videoSection() throws {
         let rtp = try #require(try Self.offer().sections[1].rtp)
         let vp8 = try #require(rtp.codec(.vp8))
-        for feedback: RTPCodecParameters.Feedback in [.nack, .pli, .fir, .remb, .transportCC] { #expect(vp8.accepts(feedback)) }
+        for feedback: RTPCodecParameters.Feedback in [.nack, .pli, .fir, .remb] { #expect(vp8.accepts(feedback)) }
+        #expect(!vp8.accepts(.transportCC))
         #expect(rtp.rtxPayloadType(for: vp8.payloadType) == 97)
         #expect(rtp.sources == [.init(ssrc: 2222, rtxSSRC: 3333)])
-        #expect(rtp.extensionID(MediaCapabilities.transportWideCCURI) == 3)
+        #expect(rtp.extensionID(MediaCapabilities.transportWideCCURI) == nil)
     }
 
     @Test("An offer with audio and video and no data section is a valid description")
@@ -111,7 +112,7 @@ struct MediaNegotiationTests {
         #expect(row.offered.answered(wanting: row.wanted) == row.answered)
     }
 
-    @Test("Answering Chrome's video offer keeps VP8 96 and its RTX 97, drops VP9, red and ulpfec, keeps the offered ids")
+    @Test("Answering Chrome's video offer keeps VP8 96 and its RTX 97, drops VP9, red, ulpfec and transport-cc, keeps the offered ids")
     func answerChromeVideo() throws {
         let offer = try OfferAnswer.parse(Fixtures.vector("sdp_aiortc_video_chrome.txt"), type: .offer)
         let local = LocalMediaSection(mid: "video", kind: .video, direction: .recvonly)
@@ -122,7 +123,9 @@ struct MediaNegotiationTests {
         #expect(rtp.direction == .recvonly)
         #expect(rtp.sources.isEmpty)
         #expect(rtp.extensionID(MediaCapabilities.absSendTimeURI) == 3)
-        #expect(rtp.extensionID(MediaCapabilities.transportWideCCURI) == 5)
+        #expect(rtp.extensionID(MediaCapabilities.transportWideCCURI) == nil)
+        #expect(rtp.codecs.first?.feedback.contains(.transportCC) == false)
+        #expect(rtp.codecs.first?.accepts(.remb) == true)
         #expect(rtp.extensionID("urn:3gpp:video-orientation") == nil)
         #expect(answer.bundle == ["video"])
     }
@@ -184,5 +187,35 @@ struct MediaNegotiationTests {
         #expect(orphan.format == nil)
         #expect(RTPCodecParameters(payloadType: 111, name: "OPUS", clockRate: 48_000, channels: 2).format == .opus)
         #expect(RTPCodecParameters(payloadType: 111, name: "opus", clockRate: 48_000).format == nil)
+    }
+}
+
+/// Tolerant engine, strict checker (DESIGN §1.7) for descriptions.
+@Suite("JSEP tolerances")
+struct DescriptionToleranceTests {
+    /// Our own offer with one feedback line ending in a space, as Pion v3 writes them.
+    static func pionStyleOffer() throws -> String {
+        let offer = OfferAnswer.makeOffer(MediaNegotiationTests.parameters(media: [MediaNegotiationTests.video]), previous: nil)
+        let line = "a=rtcp-fb:96 nack\r\n"
+        #expect(offer.contains(line))
+        return offer.replacingOccurrences(of: line, with: "a=rtcp-fb:96 nack \r\n")
+    }
+
+    @Test("A peer's a=rtcp-fb line with a trailing space is accepted and reported as SDP.rtcp-fb (Tolerance.sdpFeedbackTrailingSpace)")
+    func tolerated() throws {
+        let offer = try OfferAnswer.parse(try Self.pionStyleOffer(), type: .offer, mode: .tolerant)
+        #expect(offer.deviations.map(\.tolerance) == [.sdpFeedbackTrailingSpace])
+        #expect(offer.sections[0].rtp?.codec(.vp8)?.accepts(.nack) == true)
+    }
+
+    @Test("The strict parse (decode, replay, our own descriptions) still refuses it under SDP.rtcp-fb")
+    func strict() throws {
+        let text = try Self.pionStyleOffer()
+        #expect {
+            _ = try OfferAnswer.parse(text, type: .offer)
+        } throws: { error in
+            guard case JSEPError.invalidSDP(let sdp) = error else { return false }
+            return sdp.rule == .rtcpFeedback
+        }
     }
 }

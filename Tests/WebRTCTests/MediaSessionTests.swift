@@ -262,3 +262,35 @@ struct MediaPipelineTests {
         #expect((statistics?.decoderErrors ?? 0) + (statistics?.framesDropped ?? 0) > 0)
     }
 }
+
+/// The REMB estimate (draft-ietf-rmcat-gcc-02 §6's loss controller) and its encoding.
+@Suite("Receive estimate")
+struct ReceiveEstimateTests {
+    struct Row: Sendable, CustomTestStringConvertible {
+        let fractionLost: UInt8
+        let expected: UInt64
+        var testDescription: String { "fraction lost \(fractionLost)/256 → \(expected) bit/s" }
+    }
+
+    @Test("One interval from 2.5 Mbit/s: under 2 % grows 8 %, 2–10 % holds, over 10 % shrinks by half the loss", arguments: [
+        Row(fractionLost: 0, expected: 2_700_000),
+        Row(fractionLost: 13, expected: 2_500_000),
+        Row(fractionLost: 64, expected: 2_187_500),
+    ])
+    func oneInterval(_ row: Row) {
+        var estimate = ReceiveEstimate()
+        estimate.update(fractionsLost: [row.fractionLost])
+        #expect(estimate.bitrate == row.expected)
+    }
+
+    @Test("The estimate stays within 100 kbit/s … 20 Mbit/s, and its REMB mantissa fits 18 bits")
+    func bounds() {
+        var estimate = ReceiveEstimate()
+        for _ in 0..<100 { estimate.update(fractionsLost: [255]) }
+        #expect(estimate.bitrate == ReceiveEstimate.minimum)
+        for _ in 0..<200 { estimate.update(fractionsLost: [0]) }
+        #expect(estimate.bitrate == ReceiveEstimate.maximum)
+        let remb = estimate.remb(for: [1, 2])
+        #expect(remb.mantissa <= 0x3FFFF && remb.bitrate <= estimate.bitrate && remb.bitrate > estimate.bitrate * 99 / 100)
+    }
+}

@@ -98,10 +98,12 @@ extension PeerConnectionMachine {
         }
         let description: NegotiatedDescription
         do {
-            description = try OfferAnswer.parse(sdp, type: type, answering: type == .offer ? nil : pendingLocalDescription)
+            description = try OfferAnswer.parse(
+                sdp, type: type, answering: type == .offer ? nil : pendingLocalDescription, mode: .tolerant)
         } catch {
             throw .invalidDescription(error)
         }
+        for deviation in description.deviations { counters.tolerated[deviation.tolerance.rule, default: 0] += 1 }
         let previous = currentRemoteDescription
         try apply(type, from: .remote, at: now)
         if type == .offer {

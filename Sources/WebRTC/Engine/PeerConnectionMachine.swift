@@ -373,6 +373,8 @@ public struct EngineCounters: Hashable, Sendable {
     public var droppedUnknown = 0
     /// DTLS records beyond the early-record bound.
     public var droppedEarlyDTLS = 0
+    /// Deviations accepted in the peer's descriptions, by rule (`Tolerance.all`).
+    public var tolerated: [String: Int] = [:]
 }
 
 extension DataChannelOutput {

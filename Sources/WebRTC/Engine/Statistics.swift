@@ -100,7 +100,8 @@ extension PeerConnectionMachine {
         for candidate in ice?.agent.remoteCandidates ?? [] {
             add("R-\(candidate.address)", "remote-candidate", Self.candidateValues(candidate))
         }
-        for (rule, count) in channels.statistics.tolerated.sorted(by: { $0.key < $1.key }) {
+        let tolerated = channels.statistics.tolerated.merging(counters.tolerated, uniquingKeysWith: +)
+        for (rule, count) in tolerated.sorted(by: { $0.key < $1.key }) {
             let tolerance = Tolerance.all.first { $0.rule == rule }
             add("TOL-\(rule)", "tolerance", [
                 "rule": .string(rule), "reference": .string(tolerance?.reference ?? ""), "count": .int(count),

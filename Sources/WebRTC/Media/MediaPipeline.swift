@@ -46,6 +46,8 @@ struct MediaPipeline {
     var generator: SeededGenerator
     var outputs: [MediaOutput] = []
     var counters = MediaCounters()
+    /// What we tell video senders they may send (REMB), in bits per second: a loss-based estimate.
+    var receiveEstimate = ReceiveEstimate()
     var isTransportReady = false
 
     init(ntpClock: NTPClock, cname: String, receiverSSRC: UInt32, generator: SeededGenerator) {
@@ -244,6 +246,13 @@ struct MediaPipeline {
                     send(packets)
                 }
             case .payloadFeedback(let feedback):
+                if case .remb(let estimate) = feedback.message {
+                    // The receiver's estimate caps our video encoders (draft-alvestrand-rmcat-remb-03 §2).
+                    for target in senders.keys.sorted() where estimate.ssrcs.contains(senders[target]?.rtp.ssrc ?? 0) {
+                        senders[target]?.applyEstimate(estimate.bitrate)
+                    }
+                    continue
+                }
                 guard let id = senderID(ssrc: feedback.mediaSSRC) else { continue }
                 switch feedback.message {
                 case .pictureLoss:
@@ -277,9 +286,11 @@ struct MediaPipeline {
     /// or an RR when we send nothing, then SDES with our CNAME (§6.5.1: every compound packet has one).
     private mutating func sendReports(at now: Instant) {
         var blocks: [ReportBlock] = []
+        var videoLoss: [UInt8] = []
         for id in receivers.keys.sorted() {
             guard receivers[id]?.receiver != nil, let block = receivers[id]?.receiver?.reportBlock(at: now) else { continue }
             blocks.append(block)
+            if receivers[id]?.kind == .video { videoLoss.append(block.fractionLost) }
         }
         var packets: [RTCPPacket] = []
         var sources: [UInt32] = []
@@ -296,6 +307,13 @@ struct MediaPipeline {
         }
         let chunks = sources.map { SDESChunk(source: $0, items: [SDESItem(type: SDESItem.cname, text: cname)]) }
         packets.append(RTCPPacket(.sourceDescription(SourceDescription(chunks: chunks))))
+        // REMB (draft-alvestrand-rmcat-remb-03) after SDES, as RFC 4585 §3.1 places feedback in a compound.
+        let rembSources = receivers.keys.sorted().compactMap { id in receivers[id].flatMap { $0.usesREMB ? $0.ssrc : nil } }
+        if !rembSources.isEmpty {
+            receiveEstimate.update(fractionsLost: videoLoss)
+            packets.append(RTCPPacket(.payloadFeedback(PayloadFeedback(
+                senderSSRC: sources[0], mediaSSRC: 0, message: .remb(receiveEstimate.remb(for: rembSources))))))
+        }
         outputs.append(.rtcp(RTCPCompound(packets: packets).serialize()))
     }
 
@@ -353,4 +371,30 @@ struct MediaPipeline {
     }
 
     mutating func poll() -> MediaOutput? { outputs.isEmpty ? nil : outputs.removeFirst() }
+}
+
+/// The receiver-side bandwidth estimate sent in REMB: loss-based, as the loss controller of Google
+/// congestion control (draft-ietf-rmcat-gcc-02 §6) reacts to the fraction lost each report interval:
+/// under 2 % it grows by 8 %, over 10 % it shrinks by half the loss, in between it holds.
+struct ReceiveEstimate: Hashable {
+    /// Bits per second; starts where a 640×480 call is comfortable, so a browser's own ramp is not capped.
+    private(set) var bitrate: UInt64 = 2_500_000
+    static let minimum: UInt64 = 100_000
+    static let maximum: UInt64 = 20_000_000
+
+    /// One report interval's loss figures (RFC 3550 fraction lost, /256) of the video streams received.
+    mutating func update(fractionsLost: [UInt8]) {
+        guard let worst = fractionsLost.max() else { return }
+        let loss = Double(worst) / 256
+        let next: Double =
+            if loss < 0.02 { Double(bitrate) * 1.08 } else if loss > 0.10 { Double(bitrate) * (1 - 0.5 * loss) } else { Double(bitrate) }
+        bitrate = min(Self.maximum, max(Self.minimum, UInt64(next)))
+    }
+
+    /// The REMB message for `ssrcs`: the bitrate as an 18-bit mantissa and a 6-bit exponent.
+    func remb(for ssrcs: [UInt32]) -> REMB {
+        var exponent: UInt8 = 0
+        while bitrate >> UInt64(exponent) > 0x3FFFF { exponent += 1 }
+        return REMB(exponent: exponent, mantissa: UInt32(bitrate >> UInt64(exponent)), ssrcs: ssrcs)
+    }
 }

@@ -52,6 +52,8 @@ struct ReceiveStream {
     let payloadTypes: Set<UInt8>
     let rtxPayloadTypes: [UInt8: UInt8]
     let clockRate: Int
+    /// The sender asked for REMB (`a=rtcp-fb:<pt> goog-remb`): our bitrate estimate goes to it.
+    let usesREMB: Bool
     var ssrc: UInt32?
     var rtxSSRC: UInt32?
     var receiver: RTPStreamReceiver?
@@ -79,6 +81,7 @@ struct ReceiveStream {
         }
         rtxPayloadTypes = rtx
         clockRate = kind == .audio ? 48_000 : 90_000
+        usesREMB = media.contains { $0.accepts(.remb) }
         ssrc = remoteSource?.ssrc
         rtxSSRC = remoteSource?.rtxSSRC
     }

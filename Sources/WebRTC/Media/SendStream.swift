@@ -30,6 +30,8 @@ public struct SendStreamStatistics: Hashable, Sendable {
     public var encoderErrors = 0
     /// The last audio level sent, 0 … 1 (W3C `audioLevel`).
     public var audioLevel: Double?
+    /// The last REMB estimate the receiver sent for this stream, bits per second.
+    public var remoteEstimate: Int?
 }
 
 /// The encoder a sender runs: the only pieces of the pipeline with C libraries in them (DESIGN §4a).
@@ -214,6 +216,18 @@ struct SendStream {
             width: picture.width, height: picture.height, frameRate: frameRate, targetBitrate: track.maxBitrate))
         encoder = .vp8(made)
         return made
+    }
+
+    /// A receiver's REMB estimate: the VP8 encoder aims at it, never above the track's own cap or the
+    /// default for its size.
+    mutating func applyEstimate(_ bitrate: UInt64) {
+        statistics.remoteEstimate = Int(clamping: bitrate)
+        guard case .vp8(let encoder) = encoder else { return }
+        let size = encoder.configuration
+        let ceiling = track.maxBitrate ?? VP8EncoderConfiguration.defaultBitrate(width: size.width, height: size.height)
+        let target = max(100_000, min(ceiling, Int(clamping: bitrate)))
+        guard target != size.targetBitrate else { return }
+        try? encoder.setTargetBitrate(target)
     }
 
     /// RTX packets repairing the sequence numbers a NACK names (RFC 4588 §4: the original sequence
