@@ -6,8 +6,12 @@ import WebRTC
 /// (`FrameNumberMark`) and notes when it got it.
 enum FrameDelay {
     struct Result {
-        /// One per counted frame that arrived.
+        /// One per counted frame that arrived: from the instant it was handed to the engine.
         var delays: [Duration]
+        /// The same frames from the instant the schedule said they were due. Larger than `delays` by the
+        /// timer's lateness and by any wait for the previous `push` to return, which a camera would see as
+        /// a frame held back.
+        var delaysFromSchedule: [Duration]
         /// Counted frames that never arrived (or whose mark did not read).
         var lost: Int
     }
@@ -39,19 +43,22 @@ enum FrameDelay {
         handedOver.reserveCapacity(total)
         let interval = Duration.seconds(1) / frameRate
         let start = clock.now
+        func due(_ number: Int) -> ContinuousClock.Instant { start + interval * number }
         for (number, picture) in pictures.enumerated() {
-            try await clock.sleep(until: start + interval * number)
+            try await clock.sleep(until: due(number))
             handedOver.append(clock.now)
             try await track.push(.video(picture))
         }
 
         let arrivals = await receiver.value
         var delays: [Duration] = []
+        var delaysFromSchedule: [Duration] = []
         var seen = Set<Int>()
         for arrival in arrivals where arrival.number >= warmUpFrames && arrival.number < total {
             guard seen.insert(arrival.number).inserted else { continue }
             delays.append(arrival.at - handedOver[arrival.number])
+            delaysFromSchedule.append(arrival.at - due(arrival.number))
         }
-        return Result(delays: delays, lost: countedFrames - delays.count)
+        return Result(delays: delays, delaysFromSchedule: delaysFromSchedule, lost: countedFrames - delays.count)
     }
 }
