@@ -1,4 +1,5 @@
 import SDP
+import Wire
 
 /// What the driver reads off the descriptions it relays: limits, ICE credentials, candidate ports.
 struct DescriptionFacts: Sendable {
@@ -10,7 +11,9 @@ struct DescriptionFacts: Sendable {
     var candidatePorts: Set<UInt16> = []
 
     init(sdp: String) {
-        guard let model = try? SDPCodec.parse(sdp) else { return }
+        // Read as the engine reads a peer's description: Pion's rtcp-fb lines end in a space
+        // (`Tolerance.sdpFeedbackTrailingSpace`), and the replay checker flags what it must on the wire.
+        guard let model = try? SDPCodec.parse(sdp, mode: .tolerant).value else { return }
         for attribute in model.attributes + model.media.flatMap(\.attributes) {
             switch attribute {
             case .maxMessageSize(let size): maxMessageSize = maxMessageSize ?? size
