@@ -9,8 +9,13 @@
 /// `getStats()` (webrtc-stats): the selected candidate pair and its current RTT, the transport's bytes
 /// and packets and DTLS parameters, and the data channel counts.
 ///
+/// Media: the page asks for the camera and microphone (`getUserMedia`, at most 3 s; without them it goes on
+/// with the data channel alone), sends both, and shows the camera preview beside the video the server echoes
+/// back, with the media statistics (outbound and inbound RTP, frames, sizes, loss, jitter, round trip).
+///
 /// For tools: `window.crucibleEcho` holds the same figures as plain values (`sent`, `echoes`, `lastRtt`,
-/// `channelState`, `connectionState`, `iceConnectionState`, `signalingState`, `statsUpdates`, `errors`).
+/// `channelState`, `connectionState`, `iceConnectionState`, `signalingState`, `statsUpdates`, `errors`,
+/// and `media`: `sending` (kinds), `echoedTracks`, `framesDecoded`, `frameWidth`, `frameHeight`).
 public enum EchoPage {
     /// The page's HTML.
     public static let html = #"""
@@ -46,6 +51,9 @@ public enum EchoPage {
         .wait { background: var(--waitbg); color: var(--wait); }
         .bad { background: var(--badbg); color: var(--bad); }
         canvas { width: 100%; height: 150px; display: block; }
+        .videos { display: grid; grid-template-columns: 1fr 1fr; gap: 10px; }
+        video { width: 100%; aspect-ratio: 4 / 3; background: #1b2230; border-radius: 6px; display: block; }
+        figure { margin: 0; } figcaption { color: var(--muted); font-size: 12px; margin-top: 2px; }
         #log { font: 12px/1.5 ui-monospace, "DejaVu Sans Mono", monospace; color: var(--muted); height: 150px; overflow: auto; white-space: pre-wrap; }
         </style>
         </head>
@@ -63,12 +71,17 @@ public enum EchoPage {
           <section class="card"><h2>Candidate pair</h2><table id="pair"></table></section>
           <section class="card"><h2>Transport</h2><table id="transport"></table></section>
           <section class="card"><h2>Data channels</h2><table id="channels"></table></section>
+          <section class="card wide"><h2>Camera and its echo</h2><div class="videos">
+            <figure><video id="preview" autoplay muted playsinline></video><figcaption id="previewNote">camera: asking</figcaption></figure>
+            <figure><video id="echoed" autoplay playsinline></video><figcaption id="echoedNote">echo: waiting</figcaption></figure></div></section>
+          <section class="card"><h2>Media</h2><table id="media"></table></section>
           <section class="card"><h2>Log</h2><div id="log"></div></section>
         </main>
         <script>
         "use strict";
         const echo = { sent: 0, echoes: 0, lastRtt: null, rtts: [], channelState: "new", connectionState: "new",
-                       iceConnectionState: "new", signalingState: "stable", iceGatheringState: "new", statsUpdates: 0, errors: [] };
+                       iceConnectionState: "new", signalingState: "stable", iceGatheringState: "new", statsUpdates: 0, errors: [],
+                       media: { sending: [], echoedTracks: 0, framesDecoded: 0, frameWidth: null, frameHeight: null } };
         window.crucibleEcho = echo;
         const byId = (id) => document.getElementById(id);
         const escape = (value) => String(value ?? "–").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
@@ -94,6 +107,31 @@ public enum EchoPage {
         const pc = new RTCPeerConnection();
         const channel = pc.createDataChannel("crucible-echo-page");
         const pending = new Map();
+        const echoed = new MediaStream();
+        pc.addEventListener("track", (event) => {
+          echoed.addTrack(event.track);
+          echo.media.echoedTracks += 1;
+          byId("echoed").srcObject = echoed;
+          byId("echoedNote").textContent = `echo: ${echoed.getTracks().map((t) => t.kind).join(" + ")} from the server`;
+          log(`echoed ${event.track.kind} track`);
+        });
+
+        // The camera and microphone, if the browser gives them within 3 s; the echo works without them.
+        async function addMedia() {
+          if (!navigator.mediaDevices?.getUserMedia) { byId("previewNote").textContent = "camera: not available here"; return; }
+          try {
+            const stream = await Promise.race([
+              navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } }),
+              new Promise((_, reject) => setTimeout(() => reject(new Error("no answer in 3 s")), 3000)),
+            ]);
+            for (const track of stream.getTracks()) { pc.addTrack(track, stream); echo.media.sending.push(track.kind); }
+            byId("preview").srcObject = stream;
+            byId("previewNote").textContent = `camera: sending ${echo.media.sending.join(" + ")}`;
+          } catch (error) {
+            byId("previewNote").textContent = `camera: ${error.message ?? error} (data channel only)`;
+            log(`getUserMedia: ${error.message ?? error}`);
+          }
+        }
 
         function renderStates() {
           for (const name of ["connectionState", "iceConnectionState", "iceGatheringState", "signalingState"]) echo[name] = pc[name];
@@ -167,7 +205,11 @@ public enum EchoPage {
           const report = await pc.getStats();
           let transport, pair, peer;
           const channels = [];
+          const rtp = { out: {}, in: {}, remote: {} };
           report.forEach((s) => {
+            if (s.type === "outbound-rtp") rtp.out[s.kind] = s;
+            if (s.type === "inbound-rtp") rtp.in[s.kind] = s;
+            if (s.type === "remote-inbound-rtp") rtp.remote[s.kind] = s;
             if (s.type === "transport") transport = s;
             if (s.type === "peer-connection") peer = s;
             if (s.type === "data-channel") channels.push(s);
@@ -195,12 +237,23 @@ public enum EchoPage {
             ["messages", `${mine.messagesSent ?? 0} sent, ${mine.messagesReceived ?? 0} received`],
             ["bytes", `${bytes(mine.bytesSent ?? 0)} sent, ${bytes(mine.bytesReceived ?? 0)} received`],
           ]);
+          const video = rtp.in.video, audio = rtp.in.audio;
+          if (video) Object.assign(echo.media, { framesDecoded: video.framesDecoded ?? 0, frameWidth: video.frameWidth ?? null, frameHeight: video.frameHeight ?? null });
+          const size = (s) => s?.frameWidth ? `${s.frameWidth}×${s.frameHeight}` : "–";
+          rows("media", [
+            ["video out", rtp.out.video ? `${rtp.out.video.framesEncoded ?? 0} frames, ${size(rtp.out.video)}, ${bytes(rtp.out.video.bytesSent)}` : "–"],
+            ["video back", video ? `${video.framesDecoded ?? 0} decoded, ${size(video)}, ${video.packetsLost ?? 0} lost` : "–"],
+            ["audio out", rtp.out.audio ? `${rtp.out.audio.packetsSent ?? 0} packets` : "–"],
+            ["audio back", audio ? `${audio.packetsReceived ?? 0} packets, jitter ${ms(audio.jitter)}` : "–"],
+            ["round trip", ms((rtp.remote.video ?? rtp.remote.audio)?.roundTripTime)],
+          ]);
           echo.statsUpdates += 1;
         }
 
         async function start() {
           byId("where").textContent = `offering to ${location.origin}/offer`;
           renderStates();
+          await addMedia();
           await pc.setLocalDescription(await pc.createOffer());
           // Non-trickle, as webrtc-echoes servers expect: the offer goes with every candidate in it.
           if (pc.iceGatheringState !== "complete") {

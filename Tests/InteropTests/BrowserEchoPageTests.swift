@@ -21,6 +21,16 @@ struct BrowserEchoPageTests {
         var signalingState = ""
         var statsUpdates = 0
         var errors: [String] = []
+        var media = Media()
+
+        /// `window.crucibleEcho.media`.
+        struct Media: Decodable, Sendable {
+            var sending: [String] = []
+            var echoedTracks = 0
+            var framesDecoded = 0
+            var frameWidth: Int?
+            var frameHeight: Int?
+        }
     }
 
     /// What the browser measured of the screenshot.
@@ -122,5 +132,44 @@ struct BrowserEchoPageTests {
         #expect(image.width == width && image.height == height)
         #expect(image.colours > 50, "\(image) at \(screenshotPath)")
         #expect(image.other > 0.2, "\(image) at \(screenshotPath)")
+    }
+
+    @Test("With Chromium's fake camera and microphone the page sends both, and the server's echo comes back and is decoded")
+    func pageEchoesMedia() async throws {
+        let answerer = EchoAnswerer(client: WebRTCClient(engine: .native))
+        let server = try await EchoSignalingServer.start(port: 0, page: EchoPage.html) { offer in
+            .answer(try await answerer.answer(offer.sdp))
+        }
+        let url = "http://127.0.0.1:\(server.port)/"
+        let run: Result<PageState, any Error> = await onThread {
+            Result {
+                let browser = try HeadlessChromium(
+                    viewport: (1000, 800), arguments: ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"])
+                defer { browser.quit() }
+                try browser.attachToPage(width: 1000, height: 800, timeout: .seconds(60))
+                try browser.navigate(url, timeout: .seconds(30))
+                var state = PageState()
+                let end = ContinuousClock.now + .seconds(90)
+                while ContinuousClock.now < end {
+                    if let text = try browser.evaluate(Self.readState, timeout: .seconds(20)) as? String {
+                        state = try JSONDecoder().decode(PageState.self, from: Data(text.utf8))
+                    }
+                    if state.media.framesDecoded >= 30 && state.echoes >= 3 || !state.errors.isEmpty { break }
+                    Thread.sleep(forTimeInterval: 0.5)
+                }
+                return state
+            }
+        }
+        let frames = answerer.echoedFrames
+        await server.stop()
+        await answerer.close()
+        let state = try run.get()
+        #expect(state.errors.isEmpty, "\(state)")
+        #expect(state.media.sending.sorted() == ["audio", "video"], "\(state)")
+        #expect(state.media.echoedTracks == 2, "\(state)")
+        #expect(state.media.framesDecoded >= 30, "\(state)")
+        #expect(state.media.frameWidth == 640 && state.media.frameHeight == 480, "\(state)")
+        #expect(state.echoes >= 3, "\(state)")
+        #expect(frames > 60, "the server echoed \(frames) frames")
     }
 }
