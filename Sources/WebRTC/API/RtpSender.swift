@@ -114,9 +114,11 @@ public final class RtpSender: Sendable {
     }
 
     /// W3C `setParameters`: the `transactionId` must be the last `parameters()` gave (InvalidStateError
-    /// otherwise), one encoding only, codecs and extensions unchanged (InvalidModificationError).
-    /// `active`, `maxBitrate`, `maxFramerate`, `scaleResolutionDownBy` and `degradationPreference` are kept
-    /// and reported back; today only `maxBitrate` reaches the encoder (the next one made).
+    /// otherwise), one encoding only (InvalidModificationError), `scaleResolutionDownBy` at least 1.
+    /// Applied at once, without renegotiation: `active` false sends nothing, `maxBitrate` sets the
+    /// encoder's target (and caps what the peer's REMB allows), `maxFramerate` skips frames,
+    /// `scaleResolutionDownBy` scales each picture down before VP8. `degradationPreference` is kept and
+    /// reported back (the encoder does not trade frame rate for resolution on its own).
     public func setParameters(_ parameters: RtpParameters) async throws(WebRTCError) {
         guard !parameters.transactionId.isEmpty, parameters.transactionId == lastTransaction.withLock({ $0.id }) else {
             throw .invalidState("setParameters with a stale or unknown transactionId (W3C InvalidStateError)")
@@ -127,6 +129,8 @@ public final class RtpSender: Sendable {
         if let scale = encoding.scaleResolutionDownBy, scale < 1 {
             throw .invalidModification("scaleResolutionDownBy must be at least 1 (W3C RangeError)")
         }
+        let id = transceiver
+        try await connection.core.host.call { machine, now throws(WebRTCError) in try machine.setEncoding(encoding, for: id, at: now) }
         wanted.withLock { $0 = (encoding, parameters.degradationPreference) }
         lastTransaction.withLock { $0.id = "" }
     }

@@ -68,6 +68,14 @@ extension PeerConnectionMachine {
         }
     }
 
+    /// W3C `RTCRtpSender.setParameters` for the one encoding: applied without renegotiation.
+    public mutating func setEncoding(_ encoding: RtpEncodingParameters, for id: TransceiverID, at now: Instant) throws(WebRTCError) {
+        try requireOpen()
+        guard transceivers.contains(where: { $0.id == id }) else { throw .invalidState("no \(id)") }
+        media.setEncoding(encoding, on: id)
+        pump(at: now)
+    }
+
     /// The W3C `RTCRtpTransceiver.stop()`: its section is rejected from the next offer on.
     public mutating func stopTransceiver(_ id: TransceiverID, at now: Instant) throws(WebRTCError) {
         try requireOpen()

@@ -34,6 +34,8 @@ struct MediaPipeline {
     var receivers: [TransceiverID: ReceiveStream] = [:]
     /// Tracks attached to transceivers, kept while negotiation has not yet made their stream.
     var tracks: [TransceiverID: LocalTrackDescription] = [:]
+    /// Encodings `setParameters` set, kept across streams made again by renegotiation.
+    var encodings: [TransceiverID: RtpEncodingParameters] = [:]
     /// RFC 8843 §9.2 routing tables, filled from signalling and from packets carrying the mid.
     var ssrcRoutes: [UInt32: TransceiverID] = [:]
     var midRoutes: [String: TransceiverID] = [:]
@@ -69,6 +71,11 @@ struct MediaPipeline {
     mutating func detach(from transceiver: TransceiverID, at now: Instant) {
         tracks[transceiver] = nil
         if let sender = senders.removeValue(forKey: transceiver) { sendGoodbye([sender.rtp.ssrc]) }
+    }
+
+    mutating func setEncoding(_ encoding: RtpEncodingParameters, on transceiver: TransceiverID) {
+        encodings[transceiver] = encoding
+        senders[transceiver]?.setEncoding(encoding)
     }
 
     mutating func setEnabled(_ enabled: Bool, on transceiver: TransceiverID) {
@@ -129,6 +136,7 @@ struct MediaPipeline {
             rtx: rtx, encoder: nil, midExtensionID: negotiated.extensionID(MediaCapabilities.midURI),
             absSendTimeID: negotiated.extensionID(MediaCapabilities.absSendTimeURI),
             audioLevelID: negotiated.extensionID(MediaCapabilities.audioLevelURI), ntpClock: ntpClock)
+        if let encoding = encodings[transceiver.id] { senders[transceiver.id]?.setEncoding(encoding) }
     }
 
     /// SRTP is keyed: senders start their sources, RTCP its schedule.

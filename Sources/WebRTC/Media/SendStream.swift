@@ -62,6 +62,10 @@ struct SendStream {
     var keyFrameRequested = true
     /// Where the media clock of pushed frames stands: the next frame's capture time.
     var pushedMediaTime: Instant?
+    /// The encoding `RtpSender.setParameters` set (W3C `RTCRtpEncodingParameters`).
+    var encoding = RtpEncodingParameters()
+    /// The capture time of the last frame sent, for `maxFramerate`.
+    var lastSentCapture: Instant?
     var statistics = SendStreamStatistics()
     /// The largest RTP payload, so a packet with its headers and the SRTP tag fits a 1200-byte datagram.
     static let maximumPayloadSize = 1_100
@@ -134,19 +138,50 @@ struct SendStream {
         return try encode(frame, captureTime: captureTime)
     }
 
+    /// The bitrate cap in force: the encoding's `maxBitrate`, else the track's.
+    var maximumBitrate: Int? { encoding.maxBitrate ?? track.maxBitrate }
+
+    /// A new encoding from `setParameters`: the bitrate reaches the encoder at once; `active`,
+    /// `maxFramerate` and `scaleResolutionDownBy` apply from the next frame (W3C webrtc-pc §5.2).
+    mutating func setEncoding(_ encoding: RtpEncodingParameters) {
+        self.encoding = encoding
+        guard let bitrate = maximumBitrate else { return }
+        switch encoder {
+        case .opus(let opus): try? opus.setBitrate(min(510_000, max(6_000, bitrate)))
+        case .vp8(let vp8): try? vp8.setTargetBitrate(max(100_000, bitrate))
+        case nil: break
+        }
+    }
+
+    /// Whether the encoding lets this frame go: an inactive encoding sends nothing, and `maxFramerate`
+    /// skips frames that come sooner than its interval after the last one sent.
+    private mutating func admits(captureTime: Instant) -> Bool {
+        guard encoding.active else { return false }
+        if kind == .video, let rate = encoding.maxFramerate, rate > 0, let last = lastSentCapture,
+            captureTime - last < .nanoseconds(Int64(1e9 / rate * 0.95)) {
+            return false
+        }
+        lastSentCapture = captureTime
+        return true
+    }
+
     /// Encodes (unless already encoded) and packetizes one frame.
     mutating func encode(_ frame: PushedFrame, captureTime: Instant) throws(MediaCodecError) -> [RTPPacket] {
+        guard admits(captureTime: captureTime) else { return [] }
         switch frame {
-        case .audio(let audio):
+        case .audio(var audio):
             let encoder = try opusEncoder(channels: audio.channels)
+            if !track.isEnabled, track.source == .pushed {
+                audio = .silence(samplesPerChannel: audio.samplesPerChannel, sampleRate: audio.sampleRate, channels: audio.channels)
+            }
             let data = try encoder.encode(audio)
             statistics.framesEncoded += 1
             statistics.audioLevel = Self.level(of: audio)
             return packetize(frame: data, captureTime: captureTime, isKeyFrame: false)
         case .video(let picture):
-            let encoder = try vp8Encoder(for: picture)
-            let sendBlack = !track.isEnabled && track.source == .pushed
-            let input = sendBlack ? I420Frame.black(width: picture.width, height: picture.height) : picture
+            var input = !track.isEnabled && track.source == .pushed ? I420Frame.black(width: picture.width, height: picture.height) : picture
+            if let scale = encoding.scaleResolutionDownBy, scale > 1, let scaled = input.scaledDown(by: scale) { input = scaled }
+            let encoder = try vp8Encoder(for: input)
             guard let encoded = try encoder.encode(input, forceKeyFrame: keyFrameRequested) else { return [] }
             keyFrameRequested = false
             statistics.framesEncoded += 1
@@ -203,7 +238,7 @@ struct SendStream {
     private mutating func opusEncoder(channels: Int) throws(MediaCodecError) -> OpusEncoder {
         if case .opus(let encoder) = encoder { return encoder }
         let made = try OpusEncoder(OpusEncoderConfiguration(channels: channels))
-        if let bitrate = track.maxBitrate { try made.setBitrate(bitrate) }
+        if let bitrate = maximumBitrate { try made.setBitrate(min(510_000, max(6_000, bitrate))) }
         encoder = .opus(made)
         return made
     }
@@ -213,7 +248,7 @@ struct SendStream {
         var frameRate = 30
         if case .testPattern(_, _, let rate) = track.source { frameRate = rate }
         let made = try VP8Encoder(VP8EncoderConfiguration(
-            width: picture.width, height: picture.height, frameRate: frameRate, targetBitrate: track.maxBitrate))
+            width: picture.width, height: picture.height, frameRate: frameRate, targetBitrate: maximumBitrate.map { max(100_000, $0) }))
         encoder = .vp8(made)
         return made
     }
@@ -224,7 +259,7 @@ struct SendStream {
         statistics.remoteEstimate = Int(clamping: bitrate)
         guard case .vp8(let encoder) = encoder else { return }
         let size = encoder.configuration
-        let ceiling = track.maxBitrate ?? VP8EncoderConfiguration.defaultBitrate(width: size.width, height: size.height)
+        let ceiling = maximumBitrate ?? VP8EncoderConfiguration.defaultBitrate(width: size.width, height: size.height)
         let target = max(100_000, min(ceiling, Int(clamping: bitrate)))
         guard target != size.targetBitrate else { return }
         try? encoder.setTargetBitrate(target)
