@@ -68,14 +68,17 @@ struct CommandLineTests {
         #expect(try Crucible.run(arguments).status == 2)
     }
 
-    @Test("tour judges every vector, seed and capture message, prints the count line, then runs the two-engine session")
+    @Test("tour judges every vector, seed and capture message, prints the count line, then runs the two-engine sessions (data, then audio and video)")
     func tour() throws {
         let result = try Crucible.run(["tour", "--repository", Crucible.repositoryRoot.path])
         #expect(result.status == 0, "\(result.standardOutput.suffix(2000))")
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
         let count = lines.first { $0.hasPrefix("tour: ") } ?? ""
         #expect(count.hasSuffix(" passed, 0 failed"), "\(count)")
-        #expect(lines.last == "session: passed", "\(lines.suffix(5))")
+        #expect(lines.contains("session: passed"), "\(lines.suffix(5))")
+        #expect(lines.last == "media: passed", "\(lines.suffix(5))")
+        #expect(lines.contains { $0.hasPrefix("  video: ") && $0.contains("0 missing, 0 out of order") }, "\(lines.suffix(12))")
+        #expect(lines.contains { $0.hasPrefix("  audio: ") && $0.hasSuffix("tone 440 Hz") }, "\(lines.suffix(12))")
         #expect(lines.contains { $0.contains("time to open:") })
         #expect(lines.contains { $0.hasPrefix("  transport T:") && $0.contains("dtlsState=connected") })
         for protocolName in ["stun", "sdp", "candidate"] {
