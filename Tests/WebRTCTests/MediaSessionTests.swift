@@ -53,6 +53,8 @@ struct MediaSessionTests {
         #expect((130...160).contains(audioPackets), "audio packets in 3 s: \(audioPackets); \(bench.replay)")
         #expect(video["frameWidth"] == .int(320) && video["frameHeight"] == .int(240), bench.replay)
         if case .int(let decoded) = video["framesDecoded"] { #expect(decoded >= 80, bench.replay) }
+        if case .double(let rate) = video["framesPerSecond"] { #expect(abs(rate - 30) < 2, "\(rate) fps; \(bench.replay)") }
+        else { Issue.record("no framesPerSecond on inbound video") }
         #expect(audio["packetsLost"] == .int(0), bench.replay)
         #expect(received.entries(ofType: "remote-outbound-rtp").count == 2, bench.replay)
         #expect(received.entries(ofType: "codec").contains { $0["mimeType"] == .string("video/VP8") }, bench.replay)
@@ -107,9 +109,12 @@ struct MediaSessionTests {
         while receivedAudio.count < sentAudio.count, let frame = try await call.audio.nextFrame(timeout: .seconds(2)) {
             receivedAudio.append(frame.encoded)
             #expect(frame.framesLostBefore == 0)
+            #expect(frame.duration == .milliseconds(20), "Opus TOC duration")
         }
         var receivedVideo: [[UInt8]] = []
         while receivedVideo.count < sentVideo.count, let frame = try await call.video.nextFrame(timeout: .seconds(2)) {
+            // Each pushed frame advanced the RTP clock by its 40 ms; the first has no predecessor.
+            #expect(frame.duration == (receivedVideo.isEmpty ? nil : .milliseconds(40)))
             receivedVideo.append(frame.encoded)
         }
         #expect(receivedAudio == sentAudio, bench.replay)

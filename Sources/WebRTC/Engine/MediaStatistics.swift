@@ -91,6 +91,10 @@ extension PeerConnectionMachine {
                     inbound["frameWidth"] = .int(width)
                     inbound["frameHeight"] = .int(height)
                 }
+                if let first = receiver.firstDecodedAt, now > first, stats.framesDecoded > 1 {
+                    // The average since the first picture (webrtc-stats asks for the last second's).
+                    inbound["framesPerSecond"] = .double(Double(stats.framesDecoded - 1) / (now - first).seconds)
+                }
                 if transceiver.kind == .audio {
                     inbound["totalSamplesReceived"] = .int(stats.totalSamplesReceived)
                     inbound["concealedSamples"] = .int(stats.concealedSamples)

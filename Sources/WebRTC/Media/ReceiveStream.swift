@@ -12,6 +12,9 @@ public struct ReceivedMediaFrame: Hashable, Sendable {
     /// The Opus packet or the VP8 frame.
     public var encoded: [UInt8]
     public var isKeyFrame: Bool
+    /// How long the frame plays: an Opus packet's duration from its TOC byte (RFC 6716 §3.1), a video
+    /// frame's the RTP time since the previous frame delivered (nil for the first one).
+    public var duration: Duration?
     /// Frames known lost since the previous one delivered (gaps the reorder buffer gave up on, or VP8
     /// frames that could not be completed).
     public var framesLostBefore: Int
@@ -68,6 +71,10 @@ struct ReceiveStream {
     var lastKeyFrameRequest: Instant?
     var lostSinceLastFrame = 0
     var lastNACK: Instant?
+    /// The RTP timestamp of the last video frame delivered, for the next one's duration.
+    var lastVideoTimestamp: UInt32?
+    /// When the first frame was decoded, for the frame rate.
+    var firstDecodedAt: Instant?
     var statistics = ReceiveStreamStatistics()
 
     init(transceiver: TransceiverID, kind: MediaKind, negotiated: RTPSectionParameters, remoteSource: RTPSectionParameters.Source?) {
@@ -158,9 +165,10 @@ struct ReceiveStream {
             statistics.framesDecoded += 1
             statistics.totalSamplesReceived += audio.samplesPerChannel
             statistics.audioLevel = SendStream.level(of: audio)
+            let duration = (try? OpusPacket.parse(data)).map { Duration.microseconds($0.duration) }
             return [ReceivedMediaFrame(
-                kind: .audio, rtpTimestamp: packet.header.timestamp, encoded: data, isKeyFrame: false, framesLostBefore: lost,
-                audio: audio, receivedAt: now)]
+                kind: .audio, rtpTimestamp: packet.header.timestamp, encoded: data, isKeyFrame: false, duration: duration,
+                framesLostBefore: lost, audio: audio, receivedAt: now)]
         } catch {
             statistics.decoderErrors += 1
             lostSinceLastFrame += 1
@@ -200,9 +208,13 @@ struct ReceiveStream {
             let decoder = try vp8 ?? VP8Decoder()
             vp8 = decoder
             guard let picture = try decoder.decode(assembled.data) else { return nil }
+            // 90 kHz ticks since the previous frame (RFC 7741 §4.1: the timestamp is the frame's sampling instant).
+            let duration = lastVideoTimestamp.map { Duration.microseconds(Int64(assembled.timestamp &- $0) * 1_000 / 90) }
+            lastVideoTimestamp = assembled.timestamp
+            firstDecodedAt = firstDecodedAt ?? now
             let frame = ReceivedMediaFrame(
                 kind: .video, rtpTimestamp: assembled.timestamp, encoded: assembled.data, isKeyFrame: assembled.isKeyFrame,
-                framesLostBefore: lostSinceLastFrame, video: picture, receivedAt: now)
+                duration: duration, framesLostBefore: lostSinceLastFrame, video: picture, receivedAt: now)
             lostSinceLastFrame = 0
             statistics.framesDecoded += 1
             if assembled.isKeyFrame { statistics.keyFramesDecoded += 1 }
