@@ -44,6 +44,8 @@ struct MatrixTests {
             if let replay = cell.replay, replay.datagrams > 0 || cell.verdict != .limitation,
                 [offerer, answerer].contains(where: { $0 == .crucible || $0 == .aiortc }) {
                 #expect(replay.decrypted, "\(where_): a side exported its key log, yet nothing was decrypted")
+                // Keep the cells for a look at why (the folder is printed below).
+                failed = failed || !replay.decrypted
             }
             if cell.verdict == .limitation {
                 #expect(Limitation.explaining(scenario: scenario.name, offerer: offerer, answerer: answerer) != nil)
