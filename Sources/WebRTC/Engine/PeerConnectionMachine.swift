@@ -81,6 +81,14 @@ public struct PeerConnectionMachine: DatagramMachine {
     /// DTLS records that came before the DTLS endpoint could be made (bounded: a peer may be quick).
     var earlyDTLSRecords: [[UInt8]] = []
     static let earlyDTLSRecordLimit = 16
+
+    /// Whether two DTLS datagrams carry the same records apart from the record sequence numbers: the
+    /// content type, version and epoch (bytes 0–4) and everything after the 48-bit sequence number
+    /// (RFC 6347 §4.1: type 1, version 2, epoch 2, sequence 6, then length and fragment).
+    static func sameRecordBody(_ first: [UInt8], _ second: [UInt8]) -> Bool {
+        guard first.count == second.count, first.count > 11 else { return false }
+        return first[0..<5] == second[0..<5] && first[11...] == second[11...]
+    }
     public internal(set) var channels: DataChannelMachine
     /// Whether the SCTP association was started (only once both sides negotiated a data section).
     var channelsStarted = false
@@ -243,8 +251,18 @@ public struct PeerConnectionMachine: DatagramMachine {
         switch PacketFamily(datagram: bytes) {
         case .dtls:
             guard let dtls else {
-                if earlyDTLSRecords.count < Self.earlyDTLSRecordLimit { earlyDTLSRecords.append(bytes) }
-                else { counters.droppedEarlyDTLS += 1 }
+                // A peer that is the DTLS client starts as soon as its ICE is up, often before our answer
+                // (or its) is applied, and retransmits its ClientHello meanwhile (RFC 6347 §4.2.4). The copies
+                // differ only in the record sequence number; handing all of them to OpenSSL at once makes it
+                // answer each, and the peer then meets server flights it did not ask for (seen with Chromium:
+                // 8 s of stalled handshake). One copy of each record body is kept.
+                if earlyDTLSRecords.contains(where: { Self.sameRecordBody($0, bytes) }) {
+                    counters.droppedEarlyDTLS += 1
+                } else if earlyDTLSRecords.count < Self.earlyDTLSRecordLimit {
+                    earlyDTLSRecords.append(bytes)
+                } else {
+                    counters.droppedEarlyDTLS += 1
+                }
                 return
             }
             if !dtlsStarted { startDTLS(at: now) }
@@ -371,7 +389,8 @@ public struct EngineCounters: Hashable, Sendable {
     public var droppedMedia = 0
     /// First bytes RFC 7983 assigns to nothing we run.
     public var droppedUnknown = 0
-    /// DTLS records beyond the early-record bound.
+    /// DTLS datagrams that came before the endpoint existed and were not kept: beyond the early-record
+    /// bound, or a retransmission of one already kept.
     public var droppedEarlyDTLS = 0
     /// Deviations accepted in the peer's descriptions, by rule (`Tolerance.all`).
     public var tolerated: [String: Int] = [:]
