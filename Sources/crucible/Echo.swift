@@ -235,7 +235,7 @@ struct EchoMediaReport {
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
-        ((Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15) * 10).rounded() / 10
+        (duration.milliseconds * 10).rounded() / 10
     }
 }
 

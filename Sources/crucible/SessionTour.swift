@@ -42,8 +42,10 @@ enum SessionTour {
         return lines
     }
 
-    static func format(_ duration: Duration) -> String {
-        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-        return String(format: "%.2f ms", milliseconds)
-    }
+    static func format(_ duration: Duration) -> String { String(format: "%.2f ms", duration.milliseconds) }
+}
+
+extension Duration {
+    /// The duration in milliseconds, as a double (for the figures the commands print).
+    var milliseconds: Double { Double(components.seconds) * 1_000 + Double(components.attoseconds) / 1e15 }
 }
