@@ -101,7 +101,7 @@ let package = Package(
         // The pcap replay checker: flows, demultiplexing, rules, reports.
         .target(
             name: "Replay",
-            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Decryption", "SRTP"],
+            dependencies: ["Wire", "STUN", "SDP", "JSEP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Decryption", "SRTP", "Hashing"],
             swiftSettings: strictSwift
         ),
         // The deterministic network simulator: virtual time, link model, NATs (DESIGN §1.1, §1.5).

@@ -13,11 +13,15 @@ public struct ReplayOptions: Hashable, Sendable {
     public var keyLog: KeyLog?
     /// Codecs of RTP payload types (`--payload-type 111=opus`): clear payloads of those types are judged.
     public var payloadTypes: [PayloadTypeAssignment]
+    /// The session's offer and answer (`--sdp`): payload types, ICE credentials, fingerprints, roles,
+    /// SCTP limits and streams, learned and enforced.
+    public var signalling: ReplaySignalling
 
     public init(
         icePasswords: [String] = [], protection: RTPProtection = .automatic, srtpKeys: [SRTPKeyAssignment] = [],
-        payloadTypes: [PayloadTypeAssignment] = [], keyLog: KeyLog? = nil
+        payloadTypes: [PayloadTypeAssignment] = [], keyLog: KeyLog? = nil, signalling: ReplaySignalling = ReplaySignalling()
     ) {
+        self.signalling = signalling
         self.keyLog = keyLog
         self.icePasswords = icePasswords
         self.protection = protection
@@ -31,9 +35,12 @@ public struct ReplayOptions: Hashable, Sendable {
 public enum ReplayChecker {
     /// The stateful rules, fresh, for one capture.
     public static func rules(_ options: ReplayOptions) -> [any PacketRule] {
-        [
-            STUNTransactionRule(), STUNFingerprintPresenceRule(), STUNIntegrityRule(passwords: options.icePasswords), ICECheckRule(),
-            ICEConsentRule(), RTPSequenceRule(), RTCPCompoundRule(), RTCPReportRule(), DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
+        let retransmissions = Set(options.signalling.payloadTypes.filter { $0.value.isRTX }.keys)
+        return [
+            STUNTransactionRule(), STUNFingerprintPresenceRule(), STUNIntegrityRule(passwords: options.icePasswords, signalling: options.signalling),
+            ICECheckRule(), ICEConsentRule(), RTPSequenceRule(retransmissionPayloadTypes: retransmissions), RTCPCompoundRule(),
+            RTCPReportRule(), DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
+            RTPSignallingRule(signalling: options.signalling),
         ]
     }
 
@@ -45,10 +52,13 @@ public enum ReplayChecker {
         let decoder = PacketDecoder(protection: options.protection)
         var rules = rules(options)
         var decryption = SRTPDecryptionStage(options.srtpKeys)
-        var media = MediaPayloadStage(options.payloadTypes)
+        var media = MediaPayloadStage(options.payloadTypes, signalling: options.signalling)
         var dtls = options.keyLog.map(DTLSDecryptionStage.init)
-        var sctp = SCTPAssociationRule()
+        var sctp = SCTPAssociationRule(signalling: options.signalling)
         var handshakes = HandshakeReassemblyStage()
+        var certificates = DTLSSignallingRule(signalling: options.signalling)
+        var inventory = InventoryStages(signalling: options.signalling)
+        var unjudged = UnjudgedLayers(keyLogGiven: options.keyLog != nil)
         var findings: [ReplayFinding] = []
         var summaries: [ReplayReport.FlowSummary] = []
         for datagram in datagrams {
@@ -70,6 +80,8 @@ public enum ReplayChecker {
                 let decoded = handshakes.attach(to: single)
                 findings += packetFindings
                 for index in rules.indices { findings += rules[index].observe(decoded) }
+                findings += certificates.observe(decoded)
+                inventory.observe(decoded)
                 if var stage = dtls {
                     let output = stage.observe(decoded)
                     dtls = stage
@@ -87,18 +99,21 @@ public enum ReplayChecker {
                     }
                 }
                 var clearRTP: [UInt8]?
+                var decrypted = false
                 if decryption.isActive {
-                    let decrypted = decryption.observe(decoded)
-                    findings += decrypted.findings
-                    clearRTP = decrypted.clearRTP
+                    let output = decryption.observe(decoded)
+                    findings += output.findings
+                    clearRTP = output.clearRTP
+                    decrypted = output.clearRTP != nil || output.clearRTCP != nil || !output.findings.isEmpty
                     // Decrypted SRTCP is judged by the RTCP rules like plaintext RTCP.
-                    if let compound = decrypted.clearRTCP {
+                    if let compound = output.clearRTCP {
                         let clear = DecodedPacket(packet: packet, content: .rtcp(compound))
                         for index in rules.indices { findings += rules[index].observe(clear) }
                     }
                 }
                 if options.protection == .plain, case .rtp = decoded.content { clearRTP = packet.payload }
                 if let clearRTP { findings += media.observe(clearRTP: clearRTP, frame: packet.frame, flow: packet.flow) }
+                unjudged.observe(decoded, decrypted: decrypted || clearRTP != nil, dtlsStageRan: dtls != nil)
             }
         }
         for index in rules.indices { findings += rules[index].finish() }
@@ -109,10 +124,13 @@ public enum ReplayChecker {
             findings.append(ReplayFinding(ReplayRules.turnChannelBound, frame: frame, flow: nil, "ChannelData on a channel bound before the capture or never"))
         }
         findings.sort { $0.frame < $1.frame }
+        var sessionInventory = inventory.inventory(
+            flows: demultiplexer.flows, payloadCounts: media.perStream, certificates: certificates.certificates)
+        sessionInventory.dataChannels = sctp.dataChannels
         return ReplayReport(
             capture: capture, udpDatagrams: datagrams.count, skippedFrames: skippedFrames, flows: summaries, findings: findings,
             decryption: decryption.isActive ? decryption.summary : nil, media: media.summary, dtls: dtls?.summary,
-            sctpPackets: sctp.packets)
+            sctpPackets: sctp.packets, inventory: sessionInventory, unjudged: unjudged.finish(uncheckedPayloads: media.summary.uncheckedPayloadTypes))
     }
 
     /// Reads a pcap or pcapng file and judges it.

@@ -38,6 +38,11 @@ public struct MediaSummary: Hashable, Sendable, Codable {
     public var vp8KeyFrames = 0
     /// Clear RTP packets whose payload type had no codec assigned: payload type → packets.
     public var uncheckedPayloadTypes: [UInt8: Int] = [:]
+    /// Retransmissions (RFC 4588) decrypted: compared with their original, whose original was not in
+    /// the capture, and padding-only probes.
+    public var rtxCompared = 0
+    public var rtxOriginalMissing = 0
+    public var rtxPadding = 0
 
     public init() {}
 }
@@ -50,7 +55,12 @@ public struct MediaSummary: Hashable, Sendable, Codable {
 struct MediaPayloadStage {
     static let rules = [
         vp8FrameStart, vp8FrameMarker, vp8FrameTimestamp, vp8FrameIncomplete, vp8KeyFrameHeader, opusTimestampStep,
+        rtxPayload,
     ]
+
+    static let rtxPayload = ReplayRule(
+        id: "RTX.payload", reference: "RFC 4588 §4, §8.6", severity: .error,
+        summary: "a retransmission carries the original sequence number (OSN) and the original packet's payload and timestamp")
 
     static let vp8FrameStart = ReplayRule(
         id: "VP8.frame-start", reference: "RFC 7741 §4.2, §4.5", severity: .error,
@@ -87,20 +97,58 @@ struct MediaPayloadStage {
     private struct OpusStream { var lastSequence: UInt16; var lastTimestamp: UInt32; var lastDurationSamples: UInt32 }
 
     private let codecs: [UInt8: MediaCodec]
+    /// RTX payload type → the payload type it repairs (`a=fmtp:<rtx> apt=`, RFC 4588 §8.6).
+    private let repairs: [UInt8: UInt8]
+    private let signalling: ReplaySignalling
     private var vp8Streams: [Key: VP8Stream] = [:]
     private var opusStreams: [Key: OpusStream] = [:]
+    /// Recent media packets of repairable payload types, for the retransmissions that repeat them.
+    private var originals: [Key: RecentPayloads] = [:]
     private(set) var summary = MediaSummary()
+    /// Opus packets and VP8 frames per stream, for the inventory.
+    private(set) var perStream: [StreamKey: (opusPackets: Int, vp8Frames: Int)] = [:]
 
-    init(_ assignments: [PayloadTypeAssignment]) {
+    /// A stream as the inventory names it.
+    struct StreamKey: Hashable { let flow: Int; let ssrc: UInt32 }
+
+    /// The last packets of a stream by sequence number: payload and timestamp.
+    private struct RecentPayloads {
+        static let capacity = 1024
+        var payloads: [UInt16: (timestamp: UInt32, payload: [UInt8])] = [:]
+        var order: [UInt16] = []
+        var payloadType: UInt8
+
+        mutating func remember(_ sequence: UInt16, timestamp: UInt32, payload: [UInt8]) {
+            if payloads.updateValue((timestamp, payload), forKey: sequence) == nil { order.append(sequence) }
+            if order.count > Self.capacity { payloads[order.removeFirst()] = nil }
+        }
+    }
+
+    /// Codecs come from `--payload-type` and from the descriptions (by encoding name); the command line wins.
+    init(_ assignments: [PayloadTypeAssignment], signalling: ReplaySignalling = ReplaySignalling()) {
         var codecs: [UInt8: MediaCodec] = [:]
+        var repairs: [UInt8: UInt8] = [:]
+        for (payloadType, codec) in signalling.payloadTypes {
+            if let known = MediaCodec(rawValue: codec.name.lowercased()) { codecs[payloadType] = known }
+            if codec.isRTX, let repaired = codec.associatedPayloadType { repairs[payloadType] = repaired }
+        }
         for assignment in assignments { codecs[assignment.payloadType] = assignment.codec }
         self.codecs = codecs
+        self.repairs = repairs
+        self.signalling = signalling
     }
 
     /// Judges the payload of one clear RTP packet (`clear` is the whole RTP packet).
     mutating func observe(clearRTP clear: [UInt8], frame: Int, flow: Int) -> [ReplayFinding] {
         guard let packet = try? RTPCodec.parse(clear) else { return [] }
         let header = packet.header
+        if let repaired = repairs[header.payloadType] {
+            return observeRetransmission(header, Array(packet.payload), repairs: repaired, frame: frame, flow: flow)
+        }
+        if repairs.values.contains(header.payloadType) {
+            originals[Key(flow: flow, ssrc: header.ssrc), default: RecentPayloads(payloadType: header.payloadType)]
+                .remember(header.sequenceNumber, timestamp: header.timestamp, payload: Array(packet.payload))
+        }
         guard let codec = codecs[header.payloadType] else {
             summary.uncheckedPayloadTypes[header.payloadType, default: 0] += 1
             return []
@@ -132,6 +180,44 @@ struct MediaPayloadStage {
         return findings
     }
 
+    // MARK: RTX
+
+    /// RFC 4588 §4: an RTX payload is the original sequence number, then the original payload; the RTP
+    /// timestamp is the original's. Compared with the original when the capture holds it. A payload
+    /// with nothing in it is padding (a bandwidth probe), which RTX streams carry too.
+    private mutating func observeRetransmission(
+        _ header: RTPHeader, _ payload: [UInt8], repairs repaired: UInt8, frame: Int, flow: Int
+    ) -> [ReplayFinding] {
+        guard !payload.isEmpty else {
+            summary.rtxPadding += 1
+            return []
+        }
+        let ssrc = "SSRC 0x\(String(header.ssrc, radix: 16))"
+        guard payload.count >= 2 else {
+            return [ReplayFinding(Self.rtxPayload, frame: frame, flow: flow, "\(ssrc): a \(payload.count)-byte RTX payload has no room for the OSN")]
+        }
+        let originalSequence = UInt16(payload[0]) << 8 | UInt16(payload[1])
+        // The media stream it repairs: the a=ssrc-group:FID partner, else a stream of the repaired type on the flow.
+        let partner = signalling.repairedSSRC(ofRTX: header.ssrc)
+        let candidates = originals.filter { key, recent in
+            key.flow == flow && (partner.map { key.ssrc == $0 } ?? (recent.payloadType == repaired))
+        }
+        guard let original = candidates.values.lazy.compactMap({ $0.payloads[originalSequence] }).first else {
+            summary.rtxOriginalMissing += 1
+            return []
+        }
+        summary.rtxCompared += 1
+        var problems: [String] = []
+        if original.payload != Array(payload.dropFirst(2)) { problems.append("its payload differs from the original's") }
+        if original.timestamp != header.timestamp { problems.append("timestamp \(header.timestamp), the original's is \(original.timestamp)") }
+        guard !problems.isEmpty else { return [] }
+        return [
+            ReplayFinding(
+                Self.rtxPayload, frame: frame, flow: flow,
+                "\(ssrc): the retransmission of sequence \(originalSequence): " + problems.joined(separator: "; "))
+        ]
+    }
+
     // MARK: Opus
 
     private mutating func observeOpus(_ header: RTPHeader, _ payload: [UInt8], key: Key, frame: Int) -> [ReplayFinding] {
@@ -142,6 +228,7 @@ struct MediaPayloadStage {
             return [ReplayFinding(ReplayRules.codecRule(error.rule, codec: "opus"), frame: frame, flow: key.flow, "opus: offset \(error.offset): \(error.detail)")]
         }
         summary.opusPackets += 1
+        perStream[StreamKey(flow: key.flow, ssrc: key.ssrc), default: (0, 0)].opusPackets += 1
         // RFC 7587 §4.1: the RTP clock is 48 kHz whatever the audio bandwidth.
         let samples = UInt32(opus.duration * 48 / 1000)
         defer { opusStreams[key] = OpusStream(lastSequence: header.sequenceNumber, lastTimestamp: header.timestamp, lastDurationSamples: samples) }
@@ -204,6 +291,7 @@ struct MediaPayloadStage {
             switch event {
             case .frame(let vp8Frame):
                 summary.vp8Frames += 1
+                perStream[StreamKey(flow: packet.flow, ssrc: header.ssrc), default: (0, 0)].vp8Frames += 1
                 if vp8Frame.isKeyFrame {
                     summary.vp8KeyFrames += 1
                     if vp8Frame.keyFrameHeader == nil {

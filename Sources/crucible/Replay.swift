@@ -3,9 +3,13 @@ import Foundation
 import Decryption
 import Pcap
 import Replay
+import WebRTC
 
-/// `crucible replay CAPTURE [--json] [--html OUT] [--ice-pwd PWD …] [--keylog FILE] [--srtp-key SSRC=KEY …] [--payload-type PT=CODEC …]
-/// [--rtp srtp|plain|automatic] [--rules]`.
+/// `crucible replay CAPTURE [--json] [--html OUT] [--sdp [offer:|answer:]FILE …] [--ice-pwd PWD …] [--keylog FILE]
+/// [--srtp-key SSRC=KEY …] [--payload-type PT=CODEC …] [--rtp srtp|plain|automatic] [--no-sidecars] [--rules]`.
+///
+/// Next to one of our recordings (`<name>.pcapng`) the key log `<name>.keys` and the descriptions
+/// `<name>.offer.sdp`, `<name>.answer.sdp` (renegotiations `-2`, `-3` …) are read unless given otherwise.
 ///
 /// Exit codes: 0 when no rule of error severity is broken, 1 when one is, 2 for unreadable input or a
 /// usage error.
@@ -22,6 +26,12 @@ struct ReplayCommand: ParsableCommand {
 
     @Option(help: "Also write the report as an HTML page with a ladder diagram of the session.")
     var html: String?
+
+    @Option(name: .customLong("sdp"), help: "A session description, offer or answer: [offer:|answer:]FILE (repeatable, in signalling order; the type is read from a=setup:actpass or the order when not given). Payload types, ICE credentials, fingerprints, DTLS roles, SCTP limits and streams are learned and enforced.")
+    var descriptionFiles: [String] = []
+
+    @Flag(name: .customLong("no-sidecars"), help: "Do not read <capture>.keys and <capture>.offer.sdp / .answer.sdp next to the capture.")
+    var noSidecars = false
 
     @Option(name: .customLong("ice-pwd"), help: "An ICE password; MESSAGE-INTEGRITY of Binding messages is verified with it (repeatable).")
     var icePasswords: [String] = []
@@ -62,8 +72,25 @@ struct ReplayCommand: ParsableCommand {
                 throw ValidationError("--srtp-key \(text): \(error)")
             }
         }
+        // Next to one of our recordings: its key log and descriptions, unless given otherwise.
+        let recording = noSidecars ? nil : Recording(capturePath: capture)
+        let recordedKeyLog = recording.map(\.keyLogPath).flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+        let recordedDescriptions = (recording?.recordedDescriptions ?? []).map { "\($0.type.rawValue):\($0.path)" }
+        var texts: [SignalledText] = []
+        for argument in descriptionFiles.isEmpty ? recordedDescriptions : descriptionFiles {
+            let (side, path) = Self.sideAndPath(argument)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                FileHandle.standardError.write(Data("crucible replay: cannot read the description \(path)\n".utf8))
+                throw ExitCode(2)
+            }
+            texts.append(SignalledText(source: (path as NSString).lastPathComponent, text: text, side: side))
+        }
+        let signalling = ReplaySignalling(texts)
+        for problem in signalling.problems {
+            FileHandle.standardError.write(Data("crucible replay: description \(problem) (not used)\n".utf8))
+        }
         var keyLog: KeyLog?
-        if let keyLogPath {
+        if let keyLogPath = keyLogPath ?? recordedKeyLog {
             guard let text = try? String(contentsOfFile: keyLogPath, encoding: .utf8) else {
                 FileHandle.standardError.write(Data("crucible replay: cannot read the key log \(keyLogPath)\n".utf8))
                 throw ExitCode(2)
@@ -76,7 +103,7 @@ struct ReplayCommand: ParsableCommand {
         }
         let options = ReplayOptions(
             icePasswords: icePasswords, protection: RTPProtection(rawValue: protection) ?? .automatic, srtpKeys: keys,
-            payloadTypes: payloadTypes.compactMap(PayloadTypeAssignment.init(parsing:)), keyLog: keyLog)
+            payloadTypes: payloadTypes.compactMap(PayloadTypeAssignment.init(parsing:)), keyLog: keyLog, signalling: signalling)
         let datagrams: [ReplayDatagram]
         let skipped: Int
         do {
@@ -93,5 +120,13 @@ struct ReplayCommand: ParsableCommand {
         }
         print(json ? try report.json() : report.text(), terminator: json ? "\n" : "")
         throw ExitCode(report.exitCode)
+    }
+
+    /// `offer:FILE`, `answer:FILE` or `FILE`.
+    static func sideAndPath(_ argument: String) -> (SessionSide?, String) {
+        for (prefix, side) in [("offer:", SessionSide.offerer), ("answer:", .answerer)] where argument.hasPrefix(prefix) {
+            return (side, String(argument.dropFirst(prefix.count)))
+        }
+        return (nil, argument)
     }
 }

@@ -56,12 +56,20 @@ public struct ReplayReport: Hashable, Sendable, Codable {
     public let dtls: DTLSDecryptionSummary?
     /// SCTP packets judged (found inside decrypted DTLS).
     public let sctpPackets: Int
+    /// What the session carried: data channels, media streams, ICE pairs, DTLS associations.
+    public let inventory: SessionInventory
+    /// Layers the replay could not look inside, one sentence each with its count: protected records
+    /// without a key log, SRTP without keys, payloads without a codec. Not rules broken, but a verdict
+    /// over them reads "as far as judged".
+    public let unjudged: [String]
 
     public init(
         capture: String, udpDatagrams: Int, skippedFrames: Int, flows: [FlowSummary], findings: [ReplayFinding],
         decryption: DecryptionSummary? = nil, media: MediaSummary = MediaSummary(), dtls: DTLSDecryptionSummary? = nil,
-        sctpPackets: Int = 0
+        sctpPackets: Int = 0, inventory: SessionInventory = SessionInventory(), unjudged: [String] = []
     ) {
+        self.unjudged = unjudged
+        self.inventory = inventory
         self.dtls = dtls
         self.sctpPackets = sctpPackets
         self.decryption = decryption
@@ -85,4 +93,17 @@ public struct ReplayReport: Hashable, Sendable, Codable {
 
     /// True when some rule of error severity is broken.
     public var hasErrors: Bool { exitCode != 0 }
+
+    /// Whether some layer stayed unjudged: ``unjudged``, or protected records a given key log did not open.
+    public var isPartial: Bool { !unjudged.isEmpty || brokenRules[DTLSDecryptionStage.undecrypted.id] != nil }
+
+    /// The verdict in a few words: the same in every report format.
+    public var verdict: String {
+        if hasErrors {
+            let errors = findings.filter { $0.rule.severity == .error }.reduce(0) { $0 + $1.count }
+            return "\(errors) error(s) — not conformant"
+        }
+        if isPartial { return "conformant as far as judged (see what was not judged above)" }
+        return findings.isEmpty ? "conformant (no rule broken)" : "conformant (warnings and notes only)"
+    }
 }

@@ -6,6 +6,12 @@ import RTP
 /// a gap, a step of zero or to a number seen recently a duplicate, any other backward step a late
 /// (reordered) packet. Timestamps are compared modulo 2^32 between in-order packets only. All of these
 /// are warnings: loss and reordering happen on real networks and say nothing about the sender.
+///
+/// Some packets' timestamps say nothing about the stream's clock and are neither judged nor used as a
+/// reference: retransmissions (an RTX payload type, RFC 4588 §4: they carry the original packet's
+/// timestamp, so they legitimately go back) and packets with the P bit set (RFC 3550 §5.1; a sender
+/// probing bandwidth sends padding-only packets, libwebrtc with the timestamp of whatever it sent
+/// last, which may be nothing yet: 0).
 public struct RTPSequenceRule: PacketRule {
     public static let rules = [
         ReplayRules.rtpSequenceGap, ReplayRules.rtpSequenceDuplicate, ReplayRules.rtpSequenceReorder,
@@ -18,7 +24,8 @@ public struct RTPSequenceRule: PacketRule {
     private struct Key: Hashable { let flow: Int; let ssrc: UInt32 }
     private struct Stream {
         var highest: UInt16
-        var timestamp: UInt32
+        /// The timestamp of the in-order packet last judged, and its sequence number.
+        var timestamp: (value: UInt32, sequence: UInt16)?
         var recent: Set<UInt16>
         var recentOrder: [UInt16]
 
@@ -30,17 +37,21 @@ public struct RTPSequenceRule: PacketRule {
     }
 
     private var streams: [Key: Stream] = [:]
+    /// Payload types that are retransmissions, from the descriptions (`a=rtpmap:… rtx/…`).
+    let retransmissionPayloadTypes: Set<UInt8>
 
-    public init() {}
+    public init(retransmissionPayloadTypes: Set<UInt8> = []) { self.retransmissionPayloadTypes = retransmissionPayloadTypes }
 
     public mutating func observe(_ decoded: DecodedPacket) -> [ReplayFinding] {
         guard case .rtp(let header) = decoded.content else { return [] }
         let packet = decoded.packet
         let key = Key(flow: packet.flow, ssrc: header.ssrc)
         let sequence = header.sequenceNumber
+        let clocked = !header.hasPadding && !retransmissionPayloadTypes.contains(header.payloadType)
         // Taken out, not copied: a copy would duplicate the `recent` set on every packet (copy on write).
         guard var stream = streams.removeValue(forKey: key) else {
-            streams[key] = Stream(highest: sequence, timestamp: header.timestamp, recent: [sequence], recentOrder: [sequence])
+            streams[key] = Stream(
+                highest: sequence, timestamp: clocked ? (header.timestamp, sequence) : nil, recent: [sequence], recentOrder: [sequence])
             return []
         }
         defer { streams[key] = stream }
@@ -60,13 +71,13 @@ public struct RTPSequenceRule: PacketRule {
             findings += finding(
                 ReplayRules.rtpSequenceGap, "sequence jumps from \(stream.highest) to \(sequence) (\(step - 1) missing)")
         }
-        if Int32(bitPattern: header.timestamp &- stream.timestamp) < 0 {
+        if clocked, let previous = stream.timestamp, Int32(bitPattern: header.timestamp &- previous.value) < 0 {
             findings += finding(
                 ReplayRules.rtpTimestampMonotonic,
-                "timestamp \(header.timestamp) at sequence \(sequence) is before \(stream.timestamp) at \(stream.highest)")
+                "timestamp \(header.timestamp) at sequence \(sequence) is before \(previous.value) at \(previous.sequence)")
         }
         stream.highest = sequence
-        stream.timestamp = header.timestamp
+        if clocked { stream.timestamp = (header.timestamp, sequence) }
         stream.remember(sequence)
         return findings
     }

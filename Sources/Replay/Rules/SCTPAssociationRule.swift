@@ -10,8 +10,15 @@ import SCTP
 public struct SCTPAssociationRule: Sendable {
     public static let rules = [
         verificationTag, initialTSN, tsnGap, ssnProgression, sackBeyondSent, sackOrder, dcepAckWithoutOpen,
-        dcepOpenUnacknowledged, dcepStreamParity,
+        dcepOpenUnacknowledged, dcepStreamParity, portSignalled, maxMessageSize,
     ]
+
+    static let portSignalled = ReplayRule(
+        id: "SCTP.port-signalled", reference: "RFC 8841 §5", severity: .error,
+        summary: "each side sends from the SCTP port its a=sctp-port gave, to the port its peer's gave")
+    static let maxMessageSize = ReplayRule(
+        id: "SCTP.max-message-size", reference: "RFC 8841 §6, RFC 8831 §6.6", severity: .error,
+        summary: "no data channel message is larger than the receiver's a=max-message-size")
 
     static let verificationTag = ReplayRule(
         id: "SCTP.verification-tag", reference: "RFC 9260 §8.5, §8.5.1", severity: .error,
@@ -73,6 +80,11 @@ public struct SCTPAssociationRule: Sendable {
         var zeroChecksumOffered: [FlowDirection: Bool] = [:]
         /// Open DATA_CHANNEL_OPENs: stream → (direction that sent it, frame).
         var pendingOpens: [UInt16: PendingOpen] = [:]
+        var channels: DataChannelLedger
+        /// Directions whose ports were judged against the descriptions.
+        var portsJudged: Set<FlowDirection> = []
+
+        init(flow: Int) { channels = DataChannelLedger(flow: flow) }
 
         var zeroChecksumAgreed: Bool { zeroChecksumOffered[.aToB] == true && zeroChecksumOffered[.bToA] == true }
     }
@@ -80,15 +92,28 @@ public struct SCTPAssociationRule: Sendable {
     private var associations: [Int: Association] = [:]
     /// SCTP packets that parsed and were judged.
     public private(set) var packets = 0
+    /// The descriptions: each side's a=sctp-port and a=max-message-size, and which side is the DTLS client.
+    let signalling: ReplaySignalling
 
-    public init() {}
+    public init(signalling: ReplaySignalling = ReplaySignalling()) { self.signalling = signalling }
+
+    /// Every data channel seen, by association flow and stream.
+    public var dataChannels: [DataChannelEntry] {
+        associations.keys.sorted().flatMap { associations[$0]?.channels.entries ?? [] }
+    }
+
+    /// The side sending `direction`, from the DTLS roles and a=setup.
+    private func side(_ direction: FlowDirection, clientDirection: FlowDirection?) -> SessionSide? {
+        guard let clientDirection, let client = signalling.dtlsClient else { return nil }
+        return direction == clientDirection ? client : client.other
+    }
 
     /// Judges one decrypted SCTP packet. `clientDirection` is the DTLS client's direction on the flow.
     public mutating func observe(
         _ bytes: [UInt8], frame: Int, flow: Int, direction: FlowDirection, clientDirection: FlowDirection?
     ) -> [ReplayFinding] {
         // Taken out, not copied, so the TSN sets are not duplicated on write.
-        var association = associations.removeValue(forKey: flow) ?? Association()
+        var association = associations.removeValue(forKey: flow) ?? Association(flow: flow)
         defer { associations[flow] = association }
         var findings: [ReplayFinding] = []
         let policy: SCTPPacket.ChecksumPolicy = association.zeroChecksumAgreed ? .zeroAllowed : .required
@@ -99,6 +124,9 @@ public struct SCTPAssociationRule: Sendable {
         packets += 1
         func finding(_ rule: ReplayRule, _ detail: String) {
             findings.append(ReplayFinding(rule, frame: frame, flow: flow, detail))
+        }
+        if let sender = side(direction, clientDirection: clientDirection), association.portsJudged.insert(direction).inserted {
+            checkPorts(packet, sender: sender, finding)
         }
         checkTag(packet, direction: direction, &association, finding)
         for chunk in packet.chunks {
@@ -111,6 +139,7 @@ public struct SCTPAssociationRule: Sendable {
                     association.directions[direction] = Direction()
                     association.directions[direction.reversed] = Direction(tag: initiation.initiateTag)
                     association.pendingOpens = [:]
+                    association.channels.associationEnded("association restarted (INIT)")
                     association.zeroChecksumOffered = [:]
                 }
                 association.directions[direction, default: Direction()].announcedTSN = initiation.initialTSN
@@ -120,11 +149,16 @@ public struct SCTPAssociationRule: Sendable {
                 }
             case .data(let data):
                 observeData(data, direction: direction, clientDirection: clientDirection, &association, finding, frame: frame)
+            case .abort:
+                association.channels.associationEnded("association aborted by \(direction.rawValue)")
+            case .shutdown:
+                association.channels.associationEnded("association shut down by \(direction.rawValue)")
             case .selectiveAck(let sack):
                 observeSACK(sack, direction: direction, &association, finding)
             case .reconfig(let reconfig):
                 // RFC 6525 §5.2.2: a reset outgoing stream starts again at SSN 0; all streams when none are listed.
                 for case .outgoingSSNResetRequest(let request) in reconfig.parameters.elements {
+                    association.channels.reset(streams: request.streams, direction: direction)
                     if request.streams.isEmpty {
                         association.directions[direction, default: Direction()].nextSSN = [:]
                         association.directions[direction, default: Direction()].streamsStartAtZero = true
@@ -152,6 +186,27 @@ public struct SCTPAssociationRule: Sendable {
     }
 
     // MARK: Rules
+
+    /// RFC 8841 §5: the SCTP port is the sender's a=sctp-port; the destination its peer's.
+    private func checkPorts(_ packet: SCTPPacket, sender: SessionSide, _ finding: (ReplayRule, String) -> Void) {
+        let expected = (signalling.sctpPort(sender), signalling.sctpPort(sender.other))
+        if let source = expected.0, packet.sourcePort != source {
+            finding(Self.portSignalled, "the \(sender.rawValue) sends from SCTP port \(packet.sourcePort); its a=sctp-port is \(source)")
+        }
+        if let destination = expected.1, packet.destinationPort != destination {
+            finding(Self.portSignalled, "the \(sender.rawValue) sends to SCTP port \(packet.destinationPort); the \(sender.other.rawValue)'s a=sctp-port is \(destination)")
+        }
+    }
+
+    /// RFC 8841 §6: the receiver's a=max-message-size bounds what may be sent to it (0: no limit).
+    private func checkMessageSize(
+        _ size: Int, stream: UInt16, direction: FlowDirection, clientDirection: FlowDirection?, _ finding: (ReplayRule, String) -> Void
+    ) {
+        guard let sender = side(direction, clientDirection: clientDirection), let limit = signalling.maxMessageSize(sender.other),
+            limit > 0, size > limit
+        else { return }
+        finding(Self.maxMessageSize, "stream \(stream): the \(sender.rawValue) sends a \(size)-byte message; the \(sender.other.rawValue)'s a=max-message-size is \(limit)")
+    }
 
     private func checkTag(_ packet: SCTPPacket, direction: FlowDirection, _ association: inout Association, _ finding: (ReplayRule, String) -> Void) {
         let tag = packet.verificationTag
@@ -205,7 +260,13 @@ public struct SCTPAssociationRule: Sendable {
             }
             state.nextSSN[stream] = data.streamSequenceNumber &+ 1
         }
-        guard data.payloadProtocol == .dcep, data.flags.contains(.complete) else { return }
+        guard data.payloadProtocol == .dcep else {
+            if let size = association.channels.data(data, direction: direction) {
+                checkMessageSize(size, stream: data.streamIdentifier, direction: direction, clientDirection: clientDirection, finding)
+            }
+            return
+        }
+        guard data.flags.contains(.complete) else { return }
         var findings: [ReplayFinding] = []
         let strict = PacketDecoder.decode(DCEPCodec.self, Array(data.userData), frame: frame, flow: -1, &findings)
         for found in findings { finding(found.rule, found.detail) }
@@ -223,9 +284,11 @@ public struct SCTPAssociationRule: Sendable {
                 }
             }
             association.pendingOpens[stream] = PendingOpen(direction: direction, frame: frame)
+            if case .open(let open) = message { association.channels.open(open, stream: stream, direction: direction) }
         case .ack:
             if let open = association.pendingOpens[stream], open.direction == direction.reversed {
                 association.pendingOpens[stream] = nil
+                association.channels.acknowledge(stream: stream)
             } else {
                 finding(Self.dcepAckWithoutOpen, "DATA_CHANNEL_ACK on stream \(stream) answers no DATA_CHANNEL_OPEN from the peer")
             }

@@ -27,21 +27,6 @@ public enum RtcpMuxPolicy: String, Hashable, Sendable, CaseIterable {
     case require
 }
 
-/// Where a session is recorded (DESIGN §1.6): `<directory>/<name>.pcapng` and the DTLS key log
-/// `<directory>/<name>.keys`, which `crucible replay --keylog` reads.
-public struct Recording: Hashable, Sendable {
-    public var directory: String
-    public var name: String
-
-    public init(directory: String, name: String) {
-        self.directory = directory
-        self.name = name
-    }
-
-    public var capturePath: String { "\(directory)/\(name).pcapng" }
-    public var keyLogPath: String { "\(directory)/\(name).keys" }
-}
-
 /// How one peer connection is set up (Ktor's `WebRtcConnectionConfig`, W3C `RTCConfiguration`).
 public struct ConnectionConfiguration: Sendable {
     public var iceServers: [IceServer] = []

@@ -34,8 +34,13 @@ final class ConnectionCore: Sendable {
     /// Why media could not start, when it could not (data channels go on).
     let mediaFailure = Mutex<String?>(nil)
     private let keyLogFile: Mutex<FileHandle?>
+    /// Where the session is recorded, and how many offers and answers were written so far.
+    private let recording: Recording?
+    private let descriptionsRecorded = Mutex<[SessionDescriptionType: Int]>([:])
 
-    init(slot: HostSlot, timeout: Duration, keyLogPath: String?) {
+    init(slot: HostSlot, timeout: Duration, recording: Recording?) {
+        self.recording = recording
+        let keyLogPath = recording?.keyLogPath
         self.slot = slot
         self.timeout = timeout
         signaling = EventLog(waiting: slot)
@@ -52,6 +57,18 @@ final class ConnectionCore: Sendable {
             file = FileHandle(forWritingAtPath: keyLogPath)
         }
         keyLogFile = Mutex(file)
+    }
+
+    /// Writes an offer or answer that was applied next to the recording, for `crucible replay`.
+    /// Best effort, like the key log: a recording that cannot be written does not fail the session.
+    func record(_ description: SessionDescription) {
+        guard let recording, description.type == .offer || description.type == .answer else { return }
+        let generation = descriptionsRecorded.withLock { counts in
+            counts[description.type, default: 0] += 1
+            return counts[description.type, default: 0]
+        }
+        _ = FileManager.default.createFile(
+            atPath: recording.descriptionPath(description.type, generation: generation), contents: Data(description.sdp.utf8))
     }
 
     var host: any EngineHost {

@@ -53,12 +53,14 @@ public final class PeerConnection: Sendable {
         try await core.host.call { machine, now throws(WebRTCError) in
             try machine.setLocalDescription(description.type, sdp: description.sdp, at: now)
         }
+        core.record(description)
     }
 
     public func setRemoteDescription(_ description: SessionDescription) async throws(WebRTCError) {
         try await core.host.call { machine, now throws(WebRTCError) in
             try machine.setRemoteDescription(description.type, sdp: description.sdp, at: now)
         }
+        core.record(description)
     }
 
     /// The local description in force (pending, else current) with every candidate gathered so far,

@@ -33,7 +33,7 @@ public final class WebRTCClient: Sendable {
         let slot = HostSlot(
             sequenceTimeout: engine.sequenceTimeout(operationTimeout: connection.operationTimeout),
             operationTimeout: connection.operationTimeout)
-        let core = ConnectionCore(slot: slot, timeout: connection.operationTimeout, keyLogPath: connection.recording?.keyLogPath)
+        let core = ConnectionCore(slot: slot, timeout: connection.operationTimeout, recording: connection.recording)
         let host = try await machineEngine.makeHost(
             configuration: engineConfiguration, certificate: certificate, recording: connection.recording
         ) { [weak core] event in core?.ingest(event) }
