@@ -108,7 +108,9 @@ public struct InteropMatrix: Sendable {
             do throws(InteropError) {
                 let facts = descriptions.map(DescriptionFacts.init(sdp:))
                 let datagrams = try capture.stop(keeping: facts.reduce(into: Set()) { $0.formUnion($1.candidatePorts) })
-                let judged = try judge(datagrams, name: name, folder: folder, keyLog: keyLog, icePasswords: facts.compactMap(\.icePassword))
+                let judged = try judge(
+                    datagrams, name: name, folder: folder, keyLog: keyLog, icePasswords: facts.compactMap(\.icePassword),
+                    descriptions: descriptions)
                 cell.capture = "cells/\(name).pcapng"
                 cell.keyLog = keyLog.isEmpty ? nil : "cells/\(name).keys"
                 cell.replayReport = "cells/\(name).replay.html"
@@ -134,8 +136,17 @@ public struct InteropMatrix: Sendable {
 
     /// Writes the cell's capture and key log, judges them with the replay checker, and writes its report.
     private func judge(
-        _ datagrams: [UDPDatagram], name: String, folder: URL, keyLog: [String], icePasswords: [String]
+        _ datagrams: [UDPDatagram], name: String, folder: URL, keyLog: [String], icePasswords: [String], descriptions: [String]
     ) throws(InteropError) -> Cell.ReplayVerdict {
+        // The offers and answers, by turn, written as a recording's are so `crucible replay` reads them too.
+        let recording = Recording(directory: folder.path, name: name)
+        var texts: [SignalledText] = []
+        for (index, sdp) in descriptions.enumerated() {
+            let type: SessionDescriptionType = index % 2 == 0 ? .offer : .answer
+            let path = recording.descriptionPath(type, generation: index / 2 + 1)
+            try? Data(sdp.utf8).write(to: URL(fileURLWithPath: path))
+            texts.append(SignalledText(source: (path as NSString).lastPathComponent, text: sdp, side: type == .offer ? .offerer : .answerer))
+        }
         var writer = PcapngWriter()
         for datagram in datagrams { writer.append(datagram) }
         let capturePath = folder.appendingPathComponent("\(name).pcapng")
@@ -144,7 +155,8 @@ public struct InteropMatrix: Sendable {
             try Data(writer.bytes).write(to: capturePath)
             if !keyLog.isEmpty { try Data(keyText.utf8).write(to: folder.appendingPathComponent("\(name).keys")) }
         } catch { throw InteropError("cannot write the capture of \(name): \(error)") }
-        let options = ReplayOptions(icePasswords: icePasswords, keyLog: keyLog.isEmpty ? nil : KeyLog(parsing: keyText))
+        let options = ReplayOptions(
+            icePasswords: icePasswords, keyLog: keyLog.isEmpty ? nil : KeyLog(parsing: keyText), signalling: ReplaySignalling(texts))
         let report: ReplayReport
         let written: [UDPDatagram]
         do {

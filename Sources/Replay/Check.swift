@@ -38,7 +38,8 @@ public enum ReplayChecker {
         let retransmissions = Set(options.signalling.payloadTypes.filter { $0.value.isRTX }.keys)
         return [
             STUNTransactionRule(), STUNFingerprintPresenceRule(), STUNIntegrityRule(passwords: options.icePasswords, signalling: options.signalling),
-            ICECheckRule(), ICEConsentRule(), RTPSequenceRule(retransmissionPayloadTypes: retransmissions), RTCPCompoundRule(),
+            ICECheckRule(), ICEConsentRule(), RTPSequenceRule(retransmissionPayloadTypes: retransmissions),
+            RTCPCompoundRule(reducedSizeNegotiated: options.signalling.reducedSizeRTCP),
             RTCPReportRule(), DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
             RTPSignallingRule(signalling: options.signalling),
         ]

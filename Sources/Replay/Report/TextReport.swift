@@ -27,10 +27,14 @@ extension ReplayReport {
             lines.append("srtp: keys for \(keyed.joined(separator: ", ")); \(decryption.authenticated) packets authenticated and decrypted, \(decryption.failed) failed, \(decryption.replayed) replayed")
             lines.append("")
         }
-        if media.opusPackets > 0 || media.vp8Frames > 0 || !media.uncheckedPayloadTypes.isEmpty {
+        if media.opusPackets > 0 || media.vp8Frames > 0 || !media.uncheckedPayloadTypes.isEmpty || media.rtxCompared + media.rtxPadding + media.rtxOriginalMissing > 0 {
             var parts: [String] = []
             if media.opusPackets > 0 { parts.append("\(media.opusPackets) Opus packets parsed") }
             if media.vp8Frames > 0 { parts.append("\(media.vp8Frames) VP8 frames reassembled (\(media.vp8KeyFrames) key)") }
+            if media.rtxCompared + media.rtxPadding + media.rtxOriginalMissing > 0 {
+                parts.append(
+                    "RTX: \(media.rtxCompared) retransmission(s) matched their original, \(media.rtxOriginalMissing) whose original is not in the capture, \(media.rtxPadding) padding-only")
+            }
             let unchecked = media.uncheckedPayloadTypes.sorted { $0.key < $1.key }.map { "PT \($0.key) × \($0.value)" }
             if !unchecked.isEmpty { parts.append("payloads not judged (no --payload-type): " + unchecked.joined(separator: ", ")) }
             lines.append("media: " + parts.joined(separator: "; "))

@@ -35,8 +35,11 @@ public struct STUNIntegrityRule: PacketRule {
         }
         if !signalling.isEmpty {
             if message.type.messageClass == .request, let (receiver, sender) = SideAttribution.ufrags(message) {
+                let bothSides = SessionSide.allCases.allSatisfy { !signalling.iceUfrags($0).isEmpty }
                 guard let side = signalling.side(ofUfrag: receiver), let password = signalling.icePassword(ofUfrag: receiver) else {
                     let known = SessionSide.allCases.map { "\($0.rawValue) \(signalling.iceUfrags($0).joined(separator: "/"))" }
+                    // With one side's description missing, the check may be to that side: any password may key it.
+                    guard bothSides else { return anyPassword(message, packet) }
                     return finding(Self.iceUsername, "USERNAME \(receiver):\(sender) names a receiver ufrag no description gives (\(known.joined(separator: ", ")))")
                 }
                 var findings: [ReplayFinding] = []
@@ -55,9 +58,18 @@ public struct STUNIntegrityRule: PacketRule {
                 return finding(ReplayRules.stunMessageIntegrity, "integrity does not verify with the a=ice-pwd that keyed its request")
             }
         }
+        return anyPassword(message, packet)
+    }
+
+    /// Without the descriptions to say which key: any known password may verify the message.
+    private func anyPassword(_ message: STUNMessage, _ packet: ReplayPacket) -> [ReplayFinding] {
         let known = passwords + signalling.icePasswords
         guard !known.isEmpty else { return [] }
         for password in known where message.checkIntegrity(password: password).passed { return [] }
-        return finding(ReplayRules.stunMessageIntegrity, "integrity verifies with none of the \(known.count) known password(s)")
+        return [
+            ReplayFinding(
+                ReplayRules.stunMessageIntegrity, frame: packet.frame, flow: packet.flow,
+                "\(message.type) \(message.transactionID): integrity verifies with none of the \(known.count) known password(s)")
+        ]
     }
 }

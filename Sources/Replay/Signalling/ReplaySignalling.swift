@@ -186,6 +186,12 @@ public struct ReplaySignalling: Hashable, Sendable {
         return extensions
     }
 
+    /// Whether reduced-size RTCP was negotiated: the answer kept `a=rtcp-rsize` in its RTP sections (RFC 5506 §5).
+    public var reducedSizeRTCP: Bool {
+        let sections = rtpSections(.answerer)
+        return !sections.isEmpty && sections.allSatisfy(\.parameters.rtcpReducedSize)
+    }
+
     /// The id of the `sdes:mid` extension, if negotiated (RFC 8843 §15.1).
     public var midExtensionID: UInt8? {
         negotiatedExtensions.first { $0.value == RTPExtensionURI.mid }?.key
