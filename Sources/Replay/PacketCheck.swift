@@ -52,19 +52,37 @@ public struct PacketDecoder: Sendable {
     public init(protection: RTPProtection = .automatic) { self.protection = protection }
 
     /// Decodes one packet; returns what was decoded and the findings.
-    public func decode(_ packet: ReplayPacket) -> (DecodedPacket, [ReplayFinding]) {
+    ///
+    /// A vendor's own packet (``VendorVariant``) is reported under that vendor's rule instead of the
+    /// codec's refusal; `flow` gives the ports that tell Zoom's. An RFC 3489 message is reported under
+    /// `STUN.classic` instead of `STUN.magic-cookie`.
+    public func decode(_ packet: ReplayPacket, flow: Flow? = nil) -> (DecodedPacket, [ReplayFinding]) {
         var findings: [ReplayFinding] = []
+        if let variant = VendorVariant.recognise(packet.payload, flow: flow) {
+            findings.append(ReplayFinding(variant.rule, frame: packet.frame, flow: packet.flow, variant.description))
+            guard variant.isOtherwiseStandard else { return (DecodedPacket(packet: packet, content: .undecoded), findings) }
+        }
         let content: PacketContent
         switch packet.kind {
         case .stun:
-            if let message = run(STUNCodec.self, packet, &findings) {
+            var codecFindings: [ReplayFinding] = []
+            if let message = run(STUNCodec.self, packet, &codecFindings) {
                 content = .stun(message)
             } else if let message = try? STUNMessage.parse(packet.payload, checkFingerprint: false) {
                 // A wrong FINGERPRINT is reported above; the transaction rules still see the message.
                 content = .stun(message)
+            } else if let classic = ClassicSTUNMessage.recognise(packet.payload) {
+                // RFC 8489 §12: no magic cookie, but the structure holds: an RFC 3489 message, named as one.
+                codecFindings = [
+                    ReplayFinding(
+                        ClassificationRules.stunClassic, frame: packet.frame, flow: packet.flow,
+                        "\(classic) (transaction ID of 16 bytes, no magic cookie)")
+                ]
+                content = .undecoded
             } else {
                 content = .undecoded
             }
+            findings += codecFindings
         case .turnChannel:
             content = run(ChannelDataCodec.self, packet, &findings).map(PacketContent.channelData) ?? .undecoded
         case .dtls:

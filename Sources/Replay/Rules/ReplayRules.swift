@@ -102,7 +102,7 @@ public enum ReplayRules {
         STUNTransactionRule.rules + STUNFingerprintPresenceRule.rules + STUNIntegrityRule.rules + ICECheckRule.rules + ICEConsentRule.rules + [turnChannelBound]
         + RTPSequenceRule.rules + RTCPCompoundRule.rules + RTCPReportRule.rules + DTLSRecordSequenceRule.rules + DTLSHandshakeOrderRule.rules + DTLSUseSRTPRule.rules
         + SRTPDecryptionStage.rules + MediaPayloadStage.rules + DTLSDecryptionStage.rules + SCTPAssociationRule.rules
-        + DTLSSignallingRule.rules + RTPSignallingRule.rules
+        + DTLSSignallingRule.rules + RTPSignallingRule.rules + ClassificationRules.rules
 
     /// Every rule: demultiplexing, round trip, each codec's rules, then the stateful rules.
     public static var catalogue: [ReplayRule] {
