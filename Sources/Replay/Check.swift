@@ -16,11 +16,15 @@ public struct ReplayOptions: Hashable, Sendable {
     /// The session's offer and answer (`--sdp`): payload types, ICE credentials, fingerprints, roles,
     /// SCTP limits and streams, learned and enforced.
     public var signalling: ReplaySignalling
+    /// Judge every UDP flow (`--all-udp`), not only those shown to be WebRTC (``FlowClassifier``).
+    public var allUDP: Bool
 
     public init(
         icePasswords: [String] = [], protection: RTPProtection = .automatic, srtpKeys: [SRTPKeyAssignment] = [],
-        payloadTypes: [PayloadTypeAssignment] = [], keyLog: KeyLog? = nil, signalling: ReplaySignalling = ReplaySignalling()
+        payloadTypes: [PayloadTypeAssignment] = [], keyLog: KeyLog? = nil, signalling: ReplaySignalling = ReplaySignalling(),
+        allUDP: Bool = false
     ) {
+        self.allUDP = allUDP
         self.signalling = signalling
         self.keyLog = keyLog
         self.icePasswords = icePasswords
@@ -30,8 +34,10 @@ public struct ReplayOptions: Hashable, Sendable {
     }
 }
 
-/// The replay checker: demultiplexes datagrams into flows, decodes every packet with its codec, runs
-/// the stateful rules in capture order and assembles the report. Pure apart from `check(capturePath:)`.
+/// The replay checker: demultiplexes datagrams into flows and classifies each (a first pass: is it
+/// WebRTC, a well-known other protocol, or unrecognised), then decodes every packet of the WebRTC flows
+/// with its codec, runs the stateful rules in capture order and assembles the report. Pure apart from
+/// `check(capturePath:)`.
 public enum ReplayChecker {
     /// The stateful rules, fresh, for one capture.
     public static func rules(_ options: ReplayOptions) -> [any PacketRule] {
@@ -49,7 +55,21 @@ public enum ReplayChecker {
     public static func check(
         _ datagrams: [ReplayDatagram], capture: String, skippedFrames: Int = 0, options: ReplayOptions = .init()
     ) -> ReplayReport {
+        // First pass: flows, and what each is. Evidence may come late in a flow (a capture that starts
+        // mid-call), so no packet is judged before the whole capture was seen.
         var demultiplexer = Demultiplexer()
+        var classifier = FlowClassifier(
+            iceUfrags: Set(SessionSide.allCases.flatMap(options.signalling.iceUfrags)), candidates: options.signalling.candidateEndpoints)
+        var packets: [ReplayPacket] = []
+        packets.reserveCapacity(datagrams.count)
+        for datagram in datagrams {
+            for packet in demultiplexer.packets(for: datagram) {
+                classifier.observe(packet)
+                packets.append(packet)
+            }
+        }
+        let flows = demultiplexer.flows
+        let classes = flows.map { classifier.classification(of: $0) }
         let decoder = PacketDecoder(protection: options.protection)
         var rules = rules(options)
         var decryption = SRTPDecryptionStage(options.srtpKeys)
@@ -62,60 +82,60 @@ public enum ReplayChecker {
         var unjudged = UnjudgedLayers(keyLogGiven: options.keyLog != nil)
         var findings: [ReplayFinding] = []
         var summaries: [ReplayReport.FlowSummary] = []
-        for datagram in datagrams {
-            for packet in demultiplexer.packets(for: datagram) {
-                if packet.flow == summaries.count {
-                    let flow = demultiplexer.flows[packet.flow]
-                    summaries.append(
-                        .init(
-                            id: flow.id, a: flow.a.description, b: flow.b.description, relayedThrough: flow.relayedThrough,
-                            packets: [:], firstFrame: packet.frame, lastFrame: packet.frame,
-                            firstTime: packet.timestampNanoseconds, lastTime: packet.timestampNanoseconds))
-                }
-                if summaries.indices.contains(packet.flow) {
-                    summaries[packet.flow].packets[packet.kind.rawValue, default: 0] += 1
-                    summaries[packet.flow].lastFrame = packet.frame
-                    summaries[packet.flow].lastTime = packet.timestampNanoseconds
-                }
-                let (single, packetFindings) = decoder.decode(packet)
-                let decoded = handshakes.attach(to: single)
-                findings += packetFindings
-                for index in rules.indices { findings += rules[index].observe(decoded) }
-                findings += certificates.observe(decoded)
-                inventory.observe(decoded)
-                if var stage = dtls {
-                    let output = stage.observe(decoded)
-                    dtls = stage
-                    findings += output.findings
-                    if let keys = output.srtpKeys, let client = output.clientDirection {
-                        decryption.add(keys, flow: packet.flow, clientDirection: client)
-                    }
-                    if let alias = output.adopted { decryption.alias(flow: packet.flow, to: alias) }
-                    // An association ICE moved to another 5-tuple is judged as one, on the flow it began on.
-                    let association = output.association
-                    for data in output.applicationData {
-                        findings += sctp.observe(
-                            data, frame: packet.frame, flow: association.flow, direction: association.direction,
-                            clientDirection: output.clientDirection)
-                    }
-                }
-                var clearRTP: [UInt8]?
-                var decrypted = false
-                if decryption.isActive {
-                    let output = decryption.observe(decoded)
-                    findings += output.findings
-                    clearRTP = output.clearRTP
-                    decrypted = output.clearRTP != nil || output.clearRTCP != nil || !output.findings.isEmpty
-                    // Decrypted SRTCP is judged by the RTCP rules like plaintext RTCP.
-                    if let compound = output.clearRTCP {
-                        let clear = DecodedPacket(packet: packet, content: .rtcp(compound))
-                        for index in rules.indices { findings += rules[index].observe(clear) }
-                    }
-                }
-                if options.protection == .plain, case .rtp = decoded.content { clearRTP = packet.payload }
-                if let clearRTP { findings += media.observe(clearRTP: clearRTP, frame: packet.frame, flow: packet.flow) }
-                unjudged.observe(decoded, decrypted: decrypted || clearRTP != nil, dtlsStageRan: dtls != nil)
+        for packet in packets {
+            if packet.flow == summaries.count {
+                let flow = flows[packet.flow]
+                summaries.append(
+                    .init(
+                        id: flow.id, a: flow.a.description, b: flow.b.description, relayedThrough: flow.relayedThrough,
+                        packets: [:], firstFrame: packet.frame, lastFrame: packet.frame,
+                        firstTime: packet.timestampNanoseconds, lastTime: packet.timestampNanoseconds,
+                        classification: classes[packet.flow]))
             }
+            if summaries.indices.contains(packet.flow) {
+                summaries[packet.flow].packets[packet.kind.rawValue, default: 0] += 1
+                summaries[packet.flow].lastFrame = packet.frame
+                summaries[packet.flow].lastTime = packet.timestampNanoseconds
+            }
+            guard options.allUDP || classes[packet.flow].isJudged else { continue }
+            let (single, packetFindings) = decoder.decode(packet, flow: flows[packet.flow])
+            let decoded = handshakes.attach(to: single)
+            findings += packetFindings
+            for index in rules.indices { findings += rules[index].observe(decoded) }
+            findings += certificates.observe(decoded)
+            inventory.observe(decoded)
+            if var stage = dtls {
+                let output = stage.observe(decoded)
+                dtls = stage
+                findings += output.findings
+                if let keys = output.srtpKeys, let client = output.clientDirection {
+                    decryption.add(keys, flow: packet.flow, clientDirection: client)
+                }
+                if let alias = output.adopted { decryption.alias(flow: packet.flow, to: alias) }
+                // An association ICE moved to another 5-tuple is judged as one, on the flow it began on.
+                let association = output.association
+                for data in output.applicationData {
+                    findings += sctp.observe(
+                        data, frame: packet.frame, flow: association.flow, direction: association.direction,
+                        clientDirection: output.clientDirection)
+                }
+            }
+            var clearRTP: [UInt8]?
+            var decrypted = false
+            if decryption.isActive {
+                let output = decryption.observe(decoded)
+                findings += output.findings
+                clearRTP = output.clearRTP
+                decrypted = output.clearRTP != nil || output.clearRTCP != nil || !output.findings.isEmpty
+                // Decrypted SRTCP is judged by the RTCP rules like plaintext RTCP.
+                if let compound = output.clearRTCP {
+                    let clear = DecodedPacket(packet: packet, content: .rtcp(compound))
+                    for index in rules.indices { findings += rules[index].observe(clear) }
+                }
+            }
+            if options.protection == .plain, case .rtp = decoded.content { clearRTP = packet.payload }
+            if let clearRTP { findings += media.observe(clearRTP: clearRTP, frame: packet.frame, flow: packet.flow) }
+            unjudged.observe(decoded, decrypted: decrypted || clearRTP != nil, dtlsStageRan: dtls != nil)
         }
         for index in rules.indices { findings += rules[index].finish() }
         findings += media.finish()
@@ -126,7 +146,7 @@ public enum ReplayChecker {
         }
         findings.sort { $0.frame < $1.frame }
         var sessionInventory = inventory.inventory(
-            flows: demultiplexer.flows, payloadCounts: media.perStream, certificates: certificates.certificates)
+            flows: flows, payloadCounts: media.perStream, certificates: certificates.certificates)
         sessionInventory.dataChannels = sctp.dataChannels
         return ReplayReport(
             capture: capture, udpDatagrams: datagrams.count, skippedFrames: skippedFrames, flows: summaries, findings: findings,

@@ -58,10 +58,23 @@ public struct PacketDecoder: Sendable {
     /// `STUN.classic` instead of `STUN.magic-cookie`.
     public func decode(_ packet: ReplayPacket, flow: Flow? = nil) -> (DecodedPacket, [ReplayFinding]) {
         var findings: [ReplayFinding] = []
-        if let variant = VendorVariant.recognise(packet.payload, flow: flow) {
+        let variant = VendorVariant.recognise(packet.payload, flow: flow)
+        if let variant, !variant.isOtherwiseStandard {
             findings.append(ReplayFinding(variant.rule, frame: packet.frame, flow: packet.flow, variant.description))
-            guard variant.isOtherwiseStandard else { return (DecodedPacket(packet: packet, content: .undecoded), findings) }
+            return (DecodedPacket(packet: packet, content: .undecoded), findings)
         }
+        let (decoded, codecFindings) = decodeStandard(packet)
+        guard let variant else { return (decoded, codecFindings) }
+        // A vendor's otherwise standard message: what the codec refuses in it is the vendor's deviation,
+        // reported under the vendor's rule with the codec rule it breaks, not as an error of its own.
+        let refused = codecFindings.map { "\($0.rule.id): \($0.detail)" }
+        let detail = variant.description + (refused.isEmpty ? "" : "; " + refused.joined(separator: "; "))
+        return (decoded, [ReplayFinding(variant.rule, frame: packet.frame, flow: packet.flow, detail)])
+    }
+
+    /// Decodes a packet as the standard protocol its first byte names (RFC 7983 §7).
+    private func decodeStandard(_ packet: ReplayPacket) -> (DecodedPacket, [ReplayFinding]) {
+        var findings: [ReplayFinding] = []
         let content: PacketContent
         switch packet.kind {
         case .stun:

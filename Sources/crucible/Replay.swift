@@ -30,6 +30,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(name: .customLong("sdp"), help: "A session description, offer or answer: [offer:|answer:]FILE (repeatable, in signalling order; the type is read from a=setup:actpass or the order when not given). Payload types, ICE credentials, fingerprints, DTLS roles, SCTP limits and streams are learned and enforced.")
     var descriptionFiles: [String] = []
 
+    @Flag(name: .customLong("all-udp"), help: "Judge every UDP flow as WebRTC, not only those shown to be (ICE, a DTLS handshake, TURN, an SDP candidate, an RTP stream); DNS, mDNS, DHCP, QUIC … are otherwise skipped.")
+    var allUDP = false
+
     @Flag(name: .customLong("no-sidecars"), help: "Do not read <capture>.keys and <capture>.offer.sdp / .answer.sdp next to the capture.")
     var noSidecars = false
 
@@ -103,7 +106,7 @@ struct ReplayCommand: ParsableCommand {
         }
         let options = ReplayOptions(
             icePasswords: icePasswords, protection: RTPProtection(rawValue: protection) ?? .automatic, srtpKeys: keys,
-            payloadTypes: payloadTypes.compactMap(PayloadTypeAssignment.init(parsing:)), keyLog: keyLog, signalling: signalling)
+            payloadTypes: payloadTypes.compactMap(PayloadTypeAssignment.init(parsing:)), keyLog: keyLog, signalling: signalling, allUDP: allUDP)
         let datagrams: [ReplayDatagram]
         let skipped: Int
         do {

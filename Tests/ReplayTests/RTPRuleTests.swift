@@ -1,3 +1,4 @@
+import RTP
 import Replay
 import Testing
 
@@ -21,6 +22,31 @@ struct RTPRuleTests {
         let report = Traffic.report(traffic)
         #expect(report.brokenRules == broken, "\(name)")
         #expect(report.exitCode == 0, "RTP sequence rules are warnings")
+    }
+
+    @Test("A padding-only probe sets no timestamp reference: the media after it is not 'before' it (RFC 3550 §5.1)")
+    func paddingProbe() {
+        // libwebrtc probes bandwidth with padding-only packets carrying the last media timestamp it sent,
+        // which before any media is 0; the next media packet's timestamp is nothing to compare with.
+        let probe = RTPPacket(
+            header: RTPHeader(hasPadding: true, payloadType: 111, sequenceNumber: 9952, timestamp: 0xF000_0000, ssrc: 7),
+            payload: [], padding: Array(repeating: 0, count: 32)
+        ).serialize()
+        let traffic = [Traffic.aliceToBob(probe), Traffic.aliceToBob(Traffic.rtp(sequence: 9953, timestamp: 1000, ssrc: 7))]
+        #expect(Traffic.report(traffic).brokenRules == [:])
+    }
+
+    @Test("Retransmissions (an RTX payload type) carry their original's timestamp, which may go back (RFC 4588 §4)")
+    func retransmissionTimestamps() {
+        func packet(_ payloadType: UInt8, _ sequence: UInt16, _ timestamp: UInt32) -> Traffic.Sent {
+            Traffic.aliceToBob(
+                RTPPacket(header: RTPHeader(payloadType: payloadType, sequenceNumber: sequence, timestamp: timestamp, ssrc: 9), payload: [0, 1, 2])
+                    .serialize())
+        }
+        let traffic = [packet(97, 1, 9000), packet(97, 2, 3000)]
+        #expect(Traffic.report(traffic).brokenRules == ["RTP.timestamp-monotonic": 1], "without the descriptions, 97 is any payload type")
+        let options = ReplayOptions(signalling: SignallingFixtures.media)
+        #expect(Traffic.report(traffic, options: options).brokenRules["RTP.timestamp-monotonic"] == nil, "97 is rtx in the descriptions")
     }
 
     @Test("Each SSRC is followed on its own")

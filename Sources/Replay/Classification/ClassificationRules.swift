@@ -22,6 +22,13 @@ public enum ClassificationRules {
         id: "Vendor.discord", reference: "RFC 7983 §7, RFC 8489 §5", severity: .warning,
         summary: "datagrams in the STUN range are RFC 8489 STUN (Discord's IP discovery and keep-alive are not)")
 
+    /// Microsoft's TURN ([MS-TURN], Teams and Skype for Business): STUN messages with its MS-VERSION
+    /// attribute and the old TURN MAGIC-COOKIE attribute, whose attributes are not padded to a multiple
+    /// of four bytes as RFC 8489 §14 requires.
+    public static let microsoft = ReplayRule(
+        id: "Vendor.microsoft", reference: "RFC 8489 §5, §14; [MS-TURN] §2.2", severity: .warning,
+        summary: "STUN attributes are padded to a multiple of 4 bytes (Microsoft's MS-TURN messages are not)")
+
     /// In catalogue order.
-    public static let rules = [stunClassic, zoom, whatsApp, discord]
+    public static let rules = [stunClassic, zoom, whatsApp, discord, microsoft]
 }

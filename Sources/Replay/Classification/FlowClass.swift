@@ -13,6 +13,15 @@ public enum FlowClass: Hashable, Sendable, Codable {
     /// Neither shown to be WebRTC nor a known protocol: reported, never judged.
     case unrecognised(reason: String)
 
+    /// The classification in one line, as reports print it.
+    public var summary: String {
+        switch self {
+        case .webRTC(let evidence): "WebRTC, judged: \(evidence)"
+        case .skipped(let name, let reason): "skipped, \(name): \(reason)"
+        case .unrecognised(let reason): "unrecognised, not judged: \(reason)"
+        }
+    }
+
     /// Whether the checker judges the flow's packets.
     public var isJudged: Bool {
         if case .webRTC = self { return true }

@@ -21,9 +21,12 @@ import STUN
 ///    IP discovery and keep-alive, WhatsApp's STUN-framed messages) with no evidence of rule 1:
 ///    skipped, naming the vendor. (Where a vendor's packets share a flow with ICE or TURN, the flow is
 ///    WebRTC and each such packet is a warning under the vendor's rule, ``VendorVariant``.)
-/// 4. **An RTP stream** (``RTPStreamShape``): WebRTC, for captures that start after ICE and DTLS.
-/// 5. **RFC 3489 STUN** with none of the above: skipped.
-/// 6. Anything else is unrecognised: reported, never judged.
+/// 4. **Protected DTLS records** in a capture whose DTLS handshake is on another flow: WebRTC, as an
+///    association ICE moved to a new pair without a new handshake (RFC 8445 §9, §8.1.1) shows itself.
+///    The decryption stage then adopts the flow if the records authenticate under that handshake's keys.
+/// 5. **An RTP stream** (``RTPStreamShape``): WebRTC, for captures that start after ICE and DTLS.
+/// 6. **RFC 3489 STUN** with none of the above: skipped.
+/// 7. Anything else is unrecognised: reported, never judged.
 public struct FlowClassifier: Sendable {
     private let iceUfrags: Set<String>
     private let candidates: Set<Endpoint>
@@ -76,6 +79,11 @@ public struct FlowClassifier: Sendable {
         if let vendor = seen.vendor {
             return .skipped(protocol: vendor.variant.vendor, reason: "\(vendor.variant) (frame \(vendor.frame)) and no ICE, DTLS or TURN")
         }
+        if let records = seen.protectedDTLSFrame, let handshake = evidence.firstIndex(where: { $0.helloFrame != nil }), handshake != flow.id {
+            return .webRTC(
+                evidence: "protected DTLS records (frame \(records)) in a capture whose DTLS handshake is on flow \(handshake): "
+                    + "an association ICE moved (RFC 8445 §9)")
+        }
         if let stream = seen.rtp.evidence {
             return .webRTC(
                 evidence: "RTP stream: SSRC 0x\(String(stream.ssrc, radix: 16)), \(stream.packets) packets in sequence "
@@ -125,6 +133,9 @@ struct FlowEvidence: Sendable {
     private(set) var vendor: (variant: VendorVariant, frame: Int)?
     private(set) var zoomShapedFrame: Int?
     private(set) var rtp = RTPStreamShape()
+    /// The first DTLS hello, and the first datagram of protected DTLS records (epoch 1 or more).
+    private(set) var helloFrame: Int?
+    private(set) var protectedDTLSFrame: Int?
 
     mutating func observe(_ packet: ReplayPacket, iceUfrags: Set<String>) {
         packets += 1
@@ -146,7 +157,12 @@ struct FlowEvidence: Sendable {
                 classic = (message, frame)
             }
         case .dtls:
-            if let hello = Self.dtlsHello(payload) { note(rank: 1, frame: frame, "DTLS \(hello) (frame \(frame))") }
+            if let hello = Self.dtlsHello(payload) {
+                helloFrame = helloFrame ?? frame
+                note(rank: 1, frame: frame, "DTLS \(hello) (frame \(frame))")
+            } else if protectedDTLSFrame == nil, Self.isProtectedDTLS(payload) {
+                protectedDTLSFrame = frame
+            }
         case .rtp, .rtcp, .turnChannel, .zrtp, .unknown:
             break
         }
@@ -183,6 +199,15 @@ struct FlowEvidence: Sendable {
     private mutating func note(rank: Int, frame: Int, _ text: String) {
         if let strongest, strongest.rank <= rank { return }
         strongest = Strong(rank: rank, frame: frame, text: text)
+    }
+
+    /// A DTLS 1.2 record of a protected epoch (content type 20–23, version 1.0 or 1.2, epoch ≥ 1,
+    /// RFC 6347 §4.1) or a DTLS 1.3 unified header (first bits 001, RFC 9147 §4).
+    static func isProtectedDTLS(_ payload: [UInt8]) -> Bool {
+        guard let first = payload.first else { return false }
+        if first & 0xE0 == 0x20 { return true }
+        return payload.count >= 13 && (20...23).contains(first) && payload[1] == 0xFE && [0xFF, 0xFD].contains(payload[2])
+            && (payload[3] != 0 || payload[4] != 0)
     }
 
     /// A plaintext DTLS handshake record (content type 22, version 1.0/1.2/1.3 wire value, epoch 0)

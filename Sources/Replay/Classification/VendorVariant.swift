@@ -21,6 +21,9 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
     case discordIPDiscovery(response: Bool)
     /// Discord's keep-alive: 0x1337CAFE and a 4-byte counter, whose first byte falls in the ZRTP range.
     case discordKeepAlive
+    /// A STUN message carrying Microsoft's MS-TURN attributes: MS-VERSION (0x8008) or the old TURN
+    /// MAGIC-COOKIE attribute (0x000F, value 0x72C64BC6), seen from Teams' relays.
+    case microsoftTURN
 
     /// The vendor whose bytes these are.
     public var vendor: String {
@@ -28,6 +31,7 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
         case .zoomSFU: "Zoom"
         case .whatsAppMethod, .whatsAppAttributes: "WhatsApp"
         case .discordIPDiscovery, .discordKeepAlive: "Discord"
+        case .microsoftTURN: "Microsoft"
         }
     }
 
@@ -37,14 +41,17 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
         case .zoomSFU: ClassificationRules.zoom
         case .whatsAppMethod, .whatsAppAttributes: ClassificationRules.whatsApp
         case .discordIPDiscovery, .discordKeepAlive: ClassificationRules.discord
+        case .microsoftTURN: ClassificationRules.microsoft
         }
     }
 
     /// Whether the packet is otherwise a standard message that the codec and the stateful rules should
     /// still see (only the vendor's attributes are foreign).
     public var isOtherwiseStandard: Bool {
-        if case .whatsAppAttributes = self { return true }
-        return false
+        switch self {
+        case .whatsAppAttributes, .microsoftTURN: true
+        default: false
+        }
     }
 
     public var description: String {
@@ -55,6 +62,7 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
             "STUN message with WhatsApp's comprehension-required attribute(s) " + types.map { "0x" + hex($0) }.joined(separator: ", ")
         case .discordIPDiscovery(let response): "Discord IP discovery \(response ? "response" : "request") (74 bytes, no magic cookie)"
         case .discordKeepAlive: "Discord keep-alive (0x1337CAFE)"
+        case .microsoftTURN: "STUN message with Microsoft's MS-TURN attributes (MS-VERSION / MAGIC-COOKIE)"
         }
     }
 
@@ -63,6 +71,7 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
     public static func recognise(_ payload: [UInt8], flow: Flow? = nil) -> VendorVariant? {
         if let discord = discord(payload) { return discord }
         if let whatsApp = whatsApp(payload) { return whatsApp }
+        if isMicrosoftTURN(payload) { return .microsoftTURN }
         if let flow, isZoomMediaPort(flow), isZoomSFUShaped(payload) { return .zoomSFU(type: payload[0]) }
         return nil
     }
@@ -88,6 +97,30 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
         case 2: return .discordIPDiscovery(response: true)
         default: return nil
         }
+    }
+
+    /// STUN framing (magic cookie, length to the end) whose first attributes include MS-VERSION or the
+    /// MAGIC-COOKIE attribute. Only attributes before the first one that breaks RFC 8489's padding are
+    /// read, which is where Microsoft's relays put these two.
+    private static func isMicrosoftTURN(_ payload: [UInt8]) -> Bool {
+        guard payload.count >= STUNMessage.headerLength + 8, payload[0] & 0xC0 == 0,
+            payload[4] == 0x21, payload[5] == 0x12, payload[6] == 0xA4, payload[7] == 0x42,
+            Int(payload[2]) << 8 | Int(payload[3]) == payload.count - STUNMessage.headerLength
+        else { return false }
+        var offset = STUNMessage.headerLength
+        while payload.count - offset >= 4 {
+            let attribute = UInt16(payload[offset]) << 8 | UInt16(payload[offset + 1])
+            let length = Int(payload[offset + 2]) << 8 | Int(payload[offset + 3])
+            if attribute == 0x8008 { return true }
+            if attribute == 0x000F, length == 4, payload.count - offset >= 8,
+                Array(payload[(offset + 4)..<(offset + 8)]) == [0x72, 0xC6, 0x4B, 0xC6]
+            {
+                return true
+            }
+            guard length % 4 == 0 else { return false }
+            offset += 4 + length
+        }
+        return false
     }
 
     private static func whatsApp(_ payload: [UInt8]) -> VendorVariant? {

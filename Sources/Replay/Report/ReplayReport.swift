@@ -14,6 +14,9 @@ public struct ReplayReport: Hashable, Sendable, Codable {
         /// Capture times, nanoseconds since the Unix epoch.
         public var firstTime: Int64
         public var lastTime: Int64
+        /// What the flow is (WebRTC, a skipped protocol, unrecognised): only WebRTC flows are judged,
+        /// unless `--all-udp`.
+        public var classification: FlowClass
     }
 
     /// One place a rule is broken.

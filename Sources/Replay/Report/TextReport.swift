@@ -12,6 +12,7 @@ extension ReplayReport {
             let relay = flow.relayedThrough.map { " relayed through flow \($0)" } ?? ""
             let span = String(format: "%.3f", Double(flow.lastTime - flow.firstTime) / 1e9)
             lines.append("  [\(flow.id)] \(flow.a) <-> \(flow.b)\(relay): \(counts); frames \(flow.firstFrame)–\(flow.lastFrame), \(span) s")
+            lines.append("      \(flow.classification.summary)")
         }
         lines.append("")
         if let dtls {

@@ -1,6 +1,8 @@
 public import JSEP
 public import Hashing
 import DTLS
+public import Pcap
+import Wire
 import RTP
 import SDP
 
@@ -57,16 +59,27 @@ public struct ReplaySignalling: Hashable, Sendable {
 
     public init() {}
 
-    /// Reads descriptions in the order given. A side not given is told from the text: `a=setup:actpass`
-    /// is only ever in an offer (RFC 8842 §5.3); otherwise descriptions alternate offer, answer. The
-    /// n-th answer is read against the n-th offer (RFC 3264 §6).
+    /// Reads descriptions given in signalling order. A side not given is told from the text:
+    /// `a=setup:actpass` is only ever in an offer (RFC 8842 §5.3). The rest are answers while offers
+    /// wait for one, and otherwise alternate offer, answer. The n-th answer is read against the n-th
+    /// offer (RFC 3264 §6).
     public init(_ texts: [SignalledText]) {
+        let offersSeen = texts.filter { Self.guessSide($0) == .offerer }.count
+        var answersPlaced = texts.filter { $0.side == .answerer }.count
+        var expected = SessionSide.offerer
+        var placed: [(SignalledText, SessionSide)] = []
+        for text in texts {
+            var side = Self.guessSide(text) ?? expected
+            if Self.guessSide(text) == nil, answersPlaced < offersSeen {
+                side = .answerer
+                answersPlaced += 1
+            }
+            expected = side.other
+            placed.append((text, side))
+        }
         var offers: [NegotiatedDescription] = []
         var answers = 0
-        var expected = SessionSide.offerer
-        for text in texts {
-            let side = Self.guessSide(text) ?? expected
-            expected = side.other
+        for (text, side) in placed.filter({ $0.1 == .offerer }) + placed.filter({ $0.1 == .answerer }) {
             do throws(JSEPError) {
                 let answering = side == .answerer && offers.indices.contains(answers) ? offers[answers] : nil
                 let parsed = try OfferAnswer.parse(text.text, type: side == .offerer ? .offer : .answer, answering: answering, mode: .tolerant)
@@ -227,8 +240,10 @@ public struct ReplaySignalling: Hashable, Sendable {
         return nil
     }
 
-    /// The host and server-reflexive candidates a side listed, as endpoints (RFC 8839 §5.1).
-    public func candidateAddresses(_ side: SessionSide) -> [(address: String, port: UInt16)] {
-        (descriptions[side]?.candidates ?? []).map { ($0.address, $0.port) }
+    /// Every candidate the descriptions listed, as endpoints (RFC 8839 §5.1); names (mDNS) are left out.
+    public var candidateEndpoints: Set<Endpoint> {
+        Set(generations.flatMap(\.description.candidates).compactMap { candidate in
+            IPAddress(candidate.address).map { Endpoint(address: $0.bytes, port: candidate.port) }
+        })
     }
 }
