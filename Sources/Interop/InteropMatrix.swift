@@ -158,12 +158,13 @@ public struct InteropMatrix: Sendable {
         let options = ReplayOptions(
             icePasswords: icePasswords, keyLog: keyLog.isEmpty ? nil : KeyLog(parsing: keyText), signalling: ReplaySignalling(texts))
         let report: ReplayReport
+        let events: [LadderEvent]
         let written: [UDPDatagram]
         do {
             written = try CaptureReader(path: capturePath.path).udpDatagrams().datagrams
-            report = ReplayChecker.check(written, capture: "\(name).pcapng", skippedFrames: 0, options: options)
+            (report, events) = ReplayChecker.checkWithLadder(written, capture: "\(name).pcapng", skippedFrames: 0, options: options)
         } catch { throw InteropError("cannot read back the capture of \(name): \(error)") }
-        let page = HTMLReport.render(report, events: Ladder.events(written))
+        let page = HTMLReport.render(report, events: events)
         try? Data(page.utf8).write(to: folder.appendingPathComponent("\(name).replay.html"))
 
         var verdict = Cell.ReplayVerdict(errors: [:], tolerated: [:], warnings: [:], datagrams: written.count, decrypted: (report.dtls?.decrypted ?? 0) > 0)

@@ -55,6 +55,21 @@ public enum ReplayChecker {
     public static func check(
         _ datagrams: [ReplayDatagram], capture: String, skippedFrames: Int = 0, options: ReplayOptions = .init()
     ) -> ReplayReport {
+        run(datagrams, capture: capture, skippedFrames: skippedFrames, options: options, ladder: false).report
+    }
+
+    /// Judges datagrams and also labels every judged packet for the ladder diagram by what was found
+    /// inside it: the SCTP chunks and DCEP messages of decrypted records, the codec of decrypted RTP.
+    public static func checkWithLadder(
+        _ datagrams: [ReplayDatagram], capture: String, skippedFrames: Int = 0, options: ReplayOptions = .init()
+    ) -> (report: ReplayReport, events: [LadderEvent]) {
+        let result = run(datagrams, capture: capture, skippedFrames: skippedFrames, options: options, ladder: true)
+        return (result.report, result.events)
+    }
+
+    private static func run(
+        _ datagrams: [ReplayDatagram], capture: String, skippedFrames: Int, options: ReplayOptions, ladder: Bool
+    ) -> (report: ReplayReport, events: [LadderEvent]) {
         // First pass: flows, and what each is. Evidence may come late in a flow (a capture that starts
         // mid-call), so no packet is judged before the whole capture was seen.
         var demultiplexer = Demultiplexer()
@@ -82,6 +97,9 @@ public enum ReplayChecker {
         var unjudged = UnjudgedLayers(keyLogGiven: options.keyLog != nil)
         var findings: [ReplayFinding] = []
         var summaries: [ReplayReport.FlowSummary] = []
+        var events: [LadderEvent] = []
+        let start = datagrams.first?.timestampNanoseconds ?? 0
+        let codecs = options.signalling.payloadTypes
         for packet in packets {
             if packet.flow == summaries.count {
                 let flow = flows[packet.flow]
@@ -100,6 +118,7 @@ public enum ReplayChecker {
             guard options.allUDP || classes[packet.flow].isJudged else { continue }
             let (single, packetFindings) = decoder.decode(packet, flow: flows[packet.flow])
             let decoded = handshakes.attach(to: single)
+            var insideLabel: String?
             findings += packetFindings
             for index in rules.indices { findings += rules[index].observe(decoded) }
             findings += certificates.observe(decoded)
@@ -114,6 +133,7 @@ public enum ReplayChecker {
                 if let alias = output.adopted { decryption.alias(flow: packet.flow, to: alias) }
                 // An association ICE moved to another 5-tuple is judged as one, on the flow it began on.
                 let association = output.association
+                if ladder, !output.applicationData.isEmpty { insideLabel = output.applicationData.map(Ladder.sctpLabel).joined(separator: "; ") }
                 for data in output.applicationData {
                     findings += sctp.observe(
                         data, frame: packet.frame, flow: association.flow, direction: association.direction,
@@ -122,6 +142,12 @@ public enum ReplayChecker {
             }
             var clearRTP: [UInt8]?
             var decrypted = false
+            defer {
+                if ladder {
+                    let label = insideLabel ?? clearRTP.flatMap { Ladder.clearRTPLabel($0, codecs: codecs) } ?? Ladder.label(packet)
+                    events.append(Ladder.event(packet, flow: flows[packet.flow], start: start, label: label))
+                }
+            }
             if decryption.isActive {
                 let output = decryption.observe(decoded)
                 findings += output.findings
@@ -148,10 +174,11 @@ public enum ReplayChecker {
         var sessionInventory = inventory.inventory(
             flows: flows, payloadCounts: media.perStream, certificates: certificates.certificates)
         sessionInventory.dataChannels = sctp.dataChannels
-        return ReplayReport(
+        let report = ReplayReport(
             capture: capture, udpDatagrams: datagrams.count, skippedFrames: skippedFrames, flows: summaries, findings: findings,
             decryption: decryption.isActive ? decryption.summary : nil, media: media.summary, dtls: dtls?.summary,
             sctpPackets: sctp.packets, inventory: sessionInventory, unjudged: unjudged.finish(uncheckedPayloads: media.summary.uncheckedPayloadTypes))
+        return (report, events)
     }
 
     /// Reads a pcap or pcapng file and judges it.

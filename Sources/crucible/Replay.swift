@@ -117,9 +117,13 @@ struct ReplayCommand: ParsableCommand {
             FileHandle.standardError.write(Data("crucible replay: \(error.description)\n".utf8))
             throw ExitCode(2)
         }
-        let report = ReplayChecker.check(datagrams, capture: capture, skippedFrames: skipped, options: options)
+        let report: ReplayReport
         if let html {
-            try Data(HTMLReport.render(report, events: Ladder.events(datagrams)).utf8).write(to: URL(fileURLWithPath: html))
+            let judged = ReplayChecker.checkWithLadder(datagrams, capture: capture, skippedFrames: skipped, options: options)
+            report = judged.report
+            try Data(HTMLReport.render(report, events: judged.events).utf8).write(to: URL(fileURLWithPath: html))
+        } else {
+            report = ReplayChecker.check(datagrams, capture: capture, skippedFrames: skipped, options: options)
         }
         print(json ? try report.json() : report.text(), terminator: json ? "\n" : "")
         throw ExitCode(report.exitCode)
