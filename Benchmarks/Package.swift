@@ -33,6 +33,8 @@ let package = Package(
                 .product(name: "Replay", package: "Crucible"),
                 .product(name: "Decryption", package: "Crucible"),
                 .product(name: "Conformance", package: "Crucible"),
+                .product(name: "WebRTC", package: "Crucible"),
+                .product(name: "Harness", package: "Crucible"),
             ],
             path: "Benchmarks/ReplayThroughput",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]

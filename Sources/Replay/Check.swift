@@ -93,7 +93,7 @@ public enum ReplayChecker {
         var sctp = SCTPAssociationRule(signalling: options.signalling)
         var handshakes = HandshakeReassemblyStage()
         var certificates = DTLSSignallingRule(signalling: options.signalling)
-        var inventory = InventoryStages(signalling: options.signalling)
+        var inventory = InventoryStages(signalling: options.signalling, assignments: options.payloadTypes)
         var unjudged = UnjudgedLayers(keyLogGiven: options.keyLog != nil)
         var findings: [ReplayFinding] = []
         var summaries: [ReplayReport.FlowSummary] = []

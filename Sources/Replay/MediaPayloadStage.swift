@@ -7,6 +7,9 @@ public enum MediaCodec: String, Hashable, Sendable, Codable, CaseIterable {
     case opus
     /// RFC 7741: a VP8 payload descriptor, then a piece of a VP8 frame; frames end at the marker bit.
     case vp8
+
+    /// The RTP clock rate (RFC 7587 §4.1, RFC 7741 §4.1).
+    public var clockRate: Int { self == .opus ? 48000 : 90000 }
 }
 
 /// One `--payload-type PT=CODEC` assignment.
@@ -150,6 +153,7 @@ struct MediaPayloadStage {
                 .remember(header.sequenceNumber, timestamp: header.timestamp, payload: Array(packet.payload))
         }
         guard let codec = codecs[header.payloadType] else {
+            if StaticPayloadTypes.unstructured.contains(header.payloadType) { return [] }
             summary.uncheckedPayloadTypes[header.payloadType, default: 0] += 1
             return []
         }

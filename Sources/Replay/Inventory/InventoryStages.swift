@@ -6,9 +6,9 @@ struct InventoryStages: Sendable {
     private var dtls: DTLSInventory
     let signalling: ReplaySignalling
 
-    init(signalling: ReplaySignalling) {
+    init(signalling: ReplaySignalling, assignments: [PayloadTypeAssignment]) {
         self.signalling = signalling
-        media = MediaInventory(signalling: signalling)
+        media = MediaInventory(signalling: signalling, assignments: assignments)
         ice = ICEInventory(signalling: signalling)
         dtls = DTLSInventory(signalling: signalling)
     }

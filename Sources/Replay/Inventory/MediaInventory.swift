@@ -28,21 +28,19 @@ struct MediaInventory: Sendable {
     private var streams: [Key: Stream] = [:]
     private var order: [Key] = []
 
-    init(signalling: ReplaySignalling) {
+    /// Codecs from the descriptions, then `--payload-type`, then RFC 3551's static payload types.
+    init(signalling: ReplaySignalling, assignments: [PayloadTypeAssignment]) {
         self.signalling = signalling
-        codecs = signalling.payloadTypes
+        var codecs = StaticPayloadTypes.codecs.merging(signalling.payloadTypes) { $1 }
+        for assignment in assignments where signalling.payloadTypes[assignment.payloadType] == nil {
+            codecs[assignment.payloadType] = SignalledCodec(name: assignment.codec.rawValue, clockRate: assignment.codec.clockRate)
+        }
+        self.codecs = codecs
         midID = signalling.midExtensionID
     }
 
-    /// The RTP clock of a payload type: from its rtpmap, else the static assignments of RFC 3551 §6.
-    private func clockRate(_ payloadType: UInt8) -> Int? {
-        if let codec = codecs[payloadType] { return codec.clockRate }
-        switch payloadType {
-        case 0, 3, 4, 5, 7, 8, 9, 12, 13, 15, 18: return 8000
-        case 26, 31, 32, 33, 34: return 90000
-        default: return nil
-        }
-    }
+    /// The RTP clock of a payload type, when its codec is known.
+    private func clockRate(_ payloadType: UInt8) -> Int? { codecs[payloadType]?.clockRate }
 
     mutating func observe(_ decoded: DecodedPacket) {
         guard case .rtp(let header) = decoded.content else { return }

@@ -36,6 +36,12 @@ public struct SignalledCodec: Hashable, Sendable, Codable {
     /// RTX and other repair formats: the payload type they repair.
     public var associatedPayloadType: UInt8?
 
+    public init(name: String, clockRate: Int, associatedPayloadType: UInt8? = nil) {
+        self.name = name
+        self.clockRate = clockRate
+        self.associatedPayloadType = associatedPayloadType
+    }
+
     public var isRTX: Bool { name.lowercased() == "rtx" }
 }
 
