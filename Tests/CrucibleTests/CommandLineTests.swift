@@ -99,7 +99,8 @@ enum Crucible {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs `crucible ARGUMENTS`, or `WRAPPER… crucible ARGUMENTS` (a script that sets up where it runs).
+    static func run(_ arguments: [String], wrappedIn wrapper: [String] = []) throws -> Result {
         // The test bundle and the executable are built into the same products folder.
         let products = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             .deletingLastPathComponent()
@@ -109,7 +110,14 @@ enum Crucible {
         }
         // The longest command here is a short fuzz campaign; the bound only keeps a hung one from
         // hanging the suite.
-        let child = try runToEnd(executable, arguments, in: repositoryRoot, timeout: .seconds(1800))
+        let child =
+            if let first = wrapper.first {
+                try runToEnd(
+                    URL(fileURLWithPath: first), Array(wrapper.dropFirst()) + [executable.path] + arguments, in: repositoryRoot,
+                    timeout: .seconds(1800))
+            } else {
+                try runToEnd(executable, arguments, in: repositoryRoot, timeout: .seconds(1800))
+            }
         return Result(
             status: child.status ?? -1,
             standardOutput: String(decoding: child.output, as: UTF8.self),
