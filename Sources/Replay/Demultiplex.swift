@@ -81,11 +81,21 @@ public struct Demultiplexer: Sendable {
     /// ChannelData frames on channels no ChannelBind success in the capture had bound (frame numbers).
     public private(set) var unboundChannelFrames: [Int] = []
 
-    private var outerFlows: [Set<Endpoint>: Int] = [:]
+    private var outerFlows: [EndpointPair: Int] = [:]
     private var relayedFlows: [RelayKey: Int] = [:]
     private var channels: [ChannelKey: Binding] = [:]
     private var pendingBinds: [PendingKey: (channel: UInt16, binding: Binding)] = [:]
 
+    /// Both endpoints of a flow, whichever sent: the key of its 5-tuple (the transport is always UDP).
+    private struct EndpointPair: Hashable {
+        let low: Endpoint
+        let high: Endpoint
+
+        init(_ one: Endpoint, _ other: Endpoint) {
+            let oneFirst = (one.address.lexicographicallyPrecedes(other.address)) || (one.address == other.address && one.port <= other.port)
+            (low, high) = oneFirst ? (one, other) : (other, one)
+        }
+    }
     private struct RelayKey: Hashable { let outer: Int; let client: Endpoint; let peer: Endpoint }
     private struct ChannelKey: Hashable { let outer: Int; let channel: UInt16 }
     private struct PendingKey: Hashable { let outer: Int; let transaction: STUNTransactionID }
@@ -107,7 +117,7 @@ public struct Demultiplexer: Sendable {
     }
 
     private mutating func flow(from source: Endpoint, to destination: Endpoint) -> (Int, FlowDirection) {
-        let key: Set<Endpoint> = [source, destination]
+        let key = EndpointPair(source, destination)
         if let id = outerFlows[key] { return (id, flows[id].a == source ? .aToB : .bToA) }
         let id = flows.count
         flows.append(Flow(id: id, a: source, b: destination))

@@ -116,14 +116,11 @@ struct MediaPayloadStage {
 
     /// The last packets of a stream by sequence number: payload and timestamp.
     private struct RecentPayloads {
-        static let capacity = 1024
-        var payloads: [UInt16: (timestamp: UInt32, payload: [UInt8])] = [:]
-        var order: [UInt16] = []
+        var payloads = RecentDictionary<UInt16, (timestamp: UInt32, payload: [UInt8])>(capacity: 1024)
         var payloadType: UInt8
 
         mutating func remember(_ sequence: UInt16, timestamp: UInt32, payload: [UInt8]) {
-            if payloads.updateValue((timestamp, payload), forKey: sequence) == nil { order.append(sequence) }
-            if order.count > Self.capacity { payloads[order.removeFirst()] = nil }
+            payloads.store((timestamp, payload), for: sequence)
         }
     }
 

@@ -154,7 +154,7 @@ public struct PacketDecoder: Sendable {
             return nil
         }
         let again = Codec.serialize(value)
-        if again != Codec.canonicalize(bytes) {
+        if !again.sameBytes(as: Codec.canonicalize(bytes)) {
             let at = zip(again, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(again.count, bytes.count)
             findings.append(
                 ReplayFinding(

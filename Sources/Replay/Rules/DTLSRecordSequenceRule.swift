@@ -15,14 +15,7 @@ public struct DTLSRecordSequenceRule: PacketRule {
     private struct Key: Hashable { let flow: Int; let direction: FlowDirection; let epoch: UInt16 }
     private struct Numbers {
         var highest: UInt64
-        var recent: Set<UInt64> = []
-        var recentOrder: [UInt64] = []
-
-        mutating func remember(_ number: UInt64) {
-            guard recent.insert(number).inserted else { return }
-            recentOrder.append(number)
-            if recentOrder.count > DTLSRecordSequenceRule.memory { recent.remove(recentOrder.removeFirst()) }
-        }
+        var recent = RecentSet<UInt64>(capacity: DTLSRecordSequenceRule.memory)
     }
     private var numbers: [Key: Numbers] = [:]
 
@@ -36,8 +29,9 @@ public struct DTLSRecordSequenceRule: PacketRule {
             guard case .classic(let classic) = record else { continue }
             let key = Key(flow: packet.flow, direction: packet.direction, epoch: classic.epoch)
             let number = classic.sequenceNumber
-            var seen = numbers[key] ?? Numbers(highest: number)
-            let context = "epoch \(classic.epoch) \(packet.direction.rawValue): \(classic.contentType) record \(number)"
+            // Taken out, not copied: a copy would duplicate the set of recent numbers on every record.
+            var seen = numbers.removeValue(forKey: key) ?? Numbers(highest: number)
+            var context: String { "epoch \(classic.epoch) \(packet.direction.rawValue): \(classic.contentType) record \(number)" }
             if seen.recent.contains(number) {
                 findings.append(
                     ReplayFinding(ReplayRules.dtlsRecordSequence, frame: packet.frame, flow: packet.flow, context + " repeats a number already used"))
@@ -46,7 +40,7 @@ public struct DTLSRecordSequenceRule: PacketRule {
                     ReplayFinding(ReplayRules.dtlsRecordReorder, frame: packet.frame, flow: packet.flow, context + " arrives after \(seen.highest)"))
             }
             seen.highest = max(seen.highest, number)
-            seen.remember(number)
+            seen.recent.insert(number)
             numbers[key] = seen
         }
         return findings

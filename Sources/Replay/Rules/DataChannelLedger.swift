@@ -8,6 +8,27 @@ struct DataChannelLedger: Sendable {
         var entry: DataChannelEntry
         /// Bytes of the message being reassembled, per direction (fragments B … E, RFC 9260 §6.9).
         var partial: [FlowDirection: Int] = [:]
+
+        /// A new DATA chunk carrying user data; returns the size of the message it completes, if it does.
+        mutating func data(_ chunk: DataChunk, direction: FlowDirection) -> Int? {
+            let length = chunk.userData.count
+            if chunk.flags.contains(.beginning) {
+                partial[direction] = length
+            } else if let sofar = partial[direction] {
+                partial[direction] = sofar + length
+            } else {
+                // The message began before the capture: its size is unknown.
+                return nil
+            }
+            guard chunk.flags.contains(.ending), let size = partial.removeValue(forKey: direction) else { return nil }
+            // RFC 8831 §6.6: an empty message is sent as one byte with the "empty" PPID.
+            let isEmpty = chunk.payloadProtocol == .stringEmpty || chunk.payloadProtocol == .binaryEmpty
+            let messageSize = isEmpty ? 0 : size
+            entry.messages[direction.rawValue, default: 0] += 1
+            entry.bytes[direction.rawValue, default: 0] += messageSize
+            entry.largestMessage = max(entry.largestMessage, messageSize)
+            return messageSize
+        }
     }
 
     private var channels: [UInt16: Channel] = [:]
@@ -15,9 +36,9 @@ struct DataChannelLedger: Sendable {
 
     init(flow: Int) { self.flow = flow }
 
-    private mutating func channel(_ stream: UInt16) -> Channel {
-        channels[stream]
-            ?? Channel(entry: DataChannelEntry(flow: flow, stream: stream, establishment: "no DCEP seen", acknowledged: false))
+    /// A channel first seen by its DATA: negotiated out of band (RFC 8831 §6.5) or opened before the capture.
+    private static func unannounced(_ stream: UInt16, flow: Int) -> Channel {
+        Channel(entry: DataChannelEntry(flow: flow, stream: stream, establishment: "no DCEP seen", acknowledged: false))
     }
 
     /// A DATA_CHANNEL_OPEN: the channel starts afresh (a stream reused after a reset is a new channel).
@@ -36,25 +57,9 @@ struct DataChannelLedger: Sendable {
     /// A new DATA chunk carrying user data; returns the size of the message it completes, if it does.
     mutating func data(_ chunk: DataChunk, direction: FlowDirection) -> Int? {
         let stream = chunk.streamIdentifier
-        var channel = channel(stream)
-        defer { channels[stream] = channel }
-        let length = chunk.userData.count
-        if chunk.flags.contains(.beginning) {
-            channel.partial[direction] = length
-        } else if let sofar = channel.partial[direction] {
-            channel.partial[direction] = sofar + length
-        } else {
-            // The message began before the capture: its size is unknown.
-            return nil
-        }
-        guard chunk.flags.contains(.ending), let size = channel.partial.removeValue(forKey: direction) else { return nil }
-        // RFC 8831 §6.6: an empty message is sent as one byte with the "empty" PPID.
-        let isEmpty = chunk.payloadProtocol == .stringEmpty || chunk.payloadProtocol == .binaryEmpty
-        let messageSize = isEmpty ? 0 : size
-        channel.entry.messages[direction.rawValue, default: 0] += 1
-        channel.entry.bytes[direction.rawValue, default: 0] += messageSize
-        channel.entry.largestMessage = max(channel.entry.largestMessage, messageSize)
-        return messageSize
+        // Updated in place: the entry's dictionaries are not copied per chunk.
+        let flow = self.flow
+        return channels[stream, default: Self.unannounced(stream, flow: flow)].data(chunk, direction: direction)
     }
 
     /// Outgoing streams reset by `direction` (RFC 6525 §5.2.2; RFC 8831 §6.7 closes a channel so).

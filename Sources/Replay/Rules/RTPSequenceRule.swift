@@ -26,14 +26,7 @@ public struct RTPSequenceRule: PacketRule {
         var highest: UInt16
         /// The timestamp of the in-order packet last judged, and its sequence number.
         var timestamp: (value: UInt32, sequence: UInt16)?
-        var recent: Set<UInt16>
-        var recentOrder: [UInt16]
-
-        mutating func remember(_ sequence: UInt16) {
-            guard recent.insert(sequence).inserted else { return }
-            recentOrder.append(sequence)
-            if recentOrder.count > RTPSequenceRule.memory { recent.remove(recentOrder.removeFirst()) }
-        }
+        var recent = RecentSet<UInt16>(capacity: RTPSequenceRule.memory)
     }
 
     private var streams: [Key: Stream] = [:]
@@ -50,8 +43,9 @@ public struct RTPSequenceRule: PacketRule {
         let clocked = !header.hasPadding && !retransmissionPayloadTypes.contains(header.payloadType)
         // Taken out, not copied: a copy would duplicate the `recent` set on every packet (copy on write).
         guard var stream = streams.removeValue(forKey: key) else {
-            streams[key] = Stream(
-                highest: sequence, timestamp: clocked ? (header.timestamp, sequence) : nil, recent: [sequence], recentOrder: [sequence])
+            var stream = Stream(highest: sequence, timestamp: clocked ? (header.timestamp, sequence) : nil)
+            stream.recent.insert(sequence)
+            streams[key] = stream
             return []
         }
         defer { streams[key] = stream }
@@ -63,7 +57,7 @@ public struct RTPSequenceRule: PacketRule {
             if stream.recent.contains(sequence) {
                 return finding(ReplayRules.rtpSequenceDuplicate, "sequence \(sequence) seen before")
             }
-            stream.remember(sequence)
+            stream.recent.insert(sequence)
             return finding(ReplayRules.rtpSequenceReorder, "sequence \(sequence) arrives after \(stream.highest)")
         }
         var findings: [ReplayFinding] = []
@@ -78,7 +72,7 @@ public struct RTPSequenceRule: PacketRule {
         }
         stream.highest = sequence
         if clocked { stream.timestamp = (header.timestamp, sequence) }
-        stream.remember(sequence)
+        stream.recent.insert(sequence)
         return findings
     }
 }

@@ -30,6 +30,9 @@ struct RTPSignallingRule: PacketRule {
     private let extensions: [UInt8: String]
     private let midID: UInt8?
     private let mids: Set<String>
+    /// The SSRCs each side declared (a=ssrc), read once.
+    private let declaredByOfferer: Set<UInt32>
+    private let declaredByAnswerer: Set<UInt32>
     private var attribution = SideAttribution()
     private struct Reported: Hashable { let rule: String; let ssrc: UInt32; let value: String }
     private var reported: Set<Reported> = []
@@ -40,6 +43,8 @@ struct RTPSignallingRule: PacketRule {
         extensions = signalling.negotiatedExtensions
         midID = signalling.midExtensionID
         mids = signalling.rtpMids
+        declaredByOfferer = signalling.declaredSSRCs(.offerer)
+        declaredByAnswerer = signalling.declaredSSRCs(.answerer)
     }
 
     mutating func observe(_ decoded: DecodedPacket) -> [ReplayFinding] {
@@ -70,15 +75,15 @@ struct RTPSignallingRule: PacketRule {
         }
         let sender = attribution.side(flow: packet.flow, direction: packet.direction)
         // Unattributed, a stream is only judged when both sides declared theirs.
-        let offered = signalling.declaredSSRCs(.offerer)
-        let answered = signalling.declaredSSRCs(.answerer)
-        let declared: Set<UInt32> =
+        let undeclared =
             switch sender {
-            case .offerer?: offered
-            case .answerer?: answered
-            case nil: offered.isEmpty || answered.isEmpty ? [] : offered.union(answered)
+            case .offerer?: !declaredByOfferer.isEmpty && !declaredByOfferer.contains(header.ssrc)
+            case .answerer?: !declaredByAnswerer.isEmpty && !declaredByAnswerer.contains(header.ssrc)
+            case nil:
+                !declaredByOfferer.isEmpty && !declaredByAnswerer.isEmpty && !declaredByOfferer.contains(header.ssrc)
+                    && !declaredByAnswerer.contains(header.ssrc)
             }
-        if !declared.isEmpty, !declared.contains(header.ssrc) {
+        if undeclared {
             let who = sender.map { "the \($0.rawValue)" } ?? "either side"
             once(Self.ssrcDeclared, "", "not among the SSRCs \(who) declared with a=ssrc")
         }

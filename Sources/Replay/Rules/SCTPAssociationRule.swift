@@ -57,8 +57,7 @@ public struct SCTPAssociationRule: Sendable {
         /// The Initial TSN announced by this direction's INIT / INIT ACK, until its first DATA.
         var announcedTSN: UInt32?
         var highestTSN: UInt32?
-        var recentTSNs: Set<UInt32> = []
-        var recentOrder: [UInt32] = []
+        var recentTSNs = RecentSet<UInt32>(capacity: SCTPAssociationRule.memory)
         /// Next SSN expected per stream.
         var nextSSN: [UInt16: UInt16] = [:]
         /// Whether streams not in `nextSSN` are known to start at SSN 0: the INIT / INIT ACK or a reset
@@ -66,11 +65,6 @@ public struct SCTPAssociationRule: Sendable {
         var streamsStartAtZero = false
         var highestCumulativeAck: UInt32?
 
-        mutating func remember(_ tsn: UInt32) {
-            guard recentTSNs.insert(tsn).inserted else { return }
-            recentOrder.append(tsn)
-            if recentOrder.count > SCTPAssociationRule.memory { recentTSNs.remove(recentOrder.removeFirst()) }
-        }
     }
 
     private struct PendingOpen: Sendable { let direction: FlowDirection; let frame: Int }
@@ -251,7 +245,7 @@ public struct SCTPAssociationRule: Sendable {
         }
         state.announcedTSN = nil
         state.highestTSN = tsn
-        state.remember(tsn)
+        state.recentTSNs.insert(tsn)
         if !data.flags.contains(.unordered), data.flags.contains(.beginning) {
             let stream = data.streamIdentifier
             let expected = state.nextSSN[stream] ?? (state.streamsStartAtZero ? 0 : nil)
