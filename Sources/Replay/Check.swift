@@ -98,6 +98,9 @@ public enum ReplayChecker {
         var findings: [ReplayFinding] = []
         var summaries: [ReplayReport.FlowSummary] = []
         var events: [LadderEvent] = []
+        // Packets per flow and kind, counted in place and named once at the end.
+        var kindCounts: [[Int]] = []
+        let kinds = PacketKind.allCases
         let start = datagrams.first?.timestampNanoseconds ?? 0
         let codecs = options.signalling.payloadTypes
         for packet in packets {
@@ -109,9 +112,10 @@ public enum ReplayChecker {
                         packets: [:], firstFrame: packet.frame, lastFrame: packet.frame,
                         firstTime: packet.timestampNanoseconds, lastTime: packet.timestampNanoseconds,
                         classification: classes[packet.flow]))
+                kindCounts.append(Array(repeating: 0, count: kinds.count))
             }
             if summaries.indices.contains(packet.flow) {
-                summaries[packet.flow].packets[packet.kind.rawValue, default: 0] += 1
+                kindCounts[packet.flow][kinds.firstIndex(of: packet.kind) ?? 0] += 1
                 summaries[packet.flow].lastFrame = packet.frame
                 summaries[packet.flow].lastTime = packet.timestampNanoseconds
             }
@@ -169,6 +173,9 @@ public enum ReplayChecker {
         findings += dtls?.finish() ?? []
         for frame in demultiplexer.unboundChannelFrames {
             findings.append(ReplayFinding(ReplayRules.turnChannelBound, frame: frame, flow: nil, "ChannelData on a channel bound before the capture or never"))
+        }
+        for (flow, counts) in kindCounts.enumerated() {
+            summaries[flow].packets = Dictionary(uniqueKeysWithValues: zip(kinds, counts).filter { $0.1 > 0 }.map { ($0.0.rawValue, $0.1) })
         }
         findings.sort { $0.frame < $1.frame }
         var sessionInventory = inventory.inventory(

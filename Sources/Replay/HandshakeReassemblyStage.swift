@@ -21,7 +21,12 @@ struct HandshakeReassemblyStage {
     /// its header, and the one that completes a message carries the whole message's header and body.
     mutating func attach(to decoded: DecodedPacket) -> DecodedPacket {
         let fragments = PlaintextHandshake.fragments(in: decoded)
-        guard !fragments.isEmpty else { return decoded }
+        guard !fragments.isEmpty else {
+            // Said once here, so the stages after do not look for handshake records again.
+            var none = decoded
+            none.handshakes = []
+            return none
+        }
         let side = Side(flow: decoded.packet.flow, direction: decoded.packet.direction)
         var messages: [PlaintextHandshake] = []
         for fragment in fragments {

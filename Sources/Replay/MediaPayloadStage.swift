@@ -114,12 +114,13 @@ struct MediaPayloadStage {
     /// A stream as the inventory names it.
     struct StreamKey: Hashable { let flow: Int; let ssrc: UInt32 }
 
-    /// The last packets of a stream by sequence number: payload and timestamp.
+    /// The last packets of a stream by sequence number: payload and timestamp. The payload is a slice of
+    /// the clear packet the decryption stage made, kept rather than copied.
     private struct RecentPayloads {
-        var payloads = RecentDictionary<UInt16, (timestamp: UInt32, payload: [UInt8])>(capacity: 1024)
+        var payloads = RecentDictionary<UInt16, (timestamp: UInt32, payload: ArraySlice<UInt8>)>(capacity: 1024)
         var payloadType: UInt8
 
-        mutating func remember(_ sequence: UInt16, timestamp: UInt32, payload: [UInt8]) {
+        mutating func remember(_ sequence: UInt16, timestamp: UInt32, payload: ArraySlice<UInt8>) {
             payloads.store((timestamp, payload), for: sequence)
         }
     }
@@ -147,7 +148,7 @@ struct MediaPayloadStage {
         }
         if repairs.values.contains(header.payloadType) {
             originals[Key(flow: flow, ssrc: header.ssrc), default: RecentPayloads(payloadType: header.payloadType)]
-                .remember(header.sequenceNumber, timestamp: header.timestamp, payload: Array(packet.payload))
+                .remember(header.sequenceNumber, timestamp: header.timestamp, payload: packet.payload)
         }
         guard let codec = codecs[header.payloadType] else {
             if StaticPayloadTypes.unstructured.contains(header.payloadType) { return [] }
@@ -209,7 +210,7 @@ struct MediaPayloadStage {
         }
         summary.rtxCompared += 1
         var problems: [String] = []
-        if original.payload != Array(payload.dropFirst(2)) { problems.append("its payload differs from the original's") }
+        if !original.payload.elementsEqual(payload.dropFirst(2)) { problems.append("its payload differs from the original's") }
         if original.timestamp != header.timestamp { problems.append("timestamp \(header.timestamp), the original's is \(original.timestamp)") }
         guard !problems.isEmpty else { return [] }
         return [

@@ -110,6 +110,28 @@ final class HeadlessChromium {
     }
 
     /// Asks the browser to close, and ends it if it does not within `grace`.
+    /// Opens `page` in a new headless Chromium of `width`×`height`, evaluates `readPage` until
+    /// `loaded` says its text is the loaded page (Page.navigate returns before the page has loaded) or
+    /// 20 s pass, then screenshots it and measures the picture (``BrowserEchoPageTests/inspect(_:)``).
+    static func show(
+        _ page: URL, width: Int, height: Int, readPage: String, loaded: (String) -> Bool
+    ) throws -> (text: String, png: Data, picture: BrowserEchoPageTests.Picture) {
+        let browser = try HeadlessChromium(viewport: (width, height))
+        defer { browser.quit() }
+        try browser.attachToPage(width: width, height: height, timeout: .seconds(60))
+        try browser.navigate(page.absoluteString, timeout: .seconds(30))
+        var text = "{}"
+        let end = ContinuousClock.now + .seconds(20)
+        repeat {
+            text = try browser.evaluate(readPage, timeout: .seconds(20)) as? String ?? "{}"
+            if loaded(text) { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        } while ContinuousClock.now < end
+        let png = try browser.screenshot(timeout: .seconds(30))
+        let measured = try browser.evaluate(BrowserEchoPageTests.inspect(png), timeout: .seconds(30)) as? String ?? "{}"
+        return (text, png, try JSONDecoder().decode(BrowserEchoPageTests.Picture.self, from: Data(measured.utf8)))
+    }
+
     func quit(grace: Duration = .seconds(5)) {
         _ = try? call("Browser.close", deadline: ContinuousClock.now + grace, inPage: false)
         _ = watch.end(signal: SIGTERM, grace: grace)

@@ -43,22 +43,10 @@ struct MatrixPageTests {
 
         let run: Result<(shown: Shown, png: Data, image: BrowserEchoPageTests.Picture), any Error> = await onThread {
             Result {
-                let browser = try HeadlessChromium(viewport: (width, height))
-                defer { browser.quit() }
-                try browser.attachToPage(width: width, height: height, timeout: .seconds(60))
-                try browser.navigate(page.absoluteString, timeout: .seconds(30))
-                // Page.navigate returns before the page has loaded: read it until its summary is there.
-                var text = "{}"
-                let end = ContinuousClock.now + .seconds(20)
-                repeat {
-                    text = try browser.evaluate(Self.readPage, timeout: .seconds(20)) as? String ?? "{}"
-                    if text.contains("cells:") { break }
-                    Thread.sleep(forTimeInterval: 0.1)
-                } while ContinuousClock.now < end
-                let png = try browser.screenshot(timeout: .seconds(30))
-                let measured = try browser.evaluate(BrowserEchoPageTests.inspect(png), timeout: .seconds(30)) as? String ?? "{}"
-                return (try JSONDecoder().decode(Shown.self, from: Data(text.utf8)), png,
-                        try JSONDecoder().decode(BrowserEchoPageTests.Picture.self, from: Data(measured.utf8)))
+                let shown = try HeadlessChromium.show(page, width: width, height: height, readPage: Self.readPage) { text in
+                    text.contains("cells:")
+                }
+                return (try JSONDecoder().decode(Shown.self, from: Data(shown.text.utf8)), shown.png, shown.picture)
             }
         }
         let (shown, png, image) = try run.get()

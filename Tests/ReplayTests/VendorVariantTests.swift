@@ -30,6 +30,16 @@ struct VendorVariantTests {
         attributes: [STUNAttribute(type: STUNAttributeType(0x4000), value: [1, 2, 3, 4]), STUNAttribute(type: .requestedTransport, value: [17, 0, 0, 0])]
     ).serialize()
 
+    /// An Allocate error response as Teams' relays send it ([MS-TURN]): the old MAGIC-COOKIE attribute,
+    /// MS-VERSION, then an ERROR-CODE whose 9-byte reason is not padded to 4 bytes (message length 33).
+    static let microsoftAllocateError: [UInt8] =
+        [0x01, 0x13, 0, 33, 0x21, 0x12, 0xA4, 0x42] + Array(1...12)
+        + [0x00, 0x0F, 0, 4, 0x72, 0xC6, 0x4B, 0xC6] + [0x80, 0x08, 0, 4, 0, 0, 0, 6] + [0x00, 0x09, 0, 13, 0, 0, 4, 1] + Array("Forbidden".utf8)
+
+    /// WhatsApp's 0x4000 attribute with 5 bytes and no padding: the codec's padding error is WhatsApp's deviation.
+    static let whatsAppUnpadded: [UInt8] =
+        [0x00, 0x03, 0, 9, 0x21, 0x12, 0xA4, 0x42] + Array(1...12) + [0x40, 0x00, 0, 5, 1, 2, 3, 4, 5]
+
     static let cases: [Case] = [
         Case(name: "RFC 3489 Binding Request: STUN.classic, not STUN.magic-cookie",
              payload: [0, 1, 0, 8] + Array(1...16) + [0, 3, 0, 4, 0, 0, 0, 0], flow: nil, rules: ["STUN.classic"]),
@@ -53,6 +63,10 @@ struct VendorVariantTests {
              rules: ["Vendor.zoom"]),
         Case(name: "the same bytes off Zoom's ports are not Zoom's", payload: [0x05, 0x15, 1, 0, 0, 0, 0, 0, 0x10] + [UInt8](repeating: 0, count: 30),
              flow: otherFlow, rules: ["Demux.unexpected"]),
+        Case(name: "Microsoft's MS-TURN Allocate error, attributes unpadded: Vendor.microsoft with the codec rule it breaks, not an error",
+             payload: microsoftAllocateError, flow: nil, rules: ["Vendor.microsoft"]),
+        Case(name: "WhatsApp's unpadded attribute: one Vendor.whatsapp warning, not STUN.length-multiple-of-4 as well",
+             payload: whatsAppUnpadded, flow: nil, rules: ["Vendor.whatsapp"]),
         Case(name: "standard ICE on 8801 is not a Zoom variant (Zoom's web client)", payload: Traffic.stun(.bindingRequest, 1), flow: zoomFlow, rules: [],
              decodedAsSTUN: true),
     ]
@@ -69,6 +83,15 @@ struct VendorVariantTests {
         #expect(VendorVariant.recognise([0x13, 0x37, 0xCA, 0xFE, 1, 0, 0, 0])?.vendor == "Discord")
         #expect(VendorVariant.recognise([0x08, 0x02, 0, 0, 0x21, 0x12, 0xA4, 0x42] + Array(1...12))?.vendor == "WhatsApp")
         #expect(VendorVariant.recognise([0x05, 0x15, 1, 0, 0, 0, 0, 0, 0x10], flow: Self.zoomFlow)?.vendor == "Zoom")
+        #expect(VendorVariant.recognise(Self.microsoftAllocateError)?.vendor == "Microsoft")
+    }
+
+    @Test("A vendor message the STUN codec refuses: the refusal is in the vendor's finding, under its rule id")
+    func refusalFolded() {
+        let (_, findings) = PacketDecoder().decode(Self.packet(Self.microsoftAllocateError))
+        #expect(findings.count == 1)
+        #expect(findings.first?.rule.severity == .warning)
+        #expect(findings.first?.detail.contains("STUN.length-multiple-of-4") == true, "\(findings.map(\.detail))")
     }
 
     @Test("The new rules are in the catalogue, as warnings with an RFC reference")
