@@ -191,6 +191,6 @@ public enum ReplayChecker {
     /// Reads a pcap or pcapng file and judges it.
     public static func check(capturePath: String, name: String? = nil, options: ReplayOptions = .init()) throws(CaptureError) -> ReplayReport {
         let (datagrams, skipped) = try CaptureReader(path: capturePath).udpDatagrams()
-        return check(datagrams.map(ReplayDatagram.init), capture: name ?? capturePath, skippedFrames: skipped, options: options)
+        return check(datagrams, capture: name ?? capturePath, skippedFrames: skipped, options: options)
     }
 }

@@ -111,7 +111,7 @@ struct ReplayCommand: ParsableCommand {
         let skipped: Int
         do {
             let read = try CaptureReader(path: capture).udpDatagrams()
-            datagrams = read.datagrams.map(ReplayDatagram.init)
+            datagrams = read.datagrams
             skipped = read.skipped
         } catch {
             FileHandle.standardError.write(Data("crucible replay: \(error.description)\n".utf8))

@@ -26,6 +26,9 @@ public struct ICEConsentRule: PacketRule {
     private var nominated: [Set<Substring>: Int] = [:]
     /// The agents (ufrag pair) whose checks each flow carried.
     private var agentsOfFlow: [Int: Set<Substring>] = [:]
+    /// For each flow whose agents nominated a pair, that pair's flow: worked out when checks and
+    /// nominations happen, so that data packets cost one lookup by flow.
+    private var nominatedFor: [Int: Int] = [:]
     private var reported: Set<Int> = []
     private var reportedOff: Set<Int> = []
     static let memory = 4096
@@ -43,6 +46,7 @@ public struct ICEConsentRule: PacketRule {
                 if case .username(let text)? = message.value(of: .username) {
                     agents = Set(text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false))
                     agentsOfFlow[flow] = agents
+                    nominatedFor[flow] = agents.flatMap { nominated[$0] }
                 }
                 let check = Check(flow: flow, nominating: message.first(.useCandidate) != nil, agents: agents)
                 if checks.updateValue(check, forKey: message.transactionID) == nil {
@@ -51,14 +55,17 @@ public struct ICEConsentRule: PacketRule {
                 }
             } else if message.type == .bindingSuccess, let check = checks[message.transactionID], check.flow == flow {
                 validated.insert(flow)
-                if check.nominating, let agents = check.agents { nominated[agents] = flow }
+                if check.nominating, let agents = check.agents {
+                    nominated[agents] = flow
+                    for (other, theirs) in agentsOfFlow where theirs == agents { nominatedFor[other] = flow }
+                }
             }
             return []
         case .dtls, .rtp, .rtcp, .srtcp:
             if flowsWithChecks.contains(flow), !validated.contains(flow), reported.insert(flow).inserted {
                 return [ReplayFinding(Self.dataBeforeConsent, frame: decoded.packet.frame, flow: flow, "data on a flow whose connectivity checks have not succeeded yet")]
             }
-            if let agents = agentsOfFlow[flow], let chosen = nominated[agents], chosen != flow, reportedOff.insert(flow).inserted {
+            if let chosen = nominatedFor[flow], chosen != flow, reportedOff.insert(flow).inserted {
                 return [ReplayFinding(Self.dataOffNominated, frame: decoded.packet.frame, flow: flow, "data on this flow after the same agents nominated flow \(chosen)")]
             }
             return []
