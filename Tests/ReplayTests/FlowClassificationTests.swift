@@ -168,6 +168,24 @@ struct FlowClassificationTests {
         #expect(evidence.hasPrefix("relayed through TURN on flow 0, which carries TURN Allocate request"))
     }
 
+    /// A protected DTLS 1.2 record of epoch 1 (application data), as an association carries after its handshake.
+    static let protectedRecord = Traffic.dtls([Traffic.record(.applicationData, epoch: 1, sequence: 5, [UInt8](repeating: 0xEE, count: 40))])
+
+    @Test("Protected DTLS records on a flow of their own are WebRTC only when the capture holds a DTLS handshake elsewhere (an association ICE moved)")
+    func movedAssociation() throws {
+        let newPair = (Self.at([10, 0, 0, 1], 5100), Self.at([10, 0, 0, 2], 6100))
+        let hello = Traffic.handshake(Traffic.clientHello(profiles: [1]), type: .clientHello, messageSequence: 0, recordSequence: 0)
+        let moved = CaptureClassification(Traffic.datagrams([(Self.alice, Self.bob, hello), (newPair.0, newPair.1, Self.protectedRecord)]))
+        guard case .webRTC(let evidence) = moved.classes[1] else { Issue.record("\(moved.classes[1])"); return }
+        #expect(evidence.contains("DTLS handshake is on flow 0"))
+        let alone = CaptureClassification(Traffic.datagrams([(newPair.0, newPair.1, Self.protectedRecord)]))
+        #expect(!alone.classes[0].isJudged, "\(alone.classes[0])")
+        // GTP-U (UDP 2152) starts with 0x30, which is also a DTLS 1.3 unified header's first byte: not evidence.
+        let gtp = CaptureClassification(
+            Traffic.datagrams([(Self.alice, Self.bob, hello), (Self.at([10, 0, 0, 7], 2152), Self.at([10, 0, 0, 8], 2152), [0x30, 0xFF, 0, 8, 0, 0, 0, 1] + [UInt8](repeating: 0x45, count: 8))]))
+        #expect(!gtp.classes[1].isJudged, "\(gtp.classes[1])")
+    }
+
     @Test("Classes round-trip through Codable")
     func codable() throws {
         let classes: [FlowClass] = [.webRTC(evidence: "DTLS ClientHello (frame 9)"), .skipped(protocol: "DNS", reason: "UDP 53"), .unrecognised(reason: "nothing")]

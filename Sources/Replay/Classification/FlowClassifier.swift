@@ -202,10 +202,10 @@ struct FlowEvidence: Sendable {
     }
 
     /// A DTLS 1.2 record of a protected epoch (content type 20–23, version 1.0 or 1.2, epoch ≥ 1,
-    /// RFC 6347 §4.1) or a DTLS 1.3 unified header (first bits 001, RFC 9147 §4).
+    /// RFC 6347 §4.1). DTLS 1.3's unified header is not taken as evidence: its first byte (001xxxxx,
+    /// RFC 9147 §4) is also GTP-U's and others', and the checker does not decrypt DTLS 1.3 anyway.
     static func isProtectedDTLS(_ payload: [UInt8]) -> Bool {
         guard let first = payload.first else { return false }
-        if first & 0xE0 == 0x20 { return true }
         return payload.count >= 13 && (20...23).contains(first) && payload[1] == 0xFE && [0xFF, 0xFD].contains(payload[2])
             && (payload[3] != 0 || payload[4] != 0)
     }
