@@ -137,7 +137,10 @@ public enum ReplayChecker {
                 if let alias = output.adopted { decryption.alias(flow: packet.flow, to: alias) }
                 // An association ICE moved to another 5-tuple is judged as one, on the flow it began on.
                 let association = output.association
-                if ladder, !output.applicationData.isEmpty { insideLabel = output.applicationData.map(Ladder.sctpLabel).joined(separator: "; ") }
+                if ladder, !output.applicationData.isEmpty, case .dtls(let datagram) = decoded.content {
+                    // Other records in the datagram (a Finished beside the first DATA) keep their names.
+                    insideLabel = Ladder.dtlsLabel(datagram, inside: output.applicationData.map(Ladder.sctpLabel))
+                }
                 for data in output.applicationData {
                     findings += sctp.observe(
                         data, frame: packet.frame, flow: association.flow, direction: association.direction,

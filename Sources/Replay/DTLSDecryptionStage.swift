@@ -100,7 +100,13 @@ struct DTLSDecryptionStage {
         for message in PlaintextHandshake.all(in: decoded) {
             switch message.body {
             case .clientHello(let hello)?:
-                // A new ClientHello (or its retransmission, or the one after HelloVerifyRequest) restarts the picture.
+                // The same random is this handshake's ClientHello again: a retransmission (which may come
+                // after the ServerHello, when the server's flight was slow or lost) or the one answering a
+                // HelloVerifyRequest (RFC 6347 §4.2.1 keeps the random). Only a new random starts a new
+                // handshake; otherwise the keys already derived would be thrown away.
+                if let current = handshakes[packet.flow], current.clientRandom == hello.random, current.clientDirection == packet.direction {
+                    continue
+                }
                 handshakes[packet.flow] = Handshake(clientDirection: packet.direction, clientRandom: hello.random)
                 aliases[packet.flow] = nil
             case .serverHello(let hello)?:

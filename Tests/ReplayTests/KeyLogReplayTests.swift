@@ -156,6 +156,27 @@ struct KeyLogReplayTests {
         #expect(report.media.opusPackets == 10)
     }
 
+    @Test("A ClientHello retransmitted after the ServerHello (a new record number, the same random) keeps the handshake's keys")
+    func clientHelloAfterServerHello() throws {
+        var session = try RecordedDTLSSession.record()
+        let hello = session.datagrams[0]
+        let serverFlight = try #require(session.datagrams.firstIndex { $0.source == RecordedDTLSSession.server })
+        // RFC 6347 §4.2.4: a retransmitted flight gets new record sequence numbers (bytes 5–10 of the header).
+        var payload = hello.payload
+        payload[10] &+= 100
+        session.datagrams.insert(
+            ReplayDatagram(
+                frame: hello.frame, timestampNanoseconds: session.datagrams[serverFlight].timestampNanoseconds + 1, source: hello.source,
+                destination: hello.destination, payload: payload),
+            at: serverFlight + 1)
+        let report = try session.replay()
+        #expect(!report.hasErrors, "\(report.brokenRules)")
+        let dtls = try #require(report.dtls)
+        #expect(dtls.keyedHandshakes == 1 && dtls.undecrypted == 0, "\(report.text())")
+        #expect(dtls.applicationData == SCTPAssociationRuleTests.session.count)
+        #expect(report.inventory.dtlsAssociations.first?.cipherSuite != nil, "the inventory keeps the handshake too")
+    }
+
     @Test("Without the key log's entry nothing is decrypted, and the report says why")
     func foreignKeyLog() throws {
         let session = try RecordedDTLSSession.record()

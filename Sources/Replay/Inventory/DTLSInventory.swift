@@ -6,6 +6,8 @@ import DTLSRecord
 /// ``DTLSSignallingRule``, which judges them.
 struct DTLSInventory: Sendable {
     private var entries: [Int: DTLSAssociationEntry] = [:]
+    /// The client random of each flow's handshake: a ClientHello repeating it is a retransmission.
+    private var clientRandoms: [Int: [UInt8]] = [:]
     let signalling: ReplaySignalling
 
     init(signalling: ReplaySignalling) { self.signalling = signalling }
@@ -15,11 +17,12 @@ struct DTLSInventory: Sendable {
         let packet = decoded.packet
         for message in PlaintextHandshake.all(in: decoded) {
             switch message.body {
-            case .clientHello?:
-                if entries[packet.flow]?.clientDirection != packet.direction.rawValue || entries[packet.flow]?.version != nil {
-                    entries[packet.flow] = DTLSAssociationEntry(
-                        flow: packet.flow, clientDirection: packet.direction.rawValue, clientSide: signalling.dtlsClient?.rawValue)
-                }
+            case .clientHello(let hello)?:
+                // A retransmission (the same random, RFC 6347 §4.2.1) continues the handshake; a new random starts another.
+                guard clientRandoms[packet.flow] != hello.random || entries[packet.flow]?.clientDirection != packet.direction.rawValue else { continue }
+                clientRandoms[packet.flow] = hello.random
+                entries[packet.flow] = DTLSAssociationEntry(
+                    flow: packet.flow, clientDirection: packet.direction.rawValue, clientSide: signalling.dtlsClient?.rawValue)
             case .serverHello(let hello)?:
                 guard entries[packet.flow] != nil else { continue }
                 var version = hello.serverVersion

@@ -57,6 +57,20 @@ public enum Ladder {
             from: from.description, to: to.description, kind: packet.kind, label: label, relayed: packet.encapsulation != .none)
     }
 
+    /// A DTLS datagram record by record; the protected application data records, in order, by what
+    /// decryption found in them (`inside`), when it did.
+    static func dtlsLabel(_ datagram: DTLSDatagram, inside: [String] = []) -> String {
+        var inside = inside[...]
+        return datagram.records.map { record -> String in
+            guard case .classic(let classic) = record else { return "encrypted" }
+            if classic.contentType == .applicationData, classic.isEncrypted, let found = inside.popFirst() { return found }
+            if classic.contentType == .handshake, classic.epoch == 0, let type = classic.fragment.first {
+                return HandshakeType(rawValue: type).description
+            }
+            return classic.epoch == 0 ? classic.contentType.description : "\(classic.contentType) (epoch \(classic.epoch))"
+        }.joined(separator: ", ")
+    }
+
     /// What a decrypted SCTP packet carries, chunk by chunk: `SCTP DATA stream 1 (1200 B), SACK`, and
     /// `DCEP OPEN "chat"` / `DCEP ACK` for the data channel protocol (RFC 8832).
     static func sctpLabel(_ bytes: [UInt8]) -> String {
@@ -112,13 +126,7 @@ public enum Ladder {
             return message.type.description
         case .dtls:
             guard let datagram = try? DTLSCodec.parse(bytes) else { return "DTLS (malformed)" }
-            return datagram.records.map { record -> String in
-                guard case .classic(let classic) = record else { return "encrypted" }
-                if classic.contentType == .handshake, classic.epoch == 0, let type = classic.fragment.first {
-                    return HandshakeType(rawValue: type).description
-                }
-                return classic.epoch == 0 ? classic.contentType.description : "\(classic.contentType) (epoch \(classic.epoch))"
-            }.joined(separator: ", ")
+            return dtlsLabel(datagram)
         case .rtp where bytes.count >= 4:
             return "RTP PT \(bytes[1] & 0x7F) seq \(UInt16(bytes[2]) << 8 | UInt16(bytes[3]))"
         case .rtcp where bytes.count >= 2:
