@@ -47,7 +47,6 @@ public enum ReplayChecker {
             ICECheckRule(), ICEConsentRule(), RTPSequenceRule(retransmissionPayloadTypes: retransmissions),
             RTCPCompoundRule(reducedSizeNegotiated: options.signalling.reducedSizeRTCP),
             RTCPReportRule(), DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
-            RTPSignallingRule(signalling: options.signalling),
         ]
     }
 
@@ -92,6 +91,9 @@ public enum ReplayChecker {
         var dtls = options.keyLog.map(DTLSDecryptionStage.init)
         var sctp = SCTPAssociationRule(signalling: options.signalling)
         var handshakes = HandshakeReassemblyStage()
+        // Which peer sends each way on each flow, learned once from ICE for the rules that need it.
+        var sides = SideAttribution()
+        var rtpSignalling = RTPSignallingRule(signalling: options.signalling)
         var certificates = DTLSSignallingRule(signalling: options.signalling)
         var inventory = InventoryStages(signalling: options.signalling, assignments: options.payloadTypes)
         var unjudged = UnjudgedLayers(keyLogGiven: options.keyLog != nil)
@@ -125,7 +127,9 @@ public enum ReplayChecker {
             var insideLabel: String?
             findings += packetFindings
             for index in rules.indices { findings += rules[index].observe(decoded) }
-            findings += certificates.observe(decoded)
+            sides.learn(from: decoded, options.signalling)
+            findings += rtpSignalling.observe(decoded, sides: sides)
+            findings += certificates.observe(decoded, sides: sides)
             inventory.observe(decoded)
             if var stage = dtls {
                 let output = stage.observe(decoded)
@@ -182,12 +186,12 @@ public enum ReplayChecker {
         }
         findings.sort { $0.frame < $1.frame }
         var sessionInventory = inventory.inventory(
-            flows: flows, payloadCounts: media.perStream, certificates: certificates.certificates)
+            flows: flows, sides: sides, payloadCounts: media.perStream, certificates: certificates.certificates)
         sessionInventory.dataChannels = sctp.dataChannels
         let report = ReplayReport(
             capture: capture, udpDatagrams: datagrams.count, skippedFrames: skippedFrames, flows: summaries, findings: findings,
             decryption: decryption.isActive ? decryption.summary : nil, media: media.summary, dtls: dtls?.summary,
-            sctpPackets: sctp.packets, inventory: sessionInventory, unjudged: unjudged.finish(uncheckedPayloads: media.summary.uncheckedPayloadTypes))
+            sctpPackets: sctp.packets, inventory: sessionInventory, unjudged: unjudged.finish(uncheckedPayloads: media.summary.uncheckedPayloadTypes, firstUncheckedFrame: media.firstUncheckedFrame))
         return (report, events)
     }
 

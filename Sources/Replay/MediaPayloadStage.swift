@@ -108,6 +108,8 @@ struct MediaPayloadStage {
     /// Recent media packets of repairable payload types, for the retransmissions that repeat them.
     private var originals: [Key: RecentPayloads] = [:]
     private(set) var summary = MediaSummary()
+    /// The first clear packet whose payload type had no codec.
+    private(set) var firstUncheckedFrame: Int?
     /// Opus packets and VP8 frames per stream, for the inventory.
     private(set) var perStream: [StreamKey: (opusPackets: Int, vp8Frames: Int)] = [:]
 
@@ -153,6 +155,7 @@ struct MediaPayloadStage {
         guard let codec = codecs[header.payloadType] else {
             if StaticPayloadTypes.unstructured.contains(header.payloadType) { return [] }
             summary.uncheckedPayloadTypes[header.payloadType, default: 0] += 1
+            firstUncheckedFrame = firstUncheckedFrame ?? frame
             return []
         }
         let key = Key(flow: flow, ssrc: header.ssrc)

@@ -10,7 +10,6 @@ struct UnjudgedLayers: Sendable {
     private var dtlsFirstFrame: Int?
     private var srtpPackets = 0
     private var srtpFirstFrame: Int?
-    private var payloadFirstFrame: Int?
 
     init(keyLogGiven: Bool) { self.keyLogGiven = keyLogGiven }
 
@@ -23,10 +22,7 @@ struct UnjudgedLayers: Sendable {
             dtlsRecords += protected
             dtlsFirstFrame = dtlsFirstFrame ?? decoded.packet.frame
         case .rtp, .srtcp:
-            guard !decrypted else {
-                if case .rtp = decoded.content { payloadFirstFrame = payloadFirstFrame ?? decoded.packet.frame }
-                return
-            }
+            guard !decrypted else { return }
             srtpPackets += 1
             srtpFirstFrame = srtpFirstFrame ?? decoded.packet.frame
         default:
@@ -35,7 +31,7 @@ struct UnjudgedLayers: Sendable {
     }
 
     /// One sentence per layer left unjudged, with its count and the first frame.
-    func finish(uncheckedPayloads: [UInt8: Int]) -> [String] {
+    func finish(uncheckedPayloads: [UInt8: Int], firstUncheckedFrame: Int?) -> [String] {
         var layers: [String] = []
         if dtlsRecords > 0, let frame = dtlsFirstFrame {
             layers.append("\(dtlsRecords) protected DTLS record(s) from frame \(frame) not decrypted (no --keylog): SCTP, DCEP and DTLS-SRTP keys unjudged")
@@ -44,7 +40,7 @@ struct UnjudgedLayers: Sendable {
             layers.append("\(srtpPackets) SRTP/SRTCP packet(s) from frame \(frame) not decrypted (no key for them): headers judged, payloads and RTCP reports not")
         }
         let unchecked = uncheckedPayloads.values.reduce(0, +)
-        if unchecked > 0, let frame = payloadFirstFrame {
+        if unchecked > 0, let frame = firstUncheckedFrame {
             let types = uncheckedPayloads.keys.sorted().map(String.init).joined(separator: ", ")
             layers.append("\(unchecked) clear RTP payload(s) of payload type(s) \(types) from frame \(frame) not judged: no codec for them (--sdp or --payload-type)")
         }

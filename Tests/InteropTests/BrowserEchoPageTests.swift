@@ -84,23 +84,12 @@ struct BrowserEchoPageTests {
 
         let run: Result<(state: PageState, png: Data, image: Picture), any Error> = await onThread {
             Result {
-                let browser = try HeadlessChromium(viewport: (width, height))
-                defer { browser.quit() }
-                try browser.attachToPage(width: width, height: height, timeout: .seconds(60))
-                try browser.navigate(url, timeout: .seconds(30))
                 // Ten echoes at one every 500 ms, and the statistics refreshed more than once.
-                var state = PageState()
-                let end = ContinuousClock.now + .seconds(90)
-                while ContinuousClock.now < end {
-                    if let text = try browser.evaluate(Self.readState, timeout: .seconds(20)) as? String {
-                        state = try JSONDecoder().decode(PageState.self, from: Data(text.utf8))
-                    }
-                    if state.echoes >= 10 && state.statsUpdates >= 3 || !state.errors.isEmpty { break }
-                    Thread.sleep(forTimeInterval: 0.5)
+                let shown = try HeadlessChromium.show(url, width: width, height: height, readPage: Self.readState, within: .seconds(90), every: .milliseconds(500)) { text in
+                    guard let state = try? JSONDecoder().decode(PageState.self, from: Data(text.utf8)) else { return false }
+                    return state.echoes >= 10 && state.statsUpdates >= 3 || !state.errors.isEmpty
                 }
-                let png = try browser.screenshot(timeout: .seconds(30))
-                let measured = try browser.evaluate(Self.inspect(png), timeout: .seconds(30)) as? String ?? "{}"
-                return (state, png, try JSONDecoder().decode(Picture.self, from: Data(measured.utf8)))
+                return (try JSONDecoder().decode(PageState.self, from: Data(shown.text.utf8)), shown.png, shown.picture)
             }
         }
         let echoed = answerer.echoedMessages
@@ -148,16 +137,11 @@ struct BrowserEchoPageTests {
                 defer { browser.quit() }
                 try browser.attachToPage(width: 1000, height: 800, timeout: .seconds(60))
                 try browser.navigate(url, timeout: .seconds(30))
-                var state = PageState()
-                let end = ContinuousClock.now + .seconds(90)
-                while ContinuousClock.now < end {
-                    if let text = try browser.evaluate(Self.readState, timeout: .seconds(20)) as? String {
-                        state = try JSONDecoder().decode(PageState.self, from: Data(text.utf8))
-                    }
-                    if state.media.framesDecoded >= 30 && state.echoes >= 3 || !state.errors.isEmpty { break }
-                    Thread.sleep(forTimeInterval: 0.5)
+                let text = try browser.watchPage(Self.readState, within: .seconds(90), every: .milliseconds(500)) { text in
+                    guard let state = try? JSONDecoder().decode(PageState.self, from: Data(text.utf8)) else { return false }
+                    return state.media.framesDecoded >= 30 && state.echoes >= 3 || !state.errors.isEmpty
                 }
-                return state
+                return try JSONDecoder().decode(PageState.self, from: Data(text.utf8))
             }
         }
         let frames = answerer.echoedFrames

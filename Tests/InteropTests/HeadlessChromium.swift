@@ -110,23 +110,32 @@ final class HeadlessChromium {
     }
 
     /// Asks the browser to close, and ends it if it does not within `grace`.
-    /// Opens `page` in a new headless Chromium of `width`×`height`, evaluates `readPage` until
-    /// `loaded` says its text is the loaded page (Page.navigate returns before the page has loaded) or
-    /// 20 s pass, then screenshots it and measures the picture (``BrowserEchoPageTests/inspect(_:)``).
+    /// Evaluates `expression` (which gives a string) every `interval` until `done` accepts its text or
+    /// `within` passes, and returns the last text: Page.navigate returns before a page has loaded, and
+    /// live pages change as they run.
+    func watchPage(_ expression: String, within: Duration, every interval: Duration, until done: (String) -> Bool) throws -> String {
+        var text = "{}"
+        let end = ContinuousClock.now + within
+        repeat {
+            text = try evaluate(expression, timeout: .seconds(20)) as? String ?? "{}"
+            if done(text) { break }
+            Thread.sleep(forTimeInterval: Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18)
+        } while ContinuousClock.now < end
+        return text
+    }
+
+    /// Opens `url` in a new headless Chromium of `width`×`height`, reads it with `readPage` until
+    /// `loaded` accepts the text (see ``watchPage(_:within:every:until:)``), then screenshots it and
+    /// measures the picture (``BrowserEchoPageTests/inspect(_:)``).
     static func show(
-        _ page: URL, width: Int, height: Int, readPage: String, loaded: (String) -> Bool
+        _ url: String, width: Int, height: Int, readPage: String, within: Duration = .seconds(20),
+        every interval: Duration = .milliseconds(100), loaded: (String) -> Bool
     ) throws -> (text: String, png: Data, picture: BrowserEchoPageTests.Picture) {
         let browser = try HeadlessChromium(viewport: (width, height))
         defer { browser.quit() }
         try browser.attachToPage(width: width, height: height, timeout: .seconds(60))
-        try browser.navigate(page.absoluteString, timeout: .seconds(30))
-        var text = "{}"
-        let end = ContinuousClock.now + .seconds(20)
-        repeat {
-            text = try browser.evaluate(readPage, timeout: .seconds(20)) as? String ?? "{}"
-            if loaded(text) { break }
-            Thread.sleep(forTimeInterval: 0.1)
-        } while ContinuousClock.now < end
+        try browser.navigate(url, timeout: .seconds(30))
+        let text = try browser.watchPage(readPage, within: within, every: interval, until: loaded)
         let png = try browser.screenshot(timeout: .seconds(30))
         let measured = try browser.evaluate(BrowserEchoPageTests.inspect(png), timeout: .seconds(30)) as? String ?? "{}"
         return (text, png, try JSONDecoder().decode(BrowserEchoPageTests.Picture.self, from: Data(measured.utf8)))

@@ -43,7 +43,7 @@ struct MatrixPageTests {
 
         let run: Result<(shown: Shown, png: Data, image: BrowserEchoPageTests.Picture), any Error> = await onThread {
             Result {
-                let shown = try HeadlessChromium.show(page, width: width, height: height, readPage: Self.readPage) { text in
+                let shown = try HeadlessChromium.show(page.absoluteString, width: width, height: height, readPage: Self.readPage) { text in
                     text.contains("cells:")
                 }
                 return (try JSONDecoder().decode(Shown.self, from: Data(shown.text.utf8)), shown.png, shown.picture)

@@ -57,7 +57,7 @@ struct ReplayPageTests {
 
         let run: Result<(shown: Shown, png: Data, image: BrowserEchoPageTests.Picture), any Error> = await onThread {
             Result {
-                let shown = try HeadlessChromium.show(page, width: width, height: height, readPage: Self.readPage) { text in
+                let shown = try HeadlessChromium.show(page.absoluteString, width: width, height: height, readPage: Self.readPage) { text in
                     text.contains("\"verdict\":\"Verdict") && !text.contains("\"rows\":0,")
                 }
                 return (try JSONDecoder().decode(Shown.self, from: Data(shown.text.utf8)), shown.png, shown.picture)

@@ -16,19 +16,13 @@ struct ICEInventory: Sendable {
     }
     private struct Open: Sendable { let key: Key; let nominating: Bool }
 
-    let signalling: ReplaySignalling
-    private var attribution = SideAttribution()
     private var pairs: [Key: Pair] = [:]
     private var order: [Key] = []
-    private var open: [STUNTransactionID: Open] = [:]
-    private var openOrder: [STUNTransactionID] = []
-    static let memory = 4096
-
-    init(signalling: ReplaySignalling) { self.signalling = signalling }
+    /// Checks awaiting their answer, by transaction id (bounded: the oldest are forgotten).
+    private var open = RecentDictionary<STUNTransactionID, Open>(capacity: 4096)
 
     mutating func observe(_ decoded: DecodedPacket) {
         guard case .stun(let message) = decoded.content, message.type.method == .binding else { return }
-        attribution.learn(from: decoded, signalling)
         let packet = decoded.packet
         switch message.type.messageClass {
         case .request where STUNFingerprintPresenceRule.isConnectivityCheck(message):
@@ -46,10 +40,7 @@ struct ICEInventory: Sendable {
                 pair.lastConsentCheck = packet.timestampNanoseconds
             }
             pairs[key] = pair
-            if open.updateValue(Open(key: key, nominating: message.first(.useCandidate) != nil), forKey: message.transactionID) == nil {
-                openOrder.append(message.transactionID)
-                if openOrder.count > Self.memory { open[openOrder.removeFirst()] = nil }
-            }
+            open.store(Open(key: key, nominating: message.first(.useCandidate) != nil), for: message.transactionID)
         case .successResponse, .errorResponse:
             guard let check = open[message.transactionID], check.key.flow == packet.flow, check.key.direction == packet.direction.reversed
             else { return }
@@ -67,14 +58,15 @@ struct ICEInventory: Sendable {
         }
     }
 
-    func entries(flows: [Flow]) -> [CandidatePairEntry] {
+    /// The rows; `sides` says which peer did the checking.
+    func entries(flows: [Flow], sides: SideAttribution) -> [CandidatePairEntry] {
         order.compactMap { key in
             guard let pair = pairs[key], flows.indices.contains(key.flow) else { return nil }
             let flow = flows[key.flow]
             let (from, to) = key.direction == .aToB ? (flow.a, flow.b) : (flow.b, flow.a)
             return CandidatePairEntry(
                 flow: key.flow, from: from.description, to: to.description,
-                checkedBy: attribution.side(flow: key.flow, direction: key.direction)?.rawValue, requests: pair.requests,
+                checkedBy: sides.side(flow: key.flow, direction: key.direction)?.rawValue, requests: pair.requests,
                 successes: pair.successes, errors: pair.errors, nominated: pair.nominated, consentChecks: pair.consentChecks,
                 longestConsentGap: pair.longestConsentGap.map { Double($0) / 1e9 })
         }

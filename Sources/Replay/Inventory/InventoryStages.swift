@@ -9,7 +9,7 @@ struct InventoryStages: Sendable {
     init(signalling: ReplaySignalling, assignments: [PayloadTypeAssignment]) {
         self.signalling = signalling
         media = MediaInventory(signalling: signalling, assignments: assignments)
-        ice = ICEInventory(signalling: signalling)
+        ice = ICEInventory()
         dtls = DTLSInventory(signalling: signalling)
     }
 
@@ -23,7 +23,7 @@ struct InventoryStages: Sendable {
     }
 
     func inventory(
-        flows: [Flow], payloadCounts: [MediaPayloadStage.StreamKey: (opusPackets: Int, vp8Frames: Int)],
+        flows: [Flow], sides: SideAttribution, payloadCounts: [MediaPayloadStage.StreamKey: (opusPackets: Int, vp8Frames: Int)],
         certificates: [DTLSSignallingRule.SeenCertificate]
     ) -> SessionInventory {
         var inventory = SessionInventory()
@@ -33,7 +33,7 @@ struct InventoryStages: Sendable {
                 problems: signalling.problems, dtlsClient: signalling.dtlsClient?.rawValue)
         }
         inventory.mediaStreams = media.entries(payloadCounts: payloadCounts)
-        inventory.icePairs = ice.entries(flows: flows)
+        inventory.icePairs = ice.entries(flows: flows, sides: sides)
         inventory.dtlsAssociations = dtls.entries(certificates: certificates)
         return inventory
     }

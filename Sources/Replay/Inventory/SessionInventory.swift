@@ -46,6 +46,14 @@ public struct DataChannelEntry: Hashable, Sendable, Codable {
     public var largestMessage: Int = 0
     /// How it ended, if it did in the capture: a stream reset (RFC 8831 §6.7) or the association's end.
     public var closed: String?
+
+    /// The channel type with its reliability parameter, `partialReliableRexmit (0)`, as reports print it.
+    public var typeDescription: String? {
+        channelType.map { type in reliabilityParameter.map { "\(type) (\($0))" } ?? type }
+    }
+
+    /// `acknowledged` or `not acknowledged`: whether the DATA_CHANNEL_OPEN got its ACK.
+    public var acknowledgement: String { acknowledged ? "acknowledged" : "not acknowledged" }
 }
 
 /// One RTP stream: an SSRC on a flow in one direction.
@@ -72,6 +80,11 @@ public struct MediaStreamEntry: Hashable, Sendable, Codable {
     public var vp8Frames: Int
     public var firstFrame: Int
     public var lastFrame: Int
+
+    /// The payload types in numeric order, each with its codec.
+    public var payloadTypesInOrder: [(payloadType: String, codec: String)] {
+        payloadTypes.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }.map { ($0.key, $0.value) }
+    }
 }
 
 /// One ICE candidate pair that was checked (RFC 8445 §7.2): the flow, and the direction checks went.

@@ -100,10 +100,9 @@ extension HTMLReport {
                 id: "data-channels",
                 ["flow", "stream", "label", "protocol", "type", "opened", "messages a→b", "bytes a→b", "messages b→a", "bytes b→a", "closed"],
                 channels.map { channel in
-                    var type = channel.channelType ?? "—"
-                    if let parameter = channel.reliabilityParameter { type += " (\(parameter))" }
+                    let type = channel.typeDescription ?? "—"
                     var opened = channel.establishment == "dcep" ? "DCEP" : channel.establishment
-                    if let openedBy = channel.openedBy { opened += ", \(openedBy)\(channel.acknowledged ? ", acknowledged" : ", not acknowledged")" }
+                    if let openedBy = channel.openedBy { opened += ", \(openedBy), \(channel.acknowledgement)" }
                     return (nil, [
                         Cell("\(channel.flow)"), Cell("\(channel.stream)"), Cell(channel.label ?? "—"),
                         Cell(channel.protocol.map { $0.isEmpty ? "(none)" : $0 } ?? "—"), Cell(type), Cell(opened),
@@ -120,7 +119,7 @@ extension HTMLReport {
                 id: "media-streams",
                 ["flow", "direction", "SSRC", "mid", "payload types", "packets", "bytes", "lost", "jitter", "RTX", "payloads read"],
                 streams.map { stream in
-                    let types = stream.payloadTypes.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }.map { "\($0.key) \($0.value)" }
+                    let types = stream.payloadTypesInOrder.map { "\($0.payloadType) \($0.codec)" }
                     var read: [String] = []
                     if stream.opusPackets > 0 { read.append("\(LadderRows.grouped(stream.opusPackets)) Opus packets") }
                     if stream.vp8Frames > 0 { read.append("\(LadderRows.grouped(stream.vp8Frames)) VP8 frames") }

@@ -75,69 +75,56 @@ extension ReplayReport {
             for problem in signalling.problems { lines.append("  not read: \(problem)") }
             lines.append("")
         }
-        if !inventory.icePairs.isEmpty {
-            lines.append("ice pairs:")
-            for pair in inventory.icePairs {
-                var text = "  [\(pair.flow)] \(pair.from) -> \(pair.to)"
-                if let side = pair.checkedBy { text += " (\(side))" }
-                text += ": \(pair.requests) check(s), \(pair.successes) success(es)"
-                if pair.errors > 0 { text += ", \(pair.errors) error(s)" }
-                if pair.nominated {
-                    text += "; nominated, \(pair.consentChecks) consent check(s)"
-                    if let gap = pair.longestConsentGap { text += String(format: ", longest gap %.1f s", gap) }
-                }
-                lines.append(text)
+        lines += Self.section("ice pairs", inventory.icePairs) { pair in
+            var text = "  [\(pair.flow)] \(pair.from) -> \(pair.to)"
+            if let side = pair.checkedBy { text += " (\(side))" }
+            text += ": \(pair.requests) check(s), \(pair.successes) success(es)"
+            if pair.errors > 0 { text += ", \(pair.errors) error(s)" }
+            if pair.nominated {
+                text += "; nominated, \(pair.consentChecks) consent check(s)"
+                if let gap = pair.longestConsentGap { text += String(format: ", longest gap %.1f s", gap) }
             }
-            lines.append("")
+            return [text]
         }
-        if !inventory.dtlsAssociations.isEmpty {
-            lines.append("dtls associations:")
-            for association in inventory.dtlsAssociations {
-                var text = "  [\(association.flow)] client \(association.clientDirection)"
-                if let side = association.clientSide { text += " (\(side))" }
-                text += ", \(association.version ?? "version unknown"), suite \(association.cipherSuite ?? "unknown")"
-                if let profile = association.srtpProfile { text += ", SRTP \(profile)" }
-                lines.append(text)
-                for (role, fingerprint) in association.certificates.sorted(by: { $0.key < $1.key }) {
-                    let match = association.certificatesMatchSignalling[role].map { $0 ? " (matches a=fingerprint)" : " (MATCHES NO a=fingerprint)" } ?? ""
-                    lines.append("    \(role) certificate \(fingerprint)\(match)")
-                }
+        lines += Self.section("dtls associations", inventory.dtlsAssociations) { association in
+            var text = "  [\(association.flow)] client \(association.clientDirection)"
+            if let side = association.clientSide { text += " (\(side))" }
+            text += ", \(association.version ?? "version unknown"), suite \(association.cipherSuite ?? "unknown")"
+            if let profile = association.srtpProfile { text += ", SRTP \(profile)" }
+            return [text] + association.certificates.sorted(by: { $0.key < $1.key }).map { role, fingerprint in
+                let match = association.certificatesMatchSignalling[role].map { $0 ? " (matches a=fingerprint)" : " (MATCHES NO a=fingerprint)" } ?? ""
+                return "    \(role) certificate \(fingerprint)\(match)"
             }
-            lines.append("")
         }
-        if !inventory.dataChannels.isEmpty {
-            lines.append("data channels:")
-            for channel in inventory.dataChannels {
-                var text = "  [\(channel.flow)] stream \(channel.stream)"
-                if let label = channel.label { text += " \"\(label)\"" }
-                if let name = channel.protocol, !name.isEmpty { text += " protocol \"\(name)\"" }
-                if let type = channel.channelType { text += " \(type)" }
-                if let parameter = channel.reliabilityParameter { text += " (\(parameter))" }
-                text += ", \(channel.establishment)"
-                if let openedBy = channel.openedBy { text += " opened \(openedBy)\(channel.acknowledged ? ", acknowledged" : ", not acknowledged")" }
-                let traffic = ["a->b", "b->a"].map { "\($0) \(channel.messages[$0] ?? 0) msg / \(channel.bytes[$0] ?? 0) B" }
-                text += "; " + traffic.joined(separator: ", ")
-                if let closed = channel.closed { text += "; \(closed)" }
-                lines.append(text)
-            }
-            lines.append("")
+        lines += Self.section("data channels", inventory.dataChannels) { channel in
+            var text = "  [\(channel.flow)] stream \(channel.stream)"
+            if let label = channel.label { text += " \"\(label)\"" }
+            if let name = channel.protocol, !name.isEmpty { text += " protocol \"\(name)\"" }
+            if let type = channel.typeDescription { text += " \(type)" }
+            text += ", \(channel.establishment)"
+            if let openedBy = channel.openedBy { text += " opened \(openedBy), \(channel.acknowledgement)" }
+            let traffic = ["a->b", "b->a"].map { "\($0) \(channel.messages[$0] ?? 0) msg / \(channel.bytes[$0] ?? 0) B" }
+            text += "; " + traffic.joined(separator: ", ")
+            if let closed = channel.closed { text += "; \(closed)" }
+            return [text]
         }
-        if !inventory.mediaStreams.isEmpty {
-            lines.append("media streams:")
-            for stream in inventory.mediaStreams {
-                var text = "  [\(stream.flow)] \(stream.direction) SSRC 0x\(String(stream.ssrc, radix: 16))"
-                if let mid = stream.mid { text += " mid \(mid)" }
-                let types = stream.payloadTypes.sorted { (Int($0.key) ?? 0) < (Int($1.key) ?? 0) }.map { "PT \($0.key) \($0.value)" }
-                text += " \(types.joined(separator: ", ")): \(stream.packets) packets, \(stream.bytes) B, \(stream.lost) lost"
-                if let jitter = stream.jitterMilliseconds { text += String(format: ", jitter %.2f ms", jitter) }
-                if let repaired = stream.repairs { text += ", repairs 0x\(String(repaired, radix: 16))" }
-                if stream.opusPackets > 0 { text += ", \(stream.opusPackets) Opus packets" }
-                if stream.vp8Frames > 0 { text += ", \(stream.vp8Frames) VP8 frames" }
-                lines.append(text)
-            }
-            lines.append("")
+        lines += Self.section("media streams", inventory.mediaStreams) { stream in
+            var text = "  [\(stream.flow)] \(stream.direction) SSRC 0x\(String(stream.ssrc, radix: 16))"
+            if let mid = stream.mid { text += " mid \(mid)" }
+            let types = stream.payloadTypesInOrder.map { "PT \($0.payloadType) \($0.codec)" }
+            text += " \(types.joined(separator: ", ")): \(stream.packets) packets, \(stream.bytes) B, \(stream.lost) lost"
+            if let jitter = stream.jitterMilliseconds { text += String(format: ", jitter %.2f ms", jitter) }
+            if let repaired = stream.repairs { text += ", repairs 0x\(String(repaired, radix: 16))" }
+            if stream.opusPackets > 0 { text += ", \(stream.opusPackets) Opus packets" }
+            if stream.vp8Frames > 0 { text += ", \(stream.vp8Frames) VP8 frames" }
+            return [text]
         }
         return lines
+    }
+
+    /// A titled section: its entries' lines, then a blank line; nothing at all when there are no entries.
+    private static func section<Entry>(_ title: String, _ entries: [Entry], _ lines: (Entry) -> [String]) -> [String] {
+        entries.isEmpty ? [] : ["\(title):"] + entries.flatMap(lines) + [""]
     }
 
     /// The report as JSON (sorted keys, so output is stable).

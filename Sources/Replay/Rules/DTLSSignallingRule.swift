@@ -9,7 +9,7 @@ import Hashing
 /// A certificate's sender is known from ICE (``SideAttribution``), or else from its DTLS role and
 /// `a=setup`. With neither, it must match some description's fingerprint. DTLS 1.3 encrypts the
 /// Certificate message, so its certificates are not seen here.
-struct DTLSSignallingRule: PacketRule {
+struct DTLSSignallingRule {
     static let rules = [fingerprintMatch, setupRole]
 
     static let fingerprintMatch = ReplayRule(
@@ -20,7 +20,6 @@ struct DTLSSignallingRule: PacketRule {
         summary: "the side a=setup made the DTLS client (active) sends the ClientHello")
 
     let signalling: ReplaySignalling
-    private var attribution = SideAttribution()
     /// The DTLS client's direction per flow, from its ClientHello.
     private var clientDirections: [Int: FlowDirection] = [:]
     /// Certificates and flows' roles already judged, so retransmitted flights are judged once.
@@ -32,7 +31,6 @@ struct DTLSSignallingRule: PacketRule {
     struct SeenCertificate: Hashable, Sendable {
         var flow: Int
         var role: String
-        var side: SessionSide?
         var fingerprint: CertificateFingerprint
         /// Whether it matched the sender's description, when there were descriptions.
         var matchesSignalling: Bool?
@@ -40,8 +38,8 @@ struct DTLSSignallingRule: PacketRule {
 
     init(signalling: ReplaySignalling) { self.signalling = signalling }
 
-    mutating func observe(_ decoded: DecodedPacket) -> [ReplayFinding] {
-        attribution.learn(from: decoded, signalling)
+    /// Looks at one packet; `sides` is what ICE said so far of who sends each way.
+    mutating func observe(_ decoded: DecodedPacket, sides: SideAttribution) -> [ReplayFinding] {
         guard case .dtls = decoded.content else { return [] }
         let packet = decoded.packet
         var findings: [ReplayFinding] = []
@@ -49,7 +47,7 @@ struct DTLSSignallingRule: PacketRule {
             switch message.body {
             case .clientHello?:
                 clientDirections[packet.flow] = packet.direction
-                if let expected = signalling.dtlsClient, let sender = attribution.side(flow: packet.flow, direction: packet.direction),
+                if let expected = signalling.dtlsClient, let sender = sides.side(flow: packet.flow, direction: packet.direction),
                     sender != expected, setupJudged.insert(packet.flow).inserted
                 {
                     findings.append(
@@ -59,7 +57,7 @@ struct DTLSSignallingRule: PacketRule {
                 }
             case .certificate(let certificate)?:
                 guard let leaf = certificate.certificates.first, judged.insert(leaf).inserted else { continue }
-                findings += judge(leaf, packet: packet)
+                findings += judge(leaf, packet: packet, sides: sides)
             default:
                 continue
             }
@@ -67,13 +65,13 @@ struct DTLSSignallingRule: PacketRule {
         return findings
     }
 
-    private mutating func judge(_ leaf: [UInt8], packet: ReplayPacket) -> [ReplayFinding] {
+    private mutating func judge(_ leaf: [UInt8], packet: ReplayPacket, sides: SideAttribution) -> [ReplayFinding] {
         let isClient = clientDirections[packet.flow].map { $0 == packet.direction }
         let role = isClient.map { $0 ? "client" : "server" } ?? "unknown role"
         let side =
-            attribution.side(flow: packet.flow, direction: packet.direction)
+            sides.side(flow: packet.flow, direction: packet.direction)
             ?? isClient.flatMap { isClient in signalling.dtlsClient.map { isClient ? $0 : $0.other } }
-        var seen = SeenCertificate(flow: packet.flow, role: role, side: side, fingerprint: CertificateFingerprint(of: leaf))
+        var seen = SeenCertificate(flow: packet.flow, role: role, fingerprint: CertificateFingerprint(of: leaf))
         defer { certificates.append(seen) }
         guard !signalling.isEmpty else { return [] }
         let candidates = side.map { signalling.fingerprints($0) } ?? SessionSide.allCases.flatMap { signalling.fingerprints($0) }

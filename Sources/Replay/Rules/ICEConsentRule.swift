@@ -18,8 +18,7 @@ public struct ICEConsentRule: PacketRule {
 
     private struct Check { let flow: Int; let nominating: Bool; let agents: Set<Substring>? }
     /// Open checks by transaction id (bounded: the oldest are forgotten).
-    private var checks: [STUNTransactionID: Check] = [:]
-    private var checkOrder: [STUNTransactionID] = []
+    private var checks = RecentDictionary<STUNTransactionID, Check>(capacity: ICEConsentRule.memory)
     private var flowsWithChecks: Set<Int> = []
     private var validated: Set<Int> = []
     /// Nominated flow by the two agents' ufrags.
@@ -49,10 +48,7 @@ public struct ICEConsentRule: PacketRule {
                     nominatedFor[flow] = agents.flatMap { nominated[$0] }
                 }
                 let check = Check(flow: flow, nominating: message.first(.useCandidate) != nil, agents: agents)
-                if checks.updateValue(check, forKey: message.transactionID) == nil {
-                    checkOrder.append(message.transactionID)
-                    if checkOrder.count > Self.memory { checks[checkOrder.removeFirst()] = nil }
-                }
+                checks.store(check, for: message.transactionID)
             } else if message.type == .bindingSuccess, let check = checks[message.transactionID], check.flow == flow {
                 validated.insert(flow)
                 if check.nominating, let agents = check.agents {

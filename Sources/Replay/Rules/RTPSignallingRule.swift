@@ -9,7 +9,7 @@ import RTP
 ///   undeclared ones by mid or payload type, so this is a warning).
 ///
 /// Each is reported once per stream and value, not once per packet.
-struct RTPSignallingRule: PacketRule {
+struct RTPSignallingRule {
     static let rules = [payloadTypeNegotiated, extensionNegotiated, midValue, ssrcDeclared]
 
     static let payloadTypeNegotiated = ReplayRule(
@@ -33,7 +33,6 @@ struct RTPSignallingRule: PacketRule {
     /// The SSRCs each side declared (a=ssrc), read once.
     private let declaredByOfferer: Set<UInt32>
     private let declaredByAnswerer: Set<UInt32>
-    private var attribution = SideAttribution()
     private struct Reported: Hashable { let rule: String; let ssrc: UInt32; let value: String }
     private var reported: Set<Reported> = []
 
@@ -47,8 +46,8 @@ struct RTPSignallingRule: PacketRule {
         declaredByAnswerer = signalling.declaredSSRCs(.answerer)
     }
 
-    mutating func observe(_ decoded: DecodedPacket) -> [ReplayFinding] {
-        attribution.learn(from: decoded, signalling)
+    /// Looks at one packet; `sides` is what ICE said so far of who sends each way.
+    mutating func observe(_ decoded: DecodedPacket, sides: SideAttribution) -> [ReplayFinding] {
         guard !signalling.isEmpty, case .rtp(let header) = decoded.content else { return [] }
         let packet = decoded.packet
         var findings: [ReplayFinding] = []
@@ -73,7 +72,7 @@ struct RTPSignallingRule: PacketRule {
                 }
             }
         }
-        let sender = attribution.side(flow: packet.flow, direction: packet.direction)
+        let sender = sides.side(flow: packet.flow, direction: packet.direction)
         // Unattributed, a stream is only judged when both sides declared theirs.
         let undeclared =
             switch sender {

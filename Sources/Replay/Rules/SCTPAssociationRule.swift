@@ -88,8 +88,15 @@ public struct SCTPAssociationRule: Sendable {
     public private(set) var packets = 0
     /// The descriptions: each side's a=sctp-port and a=max-message-size, and which side is the DTLS client.
     let signalling: ReplaySignalling
+    /// Read once: asked on every packet.
+    private let dtlsClient: SessionSide?
+    private let maxMessageSizes: [SessionSide: Int]
 
-    public init(signalling: ReplaySignalling = ReplaySignalling()) { self.signalling = signalling }
+    public init(signalling: ReplaySignalling = ReplaySignalling()) {
+        self.signalling = signalling
+        dtlsClient = signalling.dtlsClient
+        maxMessageSizes = Dictionary(uniqueKeysWithValues: SessionSide.allCases.compactMap { side in signalling.maxMessageSize(side).map { (side, $0) } })
+    }
 
     /// Every data channel seen, by association flow and stream.
     public var dataChannels: [DataChannelEntry] {
@@ -98,7 +105,7 @@ public struct SCTPAssociationRule: Sendable {
 
     /// The side sending `direction`, from the DTLS roles and a=setup.
     private func side(_ direction: FlowDirection, clientDirection: FlowDirection?) -> SessionSide? {
-        guard let clientDirection, let client = signalling.dtlsClient else { return nil }
+        guard let clientDirection, let client = dtlsClient else { return nil }
         return direction == clientDirection ? client : client.other
     }
 
@@ -196,7 +203,7 @@ public struct SCTPAssociationRule: Sendable {
     private func checkMessageSize(
         _ size: Int, stream: UInt16, direction: FlowDirection, clientDirection: FlowDirection?, _ finding: (ReplayRule, String) -> Void
     ) {
-        guard let sender = side(direction, clientDirection: clientDirection), let limit = signalling.maxMessageSize(sender.other),
+        guard let sender = side(direction, clientDirection: clientDirection), let limit = maxMessageSizes[sender.other],
             limit > 0, size > limit
         else { return }
         finding(Self.maxMessageSize, "stream \(stream): the \(sender.rawValue) sends a \(size)-byte message; the \(sender.other.rawValue)'s a=max-message-size is \(limit)")

@@ -16,10 +16,9 @@ public struct STUNIntegrityRule: PacketRule {
 
     public let passwords: [String]
     let signalling: ReplaySignalling
-    /// The password that keyed each request, for its response.
-    private var requestPasswords: [STUNTransactionID: String] = [:]
-    /// Requests remembered at most, so a capture of endless checks costs bounded memory.
-    static let memory = 4096
+    /// The password that keyed each recent request, for its response (bounded: a capture of endless
+    /// checks costs bounded memory).
+    private var requestPasswords = RecentDictionary<STUNTransactionID, String>(capacity: 4096)
 
     public init(passwords: [String], signalling: ReplaySignalling = ReplaySignalling()) {
         self.passwords = passwords
@@ -46,8 +45,7 @@ public struct STUNIntegrityRule: PacketRule {
                 if !signalling.iceUfrags(side.other).isEmpty, signalling.side(ofUfrag: sender) != side.other {
                     findings += finding(Self.iceUsername, "USERNAME \(receiver):\(sender): the sender's ufrag is not the \(side.other.rawValue)'s")
                 }
-                if requestPasswords.count >= Self.memory { requestPasswords.removeAll(keepingCapacity: true) }
-                requestPasswords[message.transactionID] = password
+                requestPasswords.store(password, for: message.transactionID)
                 if !message.checkIntegrity(password: password).passed {
                     findings += finding(ReplayRules.stunMessageIntegrity, "integrity does not verify with the \(side.rawValue)'s a=ice-pwd")
                 }

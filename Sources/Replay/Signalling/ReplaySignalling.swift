@@ -54,14 +54,29 @@ public struct SignalledCodec: Hashable, Sendable, Codable {
 /// and SSRCs. Descriptions are read as a peer's would be, tolerantly (DESIGN §1.7); one JSEP refuses is
 /// reported (``problems``) and contributes nothing.
 public struct ReplaySignalling: Hashable, Sendable {
-    /// The first description of each side: the one that set the transport up.
-    public private(set) var descriptions: [SessionSide: NegotiatedDescription] = [:]
-    /// Every description read, in order, with its side.
-    public private(set) var generations: [(side: SessionSide, description: NegotiatedDescription)] = []
-    /// Where each side's descriptions came from.
-    public private(set) var sources: [SessionSide: String] = [:]
+    /// One description read: whose it is, where it came from, and what JSEP made of it.
+    public struct Generation: Hashable, Sendable {
+        public let side: SessionSide
+        public let source: String
+        public let description: NegotiatedDescription
+    }
+
+    /// Every description read, in the order they were read (offers first, each answer after its offer).
+    public private(set) var generations: [Generation] = []
     /// Descriptions that did not parse, in words.
     public private(set) var problems: [String] = []
+
+    /// The first description of each side: the one that set the transport up.
+    public var descriptions: [SessionSide: NegotiatedDescription] {
+        var first: [SessionSide: NegotiatedDescription] = [:]
+        for generation in generations where first[generation.side] == nil { first[generation.side] = generation.description }
+        return first
+    }
+
+    /// Where each side's descriptions came from, comma-separated.
+    public var sources: [SessionSide: String] {
+        Dictionary(grouping: generations, by: \.side).mapValues { $0.map(\.source).joined(separator: ", ") }
+    }
 
     public init() {}
 
@@ -90,23 +105,11 @@ public struct ReplaySignalling: Hashable, Sendable {
                 let answering = side == .answerer && offers.indices.contains(answers) ? offers[answers] : nil
                 let parsed = try OfferAnswer.parse(text.text, type: side == .offerer ? .offer : .answer, answering: answering, mode: .tolerant)
                 if side == .offerer { offers.append(parsed) } else { answers += 1 }
-                generations.append((side, parsed))
-                if descriptions[side] == nil { descriptions[side] = parsed }
-                sources[side] = sources[side].map { "\($0), \(text.source)" } ?? text.source
+                generations.append(Generation(side: side, source: text.source, description: parsed))
             } catch {
                 problems.append("\(text.source) (\(side == .offerer ? "offer" : "answer")): \(error)")
             }
         }
-    }
-
-    public static func == (lhs: ReplaySignalling, rhs: ReplaySignalling) -> Bool {
-        lhs.descriptions == rhs.descriptions && lhs.sources == rhs.sources && lhs.problems == rhs.problems
-            && lhs.generations.map(\.description) == rhs.generations.map(\.description)
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(descriptions)
-        hasher.combine(generations.map(\.description))
     }
 
     /// The side a description's own text says it is, when it says.
@@ -115,7 +118,7 @@ public struct ReplaySignalling: Hashable, Sendable {
         return text.text.contains("a=setup:actpass") ? .offerer : nil
     }
 
-    public var isEmpty: Bool { descriptions.isEmpty }
+    public var isEmpty: Bool { generations.isEmpty }
 
     /// The side whose DTLS endpoint is the client (RFC 8842 §5.2, §5.3; RFC 5763 §5): the answer's
     /// `active` makes the answerer the client, `passive` the offerer; an offer that chose `active` or
