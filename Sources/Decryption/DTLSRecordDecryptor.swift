@@ -1,4 +1,5 @@
 import COpenSSL
+import Synchronization
 public import Hashing
 import Wire
 
@@ -64,10 +65,35 @@ public enum DTLSSender: Hashable, Sendable, CaseIterable {
 /// function of the record, so it is `Sendable` and records may be decrypted in any order.
 public struct DTLSRecordDecryptor: Hashable, Sendable {
     public let suite: DTLSAEADSuite
-    let clientWriteKey: [UInt8]
-    let serverWriteKey: [UInt8]
-    let clientWriteIV: [UInt8]
-    let serverWriteIV: [UInt8]
+    /// The key material behind one reference: a replay copies the decryptor with its handshake on every
+    /// record, and four arrays and two ciphers made that six reference counts.
+    private let keys: Keys
+
+    private final class Keys: Hashable, Sendable {
+        let clientWriteKey: [UInt8]
+        let serverWriteKey: [UInt8]
+        let clientWriteIV: [UInt8]
+        let serverWriteIV: [UInt8]
+        /// Each write key scheduled once, for every record of its direction.
+        let clientCipher: AESGCMKey
+        let serverCipher: AESGCMKey
+
+        init(clientWriteKey: [UInt8], serverWriteKey: [UInt8], clientWriteIV: [UInt8], serverWriteIV: [UInt8]) throws(DecryptionError) {
+            (self.clientWriteKey, self.serverWriteKey, self.clientWriteIV, self.serverWriteIV) = (clientWriteKey, serverWriteKey, clientWriteIV, serverWriteIV)
+            clientCipher = try AESGCMKey(clientWriteKey)
+            serverCipher = try AESGCMKey(serverWriteKey)
+        }
+
+        /// Equal when the key material is: the scheduled ciphers follow from it.
+        static func == (lhs: Keys, rhs: Keys) -> Bool {
+            (lhs.clientWriteKey, lhs.serverWriteKey, lhs.clientWriteIV, lhs.serverWriteIV)
+                == (rhs.clientWriteKey, rhs.serverWriteKey, rhs.clientWriteIV, rhs.serverWriteIV)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            for material in [clientWriteKey, serverWriteKey, clientWriteIV, serverWriteIV] { hasher.combine(material) }
+        }
+    }
 
     /// The length of the DTLS record header: type (1), version (2), epoch (2), sequence number (6),
     /// length (2) (RFC 6347 §4.1).
@@ -90,10 +116,10 @@ public struct DTLSRecordDecryptor: Hashable, Sendable {
             suite.prfHash, masterSecret: masterSecret, clientRandom: clientRandom, serverRandom: serverRandom,
             length: 2 * (keyLength + ivLength))
         self.suite = suite
-        clientWriteKey = Array(block[0..<keyLength])
-        serverWriteKey = Array(block[keyLength..<2 * keyLength])
-        clientWriteIV = Array(block[2 * keyLength..<2 * keyLength + ivLength])
-        serverWriteIV = Array(block[2 * keyLength + ivLength..<2 * (keyLength + ivLength)])
+        keys = try Keys(
+            clientWriteKey: Array(block[0..<keyLength]), serverWriteKey: Array(block[keyLength..<2 * keyLength]),
+            clientWriteIV: Array(block[2 * keyLength..<2 * keyLength + ivLength]),
+            serverWriteIV: Array(block[2 * keyLength + ivLength..<2 * (keyLength + ivLength)]))
     }
 
     /// The plaintext of one whole DTLS record (header and fragment, exactly as long as its length
@@ -112,7 +138,7 @@ public struct DTLSRecordDecryptor: Hashable, Sendable {
         }
         return try decrypt(
             contentType: header.type, version: header.version, epoch: header.epoch,
-            sequenceNumber: header.sequenceNumber, fragment: Array(reader.readRemaining()), from: sender)
+            sequenceNumber: header.sequenceNumber, fragment: reader.readRemaining(), from: sender)
     }
 
     /// The plaintext of a record given by its header fields and its protected fragment
@@ -128,6 +154,17 @@ public struct DTLSRecordDecryptor: Hashable, Sendable {
         contentType: UInt8, version: UInt16, epoch: UInt16, sequenceNumber: UInt64, fragment: [UInt8],
         from sender: DTLSSender
     ) throws(DecryptionError) -> [UInt8] {
+        try decrypt(
+            contentType: contentType, version: version, epoch: epoch, sequenceNumber: sequenceNumber, fragment: fragment[...],
+            from: sender)
+    }
+
+    /// As `decrypt(contentType:version:epoch:sequenceNumber:fragment:from:)`, over a slice of the
+    /// datagram the record came in, which is read in place.
+    public func decrypt(
+        contentType: UInt8, version: UInt16, epoch: UInt16, sequenceNumber: UInt64, fragment: ArraySlice<UInt8>,
+        from sender: DTLSSender
+    ) throws(DecryptionError) -> [UInt8] {
         let overhead = DTLSAEADSuite.explicitNonceLength + DTLSAEADSuite.tagLength
         guard fragment.count >= overhead else {
             throw .malformedPacket("an AEAD fragment of \(fragment.count) bytes cannot hold the \(overhead) bytes of nonce and tag")
@@ -138,28 +175,34 @@ public struct DTLSRecordDecryptor: Hashable, Sendable {
         guard sequenceNumber < 1 << 48 else {
             throw .malformedPacket("sequence number \(sequenceNumber) does not fit 48 bits")
         }
-        let explicitNonce = fragment[0..<DTLSAEADSuite.explicitNonceLength]
-        let ciphertext = Array(fragment[DTLSAEADSuite.explicitNonceLength..<fragment.count - DTLSAEADSuite.tagLength])
-        let tag = Array(fragment.suffix(DTLSAEADSuite.tagLength))
+        let start = fragment.startIndex
+        let ciphertext = fragment[(start + DTLSAEADSuite.explicitNonceLength)..<(fragment.endIndex - DTLSAEADSuite.tagLength)]
 
-        var additionalData = ByteWriter()
+        var additionalData = ByteWriter(capacity: 13)
         additionalData.writeUInt16(epoch)
         additionalData.writeUInt48(sequenceNumber)
         additionalData.writeUInt8(contentType)
         additionalData.writeUInt16(version)
         additionalData.writeUInt16(UInt16(ciphertext.count))
 
-        let key = sender == .client ? clientWriteKey : serverWriteKey
-        let nonce = (sender == .client ? clientWriteIV : serverWriteIV) + explicitNonce
-        return try AESGCM.open(key: key, nonce: nonce, additionalData: additionalData.bytes, ciphertext: ciphertext, tag: tag)
+        let nonce = (sender == .client ? keys.clientWriteIV : keys.serverWriteIV) + fragment[start..<(start + DTLSAEADSuite.explicitNonceLength)]
+        return try (sender == .client ? keys.clientCipher : keys.serverCipher).open(
+            nonce: nonce, additionalData: additionalData.bytes, ciphertext: ciphertext, tag: fragment.suffix(DTLSAEADSuite.tagLength))
     }
 }
 
-/// AES-GCM decryption with tag check through OpenSSL EVP (NIST SP 800-38D §7.2).
-enum AESGCM {
-    static func open(
-        key: [UInt8], nonce: [UInt8], additionalData: [UInt8], ciphertext: [UInt8], tag: [UInt8]
-    ) throws(DecryptionError) -> [UInt8] {
+/// AES-GCM decryption with tag check through OpenSSL EVP (NIST SP 800-38D §7.2), under one key.
+///
+/// The key is scheduled once into an EVP context that each record then re-arms with its own nonce:
+/// creating a context and expanding the key for every record cost the replay as much as decrypting a
+/// 1,100-byte record. An EVP context is not reentrant, so a mutex serialises its users.
+final class AESGCMKey: Sendable {
+    /// The nonce RFC 5288 §3 builds: 4 implicit bytes and 8 explicit ones.
+    static let nonceLength = 12
+    private let context: Mutex<OpaquePointer>
+
+    /// - Throws: `.badKey` unless the key is 16 or 32 bytes; `.libraryFailure` when OpenSSL refuses it.
+    init(_ key: [UInt8]) throws(DecryptionError) {
         let cipher: OpaquePointer? = switch key.count {
         case 16: EVP_aes_128_gcm()
         case 32: EVP_aes_256_gcm()
@@ -167,36 +210,62 @@ enum AESGCM {
         }
         guard let cipher else { throw .badKey("an AES-GCM key of \(key.count) bytes") }
         guard let context = EVP_CIPHER_CTX_new() else { throw .libraryFailure("EVP_CIPHER_CTX_new failed") }
-        defer { EVP_CIPHER_CTX_free(context) }
-        // Callers bound every length by a 16-bit record length, so these conversions cannot overflow.
-        var scratch: Int32 = 0
         guard EVP_DecryptInit_ex(context, cipher, nil, nil, nil) == 1,
-              EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, Int32(nonce.count), nil) == 1,
-              EVP_DecryptInit_ex(context, nil, nil, key, nonce) == 1
-        else { throw .libraryFailure("AES-GCM initialisation failed") }
-        if !additionalData.isEmpty {
-            guard EVP_DecryptUpdate(context, nil, &scratch, additionalData, Int32(additionalData.count)) == 1 else {
-                throw .libraryFailure("AES-GCM additional data was refused")
-            }
+              EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, Int32(Self.nonceLength), nil) == 1,
+              EVP_DecryptInit_ex(context, nil, nil, key, nil) == 1
+        else {
+            EVP_CIPHER_CTX_free(context)
+            throw .libraryFailure("AES-GCM initialisation failed")
         }
-        // One spare block: EVP may write up to a block beyond the input for block ciphers (not GCM's
-        // stream mode, but the documented bound costs nothing).
-        var plaintext = [UInt8](repeating: 0, count: ciphertext.count + 16)
-        var tag = tag
-        let verified = plaintext.withUnsafeMutableBufferPointer { output -> Bool in
-            guard let base = output.baseAddress else { return false }
-            var written: Int32 = 0
-            if !ciphertext.isEmpty {
-                guard EVP_DecryptUpdate(context, base, &written, ciphertext, Int32(ciphertext.count)) == 1 else { return false }
+        self.context = Mutex(context)
+    }
+
+    deinit {
+        context.withLock { EVP_CIPHER_CTX_free($0) }
+    }
+
+    /// The plaintext of `ciphertext`, when `tag` verifies over it and `additionalData` under `nonce`.
+    func open(
+        nonce: [UInt8], additionalData: [UInt8], ciphertext: ArraySlice<UInt8>, tag: ArraySlice<UInt8>
+    ) throws(DecryptionError) -> [UInt8] {
+        try context.withLock { (context: inout OpaquePointer) throws(DecryptionError) -> [UInt8] in
+            // Callers bound every length by a 16-bit record length, so these conversions cannot overflow.
+            var scratch: Int32 = 0
+            // The IV length stays as `init` set it; re-arming with a new nonce keeps the key schedule.
+            guard nonce.count == AESGCMKey.nonceLength, EVP_DecryptInit_ex(context, nil, nil, nil, nonce) == 1 else {
+                throw .libraryFailure("AES-GCM initialisation failed")
             }
-            guard tag.withUnsafeMutableBytes({ EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32($0.count), $0.baseAddress) }) == 1 else {
-                return false
+            if !additionalData.isEmpty {
+                guard EVP_DecryptUpdate(context, nil, &scratch, additionalData, Int32(additionalData.count)) == 1 else {
+                    throw .libraryFailure("AES-GCM additional data was refused")
+                }
             }
-            var final: Int32 = 0
-            // DecryptFinal is where GCM compares the tag: any value but 1 means it did not verify.
-            return EVP_DecryptFinal_ex(context, base + Int(written), &final) == 1
+            let context = context
+            // One spare block: EVP may write up to a block beyond the input for block ciphers (not GCM's
+            // stream mode, but the documented bound costs nothing). Left uninitialised: EVP writes what is kept.
+            var verified = false
+            let plaintext = [UInt8](unsafeUninitializedCapacity: ciphertext.count + 16) { output, initialized in
+                initialized = 0
+                guard let base = output.baseAddress else { return }
+                var written: Int32 = 0
+                if !ciphertext.isEmpty {
+                    let updated = ciphertext.withUnsafeBufferPointer { input in
+                        EVP_DecryptUpdate(context, base, &written, input.baseAddress, Int32(input.count))
+                    }
+                    guard updated == 1 else { return }
+                }
+                // SET_TAG copies the tag in; the pointer is mutable only in the C signature.
+                let tagSet = tag.withUnsafeBytes { tag in
+                    EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(tag.count), UnsafeMutableRawPointer(mutating: tag.baseAddress))
+                }
+                guard tagSet == 1 else { return }
+                var final: Int32 = 0
+                // DecryptFinal is where GCM compares the tag: any value but 1 means it did not verify.
+                verified = EVP_DecryptFinal_ex(context, base + Int(written), &final) == 1
+                initialized = verified ? ciphertext.count : 0
+            }
+            guard verified else { throw .authenticationFailed }
+            return plaintext
         }
-        guard verified else { throw .authenticationFailed }
-        return Array(plaintext.prefix(ciphertext.count))
     }
 }

@@ -40,6 +40,15 @@ public struct CaptureReader: Sendable {
 
     /// Every frame of the file, in order.
     public func frames() throws(CaptureError) -> [CapturedFrame] {
+        var frames: [CapturedFrame] = []
+        try forEachFrame { frames.append($0) }
+        return frames
+    }
+
+    /// Calls `body` with every frame in turn, reading the file as it goes. The frames share one buffer,
+    /// refilled for each unless `body` kept the last frame's bytes: reading a capture then costs no
+    /// allocation per frame, and no copy of the whole file is held.
+    public func forEachFrame(_ body: (CapturedFrame) -> Void) throws(CaptureError) {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE) + 1)
         guard let handle = pcap_open_offline_with_tstamp_precision(path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
         else {
@@ -47,27 +56,27 @@ public struct CaptureReader: Sendable {
         }
         defer { pcap_close(handle) }
 
-        var frames: [CapturedFrame] = []
+        let linkType = LinkType(rawValue: pcap_datalink(handle))
+        var number = 0
+        var buffer: [UInt8] = []
         var header: UnsafeMutablePointer<pcap_pkthdr>? = nil
         var data: UnsafePointer<UInt8>? = nil
         while true {
             let status = pcap_next_ex(handle, &header, &data)
             if status == PCAP_ERROR_BREAK { break }  // end of file
             if status < 0 {
-                throw CaptureError(path: path, reason: "frame \(frames.count + 1): " + String(cString: pcap_geterr(handle)))
+                throw CaptureError(path: path, reason: "frame \(number + 1): " + String(cString: pcap_geterr(handle)))
             }
             guard status == 1, let header, let data else { continue }
-            let captured = Int(header.pointee.caplen)
+            number += 1
             let time = header.pointee.ts
-            frames.append(
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(header.pointee.caplen)))
+            body(
                 CapturedFrame(
-                number: frames.count + 1,
-                timestampNanoseconds: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_usec),
-                linkType: LinkType(rawValue: pcap_datalink(handle)),
-                bytes: Array(UnsafeBufferPointer(start: data, count: captured)),
-                originalLength: Int(header.pointee.len)))
+                    number: number, timestampNanoseconds: Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_usec),
+                    linkType: linkType, bytes: buffer, originalLength: Int(header.pointee.len)))
         }
-        return frames
     }
 }
 
@@ -77,7 +86,7 @@ extension CaptureReader {
     public func udpDatagrams() throws(CaptureError) -> (datagrams: [UDPDatagram], skipped: Int) {
         var datagrams: [UDPDatagram] = []
         var skipped = 0
-        for frame in try frames() {
+        try forEachFrame { frame in
             if let datagram = LinkLayer.udpDatagram(in: frame) { datagrams.append(datagram) } else { skipped += 1 }
         }
         return (datagrams, skipped)

@@ -35,28 +35,66 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
 }
 
 /// An IP address and port seen in a capture.
+///
+/// The address is held inline, in network byte order across two words, rather than as an array: a
+/// capture's every datagram carries two endpoints, and the replay copies, hashes and orders them per
+/// packet, which an array (an allocation and a reference count each) made a tenth of its time.
 public struct Endpoint: Hashable, Sendable, CustomStringConvertible {
-    /// 4 bytes for IPv4, 16 for IPv6.
-    public let address: [UInt8]
+    /// The address's first eight bytes (an IPv4 address fills the top four).
+    private let high: UInt64
+    /// The address's last eight bytes (zero for IPv4).
+    private let low: UInt64
+    public let isIPv6: Bool
     public let port: UInt16
 
-    public init(address: [UInt8], port: UInt16) {
-        self.address = address
-        self.port = port
+    public init(ipv4: UInt32, port: UInt16) {
+        self.init(high: UInt64(ipv4) << 32, low: 0, isIPv6: false, port: port)
     }
 
-    public var isIPv6: Bool { address.count == 16 }
+    public init(ipv6High high: UInt64, low: UInt64, port: UInt16) {
+        self.init(high: high, low: low, isIPv6: true, port: port)
+    }
+
+    init(high: UInt64, low: UInt64, isIPv6: Bool, port: UInt16) {
+        (self.high, self.low, self.isIPv6, self.port) = (high, low, isIPv6, port)
+    }
+
+    /// `address` is 16 bytes for IPv6 and 4 for IPv4; any other length is read as IPv4 from its first
+    /// bytes, zero-padded to four.
+    public init(address: [UInt8], port: UInt16) {
+        func word(_ bytes: ArraySlice<UInt8>) -> UInt64 { bytes.reduce(0) { $0 << 8 | UInt64($1) } }
+        if address.count == 16 {
+            self.init(ipv6High: word(address[0..<8]), low: word(address[8..<16]), port: port)
+        } else {
+            let bytes = address.prefix(4)
+            self.init(ipv4: UInt32(truncatingIfNeeded: word(bytes) << (8 * UInt64(4 - bytes.count))), port: port)
+        }
+    }
+
+    /// 4 bytes for IPv4, 16 for IPv6, in network order.
+    public var address: [UInt8] {
+        let words = isIPv6 ? [high, low] : [high]
+        let bytes = words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (56 - 8 * $0)) } }
+        return Array(bytes.prefix(isIPv6 ? 16 : 4))
+    }
+
+    /// The order of the address bytes, then the port; an IPv4 address precedes an IPv6 address that
+    /// starts with the same four bytes (the order of the byte arrays compared lexicographically).
+    public func precedes(_ other: Endpoint) -> Bool {
+        (high, low, isIPv6 ? 1 : 0, port) <= (other.high, other.low, other.isIPv6 ? 1 : 0, other.port)
+    }
 
     public var description: String {
         if isIPv6 {
-            let groups = stride(from: 0, to: 16, by: 2).map { String(UInt16(address[$0]) << 8 | UInt16(address[$0 + 1]), radix: 16) }
+            let groups = (0..<8).map { index in
+                String(UInt16(truncatingIfNeeded: (index < 4 ? high : low) >> (48 - 16 * UInt64(index % 4))), radix: 16)
+            }
             return "[\(groups.joined(separator: ":"))]:\(port)"
         }
         return address.map(String.init).joined(separator: ".") + ":\(port)"
     }
 }
 
-/// A UDP datagram lifted out of a captured frame.
 public struct UDPDatagram: Hashable, Sendable {
     /// The frame number it came from (1-based).
     public let frame: Int
@@ -126,8 +164,9 @@ public enum LinkLayer {
     }
 
     static func ipPacket(version: Int, _ reader: inout ByteReader, frame: CapturedFrame) throws(TruncatedInput) -> UDPDatagram? {
-        let sourceAddress: [UInt8]
-        let destinationAddress: [UInt8]
+        // Addresses as the two words an `Endpoint` holds: the ports come after the IP header.
+        let source: (high: UInt64, low: UInt64)
+        let destination: (high: UInt64, low: UInt64)
         var body: ByteReader
         switch version {
         case 4:
@@ -144,8 +183,8 @@ public enum LinkLayer {
             try reader.skip(1)
             let protocolNumber = try reader.readUInt8()
             try reader.skip(2)
-            sourceAddress = Array(try reader.readBytes(4))
-            destinationAddress = Array(try reader.readBytes(4))
+            source = (UInt64(try reader.readUInt32()) << 32, 0)
+            destination = (UInt64(try reader.readUInt32()) << 32, 0)
             try reader.skip(headerLength - 20)
             guard protocolNumber == 17, totalLength >= headerLength else { return nil }
             body = try reader.subReader(totalLength - headerLength)
@@ -155,12 +194,12 @@ public enum LinkLayer {
             let payloadLength = Int(try reader.readUInt16())
             var next = try reader.readUInt8()
             try reader.skip(1)
-            sourceAddress = Array(try reader.readBytes(16))
-            destinationAddress = Array(try reader.readBytes(16))
+            source = (try reader.readUInt64(), try reader.readUInt64())
+            destination = (try reader.readUInt64(), try reader.readUInt64())
             body = try reader.subReader(payloadLength)
             // Extension headers (RFC 8200 §4): hop-by-hop, routing, destination options; a fragment
             // header means this is not a whole datagram.
-            while [0, 43, 60].contains(next) {
+            while next == 0 || next == 43 || next == 60 {
                 next = try body.readUInt8()
                 let length = Int(try body.readUInt8()) * 8 + 6
                 try body.skip(length)
@@ -177,8 +216,8 @@ public enum LinkLayer {
         let payload = try body.readBytes(udpLength - 8)
         return UDPDatagram(
             frame: frame.number, timestampNanoseconds: frame.timestampNanoseconds,
-            source: Endpoint(address: sourceAddress, port: sourcePort),
-            destination: Endpoint(address: destinationAddress, port: destinationPort),
+            source: Endpoint(high: source.high, low: source.low, isIPv6: version == 6, port: sourcePort),
+            destination: Endpoint(high: destination.high, low: destination.low, isIPv6: version == 6, port: destinationPort),
             payload: Array(payload))
     }
 }

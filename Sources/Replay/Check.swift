@@ -89,6 +89,8 @@ public enum ReplayChecker {
         var decryption = SRTPDecryptionStage(options.srtpKeys)
         var media = MediaPayloadStage(options.payloadTypes, signalling: options.signalling)
         var dtls = options.keyLog.map(DTLSDecryptionStage.init)
+        // Asked per packet; `dtls != nil` would copy the stage (and its tables) each time to ask.
+        let dtlsStageRuns = dtls != nil
         var sctp = SCTPAssociationRule(signalling: options.signalling)
         var handshakes = HandshakeReassemblyStage()
         // Which peer sends each way on each flow, learned once from ICE for the rules that need it.
@@ -131,9 +133,9 @@ public enum ReplayChecker {
             findings += rtpSignalling.observe(decoded, sides: sides)
             findings += certificates.observe(decoded, sides: sides)
             inventory.observe(decoded)
-            if var stage = dtls {
-                let output = stage.observe(decoded)
-                dtls = stage
+            // Optional chaining mutates the stage in place; a `var` copy would share its tables and
+            // copy them on the first write, every packet.
+            if let output = dtls?.observe(decoded) {
                 findings += output.findings
                 if let keys = output.srtpKeys, let client = output.clientDirection {
                     decryption.add(keys, flow: packet.flow, clientDirection: client)
@@ -172,7 +174,7 @@ public enum ReplayChecker {
             }
             if options.protection == .plain, case .rtp = decoded.content { clearRTP = packet.payload }
             if let clearRTP { findings += media.observe(clearRTP: clearRTP, frame: packet.frame, flow: packet.flow) }
-            unjudged.observe(decoded, decrypted: decrypted || clearRTP != nil, dtlsStageRan: dtls != nil)
+            unjudged.observe(decoded, decrypted: decrypted || clearRTP != nil, dtlsStageRan: dtlsStageRuns)
         }
         for index in rules.indices { findings += rules[index].finish() }
         findings += media.finish()

@@ -118,7 +118,7 @@ struct DTLSDecryptionStage {
                 continue
             }
         }
-        if handshakes[packet.flow] == nil, aliases[packet.flow] == nil, let alias = adopt(datagram, packet: packet) {
+        if handshakes.index(forKey: packet.flow) == nil, aliases[packet.flow] == nil, let alias = adopt(datagram, packet: packet) {
             aliases[packet.flow] = alias
             output.adopted = alias
             output.findings.append(
@@ -130,8 +130,9 @@ struct DTLSDecryptionStage {
             output.association = FlowPosition(flow: alias.flow, direction: alias.reversed ? packet.direction.reversed : packet.direction)
         }
         let position = output.association
-        output.clientDirection = handshakes[position.flow]?.clientDirection
-        guard let handshake = handshakes[position.flow], let decryptor = handshake.decryptor else {
+        let handshake = handshakes[position.flow]
+        output.clientDirection = handshake?.clientDirection
+        guard let handshake, let decryptor = handshake.decryptor else {
             let protected = datagram.records.filter(\.isEncrypted).count
             if protected > 0 {
                 summary.undecrypted += protected
@@ -151,7 +152,7 @@ struct DTLSDecryptionStage {
             do {
                 plaintext = try decryptor.decrypt(
                     contentType: record.contentType.rawValue, version: record.version.rawValue, epoch: record.epoch,
-                    sequenceNumber: record.sequenceNumber, fragment: Array(record.fragment), from: sender)
+                    sequenceNumber: record.sequenceNumber, fragment: record.fragment, from: sender)
             } catch {
                 summary.failed += 1
                 output.findings.append(
@@ -195,7 +196,7 @@ struct DTLSDecryptionStage {
             for sender in [DTLSSender.client, .server] {
                 let opened = try? decryptor.decrypt(
                     contentType: record.contentType.rawValue, version: record.version.rawValue, epoch: record.epoch,
-                    sequenceNumber: record.sequenceNumber, fragment: Array(record.fragment), from: sender)
+                    sequenceNumber: record.sequenceNumber, fragment: record.fragment, from: sender)
                 guard opened != nil else { continue }
                 let direction = sender == .client ? handshake.clientDirection : handshake.clientDirection.reversed
                 return FlowAlias(flow: flow, reversed: direction != packet.direction)

@@ -92,8 +92,7 @@ public struct Demultiplexer: Sendable {
         let high: Endpoint
 
         init(_ one: Endpoint, _ other: Endpoint) {
-            let oneFirst = (one.address.lexicographicallyPrecedes(other.address)) || (one.address == other.address && one.port <= other.port)
-            (low, high) = oneFirst ? (one, other) : (other, one)
+            (low, high) = one.precedes(other) ? (one, other) : (other, one)
         }
     }
     private struct RelayKey: Hashable { let outer: Int; let client: Endpoint; let peer: Endpoint }

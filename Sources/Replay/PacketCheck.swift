@@ -153,8 +153,8 @@ public struct PacketDecoder: Sendable {
                     "\(Codec.name): offset \(error.offset): \(error.detail)"))
             return nil
         }
-        let again = Codec.serialize(value)
-        if !again.sameBytes(as: Codec.canonicalize(bytes)) {
+        if !Codec.roundTrips(parsed: value, from: bytes) {
+            let again = Codec.serialize(value)
             let at = zip(again, bytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(again.count, bytes.count)
             findings.append(
                 ReplayFinding(

@@ -12,6 +12,16 @@ public enum SCTPCodec: WireCodec {
 
     public static func serialize(_ value: SCTPPacket) -> [UInt8] { value.serialize() }
 
+    /// Compares every byte but the checksum field, and skips computing a second CRC-32c: `parse`
+    /// accepted the field only as the CRC-32c of the rest (or as zero, which the model then says), and
+    /// the serialised field is the CRC-32c of the same bytes when the rest matches (RFC 9260 §6.8).
+    public static func roundTrips(parsed value: SCTPPacket, from bytes: [UInt8]) -> Bool {
+        let checksumField = 8..<12
+        guard bytes.count >= checksumField.upperBound else { return value.serialize().sameBytes(as: bytes) }
+        return value.serialize(withChecksum: false).sameBytes(as: bytes, ignoring: checksumField)
+            && (value.checksum == .crc32c || bytes[checksumField].allSatisfy { $0 == 0 })
+    }
+
     public static func describe(_ value: SCTPPacket) -> Structure { value.structure }
 }
 

@@ -7,8 +7,12 @@ extension SCTPPacket {
     /// Length fields are 16 bits: a model whose chunk, parameter or cause exceeds 65535 bytes cannot be
     /// represented and its length wraps (the generators and the parser never produce one). Counts that the
     /// wire derives (SACK blocks, Missing Mandatory Parameter types) are written from the arrays.
-    public func serialize() -> [UInt8] {
-        var writer = ByteWriter(capacity: 12 + chunks.count * 32)
+    public func serialize() -> [UInt8] { serialize(withChecksum: true) }
+
+    /// The packet's bytes, with the checksum field left zero unless `withChecksum` and the model's
+    /// checksum is CRC-32c.
+    func serialize(withChecksum: Bool) -> [UInt8] {
+        var writer = ByteWriter(capacity: 12 + chunks.reduce(0) { $0 + $1.serializedCountEstimate })
         writer.writeUInt16(sourcePort)
         writer.writeUInt16(destinationPort)
         writer.writeUInt32(verificationTag)
@@ -17,7 +21,7 @@ extension SCTPPacket {
             let isLast = index == chunks.count - 1
             chunk.write(into: &writer, padded: !isLast || lastChunkPadded)
         }
-        if checksum == .crc32c {
+        if withChecksum && checksum == .crc32c {
             let crc = CRC32C.checksum(writer.bytes)
             // The CRC register is transmitted least significant byte first (RFC 9260 Appendix A).
             writer.setUInt32(crc.byteSwapped, at: 8)
@@ -27,6 +31,16 @@ extension SCTPPacket {
 }
 
 extension SCTPChunk {
+    /// Room enough for most chunks once serialised (header, fixed fields, padding), so that a packet's
+    /// buffer is allocated once: the data chunks that fill bulk packets are counted exactly.
+    var serializedCountEstimate: Int {
+        switch self {
+        case .data(let chunk): 16 + chunk.userData.count + 3
+        case .iData(let chunk): 20 + chunk.userData.count + 3
+        default: 64
+        }
+    }
+
     /// The chunk's bytes alone (header, value and its padding), as an ERROR cause or tests want them.
     public func serialize(padded: Bool = true) -> [UInt8] {
         var writer = ByteWriter()

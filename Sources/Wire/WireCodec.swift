@@ -21,6 +21,12 @@ public protocol WireCodec: SendableMetatype {
     /// protocols; text protocols document their rule (SDP: CRLF line ends).
     static func canonicalize(_ bytes: [UInt8]) -> [UInt8]
 
+    /// Whether `value`, which `parse` accepted from `bytes`, serialises back to `canonicalize(bytes)`
+    /// exactly: the round-trip check (DESIGN §1.3) of harnesses that hold both, such as the replay.
+    /// The default serialises and compares. A codec may answer with less work when part of its
+    /// encoding is a function of the rest that `parse` already verified (SCTP's checksum).
+    static func roundTrips(parsed value: Value, from bytes: [UInt8]) -> Bool
+
     /// The value as a tree of named fields, for text and JSON output.
     static func describe(_ value: Value) -> Structure
 
@@ -40,6 +46,9 @@ public protocol WireCodec: SendableMetatype {
 
 extension WireCodec {
     public static func canonicalize(_ bytes: [UInt8]) -> [UInt8] { bytes }
+    public static func roundTrips(parsed value: Value, from bytes: [UInt8]) -> Bool {
+        serialize(value).sameBytes(as: canonicalize(bytes))
+    }
     public static func mutate(_ value: inout Value, using generator: inout SeededGenerator) -> Bool { false }
     public static var dictionary: [[UInt8]] { [] }
 }

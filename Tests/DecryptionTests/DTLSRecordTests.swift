@@ -87,6 +87,31 @@ struct DTLSRecordTests {
         }
     }
 
+    /// The decryptor schedules each key once and re-arms one cipher context per record: a record that
+    /// fails must leave nothing behind for the next, and concurrent callers must not share a half-used context.
+    @Test("One decryptor opens record after record, after a failure and from concurrent tasks", arguments: sealings)
+    func reusedContext(_ sealing: Sealing) async throws {
+        let plaintexts = (0..<8).map { index in Array(repeating: UInt8(index), count: 17 * index) }
+        let records = try plaintexts.map { try Self.seal(sealing, plaintext: $0) }
+        let decryptor = try Self.decryptor(sealing.suite)
+        for (record, plaintext) in zip(records, plaintexts) {
+            var altered = record
+            altered[altered.count - 1] ^= 1
+            #expect(throws: DecryptionError.authenticationFailed) { try decryptor.decrypt(record: altered, from: sealing.sender) }
+            #expect(try decryptor.decrypt(record: record, from: sealing.sender) == plaintext)
+        }
+        let opened = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for _ in 0..<4 {
+                for (index, record) in records.enumerated() {
+                    group.addTask { (index, try decryptor.decrypt(record: record, from: sealing.sender)) }
+                }
+            }
+            return try await group.reduce(into: [(Int, [UInt8])]()) { $0.append($1) }
+        }
+        #expect(opened.count == 4 * records.count)
+        for (index, plaintext) in opened { #expect(plaintext == plaintexts[index]) }
+    }
+
     @Test("A record is refused under the other direction's keys", arguments: sealings)
     func wrongDirection(_ sealing: Sealing) throws {
         let record = try Self.seal(sealing, plaintext: Array(0..<40))

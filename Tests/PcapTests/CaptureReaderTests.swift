@@ -31,6 +31,17 @@ struct CaptureReaderTests {
         #expect(frames.allSatisfy { $0.bytes.count <= $0.originalLength })
     }
 
+    /// `forEachFrame` refills one buffer; a frame someone keeps must keep its own bytes.
+    @Test("Frames kept from the streaming reader keep their own bytes", arguments: captures)
+    func keptFrames(_ known: Known) throws {
+        let path = try SharedFolder.locate(from: #filePath).capture(known.file).path
+        var streamed: [[UInt8]] = []
+        try CaptureReader(path: path).forEachFrame { streamed.append(Array($0.bytes)) }
+        let kept = try CaptureReader(path: path).frames()
+        #expect(kept.map(\.bytes) == streamed)
+        #expect(Set(kept.prefix(50).map(\.bytes)).count > 1)
+    }
+
     @Test("A file that is not a capture is a CaptureError, not a trap")
     func notACapture() throws {
         let shared = try SharedFolder.locate(from: #filePath)

@@ -29,20 +29,25 @@ public struct DTLSRecordSequenceRule: PacketRule {
             guard case .classic(let classic) = record else { continue }
             let key = Key(flow: packet.flow, direction: packet.direction, epoch: classic.epoch)
             let number = classic.sequenceNumber
-            // Taken out, not copied: a copy would duplicate the set of recent numbers on every record.
-            var seen = numbers.removeValue(forKey: key) ?? Numbers(highest: number)
+            // Updated in place (the default-value subscript's modify accessor): one lookup, and the set of
+            // recent numbers is never copied.
+            let (repeated, previousHighest) = Self.record(number, in: &numbers[key, default: Numbers(highest: number)])
             var context: String { "epoch \(classic.epoch) \(packet.direction.rawValue): \(classic.contentType) record \(number)" }
-            if seen.recent.contains(number) {
+            if repeated {
                 findings.append(
                     ReplayFinding(ReplayRules.dtlsRecordSequence, frame: packet.frame, flow: packet.flow, context + " repeats a number already used"))
-            } else if number < seen.highest {
+            } else if number < previousHighest {
                 findings.append(
-                    ReplayFinding(ReplayRules.dtlsRecordReorder, frame: packet.frame, flow: packet.flow, context + " arrives after \(seen.highest)"))
+                    ReplayFinding(ReplayRules.dtlsRecordReorder, frame: packet.frame, flow: packet.flow, context + " arrives after \(previousHighest)"))
             }
-            seen.highest = max(seen.highest, number)
-            seen.recent.insert(number)
-            numbers[key] = seen
         }
         return findings
+    }
+
+    /// Remembers `number`; says whether it was seen already and the highest number before it.
+    private static func record(_ number: UInt64, in seen: inout Numbers) -> (repeated: Bool, previousHighest: UInt64) {
+        let previousHighest = seen.highest
+        seen.highest = max(seen.highest, number)
+        return (!seen.recent.insert(number), previousHighest)
     }
 }

@@ -12,6 +12,9 @@ public enum SessionSide: String, Hashable, Sendable, Codable, CaseIterable {
     case answerer
 
     public var other: SessionSide { self == .offerer ? .answerer : .offerer }
+
+    /// Hashes the case, not the raw string (as ``FlowDirection`` does: tables keyed by side are per packet).
+    public func hash(into hasher: inout Hasher) { hasher.combine(self == .offerer) }
 }
 
 /// One `--sdp [offer:|answer:]FILE`: a session description's text and what the user said it is.
