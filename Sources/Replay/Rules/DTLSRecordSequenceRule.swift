@@ -1,13 +1,15 @@
 import DTLSRecord
 
 /// DTLS record sequence numbers per epoch and direction (RFC 6347 §4.1): a sender numbers records
-/// in increasing order and gives a retransmitted flight new numbers, so a number seen twice is an
-/// error. A number lower than one already seen, but new, is network reordering: a warning (both
+/// in increasing order and gives a retransmitted flight new numbers, so a number seen twice with other
+/// bytes is an error. The same record again, byte for byte, is a duplicated datagram (nDPI's dtls.pcap
+/// holds one ClientHello twice, same IP id and time): a warning, as networks and captures make such
+/// copies (RFC 6347 §4.1.2.6). A number lower than one already seen, but new, is network reordering: a warning (both
 /// Google-served captures in `../shared/captures` show the server's Finished after its first
 /// application-data record).
 /// Only DTLS 1.2-style headers carry the full number; DTLS 1.3 unified headers are skipped.
 public struct DTLSRecordSequenceRule: PacketRule {
-    public static let rules = [ReplayRules.dtlsRecordSequence, ReplayRules.dtlsRecordReorder]
+    public static let rules = [ReplayRules.dtlsRecordSequence, ReplayRules.dtlsRecordDuplicate, ReplayRules.dtlsRecordReorder]
 
     /// How many recent numbers are remembered per epoch and direction.
     static let memory = 1024
@@ -15,7 +17,8 @@ public struct DTLSRecordSequenceRule: PacketRule {
     private struct Key: Hashable { let flow: Int; let direction: FlowDirection; let epoch: UInt16 }
     private struct Numbers {
         var highest: UInt64
-        var recent = RecentSet<UInt64>(capacity: DTLSRecordSequenceRule.memory)
+        /// Recent numbers with a hash of their record (header and fragment), to tell a copy from a reuse.
+        var recent = RecentDictionary<UInt64, Int>(capacity: DTLSRecordSequenceRule.memory)
     }
     private var numbers: [Key: Numbers] = [:]
 
@@ -32,15 +35,18 @@ public struct DTLSRecordSequenceRule: PacketRule {
             // Taken out, not copied: a copy would duplicate the set of recent numbers on every record.
             var seen = numbers.removeValue(forKey: key) ?? Numbers(highest: number)
             var context: String { "epoch \(classic.epoch) \(packet.direction.rawValue): \(classic.contentType) record \(number)" }
-            if seen.recent.contains(number) {
+            if let earlier = seen.recent[number] {
+                let copy = earlier == classic.hashValue
                 findings.append(
-                    ReplayFinding(ReplayRules.dtlsRecordSequence, frame: packet.frame, flow: packet.flow, context + " repeats a number already used"))
+                    ReplayFinding(
+                        copy ? ReplayRules.dtlsRecordDuplicate : ReplayRules.dtlsRecordSequence, frame: packet.frame, flow: packet.flow,
+                        context + (copy ? " is an exact copy of a record already seen" : " repeats a number already used for other bytes")))
             } else if number < seen.highest {
                 findings.append(
                     ReplayFinding(ReplayRules.dtlsRecordReorder, frame: packet.frame, flow: packet.flow, context + " arrives after \(seen.highest)"))
             }
             seen.highest = max(seen.highest, number)
-            seen.recent.insert(number)
+            seen.recent.store(classic.hashValue, for: number)
             numbers[key] = seen
         }
         return findings
