@@ -63,13 +63,30 @@ public struct PacketDecoder: Sendable {
             findings.append(ReplayFinding(variant.rule, frame: packet.frame, flow: packet.flow, variant.description))
             return (DecodedPacket(packet: packet, content: .undecoded), findings)
         }
-        let (decoded, codecFindings) = decodeStandard(packet)
+        var (decoded, codecFindings) = decodeStandard(packet)
         guard let variant else { return (decoded, codecFindings) }
+        if case .undecoded = decoded.content, let header = Self.transactionHeader(packet) {
+            decoded = DecodedPacket(packet: packet, content: .stun(header))
+        }
         // A vendor's otherwise standard message: what the codec refuses in it is the vendor's deviation,
         // reported under the vendor's rule with the codec rule it breaks, not as an error of its own.
         let refused = codecFindings.map { "\($0.rule.id): \($0.detail)" }
         let detail = variant.description + (refused.isEmpty ? "" : "; " + refused.joined(separator: "; "))
         return (decoded, [ReplayFinding(variant.rule, frame: packet.frame, flow: packet.flow, detail)])
+    }
+
+    /// The header of a vendor's TURN message the codec refused (WhatsApp's Allocate requests have an
+    /// unpadded attribute): its method, class and transaction ID, without attributes, so that the
+    /// transaction rule matches the response to it (wa_video.pcap frames 23 and 37) instead of calling
+    /// that response unmatched. Binding messages are left out: the ICE rules would judge them by
+    /// attributes the header does not carry.
+    private static func transactionHeader(_ packet: ReplayPacket) -> STUNMessage? {
+        let payload = packet.payload
+        guard packet.kind == .stun, payload.count >= STUNMessage.headerLength,
+            let transaction = STUNTransactionID(bytes: payload[8..<STUNMessage.headerLength])
+        else { return nil }
+        let type = STUNMessageType(wireValue: UInt16(payload[0]) << 8 | UInt16(payload[1]))
+        return type.method == .binding ? nil : STUNMessage(type: type, transactionID: transaction)
     }
 
     /// Decodes a packet as the standard protocol its first byte names (RFC 7983 §7).

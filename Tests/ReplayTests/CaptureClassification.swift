@@ -1,6 +1,15 @@
 import Pcap
 import Replay
 
+/// A test case about one capture, named by it in the test's output.
+protocol CaptureCase: Sendable, CustomStringConvertible {
+    var capture: String { get }
+}
+
+extension CaptureCase {
+    var description: String { capture }
+}
+
 /// Test-side first pass: demultiplexes a capture, feeds every packet to a ``FlowClassifier``, and
 /// decodes every packet with its flow so vendor variants and RFC 3489 messages are counted.
 struct CaptureClassification {
@@ -8,6 +17,8 @@ struct CaptureClassification {
     let classes: [FlowClass]
     /// Findings under `ClassificationRules` (vendor variants, `STUN.classic`), over every flow.
     let deviations: [ReplayFinding]
+    /// The flows of each frame's packets (a TURN-relayed datagram has its outer and its inner flow).
+    let flowsOfFrame: [Int: Set<Int>]
 
     init(_ datagrams: [ReplayDatagram], classifier: FlowClassifier = FlowClassifier()) {
         var demultiplexer = Demultiplexer()
@@ -20,6 +31,7 @@ struct CaptureClassification {
                 packets.append(packet)
             }
         }
+        flowsOfFrame = packets.reduce(into: [:]) { $0[$1.frame, default: []].insert($1.flow) }
         let flows = demultiplexer.flows
         let ids = Set(ClassificationRules.rules.map(\.id))
         deviations = packets.flatMap { packet in

@@ -29,16 +29,21 @@ struct CaptureMutationTests {
         #expect(report.findings.first?.frames == [datagrams[index].frame])
     }
 
-    @Test("A DTLS datagram sent twice breaks DTLS.record-sequence (retransmissions need new numbers)")
+    @Test("A DTLS datagram sent again with new bytes under its numbers breaks DTLS.record-sequence; a byte-exact copy is a duplicate")
     func repeatedRecord() throws {
-        var datagrams = try Self.datagrams("zeek_webrtc-stun.pcap")
+        let datagrams = try Self.datagrams("zeek_webrtc-stun.pcap")
         let index = try #require(datagrams.lastIndex { PacketKind(payload: $0.payload) == .dtls })
-        datagrams.append(datagrams[index])
-        let report = ReplayChecker.check(datagrams, capture: "zeek, a DTLS datagram repeated")
-        // One finding per record of the repeated datagram, all at its frame.
-        #expect(Set(report.brokenRules.keys) == ["DTLS.record-sequence"])
-        #expect(report.findings.first?.frames == [datagrams[index].frame])
-        #expect(report.exitCode == 1)
+        // Retransmissions need new numbers (RFC 6347 §4.1): the last record's bytes change, its number does not.
+        var changed = datagrams[index].payload
+        changed[changed.count - 1] ^= 0x01
+        let reused = ReplayChecker.check(datagrams + [Self.with(datagrams[index], payload: changed)], capture: "zeek, a DTLS number reused")
+        #expect(reused.brokenRules["DTLS.record-sequence"] == 1)
+        #expect(reused.findings.first?.frames == [datagrams[index].frame])
+        #expect(reused.exitCode == 1)
+        // The same datagram again, byte for byte: a copy by the network or the capture (RFC 6347 §4.1.2.6).
+        let copied = ReplayChecker.check(datagrams + [datagrams[index]], capture: "zeek, a DTLS datagram repeated")
+        #expect(Set(copied.brokenRules.keys) == ["DTLS.record-duplicate"])
+        #expect(copied.exitCode == 0)
     }
 
     @Test("A dropped RTP packet is a gap, a repeated one a duplicate")

@@ -15,10 +15,17 @@ struct DTLSRuleTests {
         return from == "a" ? Traffic.aliceToBob(bytes) : Traffic.bobToAlice(bytes)
     }
 
+    /// A ChangeCipherSpec record from Alice whose body is `body` (the standard one is [1]).
+    static func changeCipherSpec(_ sequence: UInt64, body: [UInt8]) -> Sent {
+        Traffic.aliceToBob(Traffic.dtls([Traffic.record(.changeCipherSpec, sequence: sequence, body)]))
+    }
+
     static let sequenceCases: [(String, [Sent], [String: Int])] = [
         ("increasing numbers per direction", [record("a", epoch: 0, 0), record("a", epoch: 0, 1), record("b", epoch: 0, 0)], [:]),
         ("a new epoch starts again from 0", [record("a", epoch: 0, 5), record("a", epoch: 1, 0), record("a", epoch: 1, 1)], [:]),
-        ("a number used twice is an error", [record("a", epoch: 0, 0), record("a", epoch: 0, 0)], ["DTLS.record-sequence": 1]),
+        ("a number used again for other bytes is an error", [record("a", epoch: 0, 0), changeCipherSpec(0, body: [2])], ["DTLS.record-sequence": 1]),
+        // nDPI's dtls.pcap: one ClientHello captured twice (same IP id, same time).
+        ("the same record twice, byte for byte, is a copy: a warning", [record("a", epoch: 0, 0), record("a", epoch: 0, 0)], ["DTLS.record-duplicate": 1]),
         ("a lower, new number is reordering", [record("a", epoch: 1, 1), record("a", epoch: 1, 0)], ["DTLS.record-reorder": 1]),
     ]
 

@@ -6,11 +6,10 @@ import Testing
 /// what evidence, and that none is skipped or left unrecognised.
 @Suite("Flow classes of the shared captures")
 struct SharedCaptureClassificationTests {
-    struct Pinned: Sendable, CustomStringConvertible {
+    struct Pinned: CaptureCase {
         let capture: String
         /// The start of each flow's WebRTC evidence, in flow order.
         let evidence: [String]
-        var description: String { capture }
     }
 
     static let pinned: [Pinned] = [

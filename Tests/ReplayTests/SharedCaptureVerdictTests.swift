@@ -9,13 +9,12 @@ import Testing
 /// the flows found. Each finding is explained; a change in any of them is a change in the checker.
 @Suite("Verdicts on the shared captures")
 struct SharedCaptureVerdictTests {
-    struct Verdict: Sendable, CustomStringConvertible {
+    struct Verdict: CaptureCase {
         let capture: String
         let protection: RTPProtection
         let broken: [String: Int]
         /// (a, b, relayed through, packets per kind).
         let flows: [(String, String, Int?, [String: Int])]
-        var description: String { capture }
     }
 
     static let verdicts: [Verdict] = [

@@ -40,7 +40,27 @@ struct VendorVariantTests {
     static let whatsAppUnpadded: [UInt8] =
         [0x00, 0x03, 0, 9, 0x21, 0x12, 0xA4, 0x42] + Array(1...12) + [0x40, 0x00, 0, 5, 1, 2, 3, 4, 5]
 
+    /// A Binding success response behind the 12-byte header Teams' relays put before it (teams.pcap frame 2685):
+    /// 0xFF 0x10, the length of the rest after four bytes, then eight bytes of Microsoft's own.
+    static let microsoftWrapped: [UInt8] = {
+        let stun = Traffic.stun(.bindingSuccess, 1)
+        return [0xFF, 0x10, UInt8((stun.count + 8) >> 8), UInt8((stun.count + 8) & 0xFF), 0xDE, 0xAA, 0x29, 0x67, 0x08, 0xF7, 0x08, 0xFC] + stun
+    }()
+
     static let cases: [Case] = [
+        // wa_video.pcap frames 84 and 87, wa_voice.pcap frames 384 and 386: WhatsApp's relay health check.
+        Case(name: "WhatsApp's \"health\": Vendor.whatsapp, not Demux.unexpected", payload: Array("health".utf8), flow: nil, rules: ["Vendor.whatsapp"]),
+        Case(name: "WhatsApp's \"OK\" (ChannelData range): Vendor.whatsapp, not STUN.truncated", payload: Array("OK".utf8), flow: nil,
+             rules: ["Vendor.whatsapp"]),
+        // wa_video.pcap frame 111.
+        Case(name: "WhatsApp's 20-byte RTCP type 199: Vendor.whatsapp, not RTCP.srtcp-trailer",
+             payload: [0x80, 0xC7, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0x01, 0xF4, 0x00, 0x01, 0x04, 0, 0, 0, 0, 0], flow: nil, rules: ["Vendor.whatsapp"]),
+        Case(name: "an RTCP type 199 that is not 20 bytes is not WhatsApp's", payload: [0x80, 0xC7, 0x00, 0x01, 0, 0, 0, 0], flow: nil,
+             rules: []),
+        Case(name: "STUN behind Microsoft's 12-byte header: Vendor.microsoft, not Demux.unexpected", payload: microsoftWrapped, flow: nil,
+             rules: ["Vendor.microsoft"]),
+        Case(name: "a 0xFF datagram without STUN at offset 12 is not Microsoft's", payload: [0xFF, 0x10, 0x00, 0x1C] + [UInt8](repeating: 0, count: 28),
+             flow: nil, rules: ["Demux.unexpected"]),
         Case(name: "RFC 3489 Binding Request: STUN.classic, not STUN.magic-cookie",
              payload: [0, 1, 0, 8] + Array(1...16) + [0, 3, 0, 4, 0, 0, 0, 0], flow: nil, rules: ["STUN.classic"]),
         Case(name: "RFC 3489 Binding Response", payload: [1, 1, 0, 12] + Array(1...16) + [0, 1, 0, 8, 0, 1, 0x0D, 0x96, 192, 0, 2, 1], flow: nil,
@@ -64,9 +84,9 @@ struct VendorVariantTests {
         Case(name: "the same bytes off Zoom's ports are not Zoom's", payload: [0x05, 0x15, 1, 0, 0, 0, 0, 0, 0x10] + [UInt8](repeating: 0, count: 30),
              flow: otherFlow, rules: ["Demux.unexpected"]),
         Case(name: "Microsoft's MS-TURN Allocate error, attributes unpadded: Vendor.microsoft with the codec rule it breaks, not an error",
-             payload: microsoftAllocateError, flow: nil, rules: ["Vendor.microsoft"]),
+             payload: microsoftAllocateError, flow: nil, rules: ["Vendor.microsoft"], decodedAsSTUN: true),
         Case(name: "WhatsApp's unpadded attribute: one Vendor.whatsapp warning, not STUN.length-multiple-of-4 as well",
-             payload: whatsAppUnpadded, flow: nil, rules: ["Vendor.whatsapp"]),
+             payload: whatsAppUnpadded, flow: nil, rules: ["Vendor.whatsapp"], decodedAsSTUN: true),
         Case(name: "standard ICE on 8801 is not a Zoom variant (Zoom's web client)", payload: Traffic.stun(.bindingRequest, 1), flow: zoomFlow, rules: [],
              decodedAsSTUN: true),
     ]
@@ -84,6 +104,8 @@ struct VendorVariantTests {
         #expect(VendorVariant.recognise([0x08, 0x02, 0, 0, 0x21, 0x12, 0xA4, 0x42] + Array(1...12))?.vendor == "WhatsApp")
         #expect(VendorVariant.recognise([0x05, 0x15, 1, 0, 0, 0, 0, 0, 0x10], flow: Self.zoomFlow)?.vendor == "Zoom")
         #expect(VendorVariant.recognise(Self.microsoftAllocateError)?.vendor == "Microsoft")
+        #expect(VendorVariant.recognise(Self.microsoftWrapped)?.vendor == "Microsoft")
+        #expect(VendorVariant.recognise(Array("OK".utf8))?.vendor == "WhatsApp")
     }
 
     @Test("A vendor message the STUN codec refuses: the refusal is in the vendor's finding, under its rule id")
@@ -92,6 +114,15 @@ struct VendorVariantTests {
         #expect(findings.count == 1)
         #expect(findings.first?.rule.severity == .warning)
         #expect(findings.first?.detail.contains("STUN.length-multiple-of-4") == true, "\(findings.map(\.detail))")
+    }
+
+    /// wa_video.pcap frames 23 and 37: WhatsApp's Allocate request (unpadded 0x4000 attribute) and its answer.
+    @Test("A vendor's TURN request the codec refuses still matches its response: the transaction rule sees its header")
+    func refusedRequestAnswered() throws {
+        let transaction = try #require(STUNTransactionID(bytes: Array(UInt8(1)...12)))
+        let response = STUNMessage(type: .init(method: .allocate, messageClass: .successResponse), transactionID: transaction).serialize()
+        let report = Traffic.report([Traffic.aliceToBob(Self.whatsAppUnpadded), Traffic.bobToAlice(response)])
+        #expect(report.brokenRules == ["Vendor.whatsapp": 1], "no STUN.unmatched-response, no STUN.unanswered")
     }
 
     @Test("The new rules are in the catalogue, as warnings with an RFC reference")

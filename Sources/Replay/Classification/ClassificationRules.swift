@@ -12,10 +12,12 @@ public enum ClassificationRules {
         id: "Vendor.zoom", reference: "RFC 7983 §7", severity: .warning,
         summary: "datagrams on a WebRTC 5-tuple are standard STUN, DTLS, TURN or RTP (Zoom's SFU encapsulation is none)")
     /// WhatsApp's STUN-framed messages: methods outside the IANA registry and comprehension-required
-    /// attributes no standard receiver knows (RFC 8489 §6.3.1, §18.2–18.3).
+    /// attributes no standard receiver knows (RFC 8489 §6.3.1, §18.2–18.3); and its relay's own packets
+    /// in the ChannelData and RTCP ranges: an ASCII health check and a type-199 packet that is not SRTCP
+    /// (RFC 7983 §7, RFC 3711 §3.4).
     public static let whatsApp = ReplayRule(
-        id: "Vendor.whatsapp", reference: "RFC 8489 §6.3.1, §18.2, §18.3", severity: .warning,
-        summary: "STUN methods and comprehension-required attributes are registered ones (WhatsApp's are not)")
+        id: "Vendor.whatsapp", reference: "RFC 8489 §6.3.1, §18.2, §18.3; RFC 7983 §7", severity: .warning,
+        summary: "STUN methods and comprehension-required attributes are registered ones, datagrams are STUN, TURN or SRTP (WhatsApp's are not)")
     /// Discord's UDP voice messages that share the STUN and ZRTP ranges: IP discovery without the magic
     /// cookie and a 0x1337CAFE keep-alive (RFC 7983 §7, RFC 8489 §5).
     public static let discord = ReplayRule(
@@ -24,10 +26,11 @@ public enum ClassificationRules {
 
     /// Microsoft's TURN ([MS-TURN], Teams and Skype for Business): STUN messages with its MS-VERSION
     /// attribute and the old TURN MAGIC-COOKIE attribute, whose attributes are not padded to a multiple
-    /// of four bytes as RFC 8489 §14 requires.
+    /// of four bytes as RFC 8489 §14 requires; and STUN behind a 12-byte header of Microsoft's own, whose
+    /// first byte (255) RFC 7983 §7 puts in no range.
     public static let microsoft = ReplayRule(
-        id: "Vendor.microsoft", reference: "RFC 8489 §5, §14; [MS-TURN] §2.2", severity: .warning,
-        summary: "STUN attributes are padded to a multiple of 4 bytes (Microsoft's MS-TURN messages are not)")
+        id: "Vendor.microsoft", reference: "RFC 8489 §5, §14; RFC 7983 §7; [MS-TURN] §2.2", severity: .warning,
+        summary: "STUN attributes are padded to a multiple of 4 bytes and STUN starts the datagram (Microsoft's MS-TURN messages and relays' wrapped STUN do not)")
 
     /// In catalogue order.
     public static let rules = [stunClassic, zoom, whatsApp, discord, microsoft]

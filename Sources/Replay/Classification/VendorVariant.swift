@@ -16,6 +16,13 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
     /// A STUN message of a registered method carrying WhatsApp's comprehension-required attributes
     /// 0x4000–0x40FF, which a standard receiver must refuse (RFC 8489 §6.3.1: 420 Unknown Attribute).
     case whatsAppAttributes(types: [UInt16])
+    /// WhatsApp's relay health check: the ASCII text `health`, answered `OK`. The answer's first byte
+    /// (0x4F) is in the TURN ChannelData range, but two bytes cannot hold a ChannelData header.
+    case whatsAppHealthCheck(response: Bool)
+    /// WhatsApp's 20-byte RTCP-framed packet: version 2, packet type 199 (unassigned, RFC 3550 §12.1),
+    /// a length word of 2 (12 bytes), then 8 more bytes that are neither an RTCP packet nor an SRTCP
+    /// trailer (RFC 3711 §3.4 needs a 4-byte index and a 10-byte tag).
+    case whatsAppRTCP
     /// Discord's IP discovery: 74 bytes, type 1 (request) or 2 (response), length 70, then an SSRC, a
     /// 64-byte address and a port; no magic cookie, and the length is not a multiple of 4.
     case discordIPDiscovery(response: Bool)
@@ -24,14 +31,19 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
     /// A STUN message carrying Microsoft's MS-TURN attributes: MS-VERSION (0x8008) or the old TURN
     /// MAGIC-COOKIE attribute (0x000F, value 0x72C64BC6), seen from Teams' relays.
     case microsoftTURN
+    /// A STUN message behind a 12-byte Microsoft header (seen from Teams' media relays on UDP 3479 and
+    /// 3480): 0xFF, a byte, the length of the rest after these four bytes, 8 bytes of Microsoft's own, then
+    /// a STUN message with the magic cookie that runs to the datagram's end. First byte 255 is in no
+    /// RFC 7983 range.
+    case microsoftWrappedSTUN
 
     /// The vendor whose bytes these are.
     public var vendor: String {
         switch self {
         case .zoomSFU: "Zoom"
-        case .whatsAppMethod, .whatsAppAttributes: "WhatsApp"
+        case .whatsAppMethod, .whatsAppAttributes, .whatsAppHealthCheck, .whatsAppRTCP: "WhatsApp"
         case .discordIPDiscovery, .discordKeepAlive: "Discord"
-        case .microsoftTURN: "Microsoft"
+        case .microsoftTURN, .microsoftWrappedSTUN: "Microsoft"
         }
     }
 
@@ -39,9 +51,9 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
     public var rule: ReplayRule {
         switch self {
         case .zoomSFU: ClassificationRules.zoom
-        case .whatsAppMethod, .whatsAppAttributes: ClassificationRules.whatsApp
+        case .whatsAppMethod, .whatsAppAttributes, .whatsAppHealthCheck, .whatsAppRTCP: ClassificationRules.whatsApp
         case .discordIPDiscovery, .discordKeepAlive: ClassificationRules.discord
-        case .microsoftTURN: ClassificationRules.microsoft
+        case .microsoftTURN, .microsoftWrappedSTUN: ClassificationRules.microsoft
         }
     }
 
@@ -62,7 +74,10 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
             "STUN message with WhatsApp's comprehension-required attribute(s) " + types.map { "0x" + hex($0) }.joined(separator: ", ")
         case .discordIPDiscovery(let response): "Discord IP discovery \(response ? "response" : "request") (74 bytes, no magic cookie)"
         case .discordKeepAlive: "Discord keep-alive (0x1337CAFE)"
+        case .whatsAppHealthCheck(let response): "WhatsApp relay health check \(response ? "answer \"OK\"" : "\"health\"") (ASCII, not STUN or ChannelData)"
+        case .whatsAppRTCP: "WhatsApp RTCP-framed packet of type 199 with an 8-byte trailer (not SRTCP: no index and tag)"
         case .microsoftTURN: "STUN message with Microsoft's MS-TURN attributes (MS-VERSION / MAGIC-COOKIE)"
+        case .microsoftWrappedSTUN: "STUN message behind Microsoft's 12-byte header (first byte 255)"
         }
     }
 
@@ -72,6 +87,7 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
         if let discord = discord(payload) { return discord }
         if let whatsApp = whatsApp(payload) { return whatsApp }
         if isMicrosoftTURN(payload) { return .microsoftTURN }
+        if isMicrosoftWrappedSTUN(payload) { return .microsoftWrappedSTUN }
         if let flow, isZoomMediaPort(flow), isZoomSFUShaped(payload) { return .zoomSFU(type: payload[0]) }
         return nil
     }
@@ -123,7 +139,20 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// 0xFF, the length of what follows the first four bytes, and STUN framing from offset 12.
+    private static func isMicrosoftWrappedSTUN(_ payload: [UInt8]) -> Bool {
+        let stun = 12
+        guard payload.count >= stun + STUNMessage.headerLength, payload[0] == 0xFF,
+            Int(payload[2]) << 8 | Int(payload[3]) == payload.count - 4
+        else { return false }
+        return payload[stun] & 0xC0 == 0 && payload[(stun + 4)..<(stun + 8)].elementsEqual([0x21, 0x12, 0xA4, 0x42])
+            && Int(payload[stun + 2]) << 8 | Int(payload[stun + 3]) == payload.count - stun - STUNMessage.headerLength
+    }
+
     private static func whatsApp(_ payload: [UInt8]) -> VendorVariant? {
+        if payload.elementsEqual("health".utf8) { return .whatsAppHealthCheck(response: false) }
+        if payload.elementsEqual("OK".utf8) { return .whatsAppHealthCheck(response: true) }
+        if payload.count == 20, payload.starts(with: [0x80, 199, 0, 2]) { return .whatsAppRTCP }
         // STUN framing: magic cookie and a length that is the rest of the datagram (RFC 8489 §5).
         guard payload.count >= STUNMessage.headerLength, payload[0] & 0xC0 == 0,
             payload[4] == 0x21, payload[5] == 0x12, payload[6] == 0xA4, payload[7] == 0x42,

@@ -72,6 +72,11 @@ public enum ReplayRules {
     public static let dtlsRecordSequence = ReplayRule(
         id: "DTLS.record-sequence", reference: "RFC 6347 §4.1", severity: .error,
         summary: "a record sequence number is never reused within an epoch and direction")
+    /// A record repeated byte for byte, number and all: a copy the network or the capture made (RFC 6347
+    /// §4.1.2.6: receivers discard such duplicates), not a number the sender reused for new bytes.
+    public static let dtlsRecordDuplicate = ReplayRule(
+        id: "DTLS.record-duplicate", reference: "RFC 6347 §4.1.2.6", severity: .warning,
+        summary: "a record is seen once (a network or a capture may duplicate a datagram; a sender must not)")
     public static let dtlsRecordReorder = ReplayRule(
         id: "DTLS.record-reorder", reference: "RFC 6347 §4.1", severity: .warning,
         summary: "records of an epoch and direction arrive in sequence-number order")
