@@ -150,8 +150,9 @@ public enum VendorVariant: Hashable, Sendable, CustomStringConvertible {
     }
 
     private static func whatsApp(_ payload: [UInt8]) -> VendorVariant? {
-        if payload.elementsEqual("health".utf8) { return .whatsAppHealthCheck(response: false) }
-        if payload.elementsEqual("OK".utf8) { return .whatsAppHealthCheck(response: true) }
+        // Lengths first: this runs on every datagram of a capture.
+        if payload.count == 6, payload.elementsEqual("health".utf8) { return .whatsAppHealthCheck(response: false) }
+        if payload.count == 2, payload.elementsEqual("OK".utf8) { return .whatsAppHealthCheck(response: true) }
         if payload.count == 20, payload.starts(with: [0x80, 199, 0, 2]) { return .whatsAppRTCP }
         // STUN framing: magic cookie and a length that is the rest of the datagram (RFC 8489 §5).
         guard payload.count >= STUNMessage.headerLength, payload[0] & 0xC0 == 0,
