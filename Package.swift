@@ -87,7 +87,11 @@ let package = Package(
         .target(name: "Fuzzing", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
         .target(
             name: "Conformance",
-            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing", "SRTP", "SansIO", "Media"],
+            dependencies: [
+                "Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing", "SRTP", "SansIO", "Media",
+                // The machine targets (issue 17): the layers' machines and the peer connection on the simulator.
+                "DTLS", "DataChannels", "JSEP", "Simulation", "WebRTC",
+            ],
             swiftSettings: strictSwift
         ),
         // Keys and ciphers the replay checker needs to see inside DTLS and SRTP.

@@ -38,12 +38,17 @@ public enum ProtocolCatalog {
     public static func entry(named name: String) -> ProtocolEntry? { entries.first { $0.name == name } }
 
     /// Targets that drive stateful pieces rather than one codec: the RTP receiver path (receiver,
-    /// reorder buffer, depacketizer) and the SRTP unprotect path.
-    public static let pathTargets: [FuzzTarget] = [RTPReceiverFuzzTarget.target, SRTPFuzzTarget.target]
+    /// reorder buffer, depacketizer), the SRTP unprotect path, and the machines (issue 17): two peer
+    /// connections driven through every order of the W3C calls.
+    public static let pathTargets: [FuzzTarget] = [RTPReceiverFuzzTarget.target, SRTPFuzzTarget.target, PeerConnectionFuzzTarget.target]
 
     /// Every fuzz target `crucible fuzz` and the libFuzzer binaries know: one per protocol, the paths,
     /// and the runner's planted-bug self-tests, which `all` leaves out.
-    public static let fuzzTargets: [FuzzTarget] = entries.map(\.target) + pathTargets + PlantedBug.allCases.map(\.target)
+    public static let fuzzTargets: [FuzzTarget] = entries.map(\.target) + pathTargets + plantedTargets
+
+    /// The self-tests: the runner's planted STUN bugs, and a bug planted in each machine target's view of
+    /// its machine, which its target must find (issue 17).
+    public static let plantedTargets: [FuzzTarget] = PlantedBug.allCases.map(\.target) + [PeerConnectionFuzzTarget.plantedTarget]
 
     /// The targets `all` means: every protocol's and every path's.
     public static var protocolTargetNames: [String] { entries.map(\.name) + pathTargets.map(\.name) }

@@ -19,7 +19,8 @@ extension OfferAnswer {
     ///
     /// `a=setup` (RFC 8842 §5.3, RFC 5763 §5): `active` when the offer says `actpass` (JSEP §5.3.1
     /// recommends taking the DTLS client role), `passive` when it says `active`, `active` when it says
-    /// `passive`.
+    /// `passive`; to an `actpass` offer on a transport whose association is running, the role it runs
+    /// with (`parameters.establishedSetup`, RFC 8842 §5.5).
     ///
     /// - Throws: `.invalidAttribute("type", …)` when `type` is not an answer type or `offer` is not an
     ///   offer; `.noDataSection` when the offer has no section this endpoint can accept.
@@ -32,7 +33,8 @@ extension OfferAnswer {
         guard offer.type == .offer else {
             throw .invalidAttribute("type", value: offer.type.rawValue, reason: "only an offer can be answered")
         }
-        let setup = answerSetup(toOffered: offer.setup)
+        // A subsequent answer keeps the running association's role when the offer leaves the choice to us.
+        let setup = offer.setup == .actpass ? parameters.establishedSetup ?? answerSetup(toOffered: offer.setup) : answerSetup(toOffered: offer.setup)
         let bundled = Set(offer.bundle ?? [])
         var media: [MediaDescription] = []
         var accepted: [String] = []

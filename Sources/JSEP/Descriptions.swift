@@ -27,6 +27,10 @@ public struct LocalSessionParameters: Hashable, Sendable {
     /// Our audio and video transceivers, by mid. An offer lists each (new ones appended before a new
     /// data section); an answer accepts the offered sections whose mid is here and not stopped.
     public var media: [LocalMediaSection] = []
+    /// The `a=setup` of the DTLS association already running on the transport, if one is: a subsequent
+    /// answer keeps it (RFC 8842 §5.5: a changed role would mean a new association, which this engine does
+    /// not start on a kept transport).
+    public var establishedSetup: SetupRole?
 
     public init(
         sessionID: UInt64, sessionVersion: UInt64 = 1, credentials: ICECredentials, fingerprint: CertificateFingerprint,

@@ -36,6 +36,20 @@ struct AnswerTests {
         #expect(answer.setup == row.answered)
     }
 
+    /// RFC 8842 §5.5: a subsequent answer on a transport whose association runs keeps its role. The
+    /// peer-connection fuzz target found a renegotiation that answered `active` while the endpoint stayed
+    /// the DTLS server, leaving both sides waiting as servers.
+    @Test("a subsequent answer to actpass keeps the running association's role; an explicit offer still decides", arguments: [
+        ("actpass", SetupRole.passive, DTLSSetup.passive), ("actpass", .active, .active), ("active", .active, .passive),
+    ])
+    func establishedSetup(offered: String, established: SetupRole, answered: DTLSSetup) throws {
+        let offer = try OfferAnswer.parse(Self.offer(setup: offered), type: .offer)
+        var parameters = Fixtures.parameters()
+        parameters.establishedSetup = established
+        let answer = try OfferAnswer.parse(OfferAnswer.makeAnswer(to: offer, parameters, type: .answer), type: .answer, answering: offer)
+        #expect(answer.setup == answered)
+    }
+
     @Test("audio and video sections are rejected with port 0, keep their mid and proto, and leave BUNDLE")
     func rejectsMedia() throws {
         let offer = try OfferAnswer.parse(

@@ -53,6 +53,7 @@ extension PeerConnectionMachine {
     /// RFC 8445 §6.1.1); an answer or pranswer also readies DTLS.
     public mutating func setLocalDescription(_ type: DescriptionType, sdp: String, at now: Instant) throws(WebRTCError) {
         try requireOpen()
+        try requireMove(type, from: .local)
         if type == .rollback {
             try apply(.rollback, from: .local, at: now)
             pendingLocalDescription = nil
@@ -91,6 +92,7 @@ extension PeerConnectionMachine {
     /// or pranswer readies DTLS; new credentials in an offer restart ICE on our side too (RFC 8445 §9).
     public mutating func setRemoteDescription(_ type: DescriptionType, sdp: String, at now: Instant) throws(WebRTCError) {
         try requireOpen()
+        try requireMove(type, from: .remote)
         if type == .rollback {
             try apply(.rollback, from: .remote, at: now)
             pendingRemoteDescription = nil
@@ -181,12 +183,21 @@ extension PeerConnectionMachine {
         if isClosed { throw .invalidState("the peer connection is closed") }
     }
 
+    /// InvalidStateError for a move webrtc-pc §4.3.1's table forbids, before the description is read:
+    /// §4.4.1.5 checks the signalling state first, so a description set in the wrong state is refused for
+    /// the state whatever its content (the peer-connection fuzz target found the content judged first).
+    func requireMove(_ type: DescriptionType, from source: DescriptionSource) throws(WebRTCError) {
+        guard SignalingStateMachine.transition(from: signaling.state, type, source) != nil else {
+            throw .invalidState(JSEPError.invalidState(signaling.state, type, source).description)
+        }
+    }
+
     mutating func apply(_ type: DescriptionType, from source: DescriptionSource, at now: Instant) throws(WebRTCError) {
         let before = signaling.state
         do {
             _ = try signaling.apply(type, from: source)
         } catch {
-            throw .invalidDescription(error)
+            throw .invalidState(error.description)
         }
         if signaling.state != before { emit(.signalingStateChanged(signaling.state)) }
     }
@@ -200,6 +211,7 @@ extension PeerConnectionMachine {
             maxMessageSize: configuration.maxMessageSize,
             includesDataChannel: !channels.channels.isEmpty || currentLocalDescription?.dataSection != nil)
         parameters.media = localMediaSections
+        parameters.establishedSetup = dtlsRole.map { $0 == .client ? .active : .passive }
         return parameters
     }
 

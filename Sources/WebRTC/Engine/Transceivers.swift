@@ -138,6 +138,7 @@ extension PeerConnectionMachine {
     /// `addTrack` made that has no mid yet, or gets a new `recvonly` one. A section whose direction sends
     /// gives a remote track (`.trackAdded`); one that stops sending, or is rejected, takes it away.
     mutating func applyRemoteMedia(_ description: NegotiatedDescription, at now: Instant) {
+        if description.type == .offer { yieldProposedMids(to: description) }
         for section in description.sections {
             guard let kind = MediaKind(section.kind), let mid = section.mid else { continue }
             var index = transceivers.firstIndex { $0.mid == mid }
@@ -155,6 +156,22 @@ extension PeerConnectionMachine {
             // A rejected section stops its transceiver once the exchange completes (settleMedia).
             let sends = !section.isRejected && (section.rtp?.direction.sends ?? false)
             if sends { addRemoteTrack(at: index, section: section) } else { removeRemoteTrack(at: index) }
+        }
+    }
+
+    /// A mid that createOffer gave a transceiver is only proposed until a description carrying it is
+    /// applied (webrtc-pc §4.4.1.5 sets a transceiver's [[Mid]] then): when the remote offer uses the
+    /// same mid for its own section, the proposal yields, and the transceiver gets another mid in our
+    /// next offer. Otherwise an offer made but never set (glare, a discarded offer) would claim the
+    /// remote's section for a transceiver of another kind and the answer would reject it (the
+    /// peer-connection fuzz target found an answer with no usable section that way).
+    private mutating func yieldProposedMids(to offer: NegotiatedDescription) {
+        let applied = Set(
+            [currentLocalDescription, pendingLocalDescription, currentRemoteDescription].flatMap { $0?.sections.compactMap(\.mid) ?? [] })
+        let offered = Set(offer.sections.compactMap(\.mid))
+        for index in transceivers.indices {
+            guard let mid = transceivers[index].mid, offered.contains(mid), !applied.contains(mid) else { continue }
+            transceivers[index].mid = nil
         }
     }
 
