@@ -87,7 +87,7 @@ let package = Package(
         .target(name: "Fuzzing", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
         .target(
             name: "Conformance",
-            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing", "SRTP", "SansIO", "Media"],
+            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing", "SRTP", "SansIO", "Media", "ICE", "TURN"],
             swiftSettings: strictSwift
         ),
         // Keys and ciphers the replay checker needs to see inside DTLS and SRTP.
@@ -215,7 +215,8 @@ let package = Package(
         .testTarget(
             name: "ICETests",
             dependencies: [
-                "ICE", "Wire", "SansIO", "STUN", "SDP", "TURN", "Simulation", "UDPDriver", "Pcap", "CrucibleTestSupport",
+                "ICE", "Wire", "SansIO", "STUN", "SDP", "TURN", "Simulation", "UDPDriver", "Pcap", "CrucibleTestSupport", "Conformance",
+                "Fuzzing",
             ]
         ),
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Conformance", "CrucibleTestSupport"]),
@@ -238,7 +239,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TURNTests",
-            dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
+            dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport", "Conformance", "Fuzzing"]
         ),
         .testTarget(
             name: "DataChannelsTests", dependencies: ["DataChannels", "SCTP", "SansIO", "Simulation", "Wire", "CrucibleTestSupport"]
