@@ -90,7 +90,7 @@ let package = Package(
             dependencies: [
                 "Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing", "SRTP", "SansIO", "Media",
                 // The machine targets (issue 17): the layers' machines and the peer connection on the simulator.
-                "DTLS", "DataChannels", "JSEP", "Simulation", "WebRTC",
+                "DTLS", "DataChannels", "ICE", "JSEP", "Simulation", "TURN", "WebRTC",
             ],
             swiftSettings: strictSwift
         ),
@@ -219,7 +219,8 @@ let package = Package(
         .testTarget(
             name: "ICETests",
             dependencies: [
-                "ICE", "Wire", "SansIO", "STUN", "SDP", "TURN", "Simulation", "UDPDriver", "Pcap", "CrucibleTestSupport",
+                "ICE", "Wire", "SansIO", "STUN", "SDP", "TURN", "Simulation", "UDPDriver", "Pcap", "CrucibleTestSupport", "Conformance",
+                "Fuzzing",
             ]
         ),
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Conformance", "CrucibleTestSupport"]),
@@ -242,7 +243,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TURNTests",
-            dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport"]
+            dependencies: ["TURN", "STUN", "SansIO", "Wire", "UDPDriver", "Pcap", "CrucibleTestSupport", "Conformance", "Fuzzing"]
         ),
         .testTarget(
             name: "DataChannelsTests", dependencies: ["DataChannels", "SCTP", "SansIO", "Simulation", "Wire", "CrucibleTestSupport"]

@@ -60,7 +60,10 @@ extension ICEAgent {
     /// A response: matched to its transaction by ID, authenticated with the key of its request; anything
     /// else is dropped (a forged error cannot fail a pair).
     mutating func handleResponse(_ message: STUNMessage, _ datagram: Datagram) {
-        guard let transaction = transactions[message.transactionID] else { return }
+        // RFC 8489 §6.3: a response belongs to a transaction by ID and method; every request the agent
+        // sends is a Binding request, so a response of another method (an authenticated Allocate success
+        // with a check's ID) must not validate a pair.
+        guard message.type.method == .binding, let transaction = transactions[message.transactionID] else { return }
         if let key = transaction.key {
             guard message.verifyMessageIntegrity(key: key) == .valid else { return }
         }
