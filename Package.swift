@@ -87,7 +87,7 @@ let package = Package(
         .target(name: "Fuzzing", dependencies: ["Wire", "Hashing"], swiftSettings: strictSwift),
         .target(
             name: "Conformance",
-            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing", "SRTP", "SansIO", "Media"],
+            dependencies: ["Wire", "STUN", "SDP", "RTP", "SCTP", "DTLSRecord", "Pcap", "Fuzzing", "SRTP", "SansIO", "Media", "DataChannels"],
             swiftSettings: strictSwift
         ),
         // Keys and ciphers the replay checker needs to see inside DTLS and SRTP.

@@ -80,14 +80,15 @@ public struct FuzzTarget: Sendable {
         }
     }
 
-    /// A target whose body also names the features an accepted input reached (see `Execution`).
-    init(
-        name: String, repair: (@Sendable ([UInt8]) -> [UInt8])?,
-        mutate: (@Sendable ([UInt8], inout SeededGenerator) -> [UInt8]?)?, dictionary: [[UInt8]],
-        execute: @escaping @Sendable ([UInt8]) -> Execution
+    /// A target whose body also names the features an input reached (see `Execution`): a codec's shapes,
+    /// or a machine target's states and outputs (issue 17), which the built-in engine has no other way to see.
+    public init(
+        name: String, repair: (@Sendable ([UInt8]) -> [UInt8])? = nil,
+        mutate: (@Sendable ([UInt8], inout SeededGenerator) -> [UInt8]?)? = nil, dictionary: [[UInt8]] = [],
+        corpusName: String? = nil, execute: @escaping @Sendable ([UInt8]) -> Execution
     ) {
         self.name = name
-        self.corpusName = name
+        self.corpusName = corpusName ?? name
         self.repair = repair
         self.mutate = mutate
         self.dictionary = dictionary
