@@ -69,7 +69,7 @@ public enum DataChannelsFuzzTarget {
     public static func startState(_ start: UInt8) -> String {
         var harness = DataChannelsHarness(planted: false)
         harness.prologue(start)
-        return "\(harness.ours.association.state) \(harness.ours.channels.map { "\($0.state)" })"
+        return "\(harness.ours.association.state) [\(harness.ours.channels.map { "\($0.state)" }.joined(separator: ", "))]"
     }
 
     /// A meaningful script: deliveries, channel creation, sends and closes on both sides, timers, with
@@ -207,28 +207,29 @@ struct DataChannelsHarness: ScriptedMachinePair, MachineHarness {
         }
     }
 
+    /// The channel an argument picks: `argument & 3` counts back from the newest, so the channel just
+    /// opened is the likeliest to be used.
+    static func pick(_ channels: [DataChannelInfo], _ argument: UInt8) -> DataChannelHandle? {
+        channels.isEmpty ? nil : channels[channels.count - 1 - Int(argument & 0x03) % channels.count].handle
+    }
+
     mutating func call(_ selector: UInt8, _ argument: UInt8) {
-        let pick = Int(argument & 0x03)
         switch selector % 10 {
         case 0: oursCreate(label: "o\(argument)", options: Self.options(argument))
         case 1: peerCreate(label: "p\(argument)", options: Self.options(argument))
         case 2: negotiate(id: UInt16(argument & 0x0F))
         case 3:
-            let channels = ours.channels
-            if !channels.isEmpty { oursSend(on: channels[pick % channels.count].handle, size: scriptMessageSize(argument)) }
+            if let handle = Self.pick(ours.channels, argument) { oursSend(on: handle, size: scriptMessageSize(argument)) }
         case 4:
-            let channels = peer.channels
-            if !channels.isEmpty { peerSend(on: channels[pick % channels.count].handle, size: scriptMessageSize(argument), text: argument & 0x08 != 0) }
+            if let handle = Self.pick(peer.channels, argument) { peerSend(on: handle, size: scriptMessageSize(argument), text: argument & 0x08 != 0) }
         case 5:
-            let channels = ours.channels
-            if !channels.isEmpty { oursClose(channels[pick % channels.count].handle) }
+            if let handle = Self.pick(ours.channels, argument) { oursClose(handle) }
         case 6:
-            let channels = peer.channels
-            if !channels.isEmpty { peerClose(channels[pick % channels.count].handle) }
+            if let handle = Self.pick(peer.channels, argument) { peerClose(handle) }
         case 7: startBoth()
         case 8:
             let inputs: [(side: Int, input: DataChannelInput)] = [(0, .shutdown), (0, .abort), (1, .shutdown), (1, .abort)]
-            let chosen = inputs[pick]
+            let chosen = inputs[Int(argument & 0x03)]
             if chosen.side == 0 { ours.handle(chosen.input, at: now) } else { peer.handle(chosen.input, at: now) }
             drain()
         default:

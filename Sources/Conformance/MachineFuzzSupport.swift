@@ -170,10 +170,10 @@ struct SCTPWireModel {
                 duplicateTSNs: generator.chance(4) ? [cumulative] : [])
             return packet([.selectiveAck(sack)])
         case 2:
-            // RFC 3758 §3.2: skip to just past the peer's TSNs, and past an SSN of one ordered stream.
+            // RFC 3758 §3.2: skip to (or just short of) the peer's last TSN, and past an SSN of one ordered stream.
             let ssn: UInt16 = detail & 0x08 != 0 ? 0xFFFF : (peerSSN[stream] ?? 0)
             let forward = ForwardTSNChunk(
-                newCumulativeTSN: peerNextTSN &- 1 &+ UInt32(generator.below(3)), streams: [ForwardTSNChunk.Stream(identifier: stream, sequenceNumber: ssn)])
+                newCumulativeTSN: peerNextTSN &- 1 &- UInt32(generator.below(2)), streams: [ForwardTSNChunk.Stream(identifier: stream, sequenceNumber: ssn)])
             return packet([.forwardTSN(forward)])
         case 3:
             // RFC 6525 §4.1: the peer resets its outgoing side of a stream (all of them for an empty list).
@@ -445,7 +445,7 @@ struct MachineRun {
 }
 
 /// A machine target's harness: made afresh for each input (clean or with its planted bug), run once.
-protocol MachineHarness {
+protocol MachineHarness: SendableMetatype {
     init(planted: Bool)
     mutating func run(_ script: MachineScript) -> MachineRun
 }

@@ -1,4 +1,4 @@
-public import Wire
+import Wire
 
 /// The input of a machine fuzz target (issue 17), in the shape of dcSCTP's socket fuzzer: the first byte
 /// picks a start state, which the target reaches with a scripted prologue (an association established, a
