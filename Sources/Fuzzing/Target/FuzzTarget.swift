@@ -80,8 +80,8 @@ public struct FuzzTarget: Sendable {
         }
     }
 
-    /// A target whose body also names the features an input reached (see `Execution`): a machine
-    /// target's states and transitions, so the built-in engine keeps the scripts that reach new ones.
+    /// A target whose body also names the features an input reached (see `Execution`): a codec's shapes,
+    /// or a machine target's states and outputs (issue 17), which the built-in engine has no other way to see.
     public init(
         name: String, repair: (@Sendable ([UInt8]) -> [UInt8])? = nil,
         mutate: (@Sendable ([UInt8], inout SeededGenerator) -> [UInt8]?)? = nil, dictionary: [[UInt8]] = [],
