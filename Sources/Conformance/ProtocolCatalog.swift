@@ -38,9 +38,14 @@ public enum ProtocolCatalog {
     public static func entry(named name: String) -> ProtocolEntry? { entries.first { $0.name == name } }
 
     /// Targets that drive stateful pieces rather than one codec: the RTP receiver path (receiver,
-    /// reorder buffer, depacketizer), the SRTP unprotect path, and the machines (issue 17): two peer
-    /// connections driven through every order of the W3C calls.
-    public static let pathTargets: [FuzzTarget] = [RTPReceiverFuzzTarget.target, SRTPFuzzTarget.target, PeerConnectionFuzzTarget.target]
+    /// reorder buffer, depacketizer), the SRTP unprotect path, and the machines (issue 17): an SCTP
+    /// association, the data channels over one, an ICE agent, a TURN client, and two peer connections
+    /// driven through every order of the W3C calls.
+    public static let pathTargets: [FuzzTarget] = [
+        RTPReceiverFuzzTarget.target, SRTPFuzzTarget.target,
+        SCTPAssociationFuzzTarget.target, DataChannelsFuzzTarget.target, ICEAgentFuzzTarget.target, TURNClientFuzzTarget.target,
+        PeerConnectionFuzzTarget.target,
+    ]
 
     /// Every fuzz target `crucible fuzz` and the libFuzzer binaries know: one per protocol, the paths,
     /// and the runner's planted-bug self-tests, which `all` leaves out.
@@ -48,7 +53,10 @@ public enum ProtocolCatalog {
 
     /// The self-tests: the runner's planted STUN bugs, and a bug planted in each machine target's view of
     /// its machine, which its target must find (issue 17).
-    public static let plantedTargets: [FuzzTarget] = PlantedBug.allCases.map(\.target) + [PeerConnectionFuzzTarget.plantedTarget]
+    public static let plantedTargets: [FuzzTarget] = PlantedBug.allCases.map(\.target) + [
+        SCTPAssociationFuzzTarget.plantedTarget, DataChannelsFuzzTarget.plantedTarget, ICEAgentFuzzTarget.plantedTarget,
+        TURNClientFuzzTarget.plantedTarget, PeerConnectionFuzzTarget.plantedTarget,
+    ]
 
     /// The targets `all` means: every protocol's and every path's.
     public static var protocolTargetNames: [String] { entries.map(\.name) + pathTargets.map(\.name) }

@@ -170,9 +170,11 @@ struct Fuzz: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the fuzz targets and their seed corpora.")
 
         func run() {
+            // Names are padded to the longest, never cut: `planted-sctp-association` and its kin are long.
+            let width = ProtocolCatalog.fuzzTargets.map(\.name.count).max() ?? 0
             for target in ProtocolCatalog.fuzzTargets {
                 let note = ProtocolCatalog.protocolTargetNames.contains(target.name) ? "" : "  (self-test, not in 'all')"
-                print("\(target.name.padding(toLength: 15, withPad: " ", startingAt: 0)) Corpus/\(target.corpusName)/\(note)")
+                print("\(target.name.padding(toLength: width, withPad: " ", startingAt: 0)) Corpus/\(target.corpusName)/\(note)")
             }
         }
     }
