@@ -199,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "RTPTests",
             dependencies: [
-                "RTP", "Wire", "SansIO", "Conformance",
+                "RTP", "Wire", "SansIO", "Conformance", "Fuzzing",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -228,7 +228,7 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
         .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing", "CrucibleTestSupport", "Pcap"]),
         .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "SRTP", "Wire", "Hashing", "Conformance", "Pcap"]),
-        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Conformance", "Pcap"]),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Conformance", "Fuzzing", "Pcap"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Wire", "RTP"]),
         .testTarget(
             name: "DTLSTests",
@@ -262,7 +262,10 @@ let package = Package(
         .testTarget(name: "UDPDriverTests", dependencies: ["UDPDriver", "SansIO", "Wire", "Pcap", "CrucibleTestSupport"]),
         .testTarget(
             name: "WebRTCTests",
-            dependencies: ["WebRTC", "Harness", "DataChannels", "JSEP", "ICE", "DTLS", "SCTP", "SansIO", "Simulation", "Wire", "Replay", "Pcap"]
+            dependencies: [
+                "WebRTC", "Harness", "DataChannels", "JSEP", "ICE", "DTLS", "SCTP", "SansIO", "Simulation", "Wire", "Replay", "Pcap",
+                "Conformance", "Decryption", "Media", "RTP", "SDP",
+            ]
         ),
         // Our stack against other stacks over loopback (aioice from Scripts/bootstrap's .venv-interop).
         .testTarget(
