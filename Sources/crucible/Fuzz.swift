@@ -173,7 +173,12 @@ struct Fuzz: ParsableCommand {
             // Names are padded to the longest, never cut: `planted-sctp-association` and its kin are long.
             let width = ProtocolCatalog.fuzzTargets.map(\.name.count).max() ?? 0
             for target in ProtocolCatalog.fuzzTargets {
-                let note = ProtocolCatalog.protocolTargetNames.contains(target.name) ? "" : "  (self-test, not in 'all')"
+                let note =
+                    if let finding = ProtocolCatalog.underTriage[target.name] {
+                        "  (open findings under triage in Corpus/\(target.name)/crashes/: \(finding); not in 'all')"
+                    } else {
+                        ProtocolCatalog.protocolTargetNames.contains(target.name) ? "" : "  (self-test, not in 'all')"
+                    }
                 print("\(target.name.padding(toLength: width, withPad: " ", startingAt: 0)) Corpus/\(target.corpusName)/\(note)")
             }
         }

@@ -160,5 +160,10 @@ struct FuzzCommandTests {
         let result = try Crucible.run(["fuzz", "list"])
         for name in ProtocolCatalog.protocolTargetNames { #expect(result.standardOutput.contains(name)) }
         #expect(result.standardOutput.contains("planted-stun ") && result.standardOutput.contains("self-test"))
+        // Targets with open findings are listed, and say where their inputs are.
+        for name in ProtocolCatalog.underTriage.keys {
+            #expect(!ProtocolCatalog.protocolTargetNames.contains(name))
+            #expect(result.standardOutput.contains("Corpus/\(name)/crashes/"), "\(name)")
+        }
     }
 }
