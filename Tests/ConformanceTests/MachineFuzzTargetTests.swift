@@ -38,15 +38,7 @@ struct MachineFuzzTargetTests {
 
     /// The seeds of `Corpus/<name>/` and its `regressions/`, by file name.
     static func seeds(_ name: String) throws -> [(name: String, bytes: [UInt8])] {
-        var seeds: [(String, [UInt8])] = []
-        for folder in ["Corpus/\(name)", "Corpus/\(name)/regressions"] {
-            let url = repositoryRoot.appendingPathComponent(folder)
-            guard FileManager.default.fileExists(atPath: url.path) else { continue }
-            for file in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted() where file.hasSuffix(".bin") {
-                seeds.append(("\(folder)/\(file)", Array(try Data(contentsOf: url.appendingPathComponent(file)))))
-            }
-        }
-        return seeds
+        try CorpusDirectory(repositoryRoot: repositoryRoot, target: name).entries()
     }
 
     @Test("Every seed and regression input runs clean, twice with the same trace, and does not trip the planted bug", arguments: machines)

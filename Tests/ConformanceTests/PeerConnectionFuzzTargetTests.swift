@@ -8,17 +8,12 @@ import Wire
 /// order, held to webrtc-pc's signalling table, ending connected.
 @Suite("peer-connection fuzz target: signalling in any order")
 struct PeerConnectionFuzzTargetTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Corpus/peer-connection")
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// Every file of the corpus, regressions included, by name.
-    static func corpusFiles() throws -> [(String, [UInt8])] {
-        let folders = [corpus, corpus.appendingPathComponent("regressions")]
-        return try folders.flatMap { folder in
-            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().filter { $0.hasSuffix(".bin") }.map { name in
-                (folder.lastPathComponent + "/" + name, Array(try Data(contentsOf: folder.appendingPathComponent(name))))
-            }
-        }
+    static func corpusFiles() throws -> [(name: String, bytes: [UInt8])] {
+        try CorpusDirectory(repositoryRoot: repositoryRoot, target: PeerConnectionFuzzTarget.name).entries()
     }
 
     @Test("Each start state is reached, and a script of nothing ends in a connected pair", arguments: 0..<3)
