@@ -276,6 +276,12 @@ enum SessionParser {
         guard Lexical.isToken(networkType), Lexical.isToken(addressType) else {
             throw FieldError(.origin, "nettype and addrtype must be tokens")
         }
+        // RFC 8866 §9: <username> and an <unicast-address> outside IP4/IP6/FQDN (extn-addr) are
+        // non-ws-string, 1*(VCHAR / %x80-FF): no tab or other control character (found by differential
+        // fuzzing against Pion, issue 17).
+        guard Lexical.isField(username), Lexical.isField(address) else {
+            throw FieldError(.origin, "username and address must not hold control characters")
+        }
         return Origin(
             username: Lexical.string(username), sessionID: Lexical.string(sessionID),
             sessionVersion: Lexical.string(sessionVersion), networkType: Lexical.string(networkType),

@@ -72,7 +72,15 @@ struct Fuzz: ParsableCommand {
         @Option(help: "Working folder for grown corpora, artifacts and reports (default: <repository>/.fuzz).")
         var workDirectory: String?
 
+        @Option(help: "Also judge every input by an independent decoder, pion or tshark; disagreements no known difference explains are saved in Corpus/<target>/differential/ (built-in engine, in process).")
+        var differential: String?
+
         func validate() throws {
+            if let differential {
+                _ = try FuzzDifferential.oracle(differential)
+                _ = try FuzzDifferential.targets(targets)
+                guard engine == FuzzEngine.builtin.rawValue else { throw ValidationError("--differential runs the built-in engine") }
+            }
             guard FuzzEngine(rawValue: engine) != nil else { throw ValidationError("--engine is builtin or libfuzzer") }
             guard Fuzz.seconds(time) != nil else { throw ValidationError("--time takes 30s, 10m, 1h or seconds, not '\(time)'") }
             guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
@@ -87,6 +95,10 @@ struct Fuzz: ParsableCommand {
             let names = targets.contains("all") ? ProtocolCatalog.protocolTargetNames : targets
             let root = URL(fileURLWithPath: repository)
             let work = workDirectory.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(".fuzz")
+            if let differential {
+                return try FuzzDifferential.run(
+                    oracle: differential, targets: targets, seconds: Fuzz.seconds(time)!, runs: runs, seed: seed, root: root, work: work)
+            }
             var plan = CampaignPlan(
                 targets: names.compactMap(ProtocolCatalog.fuzzTarget(named:)),
                 secondsPerTarget: runs == nil ? Fuzz.seconds(time)! : 24 * 3600, jobs: jobs, seed: seed,
@@ -145,11 +157,18 @@ struct Fuzz: ParsableCommand {
         @Argument(help: "Input files.")
         var files: [String]
 
+        @Option(help: "Show our verdict and this oracle's (pion or tshark) instead, and whether a known difference explains them.")
+        var differential: String?
+
         func validate() throws {
             guard ProtocolCatalog.fuzzTarget(named: target) != nil else { throw ValidationError("no fuzz target '\(target)'") }
         }
 
         func run() throws {
+            if let differential {
+                return try FuzzDifferential.reproduce(
+                    oracle: differential, target: target, files: files, root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            }
             let fuzzTarget = ProtocolCatalog.fuzzTarget(named: target)!
             var failed = false
             for file in files {
