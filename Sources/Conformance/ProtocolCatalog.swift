@@ -44,7 +44,8 @@ public enum ProtocolCatalog {
     public static let pathTargets: [FuzzTarget] = [
         RTPReceiverFuzzTarget.target, SRTPFuzzTarget.target,
         SCTPAssociationFuzzTarget.target, DataChannelsFuzzTarget.target, ICEAgentFuzzTarget.target, TURNClientFuzzTarget.target,
-        PeerConnectionFuzzTarget.target,
+        PeerConnectionFuzzTarget.target, DTLSEndpointFuzzTarget.target, RTPSessionFuzzTarget.target,
+        JSEPSignalingFuzzTarget.target,
     ]
 
     /// Every fuzz target `crucible fuzz` and the libFuzzer binaries know: one per protocol, the paths,
@@ -55,7 +56,8 @@ public enum ProtocolCatalog {
     /// its machine, which its target must find (issue 17).
     public static let plantedTargets: [FuzzTarget] = PlantedBug.allCases.map(\.target) + [
         SCTPAssociationFuzzTarget.plantedTarget, DataChannelsFuzzTarget.plantedTarget, ICEAgentFuzzTarget.plantedTarget,
-        TURNClientFuzzTarget.plantedTarget, PeerConnectionFuzzTarget.plantedTarget,
+        TURNClientFuzzTarget.plantedTarget, PeerConnectionFuzzTarget.plantedTarget, DTLSEndpointFuzzTarget.plantedTarget,
+        RTPSessionFuzzTarget.plantedTarget, JSEPSignalingFuzzTarget.plantedTarget,
     ]
 
     /// The targets `all` means: every protocol's and every path's.

@@ -4,12 +4,13 @@ import Fuzzing
 import Testing
 import Wire
 
-/// The stateful fuzz targets of issue 17 (`sctp-association`, `data-channels`) and their planted-bug
-/// self-tests: seeds run clean and reproduce, every start state is reached, the planted bugs are caught
-/// by a known script and found by the built-in engine, and `MachineScript` round-trips.
+/// The stateful fuzz targets of issue 17 (`sctp-association`, `data-channels`, `dtls-endpoint`,
+/// `rtp-session`) and their planted-bug self-tests: seeds run clean and reproduce, every start state is
+/// reached, the planted bugs are caught by a known script and found by the built-in engine, and
+/// `MachineScript` round-trips.
 @Suite("Machine fuzz targets", .serialized)
 struct MachineFuzzTargetTests {
-    /// One of the two machine targets, as the tests see it.
+    /// One of the machine targets, as the tests see it.
     struct Machine: Sendable, CustomStringConvertible {
         var name: String
         var target: FuzzTarget
@@ -32,6 +33,21 @@ struct MachineFuzzTargetTests {
             planted: DataChannelsFuzzTarget.plantedTarget, plantedDetail: DataChannelsFuzzTarget.plantedDetail,
             check: { DataChannelsFuzzTarget.check($0, planted: $1) }, trace: { DataChannelsFuzzTarget.trace($0) },
             randomScript: { DataChannelsFuzzTarget.randomScript(using: &$0) }),
+        Machine(
+            name: DTLSEndpointFuzzTarget.name, target: DTLSEndpointFuzzTarget.target,
+            planted: DTLSEndpointFuzzTarget.plantedTarget, plantedDetail: DTLSEndpointFuzzTarget.plantedDetail,
+            check: { DTLSEndpointFuzzTarget.check($0, planted: $1) }, trace: { DTLSEndpointFuzzTarget.trace($0) },
+            randomScript: { DTLSEndpointFuzzTarget.randomScript(using: &$0) }),
+        Machine(
+            name: RTPSessionFuzzTarget.name, target: RTPSessionFuzzTarget.target,
+            planted: RTPSessionFuzzTarget.plantedTarget, plantedDetail: RTPSessionFuzzTarget.plantedDetail,
+            check: { RTPSessionFuzzTarget.check($0, planted: $1) }, trace: { RTPSessionFuzzTarget.trace($0) },
+            randomScript: { RTPSessionFuzzTarget.randomScript(using: &$0) }),
+        Machine(
+            name: JSEPSignalingFuzzTarget.name, target: JSEPSignalingFuzzTarget.target,
+            planted: JSEPSignalingFuzzTarget.plantedTarget, plantedDetail: JSEPSignalingFuzzTarget.plantedDetail,
+            check: { JSEPSignalingFuzzTarget.check($0, planted: $1) }, trace: { JSEPSignalingFuzzTarget.trace($0) },
+            randomScript: { JSEPSignalingFuzzTarget.randomScript(using: &$0) }),
     ]
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -105,6 +121,22 @@ struct MachineFuzzTargetTests {
             .call(selector: 1, argument: 0), .deliver(variant: 2, seed: 0), .call(selector: 4, argument: 0),
             .deliver(variant: 2, seed: 0),
         ])),
+        // Ours the server, the client's last flight waiting: everything both ways (ours connects and sends
+        // its final flight), the datagram that completed ours again (ours resends that flight), then data.
+        (DTLSEndpointFuzzTarget.name, MachineScript(start: 3, actions: [
+            .deliver(variant: 2, seed: 0), .deliver(variant: 5, seed: 0), .call(selector: 1, argument: 0x20), .deliver(variant: 2, seed: 0),
+        ])),
+        // Near the wrap: a frame of eight across it, two delivered, one lost, the rest delivered, a second
+        // frame, then a NACK, which names the lost packet from before the wrap.
+        (RTPSessionFuzzTarget.name, MachineScript(start: 3, actions: [
+            .call(selector: 0, argument: 7), .deliver(variant: 0, seed: 0), .deliver(variant: 0, seed: 0), .deliver(variant: 3, seed: 0),
+            .deliver(variant: 2, seed: 0), .call(selector: 0, argument: 7), .deliver(variant: 2, seed: 0), .call(selector: 1, argument: 0x3F),
+        ])),
+        // Our data offer pending: the peer endpoint answers (active, so we are passive), then the browser
+        // offers with new ICE credentials (a restart), and we answer it.
+        (JSEPSignalingFuzzTarget.name, MachineScript(start: 1, actions: [
+            .deliver(variant: 4, seed: 0), .deliver(variant: 0, seed: 0), .call(selector: 1, argument: 0),
+        ])),
     ]
 
     @Test("The planted bug is caught on its known deep path, and only by the planted target", arguments: machines)
@@ -122,7 +154,9 @@ struct MachineFuzzTargetTests {
     }
 
     /// The time the built-in engine may take to find each planted bug from the committed seeds (measured:
-    /// about 9 s for `planted-sctp-association`, 5 s for `planted-data-channels`, one core, debug build).
+    /// about 9 s for `planted-sctp-association`, 5 s for `planted-data-channels`, 0.4 s for
+    /// `planted-dtls-endpoint`, 1.4 s for `planted-rtp-session`, 0.2–1.2 s for `planted-jsep-signaling`, one core,
+    /// debug build).
     static let plantedBudgetSeconds = 30.0
 
     @Test("The built-in engine finds each planted bug from the seeds within the budget", arguments: machines)
