@@ -530,6 +530,8 @@ struct ICEAgentHarness: MachineFuzzHarness {
                 trace.record("selected \(pair)")
                 let key = PairKey(localBase: pair.local.base, remote: pair.remote.address)
                 if !succeeded.contains(key) { fail("selected \(pair), whose check never succeeded") }
+                // webrtc-pc §5.6: `failed` is terminal until a restart, so nothing is selected while it holds.
+                if state == .failed { fail("selected \(pair) after reporting failed") }
             case .sockets(let request):
                 trace.record("sockets \(request)")
                 switch request {
@@ -563,10 +565,7 @@ struct ICEAgentHarness: MachineFuzzHarness {
     ]
 
     mutating func checkTransition(to next: IceConnectionState) {
-        // A restart may also leave `failed` for `connected` when a pair was selected after the check list
-        // failed: the selected pair keeps carrying data through the restart (RFC 8445 §9).
-        var restarted: Set<IceConnectionState> = restarting && state != .closed ? [.new, .checking] : []
-        if restarting, state == .failed, agent.selectedPair != nil { restarted.insert(.connected) }
+        let restarted: Set<IceConnectionState> = restarting && state != .closed ? [.new, .checking] : []
         let allowed = Self.transitions[state, default: []].union(restarted)
         if !allowed.contains(next) { fail("connection state \(state) → \(next) is not an allowed transition") }
         if next == .closed, !closing { fail("closed without the close input") }

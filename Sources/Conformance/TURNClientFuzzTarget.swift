@@ -295,7 +295,10 @@ struct TURNClientHarness: MachineFuzzHarness {
             message.type.messageClass == .successResponse,
             let request = requests.last(where: { $0.message.transactionID == message.transactionID }),
             request.message.type.method == message.type.method,
-            !request.authenticated || message.verifyMessageIntegrity(key: key) == .valid
+            !request.authenticated || message.verifyMessageIntegrity(key: key) == .valid,
+            // A signed request the server's key does not verify (a mutated 401 or 438 gave the client
+            // another realm) is refused by a real server (RFC 8489 §9.2.4), so nothing is granted for it.
+            !request.authenticated || request.message.verifyMessageIntegrity(key: key) == .valid
         else { return }
         switch message.type.method {
         case .allocate:
