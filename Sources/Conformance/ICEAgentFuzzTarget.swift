@@ -44,13 +44,13 @@ public enum ICEAgentFuzzTarget {
 
     /// The target.
     public static var target: FuzzTarget {
-        FuzzTarget(name: name, dictionary: dictionary) { input in run(input) }
+        ICEAgentHarness.target(name: name, corpusName: name, planted: false, dictionary: dictionary)
     }
 
     /// The self-test: the same harness, with a bug planted in its copy of the connection-state rule
     /// (see `ICEAgentHarness.plantedStateAfterRoleSwitch`). Never part of `all`.
     public static var plantedTarget: FuzzTarget {
-        FuzzTarget(name: plantedName, dictionary: dictionary, corpusName: name) { input in run(input, planted: true) }
+        ICEAgentHarness.target(name: plantedName, corpusName: name, planted: true, dictionary: dictionary)
     }
 
     /// Opcodes with their operands, so havoc splices whole actions: a role conflict, a success
@@ -164,6 +164,12 @@ struct ICEAgentHarness: MachineFuzzHarness {
     var pendingBinds: [(request: UInt64, addresses: [TransportAddress])] = []
     /// The tie-breaker of the role-conflict check being delivered, for the planted bug.
     var conflictTieBreaker: UInt64?
+
+    /// States, whether a pair is selected, and the pairs that succeeded (bucketed), for the features.
+    var situation: String {
+        "\(state) \(gathering) selected \(agent.selectedPair != nil) succeeded \(min(succeeded.count, 6)) "
+            + "restarting \(restarting) binds \(pendingBinds.count)"
+    }
 
     init(start: UInt8, planted: Bool) {
         self.planted = planted
