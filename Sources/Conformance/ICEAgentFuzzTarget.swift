@@ -44,13 +44,13 @@ public enum ICEAgentFuzzTarget {
 
     /// The target.
     public static var target: FuzzTarget {
-        FuzzTarget(name: name, dictionary: dictionary) { input in run(input) }
+        ICEAgentHarness.target(name: name, corpusName: name, planted: false, dictionary: dictionary)
     }
 
     /// The self-test: the same harness, with a bug planted in its copy of the connection-state rule
     /// (see `ICEAgentHarness.plantedStateAfterRoleSwitch`). Never part of `all`.
     public static var plantedTarget: FuzzTarget {
-        FuzzTarget(name: plantedName, dictionary: dictionary, corpusName: name) { input in run(input, planted: true) }
+        ICEAgentHarness.target(name: plantedName, corpusName: name, planted: true, dictionary: dictionary)
     }
 
     /// Opcodes with their operands, so havoc splices whole actions: a role conflict, a success
@@ -164,6 +164,12 @@ struct ICEAgentHarness: MachineFuzzHarness {
     var pendingBinds: [(request: UInt64, addresses: [TransportAddress])] = []
     /// The tie-breaker of the role-conflict check being delivered, for the planted bug.
     var conflictTieBreaker: UInt64?
+
+    /// States, whether a pair is selected, and the pairs that succeeded (bucketed), for the features.
+    var situation: String {
+        "\(state) \(gathering) selected \(agent.selectedPair != nil) succeeded \(min(succeeded.count, 6)) "
+            + "restarting \(restarting) binds \(pendingBinds.count)"
+    }
 
     init(start: UInt8, planted: Bool) {
         self.planted = planted
@@ -530,6 +536,8 @@ struct ICEAgentHarness: MachineFuzzHarness {
                 trace.record("selected \(pair)")
                 let key = PairKey(localBase: pair.local.base, remote: pair.remote.address)
                 if !succeeded.contains(key) { fail("selected \(pair), whose check never succeeded") }
+                // webrtc-pc §5.6: `failed` is terminal until a restart, so nothing is selected while it holds.
+                if state == .failed { fail("selected \(pair) after reporting failed") }
             case .sockets(let request):
                 trace.record("sockets \(request)")
                 switch request {
@@ -563,10 +571,7 @@ struct ICEAgentHarness: MachineFuzzHarness {
     ]
 
     mutating func checkTransition(to next: IceConnectionState) {
-        // A restart may also leave `failed` for `connected` when a pair was selected after the check list
-        // failed: the selected pair keeps carrying data through the restart (RFC 8445 §9).
-        var restarted: Set<IceConnectionState> = restarting && state != .closed ? [.new, .checking] : []
-        if restarting, state == .failed, agent.selectedPair != nil { restarted.insert(.connected) }
+        let restarted: Set<IceConnectionState> = restarting && state != .closed ? [.new, .checking] : []
         let allowed = Self.transitions[state, default: []].union(restarted)
         if !allowed.contains(next) { fail("connection state \(state) → \(next) is not an allowed transition") }
         if next == .closed, !closing { fail("closed without the close input") }

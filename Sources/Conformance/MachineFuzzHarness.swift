@@ -9,7 +9,7 @@ import Wire
 /// A harness is the scripted peer of one machine: it builds the datagrams the peer would send from the
 /// codec model (with the right keys, so they pass integrity), keeps its own model of what the machine
 /// may do, and checks every output against it.
-protocol MachineFuzzHarness {
+protocol MachineFuzzHarness: SendableMetatype {
     /// The prologue: the machine brought to start state `start` (modulo the harness's count).
     init(start: UInt8, planted: Bool)
 
@@ -19,6 +19,10 @@ protocol MachineFuzzHarness {
     var problem: String? { get }
     /// The machine's next deadline.
     var nextDeadline: Instant? { get }
+    /// The machine's situation in a few coarse words (states, counts bucketed): after each action the
+    /// pair (action kind, situation) is a feature, which guides the built-in engine the way edges guide
+    /// libFuzzer.
+    var situation: String { get }
 
     /// Fires what is due at `now` and checks the outputs.
     mutating func fireTimers()
@@ -36,9 +40,11 @@ enum MachineFuzzLimits {
 
 extension MachineFuzzHarness {
     /// Runs `input`'s script and says what happened: accepted, or a finding naming the oracle.
-    static func run(_ input: [UInt8], target: String, planted: Bool) -> (outcome: FuzzOutcome, trace: MachineTrace) {
+    static func run(_ input: [UInt8], target: String, planted: Bool) -> (outcome: FuzzOutcome, trace: MachineTrace, features: [UInt64]) {
         let script = MachineScript(parsing: input)
         var harness = Self(start: script.start, planted: planted)
+        var features = MachineFeatures()
+        features.note("start \(harness.situation)")
         var firings = 0
         for (index, action) in script.actions.enumerated() where harness.problem == nil {
             switch action {
@@ -66,9 +72,18 @@ extension MachineFuzzHarness {
                 harness.close()
             }
             harness.trace.record("after \(index)")
+            features.note("\(actionKind(action)) -> \(harness.situation)")
         }
-        guard let problem = harness.problem else { return (.accepted, harness.trace) }
-        return (.finding(FuzzFinding(target: target, oracle: .invariant, input: input, detail: problem)), harness.trace)
+        guard let problem = harness.problem else { return (.accepted, harness.trace, features.sorted) }
+        return (.finding(FuzzFinding(target: target, oracle: .invariant, input: input, detail: problem)), harness.trace, features.sorted)
+    }
+
+    /// The fuzz target of a harness: its runs, with their features for the built-in engine.
+    static func target(name: String, corpusName: String, planted: Bool, dictionary: [[UInt8]]) -> FuzzTarget {
+        FuzzTarget(name: name, dictionary: dictionary, corpusName: corpusName, execute: { input in
+            let run = run(input, target: name, planted: planted)
+            return Execution(outcome: run.outcome, features: run.features + [Execution.feature(of: run.outcome)])
+        })
     }
 
     /// The oracle every timer shares: once the machine has fired what was due at `now`, its next

@@ -36,13 +36,13 @@ public enum TURNClientFuzzTarget {
 
     /// The target.
     public static var target: FuzzTarget {
-        FuzzTarget(name: name, dictionary: dictionary) { input in run(input) }
+        TURNClientHarness.target(name: name, corpusName: name, planted: false, dictionary: dictionary)
     }
 
     /// The self-test: the same harness with a bug planted in its copy of the stale-nonce retry (see
     /// `TURNClientHarness.plantedRetriedChannelNumber`). Never part of `all`.
     public static var plantedTarget: FuzzTarget {
-        FuzzTarget(name: plantedName, dictionary: dictionary, corpusName: name) { input in run(input, planted: true) }
+        TURNClientHarness.target(name: plantedName, corpusName: name, planted: true, dictionary: dictionary)
     }
 
     /// Whole actions: a success response, a 438, a channel bind, a send, a refresh, a 5-minute advance.
@@ -123,6 +123,13 @@ struct TURNClientHarness: MachineFuzzHarness {
     /// Channels the server bound, with their peer and when (RFC 8656 §12).
     var channels: [UInt16: (peer: TransportAddress, at: Instant)] = [:]
     var allocationGranted = false
+    /// Transactions whose first accepted response was delivered (RFC 8489 §6.3).
+    var answered: Set<STUNTransactionID> = []
+
+    /// The client's state and what the server granted (counts bucketed), for the features.
+    var situation: String {
+        "\(state) granted \(allocationGranted) permissions \(min(permissions.count, 4)) channels \(min(channels.count, 4))"
+    }
     var state: TURNClient.State = .idle
     /// Peers of ChannelBind requests answered with 438 during the current delivery, for the planted bug.
     var staleNonceRetries: Set<TransportAddress> = []
@@ -288,14 +295,31 @@ struct TURNClientHarness: MachineFuzzHarness {
     }
 
     /// What the server's model grants with a datagram it delivers, whatever the mutation made of it:
-    /// a success response matching a request (its method, its ID, its key when signed) installs what
-    /// the request asked for.
+    /// the first response to a request that the client accepts ends its transaction (RFC 8489 §6.3), and
+    /// when it is a success matching the request (its method, its ID, its key when signed), it installs
+    /// what the request asked for. A later answer to the same ID is one the client rightly ignores, so it
+    /// grants nothing: a 438 followed by a success must not delete an allocation the client still holds.
     mutating func observeDelivery(_ datagram: Datagram) {
         guard datagram.source == Self.server, let message = try? STUNMessage.parse(datagram.payload),
-            message.type.messageClass == .successResponse,
+            message.type.messageClass == .successResponse || message.type.messageClass == .errorResponse,
+            !answered.contains(message.transactionID),
             let request = requests.last(where: { $0.message.transactionID == message.transactionID }),
-            request.message.type.method == message.type.method,
-            !request.authenticated || message.verifyMessageIntegrity(key: key) == .valid
+            request.message.type.method == message.type.method
+        else { return }
+        // RFC 8489 §9.2.5: 401 and 438 are taken before integrity; any other response to a signed
+        // request without a valid MESSAGE-INTEGRITY is discarded as if never received.
+        var challenge = false
+        if message.type.messageClass == .errorResponse {
+            // RFC 8489 §14.8: an error response without an ERROR-CODE is malformed and ignored.
+            guard case .errorCode(let code)? = message.value(of: .errorCode) else { return }
+            challenge = code.code == STUNErrorCode.unauthorized || code.code == STUNErrorCode.staleNonce
+        }
+        guard challenge || !request.authenticated || message.verifyMessageIntegrity(key: key) == .valid else { return }
+        answered.insert(message.transactionID)
+        guard message.type.messageClass == .successResponse,
+            // A signed request the server's key does not verify (a mutated 401 or 438 gave the client
+            // another realm) is refused by a real server (RFC 8489 §9.2.4), so nothing is granted for it.
+            !request.authenticated || request.message.verifyMessageIntegrity(key: key) == .valid
         else { return }
         switch message.type.method {
         case .allocate:

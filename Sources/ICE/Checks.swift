@@ -187,8 +187,12 @@ extension ICEAgent {
     /// The selected pair is the nominated valid pair of highest priority (§8.1.1). Selecting one
     /// completes the check list (§8.1.2), starts consent on it (RFC 7675), and retires the previous
     /// generation after a restart.
+    ///
+    /// Once the agent reported `failed` nothing is selected until a restart: webrtc-pc §5.6 makes
+    /// `failed` terminal until ICE restarts, so a nomination arriving after it (the peer's late check)
+    /// must not carry data over a transport the application was told had failed.
     mutating func updateSelection() {
-        guard let best = checkList.entries.first(where: { $0.isNominated && $0.isValid }) else { return }
+        guard !failedLatched, let best = checkList.entries.first(where: { $0.isNominated && $0.isValid }) else { return }
         if checkList.state == .running {
             checkList.complete()
             // §8.1.2: lower-priority checks still in progress are not retransmitted any more.

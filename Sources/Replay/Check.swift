@@ -39,16 +39,25 @@ public struct ReplayOptions: Hashable, Sendable {
 /// with its codec, runs the stateful rules in capture order and assembles the report. Pure apart from
 /// `check(capturePath:)`.
 public enum ReplayChecker {
-    /// The stateful rules, fresh, for one capture.
+    /// The stateful packet rules, fresh, for one capture: every rule but the RTCP ones, which run with the
+    /// protected layers (``rtcpRules(_:)``) because decrypted SRTCP reaches them there.
     public static func rules(_ options: ReplayOptions) -> [any PacketRule] {
         let retransmissions = Set(options.signalling.payloadTypes.filter { $0.value.isRTX }.keys)
         return [
             STUNTransactionRule(), STUNFingerprintPresenceRule(), STUNIntegrityRule(passwords: options.icePasswords, signalling: options.signalling),
             ICECheckRule(), ICEConsentRule(), RTPSequenceRule(retransmissionPayloadTypes: retransmissions),
-            RTCPCompoundRule(reducedSizeNegotiated: options.signalling.reducedSizeRTCP),
-            RTCPReportRule(), DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
+            DTLSRecordSequenceRule(), DTLSHandshakeOrderRule(), DTLSUseSRTPRule(),
         ]
     }
+
+    /// The RTCP rules, fresh, for one capture: they judge plain RTCP and decrypted SRTCP alike.
+    public static func rtcpRules(_ options: ReplayOptions) -> [any PacketRule] {
+        [RTCPCompoundRule(reducedSizeNegotiated: options.signalling.reducedSizeRTCP), RTCPReportRule()]
+    }
+
+    /// Packets per batch handed to the protected layers' thread: large enough that the hand-over costs
+    /// nothing beside the packets' work, small enough that both threads start at once.
+    static let pipelineBatch = 256
 
     /// Judges datagrams given in capture order.
     public static func check(
@@ -86,19 +95,12 @@ public enum ReplayChecker {
         let classes = flows.map { classifier.classification(of: $0) }
         let decoder = PacketDecoder(protection: options.protection)
         var rules = rules(options)
-        var decryption = SRTPDecryptionStage(options.srtpKeys)
-        var media = MediaPayloadStage(options.payloadTypes, signalling: options.signalling)
-        var dtls = options.keyLog.map(DTLSDecryptionStage.init)
-        // Asked per packet; `dtls != nil` would copy the stage (and its tables) each time to ask.
-        let dtlsStageRuns = dtls != nil
-        var sctp = SCTPAssociationRule(signalling: options.signalling)
         var handshakes = HandshakeReassemblyStage()
         // Which peer sends each way on each flow, learned once from ICE for the rules that need it.
         var sides = SideAttribution()
         var rtpSignalling = RTPSignallingRule(signalling: options.signalling)
         var certificates = DTLSSignallingRule(signalling: options.signalling)
         var inventory = InventoryStages(signalling: options.signalling, assignments: options.payloadTypes)
-        var unjudged = UnjudgedLayers(keyLogGiven: options.keyLog != nil)
         var findings: [ReplayFinding] = []
         var summaries: [ReplayReport.FlowSummary] = []
         var events: [LadderEvent] = []
@@ -107,6 +109,22 @@ public enum ReplayChecker {
         let kinds = PacketKind.allCases
         let start = datagrams.first?.timestampNanoseconds ?? 0
         let codecs = options.signalling.payloadTypes
+
+        // The protected layers (DTLS and SRTP decryption, SCTP, media) need nothing the packet rules
+        // learn, so without a ladder to label they run on a second thread, fed decoded packets in
+        // order: a two-stage pipeline over the capture. The ladder labels each packet by what those
+        // layers found inside it, so it runs them in line.
+        var inline = ladder ? ProtectedLayers(options: options) : nil
+        let pipeline = ladder ? nil : PipelineStage<DecodedPacket, ProtectedLayers.Outcome>(capacity: 8) { next in
+            var layers = ProtectedLayers(options: options)
+            while let batch = next() {
+                for decoded in batch { _ = layers.observe(decoded) }
+            }
+            return layers.finish()
+        }
+        var batch: [DecodedPacket] = []
+        batch.reserveCapacity(pipelineBatch)
+
         for packet in packets {
             if packet.flow == summaries.count {
                 let flow = flows[packet.flow]
@@ -126,60 +144,33 @@ public enum ReplayChecker {
             guard options.allUDP || classes[packet.flow].isJudged else { continue }
             let (single, packetFindings) = decoder.decode(packet, flow: flows[packet.flow])
             let decoded = handshakes.attach(to: single)
-            var insideLabel: String?
             findings += packetFindings
             for index in rules.indices { findings += rules[index].observe(decoded) }
             sides.learn(from: decoded, options.signalling)
             findings += rtpSignalling.observe(decoded, sides: sides)
             findings += certificates.observe(decoded, sides: sides)
             inventory.observe(decoded)
-            // Optional chaining mutates the stage in place; a `var` copy would share its tables and
-            // copy them on the first write, every packet.
-            if let output = dtls?.observe(decoded) {
-                findings += output.findings
-                if let keys = output.srtpKeys, let client = output.clientDirection {
-                    decryption.add(keys, flow: packet.flow, clientDirection: client)
+            if let pipeline {
+                batch.append(decoded)
+                if batch.count == pipelineBatch {
+                    pipeline.send(batch)
+                    batch.removeAll(keepingCapacity: true)
                 }
-                if let alias = output.adopted { decryption.alias(flow: packet.flow, to: alias) }
-                // An association ICE moved to another 5-tuple is judged as one, on the flow it began on.
-                let association = output.association
-                if ladder, !output.applicationData.isEmpty, case .dtls(let datagram) = decoded.content {
-                    // Other records in the datagram (a Finished beside the first DATA) keep their names.
-                    insideLabel = Ladder.dtlsLabel(datagram, inside: output.applicationData.map(Ladder.sctpLabel))
-                }
-                for data in output.applicationData {
-                    findings += sctp.observe(
-                        data, frame: packet.frame, flow: association.flow, direction: association.direction,
-                        clientDirection: output.clientDirection)
-                }
+            } else if let labels = inline?.observe(decoded, labelling: true) {
+                let label = labels.inside ?? labels.clearRTP.flatMap { Ladder.clearRTPLabel($0, codecs: codecs) } ?? Ladder.label(packet)
+                events.append(Ladder.event(packet, flow: flows[packet.flow], start: start, label: label))
             }
-            var clearRTP: [UInt8]?
-            var decrypted = false
-            defer {
-                if ladder {
-                    let label = insideLabel ?? clearRTP.flatMap { Ladder.clearRTPLabel($0, codecs: codecs) } ?? Ladder.label(packet)
-                    events.append(Ladder.event(packet, flow: flows[packet.flow], start: start, label: label))
-                }
-            }
-            if decryption.isActive {
-                let output = decryption.observe(decoded)
-                findings += output.findings
-                clearRTP = output.clearRTP
-                decrypted = output.clearRTP != nil || output.clearRTCP != nil || !output.findings.isEmpty
-                // Decrypted SRTCP is judged by the RTCP rules like plaintext RTCP.
-                if let compound = output.clearRTCP {
-                    let clear = DecodedPacket(packet: packet, content: .rtcp(compound))
-                    for index in rules.indices { findings += rules[index].observe(clear) }
-                }
-            }
-            if options.protection == .plain, case .rtp = decoded.content { clearRTP = packet.payload }
-            if let clearRTP { findings += media.observe(clearRTP: clearRTP, frame: packet.frame, flow: packet.flow) }
-            unjudged.observe(decoded, decrypted: decrypted || clearRTP != nil, dtlsStageRan: dtlsStageRuns)
         }
         for index in rules.indices { findings += rules[index].finish() }
-        findings += media.finish()
-        findings += sctp.finish()
-        findings += dtls?.finish() ?? []
+        let protected: ProtectedLayers.Outcome
+        if let pipeline {
+            if !batch.isEmpty { pipeline.send(batch) }
+            protected = pipeline.finish()
+        } else {
+            guard let result = inline?.finish() else { preconditionFailure("no protected layers in line") }
+            protected = result
+        }
+        findings += protected.findings
         for frame in demultiplexer.unboundChannelFrames {
             findings.append(ReplayFinding(ReplayRules.turnChannelBound, frame: frame, flow: nil, "ChannelData on a channel bound before the capture or never"))
         }
@@ -188,12 +179,12 @@ public enum ReplayChecker {
         }
         findings.sort { $0.frame < $1.frame }
         var sessionInventory = inventory.inventory(
-            flows: flows, sides: sides, payloadCounts: media.perStream, certificates: certificates.certificates)
-        sessionInventory.dataChannels = sctp.dataChannels
+            flows: flows, sides: sides, payloadCounts: protected.payloadCounts, certificates: certificates.certificates)
+        sessionInventory.dataChannels = protected.dataChannels
         let report = ReplayReport(
             capture: capture, udpDatagrams: datagrams.count, skippedFrames: skippedFrames, flows: summaries, findings: findings,
-            decryption: decryption.isActive ? decryption.summary : nil, media: media.summary, dtls: dtls?.summary,
-            sctpPackets: sctp.packets, inventory: sessionInventory, unjudged: unjudged.finish(uncheckedPayloads: media.summary.uncheckedPayloadTypes, firstUncheckedFrame: media.firstUncheckedFrame))
+            decryption: protected.decryption, media: protected.media, dtls: protected.dtls,
+            sctpPackets: protected.sctpPackets, inventory: sessionInventory, unjudged: protected.unjudged)
         return (report, events)
     }
 

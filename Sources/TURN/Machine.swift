@@ -267,11 +267,14 @@ public struct TURNClient: DatagramMachine, Sendable {
     private mutating func send(_ data: [UInt8], to peer: TransportAddress, at now: Instant) {
         guard state == .allocated else { return emit(.failed(.notAllocated)) }
         guard data.count <= Self.maximumDataLength else { return emit(.failed(.dataTooLarge(data.count))) }
+        // A channel does not stand in for a permission: the server relays ChannelData only while the
+        // peer's address has one (RFC 8656 §12.4), and a permission whose refresh failed is gone
+        // although the channel lives on.
+        guard hasPermission(for: peer.address) else { return emit(.failed(.noPermission(peer.address))) }
         if let channel = channels[peer], channel.bound {
             // RFC 8656 §12.5: over UDP the ChannelData message need not be padded.
             return transmit(ChannelData(channelNumber: channel.number, data: data).serialize())
         }
-        guard hasPermission(for: peer.address) else { return emit(.failed(.noPermission(peer.address))) }
         // RFC 8656 §11.1: a Send indication carries XOR-PEER-ADDRESS and DATA, and no credentials.
         let id = STUNTransactionID.random(using: &generator)
         let indication = STUNMessage(
@@ -328,7 +331,7 @@ public struct TURNClient: DatagramMachine, Sendable {
         }
         let bytes = request.serialize()
         transactions[id] = Transaction(
-            purpose: purpose, bytes: bytes, authenticated: credentials != nil, sendCount: 1,
+            purpose: purpose, bytes: bytes, key: credentials?.key, sendCount: 1,
             deadline: now + TURNTiming.retransmissionWait(afterSend: 1), sequence: takeSequence(),
             staleNonceRetried: staleNonceRetried)
         transmit(bytes)
@@ -418,8 +421,11 @@ extension TURNClient {
         var purpose: Purpose
         /// The request as sent, sent again unchanged on retransmission (RFC 8489 §6.2.1).
         var bytes: [UInt8]
-        /// Whether the request carried MESSAGE-INTEGRITY, so its response must too.
-        var authenticated: Bool
+        /// The key the request was signed with, nil when it carried no MESSAGE-INTEGRITY. Its response
+        /// must be signed with the same key (RFC 8489 §9.2.4), even when a 401 or 438 to another request
+        /// changed the realm (and so the client's key) since it was sent.
+        var key: STUNKey?
+        var authenticated: Bool { key != nil }
         var sendCount: Int
         var deadline: Instant
         var sequence: UInt64
@@ -458,8 +464,6 @@ extension TURNClient {
         guard let peer = peersByChannel[number], channels[peer]?.bound == true else { return nil }
         return peer
     }
-
-    var currentKey: STUNKey? { credentials?.key }
 
     var realmInUse: String? { credentials?.realm }
 

@@ -82,8 +82,8 @@ extension TURNClient {
             finishTransaction(message.transactionID)
             return retryWithCredentials(transaction, message, code: code, at: now)
         }
-        if transaction.authenticated {
-            guard let credentials = currentKey, message.verifyMessageIntegrity(key: credentials) == .valid else {
+        if let key = transaction.key {
+            guard message.verifyMessageIntegrity(key: key) == .valid else {
                 // RFC 8489 §9.2.5: discard as if never received; the transaction goes on.
                 counters.badIntegrity += 1
                 return

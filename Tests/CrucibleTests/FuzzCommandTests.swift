@@ -160,7 +160,11 @@ struct FuzzCommandTests {
         let result = try Crucible.run(["fuzz", "list"])
         for name in ProtocolCatalog.protocolTargetNames { #expect(result.standardOutput.contains(name)) }
         #expect(result.standardOutput.contains("planted-stun ") && result.standardOutput.contains("self-test"))
-        // Targets with open findings are listed, and say where their inputs are.
+        // Every path target is in 'all' unless its findings are under triage; those are listed, and say
+        // where their inputs are.
+        for target in ProtocolCatalog.pathTargets where ProtocolCatalog.underTriage[target.name] == nil {
+            #expect(ProtocolCatalog.protocolTargetNames.contains(target.name), "\(target.name)")
+        }
         for name in ProtocolCatalog.underTriage.keys {
             #expect(!ProtocolCatalog.protocolTargetNames.contains(name))
             #expect(result.standardOutput.contains("Corpus/\(name)/crashes/"), "\(name)")

@@ -85,6 +85,33 @@ struct AssociationLifecycleTests {
         #expect(loop.events[0].last == .closed)
     }
 
+    @Test("a SHUTDOWN carries the cumulative TSN at sending, even when DATA bundled after the SACK that allowed it moved it on (RFC 9260 §9.2)")
+    func shutdownCarriesCumulativeTSNAtSending() throws {
+        // Found by the sctp-association fuzz target (Corpus/sctp-association/regressions): the SHUTDOWN
+        // was built while the peer's SACK was handled, before its bundled DATA, so the packet carried a
+        // SACK acking TSN 1000 and then a SHUTDOWN acking 999: an ack that went back.
+        var forger = try AssociationHostileTests.Forger()
+        forger.server.handle(.send(SCTPMessage(stream: 0, payloadProtocol: .binary, bytes: [1, 2, 3])), at: forger.now)
+        var sentTSN: UInt32?
+        while let output = forger.server.poll() {
+            if case .transmit(let bytes) = output, let packet = try? SCTPPacket.parse(bytes) {
+                for case .data(let data) in packet.chunks { sentTSN = data.tsn }
+            }
+        }
+        let tsn = try #require(sentTSN)
+        forger.server.handle(.shutdown, at: forger.now)
+        #expect(forger.server.state == .shutdownPending)
+
+        let replies = forger.send([
+            .selectiveAck(SelectiveAckChunk(cumulativeTSNAck: tsn, advertisedReceiverWindowCredit: 65536, gapAckBlocks: [], duplicateTSNs: [])),
+            forger.data(tsn: 1000, flags: .complete, size: 4),
+        ])
+        let chunks = try replies.flatMap { try SCTPPacket.parse($0).chunks }
+        let shutdowns = chunks.compactMap { if case .shutdown(let shutdown) = $0 { shutdown.cumulativeTSNAck } else { nil } }
+        #expect(shutdowns == [1000])
+        #expect(forger.server.state == .shutdownSent)
+    }
+
     @Test("a lost SHUTDOWN COMPLETE: the closed side answers the retransmitted SHUTDOWN ACK and both close (RFC 9260 §8.4)")
     func lostShutdownComplete() {
         var loop = AssociationLoop()

@@ -57,6 +57,24 @@ struct DataTests {
         #expect(harness.sent.count == before)
     }
 
+    @Test("a channel does not stand in for a lapsed permission: once its refresh failed, nothing is sent (RFC 8656 §12.4)")
+    func channelWithoutPermission() {
+        var harness = Harness()
+        harness.allocated()
+        harness.input(.bindChannel(Self.peer))
+        #expect(harness.client.hasPermission(for: Self.peer.address))
+        // The permission's refresh at 240 s goes unanswered and fails at 279.5 s; the channel lives on.
+        harness.delivering = false
+        harness.advance(by: .seconds(290))
+        #expect(harness.events.contains(.failed(.timedOut(.createPermission))))
+        #expect(!harness.client.hasPermission(for: Self.peer.address))
+        harness.clearEvents()
+        let before = harness.sent.count
+        harness.input(.send([1], to: Self.peer))
+        #expect(harness.events == [.failed(.noPermission(Self.peer.address))])
+        #expect(harness.sent.count == before)
+    }
+
     @Test("data larger than one message can carry is refused")
     func dataTooLarge() {
         var harness = Harness()

@@ -72,6 +72,32 @@ struct HostileTests {
         #expect(harness.client.counters.badIntegrity == 7)
     }
 
+    @Test("a response is verified with the key its request was signed with, though a 438 to another request changed the realm since (RFC 8489 §9.2.4)")
+    func responseVerifiedWithItsRequestsKey() throws {
+        var harness = Harness()
+        harness.allocated()
+        let oldKey = harness.server.key
+        harness.delivering = false
+        let first = TransportAddress(IPAddress.v4(0x7F00_0002), port: 6000)
+        harness.input(.createPermission(first.address))
+        let pending = try #require(harness.sentRequests(.createPermission).last)
+        harness.input(.createPermission(IPAddress.v4(0x7F00_0003)))
+        let other = try #require(harness.sentRequests(.createPermission).last)
+        // The server moves to another realm: its 438 to the second request gives the client a new key.
+        let stale = STUNMessage(
+            type: STUNMessageType(method: .createPermission, messageClass: .errorResponse), transactionID: other.transactionID,
+            values: [.errorCode(STUNErrorCode(code: STUNErrorCode.staleNonce)), .realm("elsewhere.test"), .nonce("nonce-9")])
+        harness.deliver(Datagram(from: Harness.serverAddress, to: Harness.clientAddress, payload: stale.serialize()))
+        #expect(try #require(harness.sentRequests(.createPermission).last).value(of: .realm) == .realm("elsewhere.test"))
+        // The answer to the first request is signed with the key that request was sent under.
+        let answer = STUNMessage(
+            type: STUNMessageType(method: .createPermission, messageClass: .successResponse), transactionID: pending.transactionID,
+            values: [])
+        harness.deliver(Datagram(from: Harness.serverAddress, to: Harness.clientAddress, payload: answer.withMessageIntegrity(key: oldKey).serialize()))
+        #expect(harness.events.contains(.permissionCreated(first.address)))
+        #expect(harness.client.counters.badIntegrity == 0)
+    }
+
     @Test("a success without XOR-RELAYED-ADDRESS fails the allocation")
     func missingRelayed() throws {
         let (pending, request) = try Self.pendingAllocate()

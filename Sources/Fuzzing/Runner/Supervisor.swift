@@ -148,6 +148,12 @@ public final class Supervisor {
             case nil: break
             }
         }
+        // A campaign that stops at its first failure ends the worker once it reported one: the built-in
+        // engine reports an oracle's finding and fuzzes on, so waiting for its exit would wait out its time.
+        if schedule.stopAtFirstFailure, !worker.artifacts.isEmpty, worker.child.isRunning {
+            worker.child.stop(because: .exited(0))
+            return
+        }
         let reading = worker.spec.currentInputFile.map { record in
             CampaignSchedule.Reading(executions: InputRecord.executions(in: record), residentMiB: worker.child.residentMiB)
         }

@@ -55,6 +55,10 @@ public struct SCTPAssociation: Machine, Sendable {
     var heartbeat = HeartbeatState()
     /// Control chunks to bundle ahead of DATA in the next packet to the peer.
     var controlChunks: [SCTPChunk] = []
+    /// A SHUTDOWN is owed in the next packet. It is built when the packet is bundled, not when it falls
+    /// due: its Cumulative TSN Ack must be the one at sending (RFC 9260 §9.2), and DATA handled later in
+    /// the same packet can move it past a value taken earlier, which would make the ack go back.
+    var shutdownDue = false
 
     public init(configuration: SCTPAssociationConfiguration = SCTPAssociationConfiguration(), generator: SeededGenerator) {
         self.configuration = configuration
@@ -274,7 +278,7 @@ public struct SCTPAssociation: Machine, Sendable {
     mutating func t2Expired(at now: Instant) {
         guard countTimeout() else { return }
         switch state {
-        case .shutdownSent: controlChunks.append(.shutdown(ShutdownChunk(cumulativeTSNAck: receiver.cumulativeTSN)))
+        case .shutdownSent: shutdownDue = true
         case .shutdownAckSent: controlChunks.append(.shutdownAck(EmptyChunk()))
         default:
             t2Deadline = nil
@@ -289,7 +293,7 @@ public struct SCTPAssociation: Machine, Sendable {
         switch state {
         case .shutdownPending:
             state = .shutdownSent
-            controlChunks.append(.shutdown(ShutdownChunk(cumulativeTSNAck: receiver.cumulativeTSN)))
+            shutdownDue = true
             t2Deadline = now + rto.value
         case .shutdownReceived:
             state = .shutdownAckSent

@@ -77,7 +77,7 @@ extension SCTPAssociation {
             if state == .shutdownSent {
                 // §9.2: in SHUTDOWN-SENT, DATA is answered at once with a SACK and the SHUTDOWN again.
                 receiver.sackNeeded = true
-                controlChunks.append(.shutdown(ShutdownChunk(cumulativeTSNAck: receiver.cumulativeTSN)))
+                shutdownDue = true
             }
         }
     }

@@ -23,6 +23,11 @@ extension SCTPAssociation {
             chunks += controlChunks
             controlChunks = []
         }
+        if shutdownDue {
+            // After any SACK of this packet, with the same cumulative TSN (RFC 9260 §9.2).
+            chunks.append(.shutdown(ShutdownChunk(cumulativeTSNAck: receiver.cumulativeTSN)))
+            shutdownDue = false
+        }
         if !isTerminated { transmitBundled(chunks) }
         for stream in sender.changedStreams.sorted() {
             outputs.append(.bufferedAmount(stream: stream, bytes: sender.buffered[stream] ?? 0))
