@@ -77,8 +77,7 @@ struct Fuzz: ParsableCommand {
 
         func validate() throws {
             if let differential {
-                _ = try FuzzDifferential.oracle(differential)
-                _ = try FuzzDifferential.targets(targets)
+                _ = try FuzzDifferential.targets(targets, oracle: FuzzDifferential.oracle(differential))
                 guard engine == FuzzEngine.builtin.rawValue else { throw ValidationError("--differential runs the built-in engine") }
             }
             guard FuzzEngine(rawValue: engine) != nil else { throw ValidationError("--engine is builtin or libfuzzer") }

@@ -5,12 +5,15 @@ import Foundation
 /// `crucible fuzz run --differential pion|tshark TARGET…` and `crucible fuzz reproduce --differential`:
 /// our codecs against independent decoders (issue 17; README, "Differential fuzzing").
 enum FuzzDifferential {
-    /// The targets a differential run means: those named, `all` being every target an oracle decodes.
-    static func targets(_ names: [String]) throws -> [DifferentialTarget] {
-        if names.contains("all") { return DifferentialTarget.allCases }
+    /// The targets a differential run means: those named, `all` being every target the oracle decodes.
+    static func targets(_ names: [String], oracle: DifferentialOracleKind) throws -> [DifferentialTarget] {
+        if names.contains("all") { return oracle.targets }
         return try names.map { name in
             guard let target = DifferentialTarget(rawValue: name) else {
                 throw ValidationError("--differential decodes \(DifferentialTarget.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
+            }
+            guard oracle.targets.contains(target) else {
+                throw ValidationError(DifferentialError.unsupportedTarget(oracle, target).description)
             }
             return target
         }
@@ -25,9 +28,11 @@ enum FuzzDifferential {
 
     /// Runs one campaign per target; exits 1 when a disagreement no known difference explains was found.
     static func run(oracle name: String, targets names: [String], seconds: Double, runs: Int?, seed: UInt64, root: URL, work: URL) throws {
-        let oracle = try oracle(name).start(repositoryRoot: root)
+        let kind = try oracle(name)
+        let targets = try targets(names, oracle: kind)
+        let oracle = try kind.start(repositoryRoot: root)
         var reports: [DifferentialCampaign.Report] = []
-        for target in try targets(names) {
+        for target in targets {
             FileHandle.standardError.write(Data("differential \(name) \(target.rawValue): \(runs.map { "\($0) inputs" } ?? "\(Int(seconds)) s")…\n".utf8))
             let report = try DifferentialCampaign.run(
                 target: target, oracle: oracle, repositoryRoot: root, workDirectory: work, seed: seed, seconds: seconds, runs: runs

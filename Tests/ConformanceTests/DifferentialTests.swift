@@ -1,10 +1,10 @@
-import Conformance
+@testable import Conformance
 import Foundation
 import Fuzzing
 import Testing
 
 /// Differential fuzzing (issue 17): the verdict format, the comparer, the known-differences table, and
-/// the real Pion oracle over every seed of the five targets it decodes.
+/// the real oracles over every seed: Pion over the five targets it decodes, tshark over its four.
 @Suite("Differential fuzzing")
 struct DifferentialTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -90,9 +90,45 @@ struct DifferentialTests {
     /// the table. Fails (never skips) when the oracle has not been built.
     @Test("Pion agrees with us on every seed, up to the known differences", arguments: DifferentialTarget.allCases)
     func pionOverSeeds(target: DifferentialTarget) throws {
+        try oracleOverSeeds(.pion, target: target)
+    }
+
+    /// tshark over the seeds and regressions of stun, rtp, rtcp and sctp (one tshark run per target).
+    /// Fails (never skips) when tshark is not installed.
+    @Test("tshark agrees with us on every seed, up to the known differences", arguments: DifferentialOracleKind.tshark.targets)
+    func tsharkOverSeeds(target: DifferentialTarget) throws {
+        try oracleOverSeeds(.tshark, target: target)
+    }
+
+    @Test("tshark does not decode SDP, and says why")
+    func tsharkRefusesSDP() {
+        #expect(!DifferentialOracleKind.tshark.targets.contains(.sdp))
+        #expect(DifferentialError.unsupportedTarget(.tshark, .sdp).description.contains("only inside a carrier such as SIP"))
+    }
+
+    @Test("a tshark frame line becomes a verdict: errors refuse, warnings do not, ChannelData is not STUN")
+    func tsharkLines() throws {
+        let stun = try #require(TsharkDissection.of(.stun))
+        let u = String(TsharkDissection.aggregator)
+        let accepted = stun.verdict(columns: [
+            "1", "raw:ip:udp:stun", "6291456", "117440512", "Unknown attribute 0x7f00", "0x0001", "9f19542881c60fba1b0f4224",
+            "0x8022" + u + "0x8028", "",
+        ])
+        #expect(accepted == .accept([
+            CanonicalField("type", "0001"), CanonicalField("tid", "9f19542881c60fba1b0f4224"), CanonicalField("attrs", "8022,8028"),
+        ]))
+        let refused = stun.verdict(columns: ["2", "raw:ip:udp:stun", "6291456" + u + "8388608", "1" + u + "2", "short, odd" + u + "Malformed Packet", "0x0001"])
+        #expect(refused == .reject("Malformed Packet; short, odd"))
+        #expect(stun.verdict(columns: ["3", "raw:ip:udp:stun", "", "", "", "", "", "", "0x4001"]).rejection?.contains("ChannelData") == true)
+        #expect(stun.verdict(columns: ["4", "raw:ip:udp:data"]).rejection?.hasPrefix("not dissected as stun") == true)
+    }
+
+    /// `oracle` over the seeds and regressions of `target`: each disagreement is explained by the table.
+    /// Fails (never skips) when the oracle is missing.
+    private func oracleOverSeeds(_ kind: DifferentialOracleKind, target: DifferentialTarget) throws {
         let oracle: any DifferentialOracle
         do {
-            oracle = try DifferentialOracleKind.pion.start(repositoryRoot: Self.repositoryRoot)
+            oracle = try kind.start(repositoryRoot: Self.repositoryRoot)
         } catch {
             Issue.record("\(error) — run Scripts/bootstrap first")
             return

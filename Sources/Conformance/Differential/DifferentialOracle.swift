@@ -17,6 +17,15 @@ public enum DifferentialOracleKind: String, CaseIterable, Sendable, Codable {
     /// Wireshark's dissectors through tshark (Debian's tshark).
     case tshark
 
+    /// The targets the oracle decodes: Pion all five; tshark all but SDP, which Wireshark dissects only
+    /// inside a carrier (SIP, SAP, MGCP …), never as a datagram of its own.
+    public var targets: [DifferentialTarget] {
+        switch self {
+        case .pion: DifferentialTarget.allCases
+        case .tshark: [.stun, .rtp, .rtcp, .sctp]
+        }
+    }
+
     /// Starts the oracle for a checkout.
     public func start(repositoryRoot: URL) throws(DifferentialError) -> any DifferentialOracle {
         switch self {
@@ -39,6 +48,8 @@ public enum DifferentialError: Error, Hashable, Sendable, CustomStringConvertibl
         switch self {
         case .oracleMissing(let path, let remedy): "differential oracle \(path) is missing: \(remedy)"
         case .oracleFailed(let reason): "differential oracle failed: \(reason)"
+        case .unsupportedTarget(.tshark, .sdp):
+            "the tshark oracle does not decode sdp: Wireshark dissects SDP only inside a carrier such as SIP, not as a datagram of its own"
         case .unsupportedTarget(let oracle, let target): "the \(oracle.rawValue) oracle does not decode \(target.rawValue)"
         }
     }

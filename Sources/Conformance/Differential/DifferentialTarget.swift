@@ -64,14 +64,14 @@ public enum DifferentialTarget: String, CaseIterable, Sendable, Codable {
         ]
     }
 
-    /// RTCP (RFC 3550 §6.1, §6.4.1): each packet of the compound as `type:count:bytes`, the count being
-    /// the header's 5-bit RC/FMT field.
+    /// RTCP (RFC 3550 §6.1, §6.4.1): each packet of the compound as `type:count:bytes` (`packets`), the
+    /// count being the header's 5-bit RC/FMT field, and as `type:bytes` (`layout`, for an oracle that does
+    /// not name the count the same way for every packet type).
     static func rtcpFields(_ compound: RTCPCompound) -> [CanonicalField] {
-        let packets = compound.packets.map { packet in
-            let bytes = packet.serialize()
-            return "\(packet.packetType):\((bytes.first ?? 0) & 0x1F):\(bytes.count)"
-        }
-        return [CanonicalField("packets", packets.joined(separator: ","))]
+        let bytes = compound.packets.map { $0.serialize() }
+        let packets = zip(compound.packets, bytes).map { packet, bytes in "\(packet.packetType):\((bytes.first ?? 0) & 0x1F):\(bytes.count)" }
+        let layout = zip(compound.packets, bytes).map { packet, bytes in "\(packet.packetType):\(bytes.count)" }
+        return [CanonicalField("packets", packets.joined(separator: ",")), CanonicalField("layout", layout.joined(separator: ","))]
     }
 
     /// SCTP (RFC 9260 §3.1, §3.2): the common header and the chunk types in order.
