@@ -226,7 +226,7 @@ let package = Package(
         .testTarget(name: "PcapTests", dependencies: ["Pcap", "Wire", "Conformance", "CrucibleTestSupport"]),
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Conformance", "Wire"]),
         .testTarget(name: "ConformanceTests", dependencies: ["Conformance", "Fuzzing", "Wire"]),
-        .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing", "CrucibleTestSupport", "Pcap"]),
+        .testTarget(name: "CrucibleTests", dependencies: ["Conformance", "Fuzzing", "CrucibleTestSupport", "Pcap", "Wire"]),
         .testTarget(name: "DecryptionTests", dependencies: ["Decryption", "SRTP", "Wire", "Hashing", "Conformance", "Pcap"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Conformance", "Fuzzing", "Pcap"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Wire", "RTP"]),

@@ -78,12 +78,22 @@ extension MachineFuzzHarness {
         return (.finding(FuzzFinding(target: target, oracle: .invariant, input: input, detail: problem)), harness.trace, features.sorted)
     }
 
-    /// The fuzz target of a harness: its runs, with their features for the built-in engine.
-    static func target(name: String, corpusName: String, planted: Bool, dictionary: [[UInt8]]) -> FuzzTarget {
-        FuzzTarget(name: name, dictionary: dictionary, corpusName: corpusName, execute: { input in
-            let run = run(input, target: name, planted: planted)
-            return Execution(outcome: run.outcome, features: run.features + [Execution.feature(of: run.outcome)])
-        })
+    /// The fuzz target of a harness: its runs, with their features for the built-in engine and their
+    /// traces; with `randomAction`, scripts are also mutated action by action (`MachineScriptMutator`).
+    static func target(
+        name: String, corpusName: String, planted: Bool, dictionary: [[UInt8]],
+        randomAction: (@Sendable (inout SeededGenerator) -> MachineScript.Action)? = nil
+    ) -> FuzzTarget {
+        var mutate: (@Sendable ([UInt8], inout SeededGenerator) -> [UInt8]?)?
+        if let randomAction {
+            mutate = { input, generator in MachineScriptMutator.mutate(input, using: &generator, randomAction: randomAction) }
+        }
+        return FuzzTarget(
+            name: name, mutate: mutate, dictionary: dictionary, corpusName: corpusName,
+            execute: { input in
+                let run = run(input, target: name, planted: planted)
+                return Execution(outcome: run.outcome, features: run.features + [Execution.feature(of: run.outcome)], trace: run.trace)
+            })
     }
 
     /// The oracle every timer shares: once the machine has fired what was due at `now`, its next

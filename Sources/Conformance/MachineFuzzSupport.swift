@@ -472,7 +472,7 @@ extension MachineHarness {
                 let outcome: FuzzOutcome = result.finding.map {
                     .finding(FuzzFinding(target: name, oracle: .invariant, input: input, detail: $0))
                 } ?? .accepted
-                return Execution(outcome: outcome, features: result.features + [Execution.feature(of: outcome)])
+                return Execution(outcome: outcome, features: result.features + [Execution.feature(of: outcome)], trace: result.trace)
             })
     }
 

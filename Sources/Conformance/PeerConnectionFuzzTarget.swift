@@ -59,7 +59,7 @@ public enum PeerConnectionFuzzTarget {
         public var features: Set<UInt64> = []
 
         var execution: Execution {
-            Execution(outcome: outcome, features: features.sorted() + [Execution.feature(of: outcome)])
+            Execution(outcome: outcome, features: features.sorted() + [Execution.feature(of: outcome)], trace: trace)
         }
     }
 
@@ -138,11 +138,19 @@ public enum PeerConnectionFuzzTarget {
             var candidates: [[LocalCandidateEvent]] = [[], []]
             /// The last datagrams sent, for the deliver action to replay.
             var sent: [Datagram] = []
+            /// Sees every output of either peer (its index first): what a harness built on the session
+            /// (the cross-layer targets) reads the peers' events through.
+            var observer: ((Int, PeerConnectionMachine.Output) -> Void)?
         }
 
         static let addresses = [TransportAddress(.v4(0xC000_0201), port: 5000), TransportAddress(.v4(0xC000_0202), port: 5000)]
 
-        init(seed: UInt64, table: @escaping (SignalingState, DescriptionType, DescriptionSource) -> SignalingState?) throws(DTLSEndpointError) {
+        /// Two peers on a new simulator, everything drawn from `seed`; `integrity` is what their DTLS, SCTP
+        /// and SRTP check (bypassed only by the cross-layer targets of a fuzzing build).
+        init(
+            seed: UInt64, table: @escaping (SignalingState, DescriptionType, DescriptionSource) -> SignalingState?,
+            integrity: IntegrityChecks = .enforced
+        ) throws(DTLSEndpointError) {
             self.table = table
             var simulator = Simulator(seed: SimulationSeed(seed), traceRetention: .none)
             let log = self.log
@@ -156,12 +164,14 @@ public enum PeerConnectionFuzzTarget {
             for (index, address) in Self.addresses.enumerated() {
                 var configuration = EngineConfiguration(hostAddresses: [address], seed: generator.next())
                 configuration.seededDTLS = true
+                configuration.integrity = integrity
                 let certificate = try DTLSCertificate(seededBy: &generator, serialNumber: UInt32(index + 1))
                 hosts.append(
                     simulator.addHost(
                         "peer\(index)", addresses: [address], machine: PeerConnectionMachine(configuration: configuration, certificate: certificate)
                     ) { output, _ in
                         if case .event(.localCandidate(let event)) = output { log.candidates[index].append(event) }
+                        log.observer?(index, output)
                     })
             }
             self.simulator = simulator

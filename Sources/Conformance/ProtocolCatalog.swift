@@ -40,13 +40,13 @@ public enum ProtocolCatalog {
     /// Targets that drive stateful pieces rather than one codec: the RTP receiver path (receiver,
     /// reorder buffer, depacketizer), the SRTP unprotect path, and the machines (issue 17): an SCTP
     /// association, the data channels over one, an ICE agent, a TURN client, and two peer connections
-    /// driven through every order of the W3C calls.
+    /// driven through every order of the W3C calls; in a fuzzing build, the cross-layer targets too.
     public static let pathTargets: [FuzzTarget] = [
         RTPReceiverFuzzTarget.target, SRTPFuzzTarget.target,
         SCTPAssociationFuzzTarget.target, DataChannelsFuzzTarget.target, ICEAgentFuzzTarget.target, TURNClientFuzzTarget.target,
         PeerConnectionFuzzTarget.target, DTLSEndpointFuzzTarget.target, RTPSessionFuzzTarget.target,
         JSEPSignalingFuzzTarget.target,
-    ]
+    ] + CrossLayerFuzzTargets.targets
 
     /// Every fuzz target `crucible fuzz` and the libFuzzer binaries know: one per protocol, the paths,
     /// and the runner's planted-bug self-tests, which `all` leaves out.
@@ -62,6 +62,12 @@ public enum ProtocolCatalog {
 
     /// The targets `all` means: every protocol's and every path's.
     public static var protocolTargetNames: [String] { entries.map(\.name) + pathTargets.map(\.name).filter { !underTriage.keys.contains($0) } }
+
+    /// What `all` means to the libFuzzer engine: the same, and the cross-layer targets, which its binary
+    /// (a fuzzing build, `Scripts/build-fuzzers`) has even when this build does not.
+    public static var libFuzzerTargetNames: [String] {
+        protocolTargetNames + CrossLayerFuzzTargets.names.filter { !protocolTargetNames.contains($0) }
+    }
 
     /// Targets whose first libFuzzer campaign (CI, 30 s each) found failures not yet triaged: their
     /// inputs are in `Corpus/<target>/crashes/`, each with the command that reproduces it. They run by

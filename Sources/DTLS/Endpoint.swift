@@ -1,4 +1,5 @@
 public import Hashing
+public import Wire
 import COpenSSL
 public import SansIO
 public import SRTP
@@ -113,6 +114,13 @@ public final class DTLSEndpoint: Machine {
 
     private let session: OpenSSLSession
     private let srtpProfiles: [SRTPProfile]
+    /// Whether application data is protected by OpenSSL (always, outside a fuzzing build).
+    private let integrity: IntegrityChecks
+    #if CRUCIBLE_FUZZING_UNSAFE
+    /// The next sequence number of a fixed-protection record; far above OpenSSL's own in epoch 1, which
+    /// go on counting its alerts.
+    private var fixedRecordSequence: UInt64 = 1 << 40
+    #endif
     private var started = false
     private var outputs = OutputQueue<Output>()
     private var pendingSends: [[UInt8]] = []
@@ -155,17 +163,21 @@ public final class DTLSEndpoint: Machine {
     ///     `seed.generator(label:)`) for a seeded one, whose every random byte comes from it and whose
     ///     datagrams are a function of its inputs. The certificate is the caller's: pass the same one
     ///     to replay a run.
+    ///   - integrity: `.enforced` everywhere but in a fuzzing build's cross-layer targets, whose
+    ///     application data then travels in records with a fixed nonce and tag (`IntegrityChecks`).
     /// - Throws: `.configuration` when OpenSSL refuses the setup.
     public init(
         role: DTLSRole, certificate: DTLSCertificate?, expectedPeerFingerprint: CertificateFingerprint,
         srtpProfiles: [SRTPProfile] = SRTPProfile.webRTCDefault, mtu: Int = 1200, keyLog: Bool = false,
-        maximumRetransmissions: Int = 6, randomness: (any RandomNumberGenerator)? = nil
+        maximumRetransmissions: Int = 6, randomness: (any RandomNumberGenerator)? = nil,
+        integrity: IntegrityChecks = .enforced
     ) throws(DTLSEndpointError) {
         guard mtu >= 256, mtu <= 65_507 else { throw .configuration("an MTU of \(mtu) bytes; use 256 to 65507") }
         self.role = role
         self.mtu = mtu
         self.maximumRetransmissions = max(0, min(maximumRetransmissions, 10))
         self.srtpProfiles = srtpProfiles
+        self.integrity = integrity
         session = try OpenSSLSession(.init(
             role: role, certificate: certificate, expectedPeerFingerprint: expectedPeerFingerprint,
             srtpProfiles: srtpProfiles, mtu: mtu, keyLog: keyLog, randomness: randomness))
@@ -181,7 +193,9 @@ public final class DTLSEndpoint: Machine {
         switch input {
         case .received(let payload):
             guard state == .handshaking || state == .connected else { return }
-            guard let records = RecordFilter.validRecords(in: payload) else { return }
+            guard let valid = RecordFilter.validRecords(in: payload) else { return }
+            let records = readingFixedRecords(valid)
+            guard !records.isEmpty else { return }
             session.pipe.receive(records)
             receiving = records
             defer { receiving = nil }
@@ -325,9 +339,37 @@ public final class DTLSEndpoint: Machine {
         }
     }
 
+    /// `records`, less the fixed-protection application data a fuzzing build with bypassed integrity
+    /// reads itself (delivered here); every record, in any other build.
+    private func readingFixedRecords(_ records: [UInt8]) -> [UInt8] {
+        #if CRUCIBLE_FUZZING_UNSAFE
+        guard integrity.bypassed, state == .connected else { return records }
+        let (plaintexts, rest) = FixedRecordProtection.open(records)
+        for plaintext in plaintexts where !plaintext.isEmpty {
+            outputs.append(.applicationData(plaintext))
+        }
+        if !plaintexts.isEmpty {
+            // As in readApplicationData: the peer sends data once its handshake completed.
+            finalFlight = []
+            completingDatagram = nil
+        }
+        return rest
+        #else
+        return records
+        #endif
+    }
+
     /// Writes one record. OpenSSL writes no zero-length record, so an empty message sends nothing.
     private func write(_ message: [UInt8]) {
         guard !message.isEmpty else { return }
+        #if CRUCIBLE_FUZZING_UNSAFE
+        if integrity.bypassed {
+            outputs.append(.transmit(FixedRecordProtection.seal(message, sequenceNumber: fixedRecordSequence)))
+            fixedRecordSequence += 1
+            transmittedCount += 1
+            return
+        }
+        #endif
         ERR_clear_error()
         let written = message.withUnsafeBytes { SSL_write(session.ssl, $0.baseAddress, Int32($0.count)) }
         collectTransmissions()

@@ -42,6 +42,11 @@ public struct SCTPPacket: Hashable, Sendable {
         case required
         /// A correct CRC-32c or zero, once the Zero Checksum Acceptable parameter was exchanged (RFC 9653 §5).
         case zeroAllowed
+        #if CRUCIBLE_FUZZING_UNSAFE
+        /// Any checksum: an association whose integrity checks are bypassed in a fuzzing build
+        /// (`IntegrityChecks.bypassedForFuzzing`), so that fuzzed packets reach it without a CRC.
+        case unverified
+        #endif
     }
 }
 

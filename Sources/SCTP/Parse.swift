@@ -24,10 +24,13 @@ extension SCTPPacket {
         let computed = computeChecksum(bytes)
         if received == computed {
             checksumField = .crc32c
-        } else if received == 0 && policy == .zeroAllowed {
+        } else if received == 0 && policy != .required {
             checksumField = .zero
         } else if received == 0 {
             throw SCTPError(.checksum, at: checksumOffset, "checksum is zero but zero checksum (RFC 9653) was not agreed")
+        } else if policy.acceptsAnyChecksum {
+            // A fuzzing build's bypassed association: the field is kept as the CRC it is not.
+            checksumField = .crc32c
         } else {
             throw SCTPError(.checksum, at: checksumOffset, "CRC-32c is \(hex32(computed)), packet says \(hex32(received))")
         }
@@ -53,6 +56,17 @@ extension SCTPPacket {
 }
 
 func hex32(_ value: UInt32) -> String { Hex.integer(value) }
+
+extension SCTPPacket.ChecksumPolicy {
+    /// True only for `.unverified`, which exists only in a fuzzing build.
+    var acceptsAnyChecksum: Bool {
+        #if CRUCIBLE_FUZZING_UNSAFE
+        self == .unverified
+        #else
+        false
+        #endif
+    }
+}
 
 /// Reads `count` padding bytes, which must be there and be zero (RFC 9260 §3.2).
 func readPadding(_ count: Int, from reader: inout ByteReader, after what: String) throws(SCTPError) {

@@ -1,3 +1,5 @@
+public import Wire
+
 /// The SRTP context of one DTLS-SRTP transport: what the engine protects its RTP and RTCP with before a
 /// datagram leaves, and what every SRTP or SRTCP datagram goes through before anything reads it.
 ///
@@ -58,6 +60,12 @@ public final class SRTPTransport {
 
     private let outbound: SRTPSession
     private let inbound: SRTPSession
+    /// Whether libsrtp protects and verifies (always, outside a fuzzing build: `IntegrityChecks`).
+    private let integrity: IntegrityChecks
+    #if CRUCIBLE_FUZZING_UNSAFE
+    /// The next SRTCP index of a fixed-protection packet (RFC 3711 §3.4: 31 bits).
+    private var fixedRTCPIndex: UInt32 = 0
+    #endif
 
     /// A transport for the keys a DTLS-SRTP handshake exported, seen from `role`.
     ///
@@ -65,10 +73,13 @@ public final class SRTPTransport {
     ///   - replayWindow: RTP packets the inbound replay list remembers (64…32768). SRTCP's replay list
     ///     is libsrtp's fixed 128 (RFC 3711 §3.3.2 asks at least 64 of it too).
     ///   - maximumInboundStreams: inbound SSRCs tracked at once (at least 1).
+    ///   - integrity: `.enforced` everywhere but in a fuzzing build's cross-layer targets, where packets
+    ///     go out in clear with a zero tag (and SRTCP index) and come in with any tag, so that fuzzed RTP
+    ///     reaches the receivers. The SSRC, size and stream-count checks stay.
     /// - Throws: `SRTPError` when libsrtp refuses the keys or the window.
     public init(
         keys: DTLSSRTPKeys, role: Role, replayWindow: Int = defaultReplayWindow,
-        maximumInboundStreams: Int = defaultMaximumInboundStreams
+        maximumInboundStreams: Int = defaultMaximumInboundStreams, integrity: IntegrityChecks = .enforced
     ) throws(SRTPError) {
         guard maximumInboundStreams >= 1 else {
             throw .libraryFailure("an SRTP transport must accept at least one inbound stream, not \(maximumInboundStreams)")
@@ -79,6 +90,7 @@ public final class SRTPTransport {
         profile = keys.profile
         self.role = role
         self.maximumInboundStreams = maximumInboundStreams
+        self.integrity = integrity
     }
 
     // MARK: Outbound
@@ -129,8 +141,13 @@ public final class SRTPTransport {
 
     private func protect(_ packet: [UInt8], kind: SRTPPacketKind) throws(SRTPDrop) -> [UInt8] {
         let ssrc = Self.ssrc(of: packet, kind: kind)
-        do {
-            let protected = kind == .rtp ? try outbound.protectRTP(packet) : try outbound.protectRTCP(packet)
+        do throws(SRTPError) {
+            let protected: [UInt8]
+            if let fixed = try fixedProtection(packet, kind: kind) {
+                protected = fixed
+            } else {
+                protected = kind == .rtp ? try outbound.protectRTP(packet) : try outbound.protectRTCP(packet)
+            }
             statistics.outbound[kind].packets += 1
             statistics.outbound[kind].bytes += protected.count
             return protected
@@ -156,8 +173,12 @@ public final class SRTPTransport {
             throw drop(.tooManyStreams, kind: kind, ssrc: ssrc, direction: \.inbound)
         }
         let plain: [UInt8]
-        do {
-            plain = kind == .rtp ? try inbound.unprotectRTP(packet) : try inbound.unprotectRTCP(packet)
+        do throws(SRTPError) {
+            if let fixed = try fixedProtection(removedFrom: packet, kind: kind) {
+                plain = fixed
+            } else {
+                plain = kind == .rtp ? try inbound.unprotectRTP(packet) : try inbound.unprotectRTCP(packet)
+            }
         } catch {
             throw drop(.init(error), kind: kind, ssrc: ssrc, direction: \.inbound)
         }
@@ -166,6 +187,37 @@ public final class SRTPTransport {
         statistics.inbound[kind].packets += 1
         statistics.inbound[kind].bytes += packet.count
         return plain
+    }
+
+    /// In a fuzzing build with bypassed integrity, `packet` with a zero tag (RTCP: and an SRTCP index word
+    /// with E set) instead of libsrtp's protection; nil in every other build.
+    private func fixedProtection(_ packet: [UInt8], kind: SRTPPacketKind) throws(SRTPError) -> [UInt8]? {
+        #if CRUCIBLE_FUZZING_UNSAFE
+        guard integrity.bypassed else { return nil }
+        guard packet.count >= (kind == .rtp ? 12 : 8) else { throw .malformedPacket("\(packet.count) bytes has no header") }
+        switch kind {
+        case .rtp:
+            return packet + [UInt8](repeating: 0, count: profile.rtpTagLength)
+        case .rtcp:
+            let word = 0x8000_0000 | fixedRTCPIndex
+            fixedRTCPIndex = (fixedRTCPIndex + 1) & 0x7FFF_FFFF
+            return packet + (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * $0)) }
+                + [UInt8](repeating: 0, count: profile.rtcpTagLength)
+        }
+        #else
+        return nil
+        #endif
+    }
+
+    /// In a fuzzing build with bypassed integrity, `packet` without its tag (RTCP: and index word),
+    /// whatever they hold; nil in every other build. The caller checked it is long enough.
+    private func fixedProtection(removedFrom packet: [UInt8], kind: SRTPPacketKind) throws(SRTPError) -> [UInt8]? {
+        #if CRUCIBLE_FUZZING_UNSAFE
+        guard integrity.bypassed else { return nil }
+        return Array(packet.dropLast(kind == .rtp ? profile.rtpTagLength : profile.rtcpOverhead))
+        #else
+        return nil
+        #endif
     }
 
     private func drop(

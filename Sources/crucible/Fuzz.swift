@@ -21,6 +21,12 @@ struct Fuzz: ParsableCommand {
             ? repository : URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }
 
+    /// The error for a target this build does not have; for a cross-layer target, how to get a build that has it.
+    static func unknownTarget(_ name: String) -> ValidationError {
+        if CrossLayerFuzzTargets.names.contains(name) { return ValidationError("'\(name)': " + CrossLayerFuzzTargets.buildAdvice) }
+        return ValidationError("no fuzz target '\(name)'; known: \(ProtocolCatalog.fuzzTargets.map(\.name).joined(separator: ", "))")
+    }
+
     /// `10m`, `30s`, `1h`, `90` (seconds).
     static func seconds(_ text: String) -> Double? {
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
@@ -86,12 +92,15 @@ struct Fuzz: ParsableCommand {
             guard ["address", "none"].contains(sanitizer) else { throw ValidationError("--sanitizer is address or none") }
             if runs != nil, engine != FuzzEngine.builtin.rawValue { throw ValidationError("--runs applies to the built-in engine") }
             for name in targets where name != "all" && ProtocolCatalog.fuzzTarget(named: name) == nil {
-                throw ValidationError("no fuzz target '\(name)'; known: \(ProtocolCatalog.fuzzTargets.map(\.name).joined(separator: ", "))")
+                // A normal build's libFuzzer campaign runs the cross-layer targets in the fuzzing build's binary.
+                if CrossLayerFuzzTargets.names.contains(name), engine == FuzzEngine.libfuzzer.rawValue { continue }
+                throw Fuzz.unknownTarget(name)
             }
         }
 
         func run() throws {
-            let names = targets.contains("all") ? ProtocolCatalog.protocolTargetNames : targets
+            let libFuzzer = engine == FuzzEngine.libfuzzer.rawValue
+            let names = targets.contains("all") ? (libFuzzer ? ProtocolCatalog.libFuzzerTargetNames : ProtocolCatalog.protocolTargetNames) : targets
             let root = URL(fileURLWithPath: repository)
             let work = workDirectory.map { URL(fileURLWithPath: $0) } ?? root.appendingPathComponent(".fuzz")
             if let differential {
@@ -99,7 +108,7 @@ struct Fuzz: ParsableCommand {
                     oracle: differential, targets: targets, seconds: Fuzz.seconds(time)!, runs: runs, seed: seed, root: root, work: work)
             }
             var plan = CampaignPlan(
-                targets: names.compactMap(ProtocolCatalog.fuzzTarget(named:)),
+                targets: names.compactMap { ProtocolCatalog.fuzzTarget(named: $0) ?? (libFuzzer ? CrossLayerFuzzTargets.libFuzzerStandIn(named: $0) : nil) },
                 secondsPerTarget: runs == nil ? Fuzz.seconds(time)! : 24 * 3600, jobs: jobs, seed: seed,
                 limits: ResourceLimits(secondsPerInput: secondsPerInput, memoryMiB: memoryMiB),
                 workDirectory: work, repositoryRoot: root, runs: runs)
@@ -160,7 +169,7 @@ struct Fuzz: ParsableCommand {
         var differential: String?
 
         func validate() throws {
-            guard ProtocolCatalog.fuzzTarget(named: target) != nil else { throw ValidationError("no fuzz target '\(target)'") }
+            guard ProtocolCatalog.fuzzTarget(named: target) != nil else { throw Fuzz.unknownTarget(target) }
         }
 
         func run() throws {
@@ -172,11 +181,14 @@ struct Fuzz: ParsableCommand {
             var failed = false
             for file in files {
                 let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
-                switch fuzzTarget.run(bytes) {
-                case .accepted: print("\(file): accepted, every oracle holds")
-                case .rejected(let rule): print("\(file): refused by \(rule)")
+                let execution = fuzzTarget.execute(bytes)
+                // A machine target's trace: run the file again and it must be the same (issue 17).
+                let trace = execution.trace.map { " (trace \($0))" } ?? ""
+                switch execution.outcome {
+                case .accepted: print("\(file): accepted, every oracle holds\(trace)")
+                case .rejected(let rule): print("\(file): refused by \(rule)\(trace)")
                 case .finding(let finding):
-                    print(OracleReport.line(for: finding))
+                    print(OracleReport.line(for: finding) + trace)
                     failed = true
                 }
             }
@@ -199,6 +211,9 @@ struct Fuzz: ParsableCommand {
                     }
                 print("\(target.name.padding(toLength: width, withPad: " ", startingAt: 0)) Corpus/\(target.corpusName)/\(note)")
             }
+            for name in CrossLayerFuzzTargets.names where ProtocolCatalog.fuzzTarget(named: name) == nil {
+                print("\(name.padding(toLength: width, withPad: " ", startingAt: 0)) Corpus/\(name)/  (fuzzing build only; libFuzzer's 'all' includes it)")
+            }
         }
     }
 
@@ -215,7 +230,7 @@ struct Fuzz: ParsableCommand {
         @Option var repository: String
 
         func run() throws {
-            guard let fuzzTarget = ProtocolCatalog.fuzzTarget(named: target) else { throw ValidationError("no fuzz target '\(target)'") }
+            guard let fuzzTarget = ProtocolCatalog.fuzzTarget(named: target) else { throw Fuzz.unknownTarget(target) }
             try BuiltinWorker.run(
                 target: fuzzTarget, seed: seed, seconds: seconds, runs: runs,
                 folders: BuiltinWorker.Folders(workDirectory: URL(fileURLWithPath: workDirectory), target: target),

@@ -2,6 +2,7 @@ import Conformance
 import Foundation
 import Fuzzing
 import Testing
+import Wire
 
 /// `crucible fuzz` and `crucible corpus` end to end, through the built executable (issue 4).
 ///
@@ -155,6 +156,40 @@ struct FuzzCommandTests {
         #expect(try Crucible.run(arguments).status == 2)
     }
 
+    @Test("A normal build cannot bypass integrity checks: it has no such case and no cross-layer target")
+    func normalBuildHasNoBypass() throws {
+        #expect(!IntegrityChecks.fuzzingBuild, "the test build was compiled with -DCRUCIBLE_FUZZING_UNSAFE")
+        #expect(!IntegrityChecks.enforced.bypassed)
+        #expect(CrossLayerFuzzTargets.targets.isEmpty)
+        for name in CrossLayerFuzzTargets.names {
+            #expect(ProtocolCatalog.fuzzTarget(named: name) == nil, "\(name)")
+            #expect(!ProtocolCatalog.protocolTargetNames.contains(name), "\(name)")
+            // libFuzzer's 'all' runs them in its own binary, which Scripts/build-fuzzers compiles as a fuzzing build.
+            #expect(ProtocolCatalog.libFuzzerTargetNames.contains(name), "\(name)")
+        }
+    }
+
+    @Test("The libFuzzer stand-in of a cross-layer target never passes an input in a normal build")
+    func crossLayerStandInFails() throws {
+        let standIn = try #require(CrossLayerFuzzTargets.libFuzzerStandIn(named: CrossLayerFuzzTargets.sctpName))
+        guard case .finding(let finding) = standIn.run([0, 1, 2]) else {
+            Issue.record("the stand-in accepted an input it cannot run")
+            return
+        }
+        #expect(finding.detail.contains("-DCRUCIBLE_FUZZING_UNSAFE"))
+        #expect(CrossLayerFuzzTargets.libFuzzerStandIn(named: "stun") == nil)
+    }
+
+    @Test("The built-in engine of a normal build refuses a cross-layer target and says how to build one", arguments: [
+        ["fuzz", CrossLayerFuzzTargets.sctpName, "--time", "1s"],
+        ["fuzz", "reproduce", CrossLayerFuzzTargets.rtpName, "/dev/null"],
+    ])
+    func crossLayerNeedsFuzzingBuild(arguments: [String]) throws {
+        let result = try Crucible.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("swift run --scratch-path .build-unsafe -Xswiftc -DCRUCIBLE_FUZZING_UNSAFE"), "\(result.standardError)")
+    }
+
     @Test("fuzz list names every protocol target and marks the self-tests")
     func list() throws {
         let result = try Crucible.run(["fuzz", "list"])
@@ -168,6 +203,9 @@ struct FuzzCommandTests {
         for name in ProtocolCatalog.underTriage.keys {
             #expect(!ProtocolCatalog.protocolTargetNames.contains(name))
             #expect(result.standardOutput.contains("Corpus/\(name)/crashes/"), "\(name)")
+        }
+        for name in CrossLayerFuzzTargets.names {
+            #expect(result.standardOutput.contains("\(name)") && result.standardOutput.contains("fuzzing build only"), "\(name)")
         }
     }
 }

@@ -11,10 +11,14 @@ public struct Execution: Hashable, Sendable {
     public var outcome: FuzzOutcome
     /// Hashes naming the rule, the shapes or the finding reached; equal hashes are the same feature.
     public var features: [UInt64]
+    /// What a machine target did, as a hash (nil for codecs): two runs of one input must give the same,
+    /// which `crucible fuzz reproduce` shows (issue 17: a finding reproduces from its input alone).
+    public var trace: MachineTrace?
 
-    public init(outcome: FuzzOutcome, features: [UInt64]) {
+    public init(outcome: FuzzOutcome, features: [UInt64], trace: MachineTrace? = nil) {
         self.outcome = outcome
         self.features = features
+        self.trace = trace
     }
 
     public init(outcome: FuzzOutcome, feature: UInt64) {

@@ -168,7 +168,7 @@ public struct SCTPAssociation: Machine, Sendable {
     }
 
     mutating func handleCookieEcho(_ chunk: CookieEchoChunk, at now: Instant) {
-        guard let cookie = StateCookie.open(chunk.cookie, with: cookieKey), cookie.localTag == localTag,
+        guard let cookie = StateCookie.open(chunk.cookie, with: cookieKey, verifyingMAC: !configuration.integrity.bypassed), cookie.localTag == localTag,
             cookie.localInitialTSN == localInitialTSN
         else {
             statistics.forgedCookies += 1

@@ -1,3 +1,5 @@
+public import Wire
+
 /// What an ``SCTPAssociation`` is built with. Every default is a number from an RFC or a WebRTC choice,
 /// cited where it is set.
 public struct SCTPAssociationConfiguration: Sendable {
@@ -42,6 +44,9 @@ public struct SCTPAssociationConfiguration: Sendable {
     public var zeroChecksum = false
     /// The cookie HMAC key; nil draws 32 bytes from the association's generator.
     public var cookieSecret: [UInt8]?
+    /// Whether the CRC-32c and the cookie HMAC are checked: always, outside a fuzzing build
+    /// (`IntegrityChecks`). Bypassed, any checksum and any cookie of the right shape are accepted.
+    public var integrity = IntegrityChecks.enforced
 
     public init() {}
 

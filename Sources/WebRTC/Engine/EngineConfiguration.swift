@@ -39,6 +39,9 @@ public struct EngineConfiguration: Sendable {
     /// carry NTP time, and the machine reads no clock. The native engine sets it from the system clock; a
     /// simulation keeps this fixed value (2026-01-01), so its reports are the same from run to run.
     public var ntpAtZero: UInt64 = 3_976_214_400 << 32
+    /// Whether DTLS, SCTP and SRTP check what protects their input: `.enforced`, the only value outside
+    /// a fuzzing build (`IntegrityChecks`). The cross-layer fuzz targets bypass it on both peers.
+    public var integrity = IntegrityChecks.enforced
 
     public init(
         hostAddresses: [TransportAddress] = [TransportAddress(.loopbackV4, port: 0)],

@@ -9,7 +9,7 @@ extension PeerConnectionMachine {
     mutating func startMedia(_ info: DTLSConnectionInfo, at now: Instant) {
         guard srtp == nil, let keys = info.srtpKeys else { return }
         do {
-            srtp = try SRTPTransport(keys: keys, role: info.role == .client ? .client : .server)
+            srtp = try SRTPTransport(keys: keys, role: info.role == .client ? .client : .server, integrity: configuration.integrity)
         } catch {
             emit(.mediaFailed("SRTP could not be keyed: \(error)"))
             return

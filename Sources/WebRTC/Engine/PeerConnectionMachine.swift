@@ -151,6 +151,7 @@ public struct PeerConnectionMachine: DatagramMachine {
         association.peerMaxMessageSize = remote.map { $0.maxMessageSize ?? 65_536 }.map { $0 == 0 ? Int.max : $0 }
         association.zeroChecksum = configuration.sctpZeroChecksum
         association.maxPacketSize = configuration.sctpPacketLimit
+        association.integrity = configuration.integrity
         return association
     }
 
@@ -325,7 +326,8 @@ public struct PeerConnectionMachine: DatagramMachine {
                 role: role, certificate: certificate, expectedPeerFingerprint: fingerprint,
                 srtpProfiles: SRTPProfile.webRTCDefault,
                 mtu: configuration.datagramPayloadLimit, keyLog: configuration.keyLog,
-                randomness: configuration.seededDTLS ? SeededGenerator(seed: generator.next()) : nil)
+                randomness: configuration.seededDTLS ? SeededGenerator(seed: generator.next()) : nil,
+                integrity: configuration.integrity)
         } catch {
             throw .dtls(error)
         }
