@@ -30,6 +30,10 @@ protocol MachineFuzzHarness: SendableMetatype {
     mutating func deliver(bytes: [UInt8])
     mutating func call(selector: UInt8, argument: UInt8)
     mutating func close()
+
+    /// Timer firings one input may cause (`MachineFuzzLimits.timerFirings` unless the harness's firings
+    /// cost more: two whole peer connections per firing, under AddressSanitizer).
+    static var timerFiringLimit: Int { get }
 }
 
 /// Bounds on the work one input may cause, so every input finishes quickly.
@@ -39,6 +43,8 @@ enum MachineFuzzLimits {
 }
 
 extension MachineFuzzHarness {
+    static var timerFiringLimit: Int { MachineFuzzLimits.timerFirings }
+
     /// Runs `input`'s script and says what happened: accepted, or a finding naming the oracle.
     static func run(_ input: [UInt8], target: String, planted: Bool) -> (outcome: FuzzOutcome, trace: MachineTrace, features: [UInt64]) {
         let script = MachineScript(parsing: input)
@@ -53,13 +59,13 @@ extension MachineFuzzHarness {
             case .deliverBytes(let bytes):
                 harness.deliver(bytes: bytes)
             case .fireTimer:
-                guard firings < MachineFuzzLimits.timerFirings, let deadline = harness.nextDeadline else { break }
+                guard firings < Self.timerFiringLimit, let deadline = harness.nextDeadline else { break }
                 firings += 1
                 harness.now = max(harness.now, deadline)
                 harness.fireTimers()
             case .advance(let milliseconds):
                 let end = harness.now + .milliseconds(Int64(milliseconds))
-                while harness.problem == nil, firings < MachineFuzzLimits.timerFirings,
+                while harness.problem == nil, firings < Self.timerFiringLimit,
                     let deadline = harness.nextDeadline, deadline <= end {
                     firings += 1
                     harness.now = max(harness.now, deadline)
