@@ -525,8 +525,8 @@ struct RTPThroughSRTPHarness: MachineFuzzHarness {
         trace.record(bytes: packet)
     }
 
-    /// 0: peer 0 pushes a frame of each track (a key frame when the argument's low bit is set, for
-    /// video); 1: the same, then 20–275 ms pass.
+    /// 0: peer 0 pushes a frame of each track (the encoder picks key frames); 1: the same, then 20–275 ms
+    /// pass.
     mutating func call(selector: UInt8, argument: UInt8) {
         // Encoding is the costly part of a push (VP8 under AddressSanitizer): a bounded number per input.
         guard var peers, frameNumber < Self.frameLimit else { return }
