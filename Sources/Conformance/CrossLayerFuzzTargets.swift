@@ -164,22 +164,23 @@ struct CrossLayerPeers {
 
     /// A datagram a peer sent: its inner packets kept, its SACKs held to the cumulative-ack rule.
     static func observe(_ payload: [UInt8], from sender: Int, _ log: Log) {
-        guard let first = payload.first else { return }
-        switch first {
-        case 20...63:  // DTLS (RFC 7983 §7)
+        switch PacketFamily(datagram: payload) {
+        case .dtls:
             for packet in FixedRecordProtection.open(payload).plaintexts {
                 log.sctp[sender].append(packet, keepingLast: kept)
                 checkAcks(packet, from: sender, log)
             }
-        case 128...191:  // RTP or RTCP
-            let isRTCP = payload.count > 1 && (192...223).contains(payload[1])
-            let overhead = isRTCP ? profile.rtcpOverhead : profile.rtpTagLength
+        case .rtp:
+            let overhead = isRTCP(payload) ? profile.rtcpOverhead : profile.rtpTagLength
             guard payload.count > overhead else { return }
             log.media[sender].append(Array(payload.dropLast(overhead)), keepingLast: kept)
         default:
             break
         }
     }
+
+    /// RTCP rather than RTP: a second byte in the RTCP packet types 192–223 (RFC 5761 §4).
+    static func isRTCP(_ packet: [UInt8]) -> Bool { packet.count > 1 && (192...223).contains(packet[1]) }
 
     /// RFC 9260 §6.2: the cumulative TSN ack a receiver reports never goes back on one association.
     static func checkAcks(_ bytes: [UInt8], from sender: Int, _ log: Log) {
@@ -495,7 +496,7 @@ struct RTPThroughSRTPHarness: MachineFuzzHarness {
         guard var peers else { return }
         let sender = Int(variant & 1)
         guard let packet = peers.log.media[sender].newest(Int(variant >> 1)) else { return }
-        let isRTCP = packet.count > 1 && (192...223).contains(packet[1])
+        let isRTCP = CrossLayerPeers.isRTCP(packet)
         let bytes = CrossLayerPeers.mutated(packet, seed: seed, salt: salt) { generator in
             if isRTCP {
                 guard var parsed = try? RTCPCodec.parse(packet), RTCPCodec.mutate(&parsed, using: &generator) else { return nil }
@@ -511,7 +512,7 @@ struct RTPThroughSRTPHarness: MachineFuzzHarness {
 
     mutating func deliver(bytes: [UInt8]) {
         guard var peers else { return }
-        inject(bytes, rtcp: bytes.count > 1 && (192...223).contains(bytes[1]), from: 0, &peers)
+        inject(bytes, rtcp: CrossLayerPeers.isRTCP(bytes), from: 0, &peers)
         self.peers = peers
         check()
     }
